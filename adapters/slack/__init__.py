@@ -1,0 +1,1 @@
+"""Slack adapter: bolt listeners, Block Kit translation and the Web API sender."""

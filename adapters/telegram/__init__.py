@@ -1,0 +1,1 @@
+"""Telegram adapter: aiogram routers, HTML translation and the Bot API sender."""

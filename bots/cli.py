@@ -1,0 +1,323 @@
+"""The `helpdesk` command line (also `python -m bots`)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bots.settings import Settings
+from core.domain import TicketState
+from core.faq.model import SearchResult
+
+log = logging.getLogger("helpdesk")
+
+
+class AdapterChoice(StrEnum):
+    console = "console"
+    slack = "slack"
+    telegram = "telegram"
+    all = "all"
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    html = "html"
+
+
+def _parse_since(value: str) -> datetime:
+    """`7d`, `24h`, `30m` ago, or an ISO date/time (UTC when no zone is given)."""
+    value = value.strip()
+    units = {"d": "days", "h": "hours", "m": "minutes"}
+    if value[:-1].isdigit() and value[-1:] in units:
+        return datetime.now(UTC) - timedelta(**{units[value[-1]]: int(value[:-1])})
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise typer.BadParameter("use e.g. 7d, 24h or 2026-01-31") from error
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except Exception as error:  # pydantic's message names the bad key, never its value
+        typer.secho(f"configuration error: {error}", err=True, fg="red")
+        raise typer.Exit(2) from error
+
+
+def _setup_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def search_json(result: SearchResult) -> dict[str, Any]:
+    return {
+        "query": result.query,
+        "lang": result.lang,
+        "decision": result.decision,
+        "results": [
+            {"id": m.entry_id, "title": m.title, "score": round(m.score, 4)} for m in result.results
+        ],
+    }
+
+
+def _run(settings: Settings, adapter: AdapterChoice | None, user: str | None) -> None:
+    from bots.runner import run_adapters
+
+    names = (
+        settings.configured_adapters() if adapter in (None, AdapterChoice.all) else [adapter.value]
+    )
+    if adapter is AdapterChoice.all and names == ["console"]:
+        typer.secho("no platform credentials are set; starting the console", err=True)
+    asyncio.run(run_adapters(settings, names, console_user=user))
+
+
+def _print_search(result: SearchResult, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(search_json(result), ensure_ascii=False), flush=True)
+        return
+    table = Table(title=f"{result.decision} ({result.lang})")
+    for column in ("id", "title", "score"):
+        table.add_column(column)
+    for match in result.results:
+        table.add_row(match.entry_id, match.title, f"{match.score:.3f}")
+    Console().print(table)
+
+
+def _tickets_app() -> typer.Typer:
+    app = typer.Typer(help="Look at tickets.", no_args_is_help=True)
+
+    @app.command("list")
+    def list_(
+        state: Annotated[TicketState | None, typer.Option(help="only this state")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
+        limit: int = 100,
+    ) -> None:
+        """List tickets, newest first."""
+        from bots.wiring import open_database
+        from core.queries import list_tickets
+
+        async def fetch() -> list[dict[str, Any]]:
+            async with open_database(_settings()) as db:
+                return await list_tickets(db, state=state, limit=limit)
+
+        rows = asyncio.run(fetch())
+        if as_json:
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        table = Table()
+        for column in ("#", "state", "priority", "requester", "assignee", "subject"):
+            table.add_column(column)
+        for row in rows:
+            table.add_row(
+                str(row["number"]),
+                row["state"],
+                row["priority"],
+                row["requester"]["name"],
+                row["assignee"]["name"] if row["assignee"] else "-",
+                row["subject"],
+            )
+        Console().print(table)
+
+    @app.command("show")
+    def show(
+        number: int,
+        as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
+    ) -> None:
+        """One ticket with its whole conversation (internal notes marked)."""
+        from bots.wiring import open_database
+        from core.queries import ticket_detail
+
+        async def fetch() -> dict[str, Any] | None:
+            async with open_database(_settings()) as db:
+                return await ticket_detail(db, number)
+
+        detail = asyncio.run(fetch())
+        if detail is None:
+            typer.secho(f"no ticket #{number}", err=True, fg="red")
+            raise typer.Exit(1)
+        if as_json:
+            print(json.dumps(detail, ensure_ascii=False, indent=2))
+            return
+        console = Console()
+        assignee = detail["assignee"]["name"] if detail["assignee"] else "-"
+        console.print(f"[bold]#{detail['number']}[/bold] {detail['subject']}", markup=True)
+        console.print(
+            f"state: {detail['state']}  priority: {detail['priority']}  category: {detail['category']}  "
+            f"requester: {detail['requester']['name']}  assignee: {assignee}",
+            markup=False,
+        )
+        for message in detail["messages"]:
+            mark = " (internal)" if message["visibility"] == "internal" else ""
+            console.print(
+                f"  {message['at']} {message['author']['name']}{mark}: {message['text']}",
+                markup=False,
+            )
+
+    return app
+
+
+def _faq_app() -> typer.Typer:
+    app = typer.Typer(help="The FAQ knowledge base.", no_args_is_help=True)
+
+    @app.command()
+    def search(
+        query: Annotated[
+            str, typer.Argument(help="the question, or - to read one per line from stdin")
+        ],
+        lang: Annotated[
+            str | None, typer.Option(help="en, pl or ru; detected when omitted")
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="one JSON object per query")] = False,
+    ) -> None:
+        """Search the FAQ as the bot would."""
+        from bots.wiring import build_faq
+
+        faq = build_faq(_settings())
+        if query != "-":
+            _print_search(faq.search(query, lang), as_json)
+            return
+        for line in sys.stdin:
+            text = line.rstrip("\n")
+            print(json.dumps(search_json(faq.search(text, lang)), ensure_ascii=False), flush=True)
+
+    @app.command()
+    def check(
+        directory: Annotated[
+            Path | None, typer.Option("--dir", help="defaults to HELPDESK_FAQ_DIR")
+        ] = None,
+    ) -> None:
+        """Validate the knowledge base; exits 1 when it has errors."""
+        from core.faq.check import check_knowledge_base
+
+        root = directory or _settings().faq_dir
+        problems = check_knowledge_base(root)
+        for problem in problems:
+            where = f"{problem.path}:{problem.line}" if problem.line else str(problem.path)
+            typer.echo(f"{where}: {problem.severity}: {problem.message}")
+        errors = sum(1 for p in problems if p.severity == "error")
+        warnings = len(problems) - errors
+        typer.echo(f"{errors} error(s), {warnings} warning(s) in {root}")
+        if errors:
+            raise typer.Exit(1)
+
+    @app.command()
+    def draft(
+        number: int,
+        write: Annotated[
+            bool, typer.Option(help="write faq/<lang>/<id>.md instead of printing")
+        ] = False,
+        lang: Annotated[
+            str | None, typer.Option(help="language folder; default HELPDESK_LANG")
+        ] = None,
+    ) -> None:
+        """Draft an FAQ entry from a resolved ticket (edit it, add questions, then commit)."""
+        from bots.wiring import open_database
+        from core.faq_draft import draft_entry
+        from core.queries import ticket_detail
+
+        settings = _settings()
+
+        async def fetch() -> dict[str, Any] | None:
+            async with open_database(settings) as db:
+                return await ticket_detail(db, number)
+
+        detail = asyncio.run(fetch())
+        if detail is None:
+            typer.secho(f"no ticket #{number}", err=True, fg="red")
+            raise typer.Exit(1)
+        entry_id, text = draft_entry(detail)
+        if not write:
+            print(text, end="")
+            return
+        path = settings.faq_dir / (lang or settings.lang) / f"{entry_id}.md"
+        if path.exists():
+            typer.secho(f"{path} exists; not overwritten", err=True, fg="red")
+            raise typer.Exit(1)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {path}")
+
+    return app
+
+
+def _db_app() -> typer.Typer:
+    app = typer.Typer(help="The database.", no_args_is_help=True)
+
+    @app.command()
+    def upgrade() -> None:
+        """Apply every pending migration (safe to run again)."""
+        from bots.wiring import open_database
+
+        async def go() -> None:
+            async with open_database(_settings()):
+                pass
+
+        asyncio.run(go())
+        typer.echo("database is up to date")
+
+    return app
+
+
+def create_app() -> typer.Typer:
+    app = typer.Typer(
+        help="A help desk inside Slack, Telegram and your terminal.", no_args_is_help=True
+    )
+
+    @app.callback()
+    def main_options() -> None:
+        _setup_logging(_settings())
+
+    @app.command()
+    def run(
+        adapter: Annotated[
+            AdapterChoice | None,
+            typer.Option(help="default: every adapter with credentials; the console when none has"),
+        ] = None,
+        user: Annotated[str | None, typer.Option(help="console: who you are at start")] = None,
+    ) -> None:
+        """Run the bot."""
+        _run(_settings(), adapter, user)
+
+    @app.command()
+    def report(
+        since: Annotated[str, typer.Option(help="7d, 24h or an ISO date")] = "30d",
+        output_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text,
+        sla_minutes: Annotated[int, typer.Option(help="first-response SLA")] = 240,
+    ) -> None:
+        """Questions, FAQ deflection, tickets, response times, SLA, CSAT, unanswered questions."""
+        from bots.report_render import RENDERERS
+        from bots.wiring import open_database
+        from core.report import Report, build_report
+
+        start = _parse_since(since)
+
+        async def fetch() -> Report:
+            async with open_database(_settings()) as db:
+                return await build_report(db, start, datetime.now(UTC), sla_minutes)
+
+        print(RENDERERS[output_format.value](asyncio.run(fetch())))
+
+    app.add_typer(_faq_app(), name="faq")
+    app.add_typer(_tickets_app(), name="tickets")
+    app.add_typer(_db_app(), name="db")
+    return app
+
+
+def main() -> None:
+    create_app()()

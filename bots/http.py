@@ -1,0 +1,40 @@
+"""The one HTTP server: platform webhooks mount their routes here, plus /healthz."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiohttp import web
+
+from bots.wiring import Core
+from core.desk import utc_now
+
+CORE_KEY = web.AppKey("core", Core)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """200 when the database answers and the dispatcher has cycled recently."""
+    core = request.app[CORE_KEY]
+    database_ok = await core.db.ping()
+    last = core.dispatcher.last_cycle_at
+    stale_after = timedelta(seconds=max(30.0, core.dispatcher.poll_seconds * 20))
+    dispatcher_ok = last is not None and utc_now() - last < stale_after
+    body = {
+        "database": "ok" if database_ok else "down",
+        "dispatcher": "ok" if dispatcher_ok else "stalled",
+    }
+    return web.json_response(body, status=200 if database_ok and dispatcher_ok else 503)
+
+
+def build_http_app(core: Core) -> web.Application:
+    app = web.Application(client_max_size=1024 * 1024)
+    app[CORE_KEY] = core
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+async def start_http(app: web.Application, host: str, port: int) -> web.AppRunner:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner

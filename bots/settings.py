@@ -1,0 +1,72 @@
+"""Configuration from the environment or `.env` (every key is in `.env.example`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _env(name: str) -> AliasChoices:
+    """The documented environment name only (not the field name: LANG is not HELPDESK_LANG)."""
+    return AliasChoices(name)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_ignore_empty=True)
+
+    database_url: str = Field(
+        "sqlite+aiosqlite:///./helpdesk.db", validation_alias=_env("HELPDESK_DATABASE_URL")
+    )
+    faq_dir: Path = Field(Path("./faq"), validation_alias=_env("HELPDESK_FAQ_DIR"))
+    lang: Literal["en", "pl", "ru"] = Field("en", validation_alias=_env("HELPDESK_LANG"))
+    http_host: str = Field("127.0.0.1", validation_alias=_env("HELPDESK_HTTP_HOST"))
+    http_port: int = Field(3000, validation_alias=_env("HELPDESK_HTTP_PORT"))
+    log_level: str = Field("WARNING", validation_alias=_env("HELPDESK_LOG_LEVEL"))
+
+    slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
+    slack_signing_secret: SecretStr | None = Field(
+        None, validation_alias=_env("SLACK_SIGNING_SECRET")
+    )
+    slack_app_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN"))
+    slack_agents_channel: str | None = Field(None, validation_alias=_env("SLACK_AGENTS_CHANNEL"))
+    slack_api_url: str | None = Field(None, validation_alias=_env("SLACK_API_URL"))
+
+    telegram_bot_token: SecretStr | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))
+    telegram_agents_chat_id: int | None = Field(
+        None, validation_alias=_env("TELEGRAM_AGENTS_CHAT_ID")
+    )
+    telegram_api_url: str | None = Field(None, validation_alias=_env("TELEGRAM_API_URL"))
+    telegram_webhook_url: str | None = Field(None, validation_alias=_env("TELEGRAM_WEBHOOK_URL"))
+    telegram_webhook_secret: SecretStr | None = Field(
+        None, validation_alias=_env("TELEGRAM_WEBHOOK_SECRET")
+    )
+
+    @field_validator("lang", mode="before")
+    @classmethod
+    def _lower_lang(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @property
+    def slack_configured(self) -> bool:
+        return self.slack_bot_token is not None and (
+            self.slack_signing_secret is not None or self.slack_app_token is not None
+        )
+
+    @property
+    def telegram_configured(self) -> bool:
+        return self.telegram_bot_token is not None
+
+    def configured_adapters(self) -> list[str]:
+        """Every adapter whose credentials are set; the console when none is."""
+        found = [
+            name
+            for name, ok in (
+                ("slack", self.slack_configured),
+                ("telegram", self.telegram_configured),
+            )
+            if ok
+        ]
+        return found or ["console"]

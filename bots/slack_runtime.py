@@ -1,0 +1,104 @@
+"""Wires the Slack adapter: bolt app, Web API client, sender, HTTP route or Socket Mode."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.app import SlackDeps, register
+from adapters.slack.directory import AgentDirectory, UserDirectory
+from adapters.slack.sender import SlackSender
+from adapters.slack.translate import PLATFORM
+from bots.settings import Settings
+from bots.wiring import Core
+from core.delivery import Sender
+from core.storage.refs import RefStore
+
+log = logging.getLogger(__name__)
+
+SLACK_API_URL = "https://slack.com/api/"
+EVENTS_PATH = "/slack/events"
+
+
+@dataclass
+class SlackRuntime:
+    app: AsyncApp
+    client: AsyncWebClient
+    sender: Sender
+    app_token: str | None = None
+    platform: str = PLATFORM
+    _socket: Any = field(default=None, repr=False)
+
+    async def handle_http(self, request: web.Request) -> web.Response:
+        """POST /slack/events: events, interactivity and slash commands at one URL."""
+        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    def mount(self, http: web.Application) -> None:
+        if self.app_token is None:
+            http.router.add_post(EVENTS_PATH, self.handle_http)
+
+    async def start(self) -> None:
+        if self.app_token is None:
+            return
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        self._socket = AsyncSocketModeHandler(self.app, self.app_token)
+        await self._socket.connect_async()
+        log.warning("Slack Socket Mode connected")
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+
+
+def api_base_url(settings: Settings) -> str:
+    base = settings.slack_api_url or SLACK_API_URL
+    return base if base.endswith("/") else base + "/"
+
+
+async def build_slack_runtime(settings: Settings, core: Core) -> SlackRuntime:
+    if settings.slack_bot_token is None:
+        raise SystemExit("SLACK_BOT_TOKEN is not set")
+    if not settings.slack_agents_channel:
+        raise SystemExit("SLACK_AGENTS_CHANNEL is not set (the channel id where cards go)")
+    app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
+    if app_token is None and settings.slack_signing_secret is None:
+        raise SystemExit("set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)")
+    # No sleeping retry handlers: a 429 goes back to the outbox, which reschedules it.
+    client = AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=api_base_url(settings),
+        timeout=10,
+    )
+    signing_secret = (
+        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    )
+    app = AsyncApp(
+        client=client,
+        signing_secret=signing_secret,
+        process_before_response=True,
+        request_verification_enabled=app_token is None,
+    )
+    refs = RefStore(core.db, PLATFORM)
+    channel = settings.slack_agents_channel
+    deps = SlackDeps(
+        desk=core.desk,
+        client=client,
+        refs=refs,
+        users=UserDirectory(client),
+        agents=AgentDirectory(client, channel),
+        agents_channel=channel,
+        default_lang=settings.lang,
+    )
+    register(app, deps)
+    return SlackRuntime(
+        app=app, client=client, sender=SlackSender(client, refs, channel), app_token=app_token
+    )

@@ -1,0 +1,48 @@
+"""Builds the desk, its storage, the FAQ and the outbox dispatcher from settings."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from bots.settings import Settings
+from core.delivery import Dispatcher, Sender
+from core.desk import Desk, utc_now
+from core.faq.service import FaqService
+from core.storage.db import Database
+
+
+@dataclass
+class Core:
+    settings: Settings
+    db: Database
+    faq: FaqService
+    desk: Desk
+    dispatcher: Dispatcher
+
+
+def build_faq(settings: Settings) -> FaqService:
+    return FaqService(settings.faq_dir, settings.lang)
+
+
+@asynccontextmanager
+async def open_database(settings: Settings) -> AsyncIterator[Database]:
+    """The database, migrated to the newest schema, disposed of on exit."""
+    db = Database(settings.database_url)
+    try:
+        await db.upgrade()
+        yield db
+    finally:
+        await db.dispose()
+
+
+@asynccontextmanager
+async def build_core(settings: Settings, senders: Mapping[str, Sender]) -> AsyncIterator[Core]:
+    faq = build_faq(settings)
+    faq.search("warm up", settings.lang)  # load the knowledge base now: bad files fail at start
+    async with open_database(settings) as db:
+        dispatcher = Dispatcher(db, senders, clock=utc_now)
+        desk = Desk(db, faq, default_lang=settings.lang, on_enqueued=dispatcher.wake)
+        dispatcher.on_dead = desk.delivery_failed
+        yield Core(settings=settings, db=db, faq=faq, desk=desk, dispatcher=dispatcher)

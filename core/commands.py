@@ -1,0 +1,178 @@
+"""Typed commands: what an adapter asks the desk to do for one inbound update.
+
+Every command carries the acting person and an opaque `reply_context`: the
+adapter's note of where a direct answer to this actor belongs (a Slack channel
+and thread, a Telegram chat). The desk copies it into the targets of replies
+to the actor and never interprets it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from core.domain import Actor, Priority
+
+
+@dataclass(frozen=True, kw_only=True)
+class Command:
+    actor: Actor
+    reply_context: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SendText(Command):
+    """Plain text from a person: a question, or a message on their open ticket."""
+
+    text: str
+    attachments: tuple[str, ...] = ()
+    platform_message_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AskQuestion(Command):
+    """A question for the FAQ, never relayed to a ticket."""
+
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class FaqFeedback(Command):
+    """The person's answer to an FAQ reply: it helped, or they want a human."""
+
+    query_id: int
+    helped: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChooseSuggestion(Command):
+    """The person picked one of the "did you mean" entries."""
+
+    query_id: int
+    entry_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpenTicket(Command):
+    text: str
+    category: str | None = None
+    priority: Priority | None = None
+    source_link: str | None = None
+    from_query_id: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketCommand(Command):
+    number: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Claim(TicketCommand):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class Assign(TicketCommand):
+    assignee: Actor
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reply(TicketCommand):
+    """An agent's public message to the requester."""
+
+    text: str
+    attachments: tuple[str, ...] = ()
+    platform_message_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Note(TicketCommand):
+    """An agent's internal note: recorded, never shown to the requester."""
+
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Resolve(TicketCommand):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reopen(TicketCommand):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cancel(TicketCommand):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rate(TicketCommand):
+    score: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetPriority(TicketCommand):
+    priority: Priority
+
+
+@dataclass(frozen=True, kw_only=True)
+class EditMessage(Command):
+    """The author edited (or, with `deleted`, removed) a message that was relayed.
+
+    `platform_message_id` is the id the adapter gave with the original
+    SendText/Reply; the relayed copy is updated or marked deleted.
+    """
+
+    platform_message_id: str
+    text: str = ""
+    deleted: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShowStatus(Command):
+    """The requester's own tickets."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShowQueue(Command):
+    """Unclaimed tickets (agents only)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShowMine(Command):
+    """Tickets assigned to the acting agent."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetLanguage(Command):
+    lang: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShowHelp(Command):
+    topics: tuple[str, ...] = field(default_factory=tuple)
+
+
+AnyCommand = (
+    SendText
+    | AskQuestion
+    | FaqFeedback
+    | ChooseSuggestion
+    | OpenTicket
+    | Claim
+    | Assign
+    | Reply
+    | Note
+    | Resolve
+    | Reopen
+    | Cancel
+    | Rate
+    | SetPriority
+    | EditMessage
+    | ShowStatus
+    | ShowQueue
+    | ShowMine
+    | SetLanguage
+    | ShowHelp
+)

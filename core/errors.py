@@ -1,0 +1,55 @@
+"""Typed refusals of the desk. Each names a catalog key so adapters can say it clearly."""
+
+from __future__ import annotations
+
+
+class DeskError(Exception):
+    """A request the desk refuses; nothing was changed."""
+
+    key: str = "error.generic"
+
+    def __init__(self, **params: str | int) -> None:
+        super().__init__(f"{self.key} {params}")
+        self.params: dict[str, str | int] = dict(params)
+
+
+class UnknownTicket(DeskError):
+    key = "error.unknown_ticket"
+
+
+class NotAllowed(DeskError):
+    """The actor may not do this (not an agent, or not their ticket)."""
+
+    key = "error.agents_only"
+
+
+class NotYourTicket(DeskError):
+    key = "error.not_your_ticket"
+
+
+class InvalidTransition(DeskError):
+    key = "error.invalid_transition"
+
+
+class AlreadyClaimed(DeskError):
+    key = "error.already_claimed"
+
+
+class EmptyText(DeskError):
+    key = "error.empty_text"
+
+
+class BadInput(DeskError):
+    key = "error.bad_input"
+
+
+class UnknownLanguage(DeskError):
+    key = "error.unknown_language"
+
+
+class BadRating(DeskError):
+    key = "error.bad_rating"
+
+
+class UnknownQuery(DeskError):
+    key = "error.unknown_query"

@@ -1,0 +1,71 @@
+"""Small talk that must never be answered with an FAQ entry ("hi", "thanks!", "are you a bot?")."""
+
+from functools import lru_cache
+
+# Whole phrases, normalised and without diacritics (the input is folded the same way).
+_PHRASES = {
+    "en": """hi | hello | hey | hiya | howdy | yo | greetings | good morning | good afternoon
+        | good evening | morning | evening | thanks | thank you | thank u | thx | ty | tnx
+        | cheers | many thanks | thanks a lot | much appreciated | appreciate it | ok | okay
+        | k | kk | cool | great | nice | awesome | perfect | got it | understood | sure | fine
+        | yes | yeah | yep | no | nope | bye | goodbye | bye bye | see you | see ya | cya
+        | later | good night | have a nice day | how are you | how are you doing
+        | how is it going | how s it going | hows it going | what s up | whats up | sup
+        | who are you | what are you | are you a bot | are you a robot | are you human
+        | are you a human | are you real | are you a person | is this a bot | am i talking to a bot
+        | what is your name | what s your name | whats your name | what can you do
+        | help | lol | haha | hehe | test | testing | ping""",
+    "pl": """czesc | hej | hejka | siema | siemka | witam | witaj | dzien dobry | dobry wieczor
+        | dobranoc | elo | dzieki | dziekuje | dziekuje bardzo | dzieki wielkie | wielkie dzieki
+        | dziekuje slicznie | ok | okej | okay | spoko | super | swietnie | dobrze | jasne
+        | rozumiem | tak | nie | pa | papa | do widzenia | na razie | do zobaczenia | milego dnia
+        | jak sie masz | co slychac | co tam | jak leci | kim jestes | czym jestes
+        | czy jestes botem | jestes botem | czy jestes robotem | jestes robotem
+        | czy jestes czlowiekiem | jestes czlowiekiem | czy to bot | czy rozmawiam z botem
+        | jak masz na imie | jak sie nazywasz | co potrafisz | co umiesz | pomocy | pomoc | test""",
+    "ru": """привет | приветик | здравствуйте | здравствуй | здрасте | добрый день | доброе утро
+        | добрый вечер | хай | салют | спасибо | спасибо большое | большое спасибо | спс
+        | благодарю | ок | окей | ладно | хорошо | отлично | понятно | ясно | супер | да | нет
+        | пока | до свидания | всего доброго | хорошего дня | спокойной ночи | как дела
+        | как ты | как поживаешь | что нового | кто ты | кто вы | ты бот | вы бот | это бот
+        | ты робот | вы робот | ты человек | вы человек | я говорю с ботом | как тебя зовут
+        | как вас зовут | что ты умеешь | что вы умеете | помогите | помощь | тест""",
+}
+# Words that may surround small talk without making it a question ("hi there", "thanks so much").
+_FILLER = """there all everyone guys folks team bot again so very much a lot please pls plz
+    really just you too u wszystkim wszystkim bardzo wielkie prosze ci wam jeszcze raz tobie
+    вам тебе всем очень еще раз пожалуйста бот ну ну"""
+
+
+def is_chit_chat(folded: str) -> bool:
+    """True when a normalised, diacritics-folded text is only small talk and filler words.
+
+    "hi, my VPN is down" is not: it carries a question after the greeting.
+    """
+    words = folded.split()
+    if not words:
+        return False
+    phrases, filler = _lexicon()
+    position = 0
+    while position < len(words):
+        if words[position] in filler:
+            position += 1
+            continue
+        for length in range(min(4, len(words) - position), 0, -1):
+            if tuple(words[position : position + length]) in phrases:
+                position += length
+                break
+        else:
+            return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[frozenset[tuple[str, ...]], frozenset[str]]:
+    phrases = frozenset(
+        tuple(phrase.split())
+        for block in _PHRASES.values()
+        for phrase in block.split("|")
+        if phrase.strip()
+    )
+    return phrases, frozenset(_FILLER.split())

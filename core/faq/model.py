@@ -1,0 +1,38 @@
+"""Value types shared by the knowledge base, the matcher and the desk."""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Decision = Literal["answer", "suggest", "none"]
+
+MAX_RESULTS = 3
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    """One FAQ entry in one language, as written in ``<root>/<lang>/<id>.md``."""
+
+    id: str
+    lang: str
+    title: str
+    questions: tuple[str, ...]
+    tags: tuple[str, ...]
+    category: str
+    answer: str  # Markdown; adapters render it for their platform
+    path: Path
+
+
+@dataclass(frozen=True)
+class Match:
+    entry_id: str
+    title: str
+    score: float  # in [0, 1]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    lang: str
+    decision: Decision
+    results: tuple[Match, ...]  # best first, at most MAX_RESULTS

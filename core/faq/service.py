@@ -1,0 +1,114 @@
+"""What the desk uses: the current matcher for a directory, rebuilt when its files change."""
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.faq.kb import KnowledgeBase, KnowledgeBaseError, load_knowledge_base
+from core.faq.layout import fingerprint
+from core.faq.matcher import FaqMatcher
+from core.faq.model import FaqEntry, SearchResult
+from core.faq.semantic import Embedder, load_embedder
+from core.faq.thresholds import ThresholdsError, load_thresholds
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    stamp: tuple[tuple[str, int, int], ...]
+    kb: KnowledgeBase
+    matcher: FaqMatcher
+
+
+class FaqService:
+    """Owns a KnowledgeBase + FaqMatcher for ``root`` and swaps them when files change.
+
+    Changes are noticed by a stat() sweep at most every ``check_interval`` seconds, on
+    the calling thread, so there is no watcher thread to start or stop. A knowledge
+    base that fails to load at start raises; one that breaks later is logged and the
+    last good snapshot keeps serving.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        default_lang: str,
+        *,
+        check_interval: float = 1.0,
+        semantic: bool = False,
+    ) -> None:
+        """``semantic=True`` fuses sentence embeddings in (needs the ``semantic`` extra)."""
+        self.root = root
+        self.default_lang = default_lang
+        self.check_interval = check_interval
+        self._embedder: Embedder | None = None
+        if semantic:
+            self._embedder = load_embedder()
+            if self._embedder is None:
+                raise RuntimeError("semantic FAQ matching needs: pip install '.[semantic]'")
+        self._lock = threading.Lock()
+        self._snapshot: _Snapshot | None = None
+        self._failed_stamp: tuple[tuple[str, int, int], ...] | None = None
+        self._checked_at = 0.0
+
+    @property
+    def scorer(self) -> str:
+        return "semantic" if self._embedder is not None else "lexical"
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self._current().kb
+
+    @property
+    def matcher(self) -> FaqMatcher:
+        return self._current().matcher
+
+    def search(self, query: str, lang: str | None = None) -> SearchResult:
+        return self._current().matcher.search(query, lang)
+
+    def entry(self, entry_id: str, lang: str) -> FaqEntry | None:
+        return self._current().kb.get(entry_id, lang)
+
+    def reload(self) -> bool:
+        """Rebuild now if the files changed; True when a new snapshot was installed."""
+        with self._lock:
+            return self._reload_locked(force=False)
+
+    def _current(self) -> _Snapshot:
+        snapshot = self._snapshot
+        now = time.monotonic()
+        if snapshot is None or now - self._checked_at >= self.check_interval:
+            with self._lock:
+                self._checked_at = now
+                self._reload_locked(force=self._snapshot is None)
+            snapshot = self._snapshot
+        assert snapshot is not None
+        return snapshot
+
+    def _reload_locked(self, *, force: bool) -> bool:
+        stamp = fingerprint(self.root)
+        current = self._snapshot
+        if not force and current is not None and stamp == current.stamp:
+            return False
+        if current is not None and stamp == self._failed_stamp:
+            return False  # already reported; wait for the next edit
+        try:
+            kb = load_knowledge_base(self.root)
+            thresholds = load_thresholds(self.root, self.scorer)
+        except (KnowledgeBaseError, ThresholdsError) as exc:
+            if current is None:
+                raise
+            self._failed_stamp = stamp
+            log.error("FAQ reload failed, still serving the previous version: %s", exc)
+            return False
+        matcher = FaqMatcher(
+            kb, thresholds, default_lang=self.default_lang, embedder=self._embedder
+        )
+        self._snapshot = _Snapshot(stamp, kb, matcher)
+        self._failed_stamp = None
+        if current is not None:
+            log.info("FAQ reloaded from %s: %d entries", self.root, len(kb))
+        return True

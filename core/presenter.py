@@ -1,0 +1,138 @@
+"""Plain-text rendering of events, in the event's language.
+
+The console prints exactly this; richer adapters use the same pieces for their
+fallback text and build their own buttons around them.
+"""
+
+from __future__ import annotations
+
+from core.events import (
+    Event,
+    FaqAnswer,
+    FaqNoMatch,
+    FaqSuggestions,
+    Notice,
+    Payload,
+    Relay,
+    RelayEdited,
+    TicketCard,
+    TicketList,
+    TicketOpened,
+    TicketResolved,
+    TicketView,
+)
+from core.i18n import t, t_first
+
+
+def state_label(lang: str, ticket: TicketView) -> str:
+    return t(lang, f"state.{ticket.state.value}")
+
+
+def priority_label(lang: str, ticket: TicketView) -> str:
+    return t(lang, f"priority.{ticket.priority.value}")
+
+
+def card_fields(lang: str, ticket: TicketView) -> list[tuple[str, str]]:
+    """The card's labelled fields, in display order (values are raw user text)."""
+    fields = [
+        (t(lang, "card.requester"), ticket.requester_name),
+        (t(lang, "card.assignee"), ticket.assignee_name or t(lang, "card.nobody")),
+        (t(lang, "card.category"), ticket.category),
+        (t(lang, "card.priority"), priority_label(lang, ticket)),
+        (t(lang, "card.state"), state_label(lang, ticket)),
+    ]
+    if ticket.rating is not None:
+        fields.append((t(lang, "card.rating"), f"{ticket.rating}/5"))
+    if ticket.source_link:
+        fields.append((t(lang, "card.source"), ticket.source_link))
+    return fields
+
+
+def card_change(lang: str, card: TicketCard) -> str:
+    return t(lang, card.change, actor=card.actor_name or "")
+
+
+def list_lines(lang: str, tickets: tuple[TicketView, ...]) -> list[str]:
+    if not tickets:
+        return [t(lang, "list.empty")]
+    return [
+        t(lang, "list.item", number=v.number, state=state_label(lang, v), subject=v.subject)
+        for v in tickets
+    ]
+
+
+def notice_text(lang: str, notice: Notice, platform: str = "") -> str:
+    params = dict(notice.params)
+    if notice.key.startswith("help."):
+        role = notice.key.rsplit(".", 1)[-1]
+        return t_first(lang, [notice.key, f"help.{role}"])
+    if "state" in params and notice.key == "error.invalid_transition":
+        params["state"] = t(lang, f"state.{params['state']}")
+    return t(lang, notice.key, **params)
+
+
+def relay_text(lang: str, relay: Relay) -> str:
+    text = relay.text
+    if relay.attachments:
+        extra = t(lang, "relay.attachments", count=len(relay.attachments))
+        text = f"{text} {extra}".strip()
+    if relay.author_role == "agent":
+        return t(
+            lang, "relay.from_agent", agent=relay.author_name, number=relay.ticket_number, text=text
+        )
+    return t(lang, "relay.from_requester", name=relay.author_name, text=text)
+
+
+def render_text(event: Event) -> str:
+    """The whole event as plain text (no markup, no escaping)."""
+    return render_payload(event.lang, event.payload)
+
+
+def render_payload(lang: str, payload: Payload) -> str:
+    if isinstance(payload, FaqAnswer):
+        return f"{payload.title}\n{payload.answer.strip()}\n{t(lang, 'faq.did_it_help')}"
+    if isinstance(payload, FaqSuggestions):
+        lines = [t(lang, "faq.suggest_intro")]
+        lines += [f"  {i}. {option.title}" for i, option in enumerate(payload.options, 1)]
+        return "\n".join(lines)
+    if isinstance(payload, FaqNoMatch):
+        return t(lang, "faq.no_match")
+    if isinstance(payload, TicketOpened):
+        return t(
+            lang, "ticket.opened", number=payload.ticket.number, subject=payload.ticket.subject
+        )
+    if isinstance(payload, TicketCard):
+        view = payload.ticket
+        fields = ", ".join(f"{name}: {value}" for name, value in card_fields(lang, view))
+        lines = [
+            f"{card_change(lang, payload)} | {t(lang, 'card.title', number=view.number, subject=view.subject)}"
+        ]
+        lines.append(f"  {fields}")
+        if payload.change == "card.change.opened":
+            lines.append(f"  {view.text}")
+        if view.delivery_problem:
+            lines.append("  " + t(lang, "card.delivery_problem", reason=view.delivery_problem))
+        return "\n".join(lines)
+    if isinstance(payload, Relay):
+        return relay_text(lang, payload)
+    if isinstance(payload, RelayEdited):
+        if payload.deleted:
+            return t(lang, "relay.deleted", name=payload.author_name, number=payload.ticket_number)
+        return t(
+            lang,
+            "relay.edited",
+            name=payload.author_name,
+            number=payload.ticket_number,
+            text=payload.text,
+        )
+    if isinstance(payload, TicketResolved):
+        resolved = t(
+            lang, "ticket.resolved", number=payload.ticket_number, agent=payload.agent_name or ""
+        )
+        return f"{resolved} {t(lang, 'ticket.rate_prompt')}"
+    if isinstance(payload, TicketList):
+        return "\n".join(
+            [t(lang, payload.title_key) + ":"]
+            + [f"  {line}" for line in list_lines(lang, payload.tickets)]
+        )
+    return notice_text(lang, payload)

@@ -1,0 +1,491 @@
+"""Reads and writes of the desk's records inside one transaction.
+
+State changes are conditional UPDATEs (`WHERE state IN (...)`): the database
+decides which of two concurrent requests wins, never a read-then-write.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import Select
+
+from core.domain import (
+    Actor,
+    Author,
+    Person,
+    PersonRef,
+    Priority,
+    Ticket,
+    TicketMessage,
+    TicketState,
+    Visibility,
+)
+from core.events import Event, event_to_json, target_key
+from core.storage.tables import (
+    audit_log,
+    faq_queries,
+    inbound_updates,
+    outbox,
+    people,
+    ticket_messages,
+    tickets,
+)
+
+
+def _person(row: RowMapping, prefix: str = "") -> Person:
+    return Person(
+        id=row[f"{prefix}id"],
+        platform=row[f"{prefix}platform"],
+        user_id=row[f"{prefix}user_id"],
+        display_name=row[f"{prefix}display_name"],
+        lang=row[f"{prefix}lang"] or "",
+        is_agent=bool(row[f"{prefix}is_agent"]),
+    )
+
+
+class Repository:
+    """The desk's records, seen through one open transaction."""
+
+    def __init__(self, conn: AsyncConnection, default_lang: str) -> None:
+        self.conn = conn
+        self.default_lang = default_lang
+
+    # inbound deduplication
+
+    async def record_inbound(self, platform: str, update_id: str, now: datetime) -> bool:
+        """Remember an inbound update; False if it was seen before.
+
+        Runs in a savepoint so a conflict leaves the surrounding transaction usable.
+        """
+        try:
+            async with self.conn.begin_nested():
+                await self.conn.execute(
+                    insert(inbound_updates).values(
+                        platform=platform, update_id=update_id, received_at=now
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    # people
+
+    async def upsert_person(self, actor: Actor, now: datetime) -> Person:
+        """Create or refresh a person from what the platform says about them now."""
+        row = (
+            (
+                await self.conn.execute(
+                    select(people).where(
+                        people.c.platform == actor.platform, people.c.user_id == actor.user_id
+                    )
+                )
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            try:
+                async with self.conn.begin_nested():
+                    await self.conn.execute(
+                        insert(people).values(
+                            platform=actor.platform,
+                            user_id=actor.user_id,
+                            display_name=actor.display_name or actor.user_id,
+                            lang=actor.locale,
+                            lang_explicit=False,
+                            is_agent=actor.is_agent,
+                            created_at=now,
+                            updated_at=now,
+                        )
+                    )
+            except IntegrityError:
+                pass  # created concurrently by the same person's other update
+        else:
+            changes: dict[str, Any] = {}
+            if actor.display_name and actor.display_name != row["display_name"]:
+                changes["display_name"] = actor.display_name
+            if actor.locale and not row["lang_explicit"] and actor.locale != row["lang"]:
+                changes["lang"] = actor.locale
+            if actor.is_agent != bool(row["is_agent"]):
+                changes["is_agent"] = actor.is_agent
+            if changes:
+                changes["updated_at"] = now
+                await self.conn.execute(
+                    update(people).where(people.c.id == row["id"]).values(**changes)
+                )
+        person = await self.person_by_ref(actor.ref)
+        assert person is not None
+        return person
+
+    async def person_by_ref(self, ref: PersonRef) -> Person | None:
+        row = (
+            (
+                await self.conn.execute(
+                    select(people).where(
+                        people.c.platform == ref.platform, people.c.user_id == ref.user_id
+                    )
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return self._with_default_lang(_person(row)) if row else None
+
+    async def set_language(self, person_id: int, lang: str, now: datetime) -> None:
+        await self.conn.execute(
+            update(people)
+            .where(people.c.id == person_id)
+            .values(lang=lang, lang_explicit=True, updated_at=now)
+        )
+
+    def _with_default_lang(self, person: Person) -> Person:
+        if person.lang:
+            return person
+        return Person(**{**person.__dict__, "lang": self.default_lang})
+
+    # tickets
+
+    def _ticket_query(self) -> Select[Any]:
+        requester = people.alias("r")
+        assignee = people.alias("a")
+        columns: list[Any] = [tickets]
+        for alias, prefix in ((requester, "r_"), (assignee, "a_")):
+            columns.extend(column.label(prefix + column.name) for column in alias.c)
+        return (
+            select(*columns)
+            .join(requester, requester.c.id == tickets.c.requester_id)
+            .outerjoin(assignee, assignee.c.id == tickets.c.assignee_id)
+        )
+
+    def _ticket(self, row: RowMapping) -> Ticket:
+        return Ticket(
+            number=row["id"],
+            platform=row["platform"],
+            requester=self._with_default_lang(_person(row, "r_")),
+            assignee=self._with_default_lang(_person(row, "a_")) if row["a_id"] else None,
+            subject=row["subject"],
+            text=row["text"],
+            category=row["category"],
+            priority=Priority(row["priority"]),
+            state=TicketState(row["state"]),
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            rating=row["rating"],
+            source_link=row["source_link"],
+        )
+
+    async def insert_ticket(
+        self,
+        *,
+        platform: str,
+        requester: Person,
+        subject: str,
+        text: str,
+        category: str,
+        priority: Priority,
+        source_link: str | None,
+        from_query_id: int | None,
+        now: datetime,
+    ) -> Ticket:
+        result = await self.conn.execute(
+            insert(tickets)
+            .values(
+                platform=platform,
+                requester_id=requester.id,
+                subject=subject,
+                text=text,
+                category=category,
+                priority=priority.value,
+                state=TicketState.OPEN.value,
+                source_link=source_link,
+                from_query_id=from_query_id,
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(tickets.c.id)
+        )
+        number = int(result.scalar_one())
+        ticket = await self.get_ticket(number)
+        assert ticket is not None
+        return ticket
+
+    async def get_ticket(self, number: int) -> Ticket | None:
+        row = (
+            (await self.conn.execute(self._ticket_query().where(tickets.c.id == number)))
+            .mappings()
+            .first()
+        )
+        return self._ticket(row) if row else None
+
+    async def delivery_problem(self, number: int) -> str | None:
+        value = await self.conn.scalar(
+            select(tickets.c.delivery_problem).where(tickets.c.id == number)
+        )
+        return str(value) if value else None
+
+    async def transition(
+        self,
+        number: int,
+        *,
+        allowed_from: Iterable[TicketState],
+        to: TicketState,
+        now: datetime,
+        assignee_must_be_unset: bool = False,
+        **values: Any,
+    ) -> bool:
+        """Move a ticket to `to` only if it is in one of `allowed_from`; True if it moved.
+
+        One conditional UPDATE: of concurrent requests exactly one sees a row change.
+        """
+        conditions = [
+            tickets.c.id == number,
+            tickets.c.state.in_([state.value for state in allowed_from]),
+        ]
+        if assignee_must_be_unset:
+            conditions.append(tickets.c.assignee_id.is_(None))
+        result = await self.conn.execute(
+            update(tickets)
+            .where(and_(*conditions))
+            .values(state=to.value, updated_at=now, **values)
+        )
+        return bool(result.rowcount == 1)
+
+    async def update_ticket(self, number: int, now: datetime, **values: Any) -> None:
+        await self.conn.execute(
+            update(tickets).where(tickets.c.id == number).values(updated_at=now, **values)
+        )
+
+    async def mark_first_response(self, number: int, now: datetime) -> None:
+        await self.conn.execute(
+            update(tickets)
+            .where(tickets.c.id == number, tickets.c.first_response_at.is_(None))
+            .values(first_response_at=now)
+        )
+
+    async def list_tickets(
+        self,
+        *,
+        requester_id: int | None = None,
+        assignee_id: int | None = None,
+        states: Sequence[TicketState] | None = None,
+        platform: str | None = None,
+        limit: int = 50,
+    ) -> list[Ticket]:
+        query = self._ticket_query()
+        if requester_id is not None:
+            query = query.where(tickets.c.requester_id == requester_id)
+        if assignee_id is not None:
+            query = query.where(tickets.c.assignee_id == assignee_id)
+        if states is not None:
+            query = query.where(tickets.c.state.in_([s.value for s in states]))
+        if platform is not None:
+            query = query.where(tickets.c.platform == platform)
+        query = query.order_by(tickets.c.id.desc()).limit(limit)
+        rows = (await self.conn.execute(query)).mappings().all()
+        return [self._ticket(row) for row in rows]
+
+    async def latest_active_ticket(self, requester_id: int) -> Ticket | None:
+        found = await self.list_tickets(
+            requester_id=requester_id, states=(TicketState.OPEN, TicketState.CLAIMED), limit=1
+        )
+        return found[0] if found else None
+
+    # conversation
+
+    async def add_message(
+        self,
+        *,
+        ticket_number: int,
+        author: Person,
+        role: Author,
+        visibility: Visibility,
+        text: str,
+        attachments: Sequence[str],
+        platform_message_id: str | None,
+        now: datetime,
+    ) -> int:
+        result = await self.conn.execute(
+            insert(ticket_messages)
+            .values(
+                ticket_id=ticket_number,
+                author_id=author.id,
+                author_role=role.value,
+                visibility=visibility.value,
+                text=text,
+                attachments=json.dumps(list(attachments)),
+                platform_message_id=platform_message_id,
+                created_at=now,
+            )
+            .returning(ticket_messages.c.id)
+        )
+        return int(result.scalar_one())
+
+    async def message_by_platform_id(
+        self, author_id: int, platform_message_id: str
+    ) -> RowMapping | None:
+        return (
+            (
+                await self.conn.execute(
+                    select(ticket_messages).where(
+                        ticket_messages.c.author_id == author_id,
+                        ticket_messages.c.platform_message_id == platform_message_id,
+                    )
+                )
+            )
+            .mappings()
+            .first()
+        )
+
+    async def edit_message(self, message_id: int, text: str) -> None:
+        await self.conn.execute(
+            update(ticket_messages).where(ticket_messages.c.id == message_id).values(text=text)
+        )
+
+    async def messages(self, ticket_number: int) -> list[TicketMessage]:
+        query = (
+            select(ticket_messages, *[column.label("p_" + column.name) for column in people.c])
+            .join(people, people.c.id == ticket_messages.c.author_id)
+            .where(ticket_messages.c.ticket_id == ticket_number)
+            .order_by(ticket_messages.c.id)
+        )
+        rows = (await self.conn.execute(query)).mappings().all()
+        return [
+            TicketMessage(
+                id=row["id"],
+                ticket_number=row["ticket_id"],
+                author=self._with_default_lang(_person(row, "p_")),
+                author_role=Author(row["author_role"]),
+                visibility=Visibility(row["visibility"]),
+                text=row["text"],
+                created_at=row["created_at"],
+                attachments=tuple(json.loads(row["attachments"] or "[]")),
+            )
+            for row in rows
+        ]
+
+    # audit, FAQ log, outbox
+
+    async def audit(
+        self,
+        action: str,
+        now: datetime,
+        *,
+        ticket_number: int | None = None,
+        actor_id: int | None = None,
+        **detail: Any,
+    ) -> None:
+        await self.conn.execute(
+            insert(audit_log).values(
+                ticket_id=ticket_number,
+                actor_id=actor_id,
+                action=action,
+                detail=json.dumps(detail, ensure_ascii=False, default=str),
+                at=now,
+            )
+        )
+
+    async def audit_trail(self, ticket_number: int) -> list[dict[str, Any]]:
+        query = (
+            select(audit_log, people.c.display_name)
+            .outerjoin(people, people.c.id == audit_log.c.actor_id)
+            .where(audit_log.c.ticket_id == ticket_number)
+            .order_by(audit_log.c.id)
+        )
+        rows = (await self.conn.execute(query)).mappings().all()
+        return [
+            {
+                "action": row["action"],
+                "actor": row["display_name"],
+                "at": row["at"].isoformat(),
+                "detail": json.loads(row["detail"]),
+            }
+            for row in rows
+        ]
+
+    async def record_faq_query(
+        self,
+        *,
+        person: Person,
+        platform: str,
+        lang: str,
+        text: str,
+        decision: str,
+        results: list[dict[str, Any]],
+        now: datetime,
+    ) -> int:
+        top = results[0] if results else None
+        result = await self.conn.execute(
+            insert(faq_queries)
+            .values(
+                person_id=person.id,
+                platform=platform,
+                lang=lang,
+                text=text,
+                decision=decision,
+                results=json.dumps(results, ensure_ascii=False),
+                top_entry_id=top["id"] if top else None,
+                top_score=top["score"] if top else None,
+                created_at=now,
+            )
+            .returning(faq_queries.c.id)
+        )
+        return int(result.scalar_one())
+
+    async def faq_query(self, query_id: int) -> RowMapping | None:
+        return (
+            (await self.conn.execute(select(faq_queries).where(faq_queries.c.id == query_id)))
+            .mappings()
+            .first()
+        )
+
+    async def set_faq_outcome(
+        self, query_id: int, outcome: str, ticket_number: int | None = None
+    ) -> None:
+        await self.conn.execute(
+            update(faq_queries)
+            .where(faq_queries.c.id == query_id)
+            .values(outcome=outcome, ticket_id=ticket_number)
+        )
+
+    async def enqueue(self, events: Iterable[Event], now: datetime) -> int:
+        rows = [
+            {
+                "platform": event.target.platform,
+                "target_key": target_key(event.target),
+                "event": event_to_json(event),
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for event in events
+        ]
+        if rows:
+            await self.conn.execute(insert(outbox), rows)
+        return len(rows)
+
+    async def count_tickets(self) -> int:
+        return int(await self.conn.scalar(select(func.count()).select_from(tickets)) or 0)
+
+    async def active_ticket_numbers_of(self, ref: PersonRef) -> list[int]:
+        query = (
+            select(tickets.c.id)
+            .join(people, people.c.id == tickets.c.requester_id)
+            .where(
+                people.c.platform == ref.platform,
+                people.c.user_id == ref.user_id,
+                or_(
+                    tickets.c.state == TicketState.OPEN.value,
+                    tickets.c.state == TicketState.CLAIMED.value,
+                ),
+            )
+        )
+        return [int(n) for n in (await self.conn.execute(query)).scalars().all()]

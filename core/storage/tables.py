@@ -1,0 +1,174 @@
+"""The database schema, shared by SQLite and PostgreSQL (and by the migrations' tests)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC timestamps on every backend (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(32), nullable=False),
+    Column("user_id", String(128), nullable=False),
+    Column("display_name", String(256), nullable=False),
+    Column("lang", String(8), nullable=True),
+    Column("lang_explicit", Boolean, nullable=False, default=False),
+    Column("is_agent", Boolean, nullable=False, default=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_people_platform_user", "platform", "user_id", unique=True),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(32), nullable=False),
+    Column("requester_id", Integer, ForeignKey("people.id"), nullable=False),
+    Column("assignee_id", Integer, ForeignKey("people.id"), nullable=True),
+    Column("subject", String(256), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("priority", String(16), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("rating", Integer, nullable=True),
+    Column("source_link", Text, nullable=True),
+    Column("from_query_id", Integer, nullable=True),
+    Column("delivery_problem", Text, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("claimed_at", UtcDateTime, nullable=True),
+    Column("first_response_at", UtcDateTime, nullable=True),
+    Column("resolved_at", UtcDateTime, nullable=True),
+    Index("ix_tickets_state", "state"),
+    Index("ix_tickets_requester", "requester_id"),
+    Index("ix_tickets_assignee", "assignee_id"),
+)
+
+ticket_messages = Table(
+    "ticket_messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False),
+    Column("author_id", Integer, ForeignKey("people.id"), nullable=False),
+    Column("author_role", String(16), nullable=False),
+    Column("visibility", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("attachments", Text, nullable=False, default="[]"),
+    Column("platform_message_id", String(128), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_ticket_messages_ticket", "ticket_id"),
+)
+
+inbound_updates = Table(
+    "inbound_updates",
+    metadata,
+    Column("platform", String(32), primary_key=True),
+    Column("update_id", String(128), primary_key=True),
+    Column("received_at", UtcDateTime, nullable=False),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(32), nullable=False),
+    Column("target_key", String(256), nullable=False),
+    Column("event", Text, nullable=False),
+    Column("status", String(16), nullable=False),  # pending | sent | dead
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("lease_until", UtcDateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=True),
+    Index("ix_outbox_status_due", "status", "next_attempt_at"),
+    Index("ix_outbox_target", "target_key", "id"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=True),
+    Column("actor_id", Integer, ForeignKey("people.id"), nullable=True),
+    Column("action", String(64), nullable=False),
+    Column("detail", Text, nullable=False, default="{}"),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_audit_log_ticket", "ticket_id"),
+)
+
+faq_queries = Table(
+    "faq_queries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person_id", Integer, ForeignKey("people.id"), nullable=False),
+    Column("platform", String(32), nullable=False),
+    Column("lang", String(8), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("decision", String(16), nullable=False),
+    Column("results", Text, nullable=False, default="[]"),
+    Column("top_entry_id", String(128), nullable=True),
+    Column("top_score", Float, nullable=True),
+    Column("outcome", String(16), nullable=True),  # helped | human | ticket | chose
+    Column("ticket_id", Integer, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_faq_queries_created", "created_at"),
+)
+
+platform_refs = Table(
+    "platform_refs",
+    metadata,
+    Column("platform", String(32), primary_key=True),
+    Column("kind", String(32), primary_key=True),
+    Column("key", String(256), primary_key=True),
+    Column("value", String(512), nullable=False),
+    Index("ix_platform_refs_value", "platform", "kind", "value"),
+)

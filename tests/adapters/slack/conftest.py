@@ -1,0 +1,251 @@
+"""The real Slack app (bolt listeners, core, outbox) against the fake Web API, over HTTP."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bots.http import build_http_app
+from bots.settings import Settings
+from bots.slack_runtime import build_slack_runtime
+from bots.wiring import Core
+from core.delivery import Dispatcher
+from core.desk import Desk
+from core.faq.service import FaqService
+from core.storage.db import Database
+from tests.fakes.slack_api import BOT_TOKEN, BOT_USER, TEAM, FakeSlackApi, free_port, sign
+
+SECRET = "test-signing-secret"
+AGENTS = "CAGENTS"
+GENERAL = "CGENERAL"
+ALICE = "UALICE"  # an employee
+BOB = "UBOB"  # an agent
+CAROL = "UCAROL"  # an agent
+
+
+class Clock:
+    """The desk's and the outbox's clock: tests move it instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@dataclass
+class Posted:
+    status: int
+    body: str
+
+
+@dataclass
+class SlackHarness:
+    api: FakeSlackApi
+    core: Core
+    clock: Clock
+    url: str
+    session: aiohttp.ClientSession
+
+    async def post(
+        self, body: str, content_type: str, *, headers: dict[str, str] | None = None
+    ) -> Posted:
+        all_headers = {"Content-Type": content_type, **sign(SECRET, body), **(headers or {})}
+        async with self.session.post(self.url, data=body.encode(), headers=all_headers) as resp:
+            return Posted(resp.status, await resp.text())
+
+    async def event(
+        self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None
+    ) -> Posted:
+        envelope = {
+            "token": "legacy",
+            "team_id": TEAM,
+            "api_app_id": "A0001",
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{uuid.uuid4().hex[:10]}",
+            "event_time": int(time.time()),
+            "event": {"event_ts": f"{time.time():.6f}", **event},
+        }
+        headers = {}
+        if retry_num is not None:
+            headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+        return await self.post(json.dumps(envelope), "application/json", headers=headers)
+
+    async def dm(self, user: str, text: str, **extra: Any) -> Posted:
+        self.api.dms.setdefault(user, f"D{user}")
+        ts = self.api.human_message(self.api.dms[user], user, text)
+        return await self.event(
+            {
+                "type": "message",
+                "channel": self.api.dms[user],
+                "channel_type": "im",
+                "user": user,
+                "text": text,
+                "ts": ts,
+                **extra,
+            }
+        )
+
+    async def thread_reply(self, user: str, thread_ts: str, text: str) -> tuple[Posted, str]:
+        ts = self.api.human_message(AGENTS, user, text, thread_ts=thread_ts)
+        posted = await self.event(
+            {
+                "type": "message",
+                "channel": AGENTS,
+                "channel_type": "channel",
+                "user": user,
+                "text": text,
+                "ts": ts,
+                "thread_ts": thread_ts,
+            }
+        )
+        return posted, ts
+
+    async def reaction(self, user: str, channel: str, ts: str, name: str) -> Posted:
+        return await self.event(
+            {
+                "type": "reaction_added",
+                "user": user,
+                "reaction": name,
+                "item_user": BOT_USER,
+                "item": {"type": "message", "channel": channel, "ts": ts},
+            }
+        )
+
+    async def command(self, user: str, text: str, channel: str = GENERAL) -> Posted:
+        fields = {
+            "token": "legacy",
+            "team_id": TEAM,
+            "channel_id": channel,
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": "/ticket",
+            "text": text,
+            "response_url": "https://hooks.slack.invalid/commands/1",
+            "trigger_id": f"{uuid.uuid4().int % 10**12}.1.{uuid.uuid4().hex[:8]}",
+            "api_app_id": "A0001",
+        }
+        return await self.interactive_form(fields)
+
+    async def interactive_form(self, fields: dict[str, str]) -> Posted:
+        from urllib.parse import urlencode
+
+        return await self.post(urlencode(fields), "application/x-www-form-urlencoded")
+
+    async def interaction(self, payload: dict[str, Any]) -> Posted:
+        payload = {
+            "team": {"id": TEAM, "domain": "acme"},
+            "api_app_id": "A0001",
+            "token": "legacy",
+            "trigger_id": f"{uuid.uuid4().int % 10**12}.1.{uuid.uuid4().hex[:8]}",
+            **payload,
+        }
+        return await self.interactive_form({"payload": json.dumps(payload)})
+
+    async def click(
+        self,
+        user: str,
+        channel: str,
+        message_ts: str,
+        action: dict[str, Any],
+        thread_ts: str | None = None,
+    ) -> Posted:
+        container: dict[str, Any] = {
+            "type": "message",
+            "message_ts": message_ts,
+            "channel_id": channel,
+            "is_ephemeral": False,
+        }
+        if thread_ts:
+            container["thread_ts"] = thread_ts
+        return await self.interaction(
+            {
+                "type": "block_actions",
+                "user": {"id": user, "username": user.lower(), "team_id": TEAM},
+                "container": container,
+                "channel": {"id": channel},
+                "message": {"ts": message_ts, "type": "message"},
+                "actions": [{"action_ts": f"{time.time():.6f}", "type": "button", **action}],
+            }
+        )
+
+    async def deliver(self) -> None:
+        await self.core.dispatcher.run_until_idle()
+
+    def card(self, number: int) -> Any:
+        """The current card message of ticket `number` in the agents' channel."""
+        cards = [
+            m
+            for m in self.api.posted(AGENTS)
+            if m.thread_ts is None
+            and m.ephemeral_for is None
+            and m.text.startswith(f"Ticket #{number}:")
+        ]
+        assert len(cards) == 1, [m.text for m in self.api.posted(AGENTS)]
+        return cards[0]
+
+    def thread(self, number: int) -> list[str]:
+        card = self.card(number)
+        return [
+            m.text
+            for m in self.api.posted(AGENTS)
+            if m.thread_ts == card.ts and m.ephemeral_for is None
+        ]
+
+
+@pytest.fixture
+async def slack(tmp_path: Path, small_kb: Path) -> AsyncIterator[SlackHarness]:
+    api = FakeSlackApi()
+    api.add_user(ALICE, "Alice")
+    api.add_user(BOB, "Bob")
+    api.add_user(CAROL, "Carol")
+    api.add_channel(AGENTS, [BOT_USER, BOB, CAROL])
+    api.add_channel(GENERAL, [BOT_USER, ALICE, BOB, CAROL])
+    await api.start()
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        HELPDESK_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'slack.db'}",
+        HELPDESK_FAQ_DIR=str(small_kb),
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_AGENTS_CHANNEL=AGENTS,
+        SLACK_API_URL=api.base_url,
+    )
+    clock = Clock()
+    db = Database(settings.database_url)
+    await db.upgrade()
+    faq = FaqService(small_kb, "en")
+    dispatcher = Dispatcher(db, {}, clock=clock)
+    desk = Desk(db, faq, default_lang="en", clock=clock)
+    dispatcher.on_dead = desk.delivery_failed
+    core = Core(settings=settings, db=db, faq=faq, desk=desk, dispatcher=dispatcher)
+    runtime = await build_slack_runtime(settings, core)
+    dispatcher.senders[runtime.platform] = runtime.sender
+    http = build_http_app(core)
+    runtime.mount(http)
+    runner = web.AppRunner(http, access_log=None)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    await runtime.start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            yield SlackHarness(api, core, clock, f"http://127.0.0.1:{port}/slack/events", session)
+    finally:
+        await runtime.stop()
+        await runner.cleanup()
+        await db.dispose()
+        await api.stop()

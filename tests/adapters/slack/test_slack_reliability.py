@@ -1,0 +1,188 @@
+"""Retries, signatures, races, escaping and rate limits, as Slack really behaves."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from sqlalchemy import select
+
+from core.storage.tables import outbox
+from tests.adapters.slack.conftest import AGENTS, ALICE, BOB, CAROL, SECRET, SlackHarness
+from tests.fakes.slack_api import BOT_ID, BOT_USER, sign
+
+
+async def test_the_update_is_stored_before_the_ack(slack: SlackHarness) -> None:
+    response = await slack.command(ALICE, "Keyboard missing keys")
+    assert response.status == 200
+    assert await slack.core.dispatcher.depth() > 0  # queued, not yet sent
+    assert slack.api.calls_of("chat.postMessage") == []
+    await slack.deliver()
+    assert await slack.core.dispatcher.depth() == 0
+
+
+async def test_a_retried_event_has_no_second_effect(slack: SlackHarness) -> None:
+    slack.api.dms[ALICE] = "DUALICE"
+    ts = slack.api.human_message("DUALICE", ALICE, "How do I connect to the VPN?")
+    event = {
+        "type": "message",
+        "channel": "DUALICE",
+        "channel_type": "im",
+        "user": ALICE,
+        "text": "How do I connect to the VPN?",
+        "ts": ts,
+    }
+    first = await slack.event(event, event_id="Ev1")
+    again = await slack.event(event, event_id="Ev1", retry_num=1)
+    assert (first.status, again.status) == (200, 200)
+    await slack.deliver()
+    assert len(slack.api.dm_texts(ALICE)) == 1
+
+    # a retried slash command (same trigger id) opens one ticket, not two
+    fields = {
+        "command": "/ticket",
+        "text": "Mouse is dead",
+        "user_id": ALICE,
+        "channel_id": "CGENERAL",
+        "trigger_id": "123.1.abc",
+        "team_id": "T0001",
+    }
+    await slack.interactive_form(fields)
+    await slack.interactive_form(fields)
+    await slack.deliver()
+    assert [t for t in slack.api.dm_texts(ALICE) if "opened" in t] == [
+        "Ticket #1 opened: Mouse is dead. An agent will reply here."
+    ]
+
+
+async def test_a_bad_signature_is_rejected_with_no_effect(slack: SlackHarness) -> None:
+    body = json.dumps(
+        {
+            "type": "event_callback",
+            "event_id": "EvBad",
+            "team_id": "T0001",
+            "event": {
+                "type": "message",
+                "channel": "DUALICE",
+                "channel_type": "im",
+                "user": ALICE,
+                "text": "open a ticket",
+                "ts": "1.1",
+            },
+        }
+    )
+    headers = {"Content-Type": "application/json", **sign("not-the-secret", body)}
+    async with slack.session.post(slack.url, data=body, headers=headers) as response:
+        assert response.status == 401
+    stale = {"Content-Type": "application/json", **sign(SECRET, body, timestamp=1_000_000)}
+    async with slack.session.post(slack.url, data=body, headers=stale) as response:
+        assert response.status == 401
+    await slack.deliver()
+    assert await slack.core.dispatcher.depth() == 0
+    assert slack.api.calls_of("users.info") == []
+    assert slack.api.posted() == []
+
+
+async def test_concurrent_claims_have_one_winner_and_the_other_is_told_who(
+    slack: SlackHarness,
+) -> None:
+    await slack.command(ALICE, "Laptop will not boot")
+    await slack.deliver()
+    card = slack.card(1)
+    bob, carol = await asyncio.gather(
+        slack.reaction(BOB, AGENTS, card.ts, "eyes"),
+        slack.click(CAROL, AGENTS, card.ts, {"action_id": "card_claim", "value": "1"}),
+    )
+    assert (bob.status, carol.status) == (200, 200)
+    await slack.deliver()
+    blocks = str(slack.card(1).blocks)
+    winner, loser = (BOB, CAROL) if f"<@{BOB}>" in blocks else (CAROL, BOB)
+    assert f"<@{loser}>" not in blocks.replace(f"<@{ALICE}>", "")
+    winner_name = {BOB: "Bob", CAROL: "Carol"}[winner]
+    assert slack.api.ephemeral_texts(loser) == [
+        f":warning: Ticket #1 is already claimed by {winner_name}."
+    ]
+    assert [t for t in slack.api.dm_texts(ALICE) if "handling" in t] == [
+        f"{winner_name} is now handling your ticket #1."
+    ]
+
+
+async def test_user_text_cannot_mention_or_link(slack: SlackHarness) -> None:
+    nasty = "<!channel> urgent <@UBOB> & see <https://evil.example|bank>"
+    await slack.command(ALICE, nasty)
+    await slack.deliver()
+    card = slack.card(1)
+    rendered = card.text + json.dumps(card.blocks)
+    assert "<!channel>" not in rendered and "<https://evil" not in rendered
+    assert "&lt;!channel&gt; urgent &lt;@UBOB&gt; &amp; see" in rendered
+    assert "<@UBOB>" not in rendered
+
+    await slack.thread_reply(BOB, card.ts, "<!here> fixed <@UALICE>")
+    await slack.deliver()
+    relayed = slack.api.dm_texts(ALICE)[-1]
+    assert relayed == "Bob (#1): &lt;!here&gt; fixed &lt;@UALICE&gt;"
+
+
+async def test_a_429_is_retried_after_retry_after(slack: SlackHarness) -> None:
+    slack.api.fail_next("chat.postMessage", 1)
+    await slack.dm(ALICE, "How do I connect to the VPN?")
+    await slack.deliver()
+    assert slack.api.dm_texts(ALICE) == []
+    async with slack.core.db.transaction() as conn:
+        row = (await conn.execute(select(outbox.c.status, outbox.c.last_error))).one()
+    assert row.status == "pending" and "retry after 1s" in row.last_error
+
+    slack.clock.advance(1.1)
+    await slack.deliver()
+    assert len(slack.api.dm_texts(ALICE)) == 1
+    assert [c.method for c in slack.api.calls].count("chat.postMessage") == 2
+
+
+async def test_a_permanent_error_is_dead_lettered_and_shown_on_the_card(
+    slack: SlackHarness,
+) -> None:
+    await slack.command(ALICE, "Cannot log in to payroll")
+    await slack.deliver()
+    slack.api.fail_next("chat.postMessage", 1, status=200, error="account_inactive")
+    await slack.reaction(BOB, AGENTS, slack.card(1).ts, "eyes")
+    await slack.deliver()
+    assert "Cannot reach the requester: permanent: account_inactive" in str(slack.card(1).blocks)
+
+
+async def test_the_bots_own_messages_are_ignored(slack: SlackHarness) -> None:
+    await slack.command(ALICE, "Headset crackles")
+    await slack.deliver()
+    card = slack.card(1)
+    await slack.event(
+        {
+            "type": "message",
+            "subtype": "bot_message",
+            "channel": AGENTS,
+            "channel_type": "channel",
+            "bot_id": BOT_ID,
+            "text": "echo",
+            "ts": "5.5",
+            "thread_ts": card.ts,
+        }
+    )
+    await slack.event(
+        {
+            "type": "message",
+            "channel": AGENTS,
+            "channel_type": "channel",
+            "user": BOT_USER,
+            "bot_id": BOT_ID,
+            "text": "echo",
+            "ts": "5.6",
+            "thread_ts": card.ts,
+        }
+    )
+    await slack.deliver()
+    assert [t for t in slack.api.dm_texts(ALICE) if "echo" in t] == []
+
+
+async def test_user_names_are_cached(slack: SlackHarness) -> None:
+    await slack.dm(ALICE, "How do I connect to the VPN?")
+    await slack.dm(ALICE, "How do I request vacation?")
+    await slack.dm(ALICE, "VPN does not work from home")
+    assert len(slack.api.calls_of("users.info")) == 1

@@ -1,0 +1,102 @@
+"""The desk's guarantees, run on every storage backend (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from core import commands as c
+from core import errors
+from core.desk import InboundKey
+from core.domain import TicketState
+from core.queries import ticket_detail
+from tests.conftest import DatabaseFactory
+from tests.support import Harness, harness_on, person
+
+ALICE = person("alice")
+BOB = person("bob", agent=True)
+
+
+async def test_a_whole_ticket_life_cycle_is_recorded(harness: Harness) -> None:
+    await harness.do(c.OpenTicket(actor=ALICE, text="my laptop does not boot"))
+    await harness.do(c.Claim(actor=BOB, number=1))
+    await harness.do(c.Reply(actor=BOB, number=1, text="hold the power button"))
+    await harness.do(c.Note(actor=BOB, number=1, text="probably the battery"))
+    await harness.do(c.SendText(actor=ALICE, text="it works now"))
+    await harness.do(c.Resolve(actor=BOB, number=1))
+    await harness.do(c.Rate(actor=ALICE, number=1, score=5))
+
+    detail = await ticket_detail(harness.db, 1)
+    assert detail is not None
+    assert detail["state"] == "resolved"
+    assert detail["assignee"]["user_id"] == "bob"
+    assert detail["rating"] == 5
+    assert [(m["role"], m["visibility"], m["text"]) for m in detail["messages"]] == [
+        ("requester", "public", "my laptop does not boot"),
+        ("agent", "public", "hold the power button"),
+        ("agent", "internal", "probably the battery"),
+        ("requester", "public", "it works now"),
+    ]
+    assert [a["action"] for a in detail["audit"]] == ["opened", "claimed", "resolved", "rated"]
+
+
+async def test_the_note_never_reaches_the_requester(harness: Harness) -> None:
+    await harness.do(c.OpenTicket(actor=ALICE, text="printer jam"))
+    harness.take()
+    await harness.do(c.Note(actor=BOB, number=1, text="secret: replace the drum"))
+    delivered = harness.take()
+    assert not any("drum" in text for text in harness.texts_to("alice", delivered))
+    assert not any("drum" in text for text in harness.texts_to_thread(delivered))
+
+
+async def test_a_redelivered_update_has_no_second_effect(harness: Harness) -> None:
+    first = await harness.do(c.OpenTicket(actor=ALICE, text="no wifi"), update_id="evt-1")
+    again = await harness.do(c.OpenTicket(actor=ALICE, text="no wifi"), update_id="evt-1")
+    assert not first.duplicate and again.duplicate
+    detail = await ticket_detail(harness.db, 2)
+    assert detail is None
+    assert len([e for e in harness.take() if e.payload.kind == "ticket_opened"]) == 1
+
+
+async def test_twenty_concurrent_claims_from_two_engines_have_one_winner(
+    database_factory: DatabaseFactory, small_kb: object
+) -> None:
+    from pathlib import Path
+
+    assert isinstance(small_kb, Path)
+    async with (
+        harness_on(database_factory(), small_kb) as first,
+        harness_on(database_factory(), small_kb) as second,
+    ):
+        await first.do(c.OpenTicket(actor=ALICE, text="race me"))
+        agents = [person(f"agent{i}", agent=True) for i in range(20)]
+        # every agent is known beforehand, so the race is only about the claim
+        for agent in agents:
+            await first.do(c.ShowQueue(actor=agent))
+
+        async def claim(i: int) -> object:
+            desk = (first if i % 2 else second).desk
+            return await desk.handle(
+                c.Claim(actor=agents[i], number=1), InboundKey("test", f"claim-{i}")
+            )
+
+        outcomes = await asyncio.gather(*(claim(i) for i in range(20)))
+        winners = [o for o in outcomes if o.error is None]  # type: ignore[attr-defined]
+        losers = [o.error for o in outcomes if o.error is not None]  # type: ignore[attr-defined]
+        assert len(winners) == 1
+        assert len(losers) == 19
+        assert all(isinstance(e, errors.AlreadyClaimed) for e in losers)
+        detail = await ticket_detail(first.db, 1)
+        assert detail is not None
+        assert detail["state"] == TicketState.CLAIMED.value
+        owners = {e.params["owner"] for e in losers}
+        assert owners == {detail["assignee"]["name"]}
+
+
+async def test_outbox_keeps_each_conversation_in_order(harness: Harness) -> None:
+    await harness.do(c.OpenTicket(actor=ALICE, text="order test"))
+    await harness.do(c.Claim(actor=BOB, number=1))
+    for i in range(5):
+        await harness.desk.handle(c.Reply(actor=BOB, number=1, text=f"step {i}"))
+    await harness.dispatcher.run_until_idle()
+    to_alice = [t for t in harness.texts_to("alice", harness.take()) if "step" in t]
+    assert to_alice == [f"Bob (#1): step {i}" for i in range(5)]

@@ -1,0 +1,130 @@
+"""A new user's first session: the real CLI, piped input, the sample FAQ, SQLite."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+LIFE_CYCLE = """\
+/as alice
+How do I connect to the VPN?
+/ticket my laptop does not boot
+/agent bob
+/claim 1
+/reply 1 hold the power button
+/note 1 probably the battery
+/as alice
+it works now
+/agent bob
+/resolve 1
+/as alice
+/rate 1 5
+/quit
+"""
+
+
+def helpdesk(args: list[str], tmp_path: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "HELPDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}",
+        "HELPDESK_FAQ_DIR": str(ROOT / "faq"),
+        "HELPDESK_LANG": "en",
+    }
+    for key in ("SLACK_BOT_TOKEN", "TELEGRAM_BOT_TOKEN", "SLACK_APP_TOKEN"):
+        env.pop(key, None)
+    return subprocess.run(
+        [sys.executable, "-m", "bots", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_piped_life_cycle_relays_to_the_right_people(tmp_path: Path) -> None:
+    run = helpdesk(["run", "--adapter", "console"], tmp_path, LIFE_CYCLE)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    heads = [line for line in lines if line.startswith("[")]
+
+    # The FAQ answered the question, to alice.
+    assert heads[0] == "[to alice] Connecting to the VPN"
+    assert (
+        "[to alice] Ticket #1 opened: my laptop does not boot. An agent will reply here." in heads
+    )
+    assert any(
+        h.startswith("[agents #1] New ticket | Ticket #1: my laptop does not boot") for h in heads
+    )
+    assert "[to alice] bob is now handling your ticket #1." in heads
+    assert "[to alice] bob (#1): hold the power button" in heads
+    assert "[agents #1] alice: it works now" in heads
+    assert any(h.startswith("[to alice] Your ticket #1 was resolved by bob.") for h in heads)
+    assert "[to alice] Thank you! You rated ticket #1 5/5." in heads
+    # The internal note went nowhere but to its author's confirmation.
+    assert not any("battery" in line for line in lines)
+    # Order: the ticket is opened before it is claimed, the reply after the claim.
+    order = [
+        heads.index(
+            "[to alice] Ticket #1 opened: my laptop does not boot. An agent will reply here."
+        ),
+        heads.index("[to alice] bob is now handling your ticket #1."),
+        heads.index("[to alice] bob (#1): hold the power button"),
+        heads.index("[agents #1] alice: it works now"),
+    ]
+    assert order == sorted(order)
+
+    show = helpdesk(["tickets", "show", "1", "--json"], tmp_path)
+    assert show.returncode == 0, show.stderr
+    detail = json.loads(show.stdout)
+    assert detail["state"] == "resolved"
+    assert detail["assignee"]["name"] == "bob"
+    assert detail["rating"] == 5
+    assert [(m["author"]["name"], m["visibility"], m["text"]) for m in detail["messages"]] == [
+        ("alice", "public", "my laptop does not boot"),
+        ("bob", "public", "hold the power button"),
+        ("bob", "internal", "probably the battery"),
+        ("alice", "public", "it works now"),
+    ]
+
+
+def test_bad_input_gets_a_clear_reply_and_the_bot_keeps_running(tmp_path: Path) -> None:
+    script = "/as alice\n/frobnicate\n/claim 99\n/ticket\n/resolve 1\n/agent bob\n/claim 99\n/as alice\n/status\n/quit\n"
+    run = helpdesk(["run", "--adapter", "console"], tmp_path, script)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == [
+        "[to alice] Unknown command /frobnicate. Type /help for the list.",
+        "[to alice] Only agents can do that.",
+        "[to alice] Usage: /ticket TEXT",
+        "[to alice] Only agents can do that.",
+        "[to bob] There is no ticket #99 that you can see.",
+        "[to alice] Your tickets:",
+        "             (none)",
+    ]
+
+
+def test_faq_search_line_protocol(tmp_path: Path) -> None:
+    run = helpdesk(
+        ["faq", "search", "-", "--json"],
+        tmp_path,
+        "How do I connect to the VPN?\nJak złożyć wniosek o urlop?\n\n",
+    )
+    assert run.returncode == 0, run.stderr
+    rows = [json.loads(line) for line in run.stdout.splitlines()]
+    assert len(rows) == 3
+    for row in rows:
+        assert set(row) == {"query", "lang", "decision", "results"}
+        assert len(row["results"]) <= 3
+        assert all(
+            0.0 <= r["score"] <= 1.0 and set(r) == {"id", "title", "score"} for r in row["results"]
+        )
+    assert rows[0]["results"][0]["id"] == "vpn-access"
+    assert rows[1]["lang"] == "pl" and rows[1]["results"][0]["id"] == "vacation-request"
+    assert rows[2]["decision"] == "none" and rows[2]["results"] == []

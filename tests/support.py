@@ -1,0 +1,170 @@
+"""Test helpers shared by the suites: databases, a small knowledge base, a desk harness."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from core.delivery import Dispatcher, RetryPolicy
+from core.desk import Desk, InboundKey, Outcome, utc_now
+from core.domain import Actor
+from core.events import Event, PersonTarget
+from core.faq.service import FaqService
+from core.presenter import render_text
+from core.storage.db import Database
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "HELPDESK_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+
+SAMPLE_ENTRIES = {
+    "vpn-access": (
+        "Connecting to the VPN",
+        ["How do I connect to the VPN?", "VPN does not work from home"],
+        "it",
+        "Install **GlobalConnect** and sign in.",
+    ),
+    "vacation-request": (
+        "Requesting vacation",
+        ["How do I request vacation?", "How many vacation days do I have left?"],
+        "hr",
+        "Open the HR portal and choose *Time off*.",
+    ),
+}
+
+
+def write_small_kb(root: Path) -> Path:
+    """Two entries in English: enough for the desk's rules, independent of the sample FAQ."""
+    for entry_id, (title, questions, category, answer) in SAMPLE_ENTRIES.items():
+        path = root / "en" / f"{entry_id}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        listed = "\n".join(f'  - "{q}"' for q in questions)
+        path.write_text(
+            f"---\nid: {entry_id}\ntitle: {title}\nquestions:\n{listed}\n"
+            f"tags: []\ncategory: {category}\n---\n{answer}\n",
+            encoding="utf-8",
+        )
+    return root
+
+
+def postgres_required() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+async def _postgres_reachable() -> str | None:
+    import asyncpg
+
+    dsn = POSTGRES_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
+    try:
+        conn = await asyncio.wait_for(asyncpg.connect(dsn), timeout=5)
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"
+    await conn.close()
+    return None
+
+
+@asynccontextmanager
+async def postgres_schema() -> AsyncIterator[str]:
+    """A fresh PostgreSQL schema for one test; yields a URL whose search_path is it."""
+    import asyncpg
+
+    problem = await _postgres_reachable()
+    if problem is not None:
+        if postgres_required():
+            pytest.fail(f"PostgreSQL is required in CI but unreachable: {problem}")
+        pytest.skip(f"PostgreSQL unreachable: {problem}")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    dsn = POSTGRES_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(f'CREATE SCHEMA "{schema}"')
+        yield schema
+    finally:
+        await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        await conn.close()
+
+
+def postgres_database(schema: str) -> Database:
+    db = Database(POSTGRES_ADMIN_URL)
+    # Every connection of this engine works inside the test's own schema.
+    from sqlalchemy import event
+
+    @event.listens_for(db.engine.sync_engine, "connect")
+    def _search_path(dbapi_connection: object, _record: object) -> None:
+        cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+        cursor.execute(f'SET search_path TO "{schema}"')
+        cursor.close()
+
+    return db
+
+
+@dataclass
+class RecordingSender:
+    """A platform that accepts everything and remembers it (a fake, not a mock)."""
+
+    delivered: list[Event] = field(default_factory=list)
+
+    async def send(self, event: Event) -> None:
+        self.delivered.append(event)
+
+
+@dataclass
+class Harness:
+    """A desk on a real database with a recording platform behind the outbox."""
+
+    db: Database
+    desk: Desk
+    dispatcher: Dispatcher
+    sender: RecordingSender
+    counter: int = 0
+
+    async def do(self, command: object, update_id: str | None = None) -> Outcome:
+        self.counter += 1
+        key = InboundKey("test", update_id or f"u{self.counter}")
+        outcome = await self.desk.handle(command, key)  # type: ignore[arg-type]
+        await self.dispatcher.run_until_idle()
+        return outcome
+
+    def take(self) -> list[Event]:
+        taken = list(self.sender.delivered)
+        self.sender.delivered.clear()
+        return taken
+
+    def texts_to(self, user_id: str, events: list[Event]) -> list[str]:
+        return [
+            render_text(e)
+            for e in events
+            if isinstance(e.target, PersonTarget) and e.target.user_id == user_id
+        ]
+
+    def texts_to_thread(self, events: list[Event]) -> list[str]:
+        return [render_text(e) for e in events if not isinstance(e.target, PersonTarget)]
+
+
+def person(name: str, *, agent: bool = False, platform: str = "test") -> Actor:
+    return Actor(platform=platform, user_id=name, display_name=name.title(), is_agent=agent)
+
+
+@asynccontextmanager
+async def harness_on(
+    db: Database, kb_root: Path, clock: Callable[[], datetime] = utc_now
+) -> AsyncIterator[Harness]:
+    await db.upgrade()
+    sender = RecordingSender()
+    dispatcher = Dispatcher(
+        db, {"test": sender}, clock=clock, policy=RetryPolicy(base_seconds=0.01)
+    )
+    desk = Desk(db, FaqService(kb_root, "en"), default_lang="en", clock=clock)
+    dispatcher.on_dead = desk.delivery_failed
+    try:
+        yield Harness(db=db, desk=desk, dispatcher=dispatcher, sender=sender)
+    finally:
+        await db.dispose()

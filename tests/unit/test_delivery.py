@@ -1,0 +1,143 @@
+"""The outbox dispatcher: retries, rate-limit waits, dead letters, leases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from core import commands as c
+from core.delivery import Dispatcher, PermanentFailure, RetryLater, RetryPolicy
+from core.desk import Desk, InboundKey
+from core.events import Event, PersonTarget
+from core.faq.service import FaqService
+from core.queries import ticket_detail
+from core.storage.db import Database
+from core.storage.tables import outbox
+from tests.support import person
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@dataclass
+class FlakyPlatform:
+    """Fails the first `failures` sends with `error`, then accepts."""
+
+    error: Exception
+    failures: int
+    delivered: list[Event] = field(default_factory=list)
+    attempts: int = 0
+
+    async def send(self, event: Event) -> None:
+        self.attempts += 1
+        if self.attempts <= self.failures:
+            raise self.error
+        self.delivered.append(event)
+
+
+async def _setup(tmp_path: Path, kb: Path, platform: FlakyPlatform, clock: FakeClock):  # type: ignore[no-untyped-def]
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'd.db'}")
+    await db.upgrade()
+    dispatcher = Dispatcher(
+        db, {"test": platform}, clock=clock, policy=RetryPolicy(base_seconds=2, max_attempts=3)
+    )
+    desk = Desk(db, FaqService(kb, "en"), clock=clock)
+    dispatcher.on_dead = desk.delivery_failed
+    return db, desk, dispatcher
+
+
+async def _statuses(db: Database) -> list[tuple[str, int]]:
+    async with db.transaction() as conn:
+        rows = (await conn.execute(select(outbox.c.status, outbox.c.attempts))).all()
+    return [(r.status, r.attempts) for r in rows]
+
+
+async def test_retry_after_is_honoured_then_delivered(tmp_path: Path, small_kb: Path) -> None:
+    clock = FakeClock()
+    platform = FlakyPlatform(RetryLater(30), failures=1)
+    db, desk, dispatcher = await _setup(tmp_path, small_kb, platform, clock)
+    await desk.handle(c.ShowStatus(actor=person("alice")), InboundKey("test", "1"))
+    await dispatcher.run_until_idle()
+    assert platform.delivered == []
+    clock.advance(29)
+    await dispatcher.run_until_idle()
+    assert platform.delivered == [] and platform.attempts == 1
+    clock.advance(2)
+    await dispatcher.run_until_idle()
+    assert len(platform.delivered) == 1
+    assert await _statuses(db) == [("sent", 1)]
+    await db.dispose()
+
+
+async def test_temporary_errors_back_off_and_give_up_into_a_dead_letter(
+    tmp_path: Path, small_kb: Path
+) -> None:
+    clock = FakeClock()
+    platform = FlakyPlatform(ConnectionError("reset by peer"), failures=100)
+    db, desk, dispatcher = await _setup(tmp_path, small_kb, platform, clock)
+    await desk.handle(c.ShowStatus(actor=person("alice")), InboundKey("test", "1"))
+    for _ in range(10):
+        await dispatcher.run_until_idle()
+        clock.advance(600)
+    assert platform.attempts == 3
+    assert await _statuses(db) == [("dead", 3)]
+    await db.dispose()
+
+
+async def test_a_blocked_requester_is_shown_on_the_ticket_card(
+    tmp_path: Path, small_kb: Path
+) -> None:
+    clock = FakeClock()
+
+    @dataclass
+    class BlocksAlice:
+        delivered: list[Event] = field(default_factory=list)
+
+        async def send(self, event: Event) -> None:
+            if isinstance(event.target, PersonTarget) and event.target.user_id == "alice":
+                raise PermanentFailure("Forbidden: bot was blocked by the user")
+            self.delivered.append(event)
+
+    platform = BlocksAlice()
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'd.db'}")
+    await db.upgrade()
+    dispatcher = Dispatcher(db, {"test": platform}, clock=clock)
+    desk = Desk(db, FaqService(small_kb, "en"), clock=clock)
+    dispatcher.on_dead = desk.delivery_failed
+    await desk.handle(c.OpenTicket(actor=person("alice"), text="help"), InboundKey("test", "1"))
+    await dispatcher.run_until_idle()
+    cards = [e for e in platform.delivered if e.payload.kind == "ticket_card"]
+    assert cards[-1].payload.ticket.delivery_problem  # type: ignore[union-attr]
+    assert "blocked" in cards[-1].payload.ticket.delivery_problem  # type: ignore[union-attr]
+    detail = await ticket_detail(db, 1)
+    assert detail is not None and "blocked" in detail["delivery_problem"]
+    assert ("dead", 1) in await _statuses(db)
+    await db.dispose()
+
+
+async def test_a_crashed_workers_lease_expires_and_the_message_is_delivered(
+    tmp_path: Path, small_kb: Path
+) -> None:
+    clock = FakeClock()
+    platform = FlakyPlatform(RuntimeError("unused"), failures=0)
+    db, desk, dispatcher = await _setup(tmp_path, small_kb, platform, clock)
+    await desk.handle(c.ShowStatus(actor=person("alice")), InboundKey("test", "1"))
+    leased = await dispatcher._lease(10)  # a worker takes the row, then dies before sending
+    assert len(leased) == 1
+    await dispatcher.run_until_idle()
+    assert platform.delivered == []  # still leased by the dead worker
+    clock.advance(dispatcher.policy.lease_seconds + 1)
+    await dispatcher.run_until_idle()
+    assert len(platform.delivered) == 1
+    await db.dispose()
