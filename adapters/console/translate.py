@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from core import commands as c
 from core.domain import Actor, Priority
-from core.events import Event, FaqAnswer, FaqSuggestions, PersonTarget
+from core.events import Event, FaqAnswer, FaqSuggestions, PersonTarget, TicketResolved
+from core.i18n import t
 from core.presenter import render_text
 
 PLATFORM = "console"
@@ -176,10 +177,28 @@ def recipient_label(event: Event) -> str:
     return f"[agents #{target.ticket_number}]"
 
 
+def console_hint(event: Event) -> str | None:
+    """How to answer this message in the console, where there are no buttons."""
+    payload = event.payload
+    keys = {
+        "faq_answer": "console.hint.answer",
+        "faq_suggestions": "console.hint.suggest",
+        "faq_no_match": "console.hint.no_match",
+    }
+    if payload.kind in keys:
+        return t(event.lang, keys[payload.kind])
+    if isinstance(payload, TicketResolved):
+        return t(event.lang, "console.hint.rate", number=payload.ticket_number)
+    return None
+
+
 def format_event(event: Event) -> str:
     """`[to alice] text` or `[agents #3] text`; continuation lines indented."""
     label = recipient_label(event)
     lines = render_text(event).splitlines() or [""]
+    hint = console_hint(event)
+    if hint:
+        lines.append(hint)
     pad = " " * (len(label) + 1)
     return "\n".join([f"{label} {lines[0]}"] + [f"{pad}{line}" for line in lines[1:]])
 

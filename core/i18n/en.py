@@ -75,6 +75,10 @@ MESSAGES: dict[str, str] = {
     "list.empty": "(none)",
     "list.item": "#{number} [{state}] {subject}",
     "console.welcome": "Help desk console. You are {name}. Ask a question, or type /help.",
+    "console.hint.answer": "(/helped or /human)",
+    "console.hint.suggest": "(/pick K, or /human)",
+    "console.hint.no_match": "(/human opens a ticket with this question)",
+    "console.hint.rate": "(/rate {number} 1-5)",
     "lang.changed": "From now on I will answer in English.",
     "help.requester": (
         "Ask me anything: I answer from the FAQ or open a ticket for you.\n"

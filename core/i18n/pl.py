@@ -75,6 +75,10 @@ MESSAGES: dict[str, str] = {
     "list.empty": "(brak)",
     "list.item": "#{number} [{state}] {subject}",
     "console.welcome": "Konsola help desku. Jesteś: {name}. Zadaj pytanie albo wpisz /help.",
+    "console.hint.answer": "(/helped albo /human)",
+    "console.hint.suggest": "(/pick K albo /human)",
+    "console.hint.no_match": "(/human tworzy zgłoszenie z tym pytaniem)",
+    "console.hint.rate": "(/rate {number} 1-5)",
     "lang.changed": "Od teraz będę odpowiadać po polsku.",
     "help.requester": (
         "Zapytaj o cokolwiek: odpowiem z FAQ albo utworzę dla Ciebie zgłoszenie.\n"

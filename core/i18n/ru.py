@@ -75,6 +75,10 @@ MESSAGES: dict[str, str] = {
     "list.empty": "(нет)",
     "list.item": "#{number} [{state}] {subject}",
     "console.welcome": "Консоль службы поддержки. Вы — {name}. Задайте вопрос или наберите /help.",
+    "console.hint.answer": "(/helped или /human)",
+    "console.hint.suggest": "(/pick K или /human)",
+    "console.hint.no_match": "(/human создаст заявку с этим вопросом)",
+    "console.hint.rate": "(/rate {number} 1-5)",
     "lang.changed": "Теперь я буду отвечать по-русски.",
     "help.requester": (
         "Спросите что угодно: я отвечу из базы знаний или создам для вас заявку.\n"
