@@ -53,6 +53,7 @@ from core.storage.repository import Repository
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 20_000
+ACTIVE = (TicketState.OPEN, TicketState.CLAIMED)
 DEFAULT_CATEGORY = "general"
 
 
@@ -515,7 +516,7 @@ class Desk:
         )
         moved = await ctx.repo.transition(
             ticket.number,
-            allowed_from=(TicketState.OPEN, TicketState.CLAIMED),
+            allowed_from=ACTIVE,
             to=TicketState.CLAIMED,
             now=ctx.now,
             assignee_id=assignee.id,
@@ -587,6 +588,27 @@ class Desk:
         )
         ctx.to_actor(Notice(key="ticket.note_added", params={"number": ticket.number}))
 
+    async def _move(
+        self,
+        ctx: _Context,
+        ticket: Ticket,
+        *,
+        allowed_from: tuple[TicketState, ...],
+        to: TicketState,
+        action: str,
+        **values: Any,
+    ) -> Ticket:
+        """One conditional state change, audited and shown on the card; refused if it lost."""
+        moved = await ctx.repo.transition(
+            ticket.number, allowed_from=allowed_from, to=to, now=ctx.now, **values
+        )
+        current = await self._reload(ctx, ticket.number)
+        if not moved:
+            raise errors.InvalidTransition(number=current.number, state=current.state.value)
+        await ctx.repo.audit(action, ctx.now, ticket_number=current.number, actor_id=ctx.actor.id)
+        await ctx.card(current, f"card.change.{action}")
+        return current
+
     async def _resolve(self, ctx: _Context) -> None:
         cmd = ctx.cmd
         assert isinstance(cmd, c.Resolve)
@@ -595,21 +617,9 @@ class Desk:
         values: dict[str, Any] = {"resolved_at": ctx.now}
         if ticket.assignee is None:
             values["assignee_id"] = ctx.actor.id
-        moved = await ctx.repo.transition(
-            ticket.number,
-            allowed_from=(TicketState.OPEN, TicketState.CLAIMED),
-            to=TicketState.RESOLVED,
-            now=ctx.now,
-            **values,
+        ticket = await self._move(
+            ctx, ticket, allowed_from=ACTIVE, to=TicketState.RESOLVED, action="resolved", **values
         )
-        if not moved:
-            current = await self._reload(ctx, ticket.number)
-            raise errors.InvalidTransition(number=current.number, state=current.state.value)
-        ticket = await self._reload(ctx, ticket.number)
-        await ctx.repo.audit(
-            "resolved", ctx.now, ticket_number=ticket.number, actor_id=ctx.actor.id
-        )
-        await ctx.card(ticket, "card.change.resolved")
         ctx.to_person(
             ticket.requester,
             TicketResolved(ticket_number=ticket.number, agent_name=ctx.actor.display_name),
@@ -621,21 +631,15 @@ class Desk:
         ticket = await self._own_or_agent(ctx, cmd.number)
         # The agent who had it keeps it: the requester continues with the same person.
         to = TicketState.CLAIMED if ticket.assignee is not None else TicketState.OPEN
-        moved = await ctx.repo.transition(
-            ticket.number,
+        ticket = await self._move(
+            ctx,
+            ticket,
             allowed_from=(TicketState.RESOLVED, TicketState.CANCELLED),
             to=to,
-            now=ctx.now,
+            action="reopened",
             resolved_at=None,
             rating=None,
         )
-        if not moved:
-            raise errors.InvalidTransition(number=ticket.number, state=ticket.state.value)
-        ticket = await self._reload(ctx, ticket.number)
-        await ctx.repo.audit(
-            "reopened", ctx.now, ticket_number=ticket.number, actor_id=ctx.actor.id
-        )
-        await ctx.card(ticket, "card.change.reopened")
         ctx.to_person(
             ticket.requester, Notice(key="ticket.reopened", params={"number": ticket.number})
         )
@@ -644,20 +648,9 @@ class Desk:
         cmd = ctx.cmd
         assert isinstance(cmd, c.Cancel)
         ticket = await self._own_or_agent(ctx, cmd.number)
-        moved = await ctx.repo.transition(
-            ticket.number,
-            allowed_from=(TicketState.OPEN, TicketState.CLAIMED),
-            to=TicketState.CANCELLED,
-            now=ctx.now,
+        ticket = await self._move(
+            ctx, ticket, allowed_from=ACTIVE, to=TicketState.CANCELLED, action="cancelled"
         )
-        if not moved:
-            current = await self._reload(ctx, ticket.number)
-            raise errors.InvalidTransition(number=current.number, state=current.state.value)
-        ticket = await self._reload(ctx, ticket.number)
-        await ctx.repo.audit(
-            "cancelled", ctx.now, ticket_number=ticket.number, actor_id=ctx.actor.id
-        )
-        await ctx.card(ticket, "card.change.cancelled")
         ctx.to_person(
             ticket.requester, Notice(key="ticket.cancelled", params={"number": ticket.number})
         )
@@ -789,9 +782,7 @@ class Desk:
             if person is None:
                 return
             events: list[Event] = []
-            for ticket in await repo.list_tickets(
-                requester_id=person.id, states=(TicketState.OPEN, TicketState.CLAIMED)
-            ):
+            for ticket in await repo.list_tickets(requester_id=person.id, states=ACTIVE):
                 await repo.update_ticket(ticket.number, now, delivery_problem=reason[:500])
                 await repo.audit("delivery_failed", now, ticket_number=ticket.number, reason=reason)
                 events.append(
