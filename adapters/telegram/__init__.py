@@ -1,1 +1,1 @@
-"""Telegram adapter: aiogram routers, HTML translation and the Bot API sender."""
+"""The Telegram adapter: aiogram routers, a Bot API sender, pure translation."""

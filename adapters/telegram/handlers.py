@@ -1,0 +1,350 @@
+"""aiogram routers: each update is translated to a command and handed to the desk.
+
+Nothing is sent from here except the adapter's own prompts (greeting, language
+and triage menus, usage hints) and callback answers; everything the desk says
+goes through the outbox and the sender. The update id is the desk's dedupe key,
+so a redelivered update changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import (
+    CallbackQuery,
+    Message,
+    MessageReactionUpdated,
+    ReplyParameters,
+    TelegramObject,
+    Update,
+    User,
+)
+
+from adapters.telegram.facts import ChatFacts
+from adapters.telegram.sender import markup
+from adapters.telegram.translate import (
+    PLATFORM,
+    Action,
+    ChooseLanguage,
+    Greet,
+    OutMessage,
+    Place,
+    Say,
+    Triage,
+    TriageCancel,
+    TriageCategory,
+    TriagePriority,
+    TriageStart,
+    actor_of,
+    greeting,
+    language_prompt,
+    message_ref,
+    parse_agents,
+    parse_callback,
+    parse_edit,
+    parse_private,
+    parse_reaction,
+    place_of,
+    plain,
+    topic_thread,
+    triage_category_prompt,
+    triage_describe_prompt,
+    triage_priority_prompt,
+)
+from core import commands as c
+from core.desk import Desk, InboundKey
+from core.domain import PersonRef, normalize_lang
+from core.i18n import t
+from core.queries import person_language
+from core.storage.db import Database
+from core.storage.refs import RefStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TelegramDeps:
+    """What the handlers need, injected by the composition root."""
+
+    desk: Desk
+    db: Database
+    refs: RefStore
+    facts: ChatFacts
+    default_lang: str
+    categories: tuple[str, ...]
+
+    @property
+    def agents_chat_id(self) -> int | None:
+        return self.facts.agents_chat_id
+
+
+class SeenUpdates:
+    """Drops an update id seen moments ago before any work is done.
+
+    The database is the real dedupe (Desk.handle records every update id); this
+    also covers the adapter's own prompts, which never reach the desk.
+    """
+
+    def __init__(self, size: int = 2048) -> None:
+        self.size = size
+        self._seen: OrderedDict[int, None] = OrderedDict()
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        update = data.get("event_update")
+        if isinstance(update, Update):
+            if update.update_id in self._seen:
+                log.info("update %s seen already; skipped", update.update_id)
+                return None
+            self._seen[update.update_id] = None
+            while len(self._seen) > self.size:
+                self._seen.popitem(last=False)
+        return await handler(event, data)
+
+
+class _Handlers:
+    def __init__(self, deps: TelegramDeps) -> None:
+        self.deps = deps
+
+    # helpers
+
+    async def lang_of(self, user: User) -> str:
+        fallback = normalize_lang(user.language_code) or self.deps.default_lang
+        return await person_language(self.deps.db, PersonRef(PLATFORM, str(user.id)), fallback)
+
+    async def say(self, bot: Bot, place: Place, out: OutMessage) -> Message | None:
+        """The adapter's own answer; a failure is logged, the update still counts as handled."""
+        try:
+            sent: Message | None = None
+            for index, chunk in enumerate(out.chunks):
+                last = index == len(out.chunks) - 1
+                sent = await bot.send_message(
+                    chat_id=place.chat_id,
+                    text=chunk,
+                    parse_mode=ParseMode.HTML,
+                    message_thread_id=place.thread_id,
+                    reply_parameters=(
+                        ReplyParameters(message_id=place.reply_to, allow_sending_without_reply=True)
+                        if place.reply_to and index == 0
+                        else None
+                    ),
+                    reply_markup=markup(out.keyboard) if last else None,
+                )
+            return sent
+        except TelegramAPIError as error:
+            log.warning("could not answer in chat %s: %s", place.chat_id, error)
+            return None
+
+    async def replace(
+        self, bot: Bot, message: Message | None, place: Place, out: OutMessage
+    ) -> None:
+        """Turn a menu into its next step in place, or send it anew."""
+        if message is not None and isinstance(message, Message):
+            try:
+                await bot.edit_message_text(
+                    chat_id=message.chat.id,
+                    message_id=message.message_id,
+                    text=out.chunks[0],
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup(out.keyboard),
+                )
+                return
+            except TelegramAPIError as error:
+                log.info("menu not edited (%s); sending a new one", error)
+        await self.say(bot, place, out)
+
+    async def submit(self, command: c.Command, update: Update) -> None:
+        outcome = await self.deps.desk.handle(command, InboundKey(PLATFORM, str(update.update_id)))
+        if outcome.duplicate:
+            log.info("update %s was handled before", update.update_id)
+
+    async def act(
+        self,
+        action: Action | None,
+        *,
+        bot: Bot,
+        user: User,
+        place: Place,
+        update: Update,
+        menu: Message | None = None,
+    ) -> None:
+        if action is None:
+            return
+        if isinstance(action, c.Command):
+            await self.submit(action, update)
+            return
+        lang = await self.lang_of(user)
+        refs = self.deps.refs
+        if isinstance(action, Greet):
+            await self.say(bot, place, greeting(lang))
+        elif isinstance(action, ChooseLanguage):
+            await self.say(bot, place, language_prompt(lang))
+        elif isinstance(action, Say):
+            await self.say(bot, place, plain(t(lang, action.key, **action.params)))
+        elif isinstance(action, TriageStart):
+            await refs.put("triage", str(user.id), Triage().encode())
+            await self.say(bot, place, triage_category_prompt(lang, self.deps.categories))
+        elif isinstance(action, TriageCategory):
+            stored = await refs.get("triage", str(user.id))
+            if stored is None:
+                await self.replace(bot, menu, place, plain(t(lang, "telegram.triage.expired")))
+                return
+            triage = Triage(action.category, Triage.decode(stored).priority)
+            await refs.put("triage", str(user.id), triage.encode())
+            await self.replace(bot, menu, place, triage_priority_prompt(lang))
+        elif isinstance(action, TriagePriority):
+            stored = await refs.get("triage", str(user.id))
+            if stored is None:
+                await self.replace(bot, menu, place, plain(t(lang, "telegram.triage.expired")))
+                return
+            triage = Triage(Triage.decode(stored).category, action.priority)
+            await refs.put("triage", str(user.id), triage.encode())
+            await self.replace(bot, menu, place, triage_describe_prompt(lang, triage))
+        elif isinstance(action, TriageCancel):
+            await refs.delete("triage", str(user.id))
+            await self.replace(bot, menu, place, plain(t(lang, "telegram.triage.cancelled")))
+
+    async def ticket_of(self, message: Message) -> int | None:
+        """The ticket a message in the agents' group belongs to: by topic, or by reply."""
+        refs = self.deps.refs
+        thread = topic_thread(message)
+        if thread is not None:
+            key = await refs.find_key("topic", str(thread))
+            if key is not None:
+                return int(key)
+        replied = message.reply_to_message
+        if replied is not None and replied.forum_topic_created is None:
+            key = await refs.get("thread", message_ref(message.chat.id, replied.message_id))
+            if key is not None:
+                return int(key)
+        return None
+
+    # handlers
+
+    async def private_message(self, message: Message, bot: Bot, event_update: Update) -> None:
+        user = message.from_user
+        if user is None or user.is_bot:
+            return
+        actor = actor_of(user, is_agent=await self.deps.facts.is_agent(user.id))
+        stored = await self.deps.refs.get("triage", str(user.id))
+        me = await bot.me()
+        action = parse_private(
+            message,
+            actor,
+            bot_username=me.username,
+            triage=Triage.decode(stored) if stored is not None else None,
+        )
+        if stored is not None and isinstance(action, c.Command):
+            # The description opened the ticket, or another command left the menu stale.
+            await self.deps.refs.delete("triage", str(user.id))
+        await self.act(action, bot=bot, user=user, place=place_of(message), update=event_update)
+
+    async def agents_message(self, message: Message, bot: Bot, event_update: Update) -> None:
+        user = message.from_user
+        if user is None or user.is_bot or message.sender_chat is not None:
+            return  # anonymous admins post as the group: there is no agent to name
+        me = await bot.me()
+        action = parse_agents(
+            message,
+            actor_of(user, is_agent=True),
+            bot_username=me.username,
+            bot_id=me.id,
+            ticket=await self.ticket_of(message),
+        )
+        await self.act(action, bot=bot, user=user, place=place_of(message), update=event_update)
+
+    async def edited(self, message: Message, event_update: Update) -> None:
+        user = message.from_user
+        if user is None or user.is_bot:
+            return
+        in_agents = message.chat.id == self.deps.agents_chat_id
+        actor = actor_of(user, is_agent=in_agents or await self.deps.facts.is_agent(user.id))
+        command = parse_edit(message, actor)
+        if command is not None:
+            await self.submit(command, event_update)
+
+    async def reaction(self, reaction: MessageReactionUpdated, event_update: Update) -> None:
+        user = reaction.user
+        if user is None or user.is_bot:
+            return
+        key = await self.deps.refs.get("thread", message_ref(reaction.chat.id, reaction.message_id))
+        if key is None:
+            return
+        place = Place(reaction.chat.id, None, reaction.message_id)
+        topic = await self.deps.refs.get("topic", key)
+        if topic is not None:
+            place = Place(reaction.chat.id, int(topic), reaction.message_id)
+        command = parse_reaction(
+            reaction, actor_of(user, is_agent=True), ticket=int(key), place=place
+        )
+        if command is not None:
+            await self.submit(command, event_update)
+
+    async def callback(self, query: CallbackQuery, bot: Bot, event_update: Update) -> None:
+        # Answer first: the button stops spinning whatever happens next.
+        try:
+            await query.answer()
+        except TelegramAPIError as error:
+            log.info("callback answer failed: %s", error)
+        message = query.message
+        if message is None or not query.data:
+            return
+        chat_id = message.chat.id
+        if chat_id == self.deps.agents_chat_id:
+            is_agent = True
+            thread = message.message_thread_id if isinstance(message, Message) else None
+            place = Place(
+                chat_id, thread if thread and getattr(message, "is_topic_message", False) else None
+            )
+        elif message.chat.type == "private":
+            is_agent = await self.deps.facts.is_agent(query.from_user.id)
+            place = Place(chat_id)
+        else:
+            return
+        action = parse_callback(query.data, actor_of(query.from_user, is_agent=is_agent), place)
+        menu = message if isinstance(message, Message) else None
+        await self.act(
+            action, bot=bot, user=query.from_user, place=place, update=event_update, menu=menu
+        )
+
+
+def build_router(deps: TelegramDeps) -> Router:
+    """All of the adapter's handlers: the private chat and the agents' group."""
+    handlers = _Handlers(deps)
+    seen = SeenUpdates()
+    root = Router(name="telegram")
+    for observer in (root.message, root.edited_message, root.callback_query, root.message_reaction):
+        observer.outer_middleware(seen)
+
+    private = Router(name="telegram-private")
+    private.message.filter(F.chat.type == "private")
+    private.message.register(handlers.private_message)
+    private.edited_message.filter(F.chat.type == "private")
+    private.edited_message.register(handlers.edited)
+
+    agents = Router(name="telegram-agents")
+    if deps.agents_chat_id is not None:
+        agents.message.filter(F.chat.id == deps.agents_chat_id)
+        agents.message.register(handlers.agents_message)
+        agents.edited_message.filter(F.chat.id == deps.agents_chat_id)
+        agents.edited_message.register(handlers.edited)
+        agents.message_reaction.filter(F.chat.id == deps.agents_chat_id)
+        agents.message_reaction.register(handlers.reaction)
+
+    root.callback_query.register(handlers.callback)
+    root.include_routers(private, agents)
+    return root
+
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "message_reaction"]

@@ -1,0 +1,130 @@
+"""Wires the Telegram adapter: Bot, aiogram Dispatcher, sender, polling or webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
+
+from adapters.telegram.facts import ChatFacts
+from adapters.telegram.handlers import ALLOWED_UPDATES, TelegramDeps, build_router
+from adapters.telegram.sender import TelegramSender
+from adapters.telegram.setup import check_agents_chat, register_commands
+from adapters.telegram.translate import PLATFORM
+from bots.settings import Settings
+from bots.wiring import Core
+from core.delivery import Sender
+from core.desk import DEFAULT_CATEGORY
+from core.storage.refs import RefStore
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+def build_bot(settings: Settings) -> Bot:
+    if settings.telegram_bot_token is None:
+        raise SystemExit("TELEGRAM_BOT_TOKEN is not set")
+    session = (
+        AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+        if settings.telegram_api_url
+        else AiohttpSession()
+    )
+    return Bot(settings.telegram_bot_token.get_secret_value(), session=session)
+
+
+def ticket_categories(core: Core) -> tuple[str, ...]:
+    """The triage menu's categories: those the FAQ routes to, plus the default."""
+    found = {entry.category for entry in core.faq.kb.all_entries() if entry.category}
+    return (*sorted(found - {DEFAULT_CATEGORY}), DEFAULT_CATEGORY)
+
+
+class TelegramRuntime:
+    platform = PLATFORM
+
+    def __init__(self, settings: Settings, core: Core, bot: Bot) -> None:
+        self.settings = settings
+        self.core = core
+        self.bot = bot
+        self.refs = RefStore(core.db, PLATFORM)
+        self.facts = ChatFacts(bot, settings.telegram_agents_chat_id)
+        self.sender: Sender = TelegramSender(bot, self.refs, self.facts)
+        self.dispatcher = Dispatcher(name="helpdesk-telegram")
+        self.dispatcher.include_router(
+            build_router(
+                TelegramDeps(
+                    desk=core.desk,
+                    db=core.db,
+                    refs=self.refs,
+                    facts=self.facts,
+                    default_lang=settings.lang,
+                    categories=ticket_categories(core),
+                )
+            )
+        )
+        secret = settings.telegram_webhook_secret
+        # Without a configured secret, a fresh one per start still keeps strangers out.
+        self.webhook_secret = secret.get_secret_value() if secret else secrets.token_urlsafe(32)
+        self._polling: asyncio.Task[None] | None = None
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self.settings.telegram_webhook_url)
+
+    def mount(self, http: web.Application) -> None:
+        if not self.webhook_mode:
+            return
+        # Handled before the 200 goes back: Telegram redelivers what we failed to store.
+        SimpleRequestHandler(
+            dispatcher=self.dispatcher,
+            bot=self.bot,
+            handle_in_background=False,
+            secret_token=self.webhook_secret,
+        ).register(http, path=WEBHOOK_PATH)
+
+    async def start(self) -> None:
+        for problem in await check_agents_chat(self.bot, self.settings.telegram_agents_chat_id):
+            log.warning("telegram: %s", problem)
+        await register_commands(self.bot, self.settings.telegram_agents_chat_id, self.settings.lang)
+        if self.webhook_mode:
+            url = str(self.settings.telegram_webhook_url).rstrip("/")
+            if not url.endswith(WEBHOOK_PATH):
+                url += WEBHOOK_PATH
+            await self.bot.set_webhook(
+                url=url, secret_token=self.webhook_secret, allowed_updates=ALLOWED_UPDATES
+            )
+            log.warning("telegram: webhook set to %s", url)
+            return
+        await self.bot.delete_webhook()
+        self._polling = asyncio.create_task(
+            self.dispatcher.start_polling(
+                self.bot,
+                handle_signals=False,
+                close_bot_session=False,
+                # One update at a time: a person's messages reach the desk in order.
+                handle_as_tasks=False,
+                allowed_updates=ALLOWED_UPDATES,
+                polling_timeout=25,
+            )
+        )
+        log.warning("telegram: long polling started")
+
+    async def stop(self) -> None:
+        if self._polling is not None:
+            with contextlib.suppress(RuntimeError):
+                await self.dispatcher.stop_polling()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._polling
+            self._polling = None
+        await self.bot.session.close()
+
+
+async def build_telegram_runtime(settings: Settings, core: Core) -> TelegramRuntime:
+    return TelegramRuntime(settings, core, build_bot(settings))

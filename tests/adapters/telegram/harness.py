@@ -1,0 +1,161 @@
+"""The Telegram adapter running for real against the fake Bot API: the test harness.
+
+Each test gets the fake server on a free port, a core on a temporary SQLite
+database (with the sample FAQ), the real runtime from bots.telegram_runtime
+(aiogram Bot, Dispatcher, routers, sender) and a way to feed updates either
+through getUpdates (long polling) or through the webhook on the shared HTTP
+server. Deliveries happen when the test calls `deliver()`, so what reached the
+fake is deterministic.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from bots.http import build_http_app, start_http
+from bots.settings import Settings
+from bots.telegram_runtime import WEBHOOK_PATH, TelegramRuntime, build_telegram_runtime
+from bots.wiring import Core
+from core.delivery import Dispatcher
+from core.desk import Desk, utc_now
+from core.faq.service import FaqService
+from core.storage.db import Database
+from tests.fakes.telegram_api import FakeTelegram, SentMessage
+
+REPO = Path(__file__).resolve().parents[3]
+AGENTS = -1001234567890
+SECRET = "s3cret-token_for-tests"
+
+
+class Clock:
+    """The dispatcher's clock: tests move it forward instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.now = utc_now()
+
+    def __call__(self) -> datetime:
+        return max(self.now, utc_now())
+
+    def advance(self, seconds: float) -> None:
+        self.now = max(self.now, utc_now()) + timedelta(seconds=seconds)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Harness:
+    """One running desk with its Telegram adapter, seen from the outside."""
+
+    fake: FakeTelegram
+    core: Core
+    runtime: TelegramRuntime
+    transport: str
+    clock: Clock
+    webhook_url: str | None
+
+    @property
+    def agents(self) -> int:
+        return AGENTS
+
+    async def feed(self, update: dict[str, Any], *, secret: str | None = SECRET) -> int:
+        """Hand one update to the bot the way Telegram would; returns the HTTP status."""
+        if self.transport == "webhook":
+            assert self.webhook_url is not None
+            headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+            async with (
+                aiohttp.ClientSession() as session,
+                session.post(self.webhook_url, json=update, headers=headers) as response,
+            ):
+                return response.status
+        self.fake.push(update)
+        await self.fake.wait_acked(update["update_id"])
+        return 200
+
+    async def deliver(self) -> None:
+        await self.core.dispatcher.run_until_idle()
+
+    async def say(self, chat_id: int, user: dict[str, Any], text: str, **kw: Any) -> dict[str, Any]:
+        """A person writes; the update is fed and everything it caused is delivered."""
+        message = self.fake.incoming(chat_id, user, text, **kw)
+        await self.feed(self.fake.message_update(message))
+        await self.deliver()
+        return message
+
+    async def press(self, user: dict[str, Any], message: SentMessage, label: str) -> None:
+        data = message.button(label)["callback_data"]
+        await self.feed(self.fake.callback_update(user, message, data))
+        await self.deliver()
+
+    async def react(self, user: dict[str, Any], message: SentMessage, emoji: str) -> None:
+        await self.feed(
+            self.fake.reaction_update(message.chat_id, user, message.message_id, (emoji,))
+        )
+        await self.deliver()
+
+    def last_to(self, chat_id: int) -> SentMessage:
+        return self.fake.messages_in(chat_id)[-1]
+
+    def card(self, number: int) -> SentMessage:
+        title = f"Ticket #{number}:"
+        cards = [m for m in self.fake.messages_in(AGENTS) if m.text.startswith(title)]
+        assert cards, f"no card for #{number}"
+        return cards[0]
+
+
+async def start_desk(
+    tmp_path: Path,
+    faq: FaqService,
+    *,
+    transport: str,
+    forum: bool,
+    fake: FakeTelegram | None = None,
+) -> AsyncIterator[Harness]:
+    fake = fake or FakeTelegram()
+    fake.add_chat(AGENTS, "supergroup", "Help desk agents", is_forum=forum)
+    fake.members[(AGENTS, fake.bot_id)] = "administrator"
+    api = await fake.start()
+    port = _free_port()
+    env: dict[str, Any] = {
+        "HELPDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}",
+        "HELPDESK_FAQ_DIR": str(REPO / "faq"),
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_AGENTS_CHAT_ID": AGENTS,
+        "TELEGRAM_API_URL": api,
+    }
+    if transport == "webhook":
+        env["TELEGRAM_WEBHOOK_URL"] = "https://desk.example.com"
+        env["TELEGRAM_WEBHOOK_SECRET"] = SECRET
+    settings = Settings(_env_file=None, **env)
+    clock = Clock()
+    db = Database(settings.database_url)
+    await db.upgrade()
+    dispatcher = Dispatcher(db, {}, clock=clock)
+    desk = Desk(db, faq, default_lang="en", on_enqueued=dispatcher.wake)
+    dispatcher.on_dead = desk.delivery_failed
+    core = Core(settings=settings, db=db, faq=faq, desk=desk, dispatcher=dispatcher)
+    runtime = await build_telegram_runtime(settings, core)
+    dispatcher.senders[runtime.platform] = runtime.sender
+    http = build_http_app(core)
+    runtime.mount(http)
+    runner: web.AppRunner = await start_http(http, "127.0.0.1", port)
+    await runtime.start()
+    url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}" if transport == "webhook" else None
+    try:
+        yield Harness(fake, core, runtime, transport, clock, url)
+    finally:
+        await runtime.stop()
+        await runner.cleanup()
+        await db.dispose()
+        await fake.stop()

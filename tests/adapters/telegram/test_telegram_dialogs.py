@@ -1,0 +1,123 @@
+"""The private chat's dialogs: triage, "did you mean", languages, agents in DM, menus."""
+
+from __future__ import annotations
+
+import json
+
+from tests.adapters.telegram.harness import Harness
+
+OLGA_ID = 111
+ANNA_ID = 201
+
+
+async def test_ticket_without_text_walks_through_triage(desk: Harness) -> None:
+    olga = desk.fake.user(OLGA_ID, "Olga")
+    await desk.say(OLGA_ID, olga, "/ticket")
+    menu = desk.last_to(OLGA_ID)
+    assert menu.text == "What is it about?"
+    labels = [b["text"] for b in menu.buttons()]
+    assert labels[:4] == ["Facilities", "Finance", "HR", "IT"]
+    assert labels[-2:] == ["General", "Cancel"]
+
+    await desk.press(olga, menu, "IT")
+    assert menu.text == "How urgent is it?"  # the same menu, edited in place
+    await desk.press(olga, menu, "high")
+    assert menu.text == "IT, high. Now describe the problem in one message."
+
+    await desk.say(OLGA_ID, olga, "Outlook crashes on start")
+    assert desk.last_to(OLGA_ID).text.startswith("Ticket #1 opened: Outlook crashes on start")
+    card = desk.card(1)
+    assert "Category: it" in card.text
+    assert "Priority: high" in card.text
+
+    # the next message is part of the ticket, not another ticket
+    await desk.say(OLGA_ID, olga, "It started today")
+    assert desk.fake.messages_in(desk.agents)[-1].text == "Olga · #1\nIt started today"
+
+
+async def test_triage_can_be_cancelled(desk: Harness) -> None:
+    olga = desk.fake.user(OLGA_ID, "Olga")
+    await desk.say(OLGA_ID, olga, "/ticket")
+    menu = desk.last_to(OLGA_ID)
+    await desk.press(olga, menu, "Cancel")
+    assert menu.text == "OK, no ticket was opened."
+    await desk.say(OLGA_ID, olga, "How do I connect to the VPN?")
+    assert desk.last_to(OLGA_ID).text.startswith("Connecting to the VPN")
+    assert desk.fake.messages_in(desk.agents) == []
+
+
+async def test_did_you_mean_and_talk_to_a_human(desk: Harness) -> None:
+    olga = desk.fake.user(OLGA_ID, "Olga")
+    await desk.say(OLGA_ID, olga, "wifi")
+    suggestions = desk.last_to(OLGA_ID)
+    assert suggestions.text.startswith("I am not sure I understood")
+    assert suggestions.buttons()[0]["text"] == "Wi-Fi access for guests"
+    await desk.press(olga, suggestions, "Wi-Fi access for guests")
+    answer = desk.last_to(OLGA_ID)
+    assert answer.text.startswith("Wi-Fi access for guests")
+
+    await desk.press(olga, answer, "Talk to a human")
+    assert desk.last_to(OLGA_ID).text.startswith("Ticket #1 opened: wifi")
+    assert "wifi" in desk.card(1).text
+
+
+async def test_no_match_offers_a_ticket(desk: Harness) -> None:
+    olga = desk.fake.user(OLGA_ID, "Olga")
+    await desk.say(OLGA_ID, olga, "something totally unrelated xyz")
+    offer = desk.last_to(OLGA_ID)
+    assert offer.text.startswith("I don't have an answer")
+    await desk.press(olga, offer, "Open a ticket")
+    assert desk.last_to(OLGA_ID).text.startswith("Ticket #1 opened")
+
+
+async def test_language_choice(desk: Harness) -> None:
+    olga = desk.fake.user(OLGA_ID, "Olga")
+    await desk.say(OLGA_ID, olga, "/lang")
+    menu = desk.last_to(OLGA_ID)
+    await desk.press(olga, menu, "Polski")
+    assert desk.last_to(OLGA_ID).text == "Od teraz będę odpowiadać po polsku."
+    await desk.say(OLGA_ID, olga, "/ticket")
+    assert desk.last_to(OLGA_ID).text == "Czego dotyczy sprawa?"
+    await desk.say(OLGA_ID, olga, "/lang ru")
+    assert desk.last_to(OLGA_ID).text.startswith("Теперь")
+
+
+async def test_agents_can_use_commands_in_private_and_others_cannot(desk: Harness) -> None:
+    olga = desk.fake.user(OLGA_ID, "Olga")
+    anna = desk.fake.user(ANNA_ID, "Anna")
+    desk.fake.members[(desk.agents, ANNA_ID)] = "member"
+    await desk.say(OLGA_ID, olga, "/ticket Need a mouse")
+    await desk.say(ANNA_ID, anna, "/queue")
+    assert "#1 [open] Need a mouse" in desk.last_to(ANNA_ID).text
+    await desk.say(OLGA_ID, olga, "/queue")
+    assert desk.last_to(OLGA_ID).text == "Only agents can do that."
+    await desk.say(OLGA_ID, olga, "/claim 1")
+    assert desk.last_to(OLGA_ID).text == "Only agents can do that."
+    await desk.say(ANNA_ID, anna, "/claim 1")
+    assert "Assignee: Anna" in desk.card(1).text
+
+
+async def test_status_and_cancel(desk: Harness) -> None:
+    olga = desk.fake.user(OLGA_ID, "Olga")
+    await desk.say(OLGA_ID, olga, "/ticket Chair is broken")
+    await desk.say(OLGA_ID, olga, "/status")
+    assert "#1 [open] Chair is broken" in desk.last_to(OLGA_ID).text
+    await desk.say(OLGA_ID, olga, "/cancel 1")
+    assert desk.last_to(OLGA_ID).text == "Ticket #1 was cancelled."
+    assert "State: cancelled" in desk.card(1).text
+    await desk.say(OLGA_ID, olga, "/cancel")
+    assert desk.last_to(OLGA_ID).text.startswith("Usage: /cancel N")
+
+
+async def test_command_menus_are_registered_per_chat_and_language(desk: Harness) -> None:
+    private = json.dumps({"type": "all_private_chats"}, sort_keys=True)
+    agents = json.dumps({"type": "chat", "chat_id": desk.agents}, sort_keys=True)
+    menus = desk.fake.commands
+    assert {lang for scope, lang in menus if scope == private} == {"", "en", "pl", "ru"}
+    assert {lang for scope, lang in menus if scope == agents} == {"", "en", "pl", "ru"}
+    assert [c["command"] for c in menus[(private, "")]][:3] == ["start", "ticket", "status"]
+    assert {"queue", "mine", "claim", "resolve", "assign"} <= {
+        c["command"] for c in menus[(agents, "en")]
+    }
+    polish = {c["command"]: c["description"] for c in menus[(private, "pl")]}
+    assert polish["status"] == "Twoje zgłoszenia"

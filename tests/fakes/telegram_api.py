@@ -1,0 +1,750 @@
+"""A fake Telegram Bot API server over real HTTP on 127.0.0.1.
+
+It answers `POST /bot<token>/<method>` the way the documented Bot API does
+(https://core.telegram.org/bots/api): `{"ok": true, "result": ...}` on success,
+`{"ok": false, "error_code": ..., "description": ...}` on failure, 429 with
+`parameters.retry_after`, 403 "Forbidden: bot was blocked by the user".
+HTML parse mode is checked as Telegram checks it (allowed tags only, `<` and
+`&` escaped, at most 4096 characters of visible text), so a test sees the same
+rejections a real bot would. Every call is recorded; tests push updates for
+getUpdates and build them with the helpers at the bottom.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import itertools
+import json
+import re
+import socket
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+# Fields that are plain strings even when they look like JSON ("123", "true").
+_STRING_FIELDS = {
+    "text",
+    "caption",
+    "name",
+    "description",
+    "secret_token",
+    "url",
+    "parse_mode",
+    "callback_query_id",
+    "photo",
+    "document",
+    "voice",
+    "video",
+    "audio",
+    "language_code",
+    "icon_custom_emoji_id",
+}
+_ALLOWED_TAGS = {
+    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
+    "a", "tg-emoji", "code", "pre", "blockquote", "tg-time",
+}  # fmt: skip
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^<>]*)?)>")
+_ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);")
+
+
+class BotApiError(Exception):
+    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.retry_after = retry_after
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def parse_html(text: str) -> str:
+    """The visible text of an HTML-parse-mode message, or BotApiError like Telegram's."""
+    out: list[str] = []
+    stack: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "<":
+            match = _TAG.match(text, i)
+            if match is None:
+                raise BotApiError(
+                    400, f"Bad Request: can't parse entities: Unexpected end tag at byte offset {i}"
+                )
+            closing, tag = match.group(1) == "/", match.group(2).lower()
+            if tag not in _ALLOWED_TAGS:
+                raise BotApiError(
+                    400,
+                    f'Bad Request: can\'t parse entities: Unsupported start tag "{tag}" at byte offset {i}',
+                )
+            if closing:
+                if not stack or stack[-1] != tag:
+                    raise BotApiError(
+                        400,
+                        f"Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"{tag}\"",
+                    )
+                stack.pop()
+            else:
+                stack.append(tag)
+            i = match.end()
+        elif ch == "&":
+            match = _ENTITY.match(text, i)
+            if match is None:
+                raise BotApiError(
+                    400,
+                    f"Bad Request: can't parse entities: Character entity expected at byte offset {i}",
+                )
+            out.append(html.unescape(match.group(0)))
+            i = match.end()
+        else:
+            out.append(ch)
+            i += 1
+    if stack:
+        raise BotApiError(
+            400,
+            f"Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"{stack[-1]}\"",
+        )
+    return "".join(out)
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class SentMessage:
+    chat_id: int
+    message_id: int
+    html: str
+    text: str
+    thread_id: int | None = None
+    reply_to: int | None = None
+    reply_markup: dict[str, Any] | None = None
+    media: str | None = None  # "photo:FILE_ID" for media sent by file id
+    edits: int = 0
+
+    def buttons(self) -> list[dict[str, Any]]:
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return [button for row in rows for button in row]
+
+    def button(self, label: str) -> dict[str, Any]:
+        for button in self.buttons():
+            if label in button["text"]:
+                return button
+        raise AssertionError(f"no button {label!r} on {self.text!r}: {self.buttons()}")
+
+
+@dataclass
+class Topic:
+    chat_id: int
+    thread_id: int
+    name: str
+    closed: bool = False
+
+
+@dataclass
+class Failure:
+    skip: int
+    remaining: int
+    code: int
+    description: str
+    retry_after: int | None = None
+
+
+@dataclass
+class FakeTelegram:
+    token: str = "123456:TEST-fake-token"
+    bot_username: str = "helpdesk_test_bot"
+    chats: dict[int, dict[str, Any]] = field(default_factory=dict)
+    members: dict[tuple[int, int], str] = field(default_factory=dict)
+    blocked: set[int] = field(default_factory=set)
+    calls: list[Call] = field(default_factory=list)
+    sent: list[SentMessage] = field(default_factory=list)
+    topics: dict[tuple[int, int], Topic] = field(default_factory=dict)
+    webhook: dict[str, Any] = field(default_factory=dict)
+    commands: dict[tuple[str, str], list[dict[str, str]]] = field(default_factory=dict)
+    acked_offset: int = 0
+    sent_by_people: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._failures: dict[str, list[Failure]] = {}
+        self._updates: list[dict[str, Any]] = []
+        self._new_update = asyncio.Condition()
+        self._pushed = asyncio.Event()
+        self._message_ids: dict[int, itertools.count[int]] = {}
+        self._update_ids = itertools.count(1000)
+        self._thread_ids = itertools.count(500)
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    @property
+    def bot_id(self) -> int:
+        return int(self.token.split(":", 1)[0])
+
+    # server
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        sock.close()
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
+        self.url = f"http://127.0.0.1:{port}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            data = await request.json()
+            return dict(data)
+        form = await request.post()
+        params: dict[str, Any] = {}
+        for key, value in form.items():
+            if not isinstance(value, str):
+                params[key] = "<upload>"  # a re-upload: tests assert it never happens
+                continue
+            if key in _STRING_FIELDS:
+                params[key] = value
+                continue
+            try:
+                params[key] = json.loads(value)
+            except ValueError:
+                params[key] = value
+        return params
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return self._error(401, "Unauthorized")
+        method = request.match_info["method"]
+        params = await self._params(request)
+        self.calls.append(Call(method, params))
+        try:
+            failures = self._failures.get(method)
+            if failures and failures[0].skip > 0:
+                failures[0].skip -= 1
+            elif failures:
+                failure = failures[0]
+                failure.remaining -= 1
+                if failure.remaining <= 0:
+                    failures.pop(0)
+                raise BotApiError(failure.code, failure.description, failure.retry_after)
+            handler = getattr(self, f"api_{method}", None)
+            if handler is None:
+                raise BotApiError(404, "Not Found: method not found")
+            result = await handler(params)
+        except BotApiError as error:
+            return self._error(error.code, error.description, error.retry_after)
+        return web.json_response({"ok": True, "result": result})
+
+    @staticmethod
+    def _error(code: int, description: str, retry_after: int | None = None) -> web.Response:
+        body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+        if retry_after is not None:
+            body["parameters"] = {"retry_after": retry_after}
+        return web.json_response(body, status=code)
+
+    # test controls
+
+    def fail_next(
+        self,
+        method: str,
+        times: int = 1,
+        *,
+        code: int = 429,
+        description: str | None = None,
+        retry_after: int | None = None,
+        after: int = 0,
+    ) -> None:
+        """Make `times` calls of `method` fail as the real API would, `after` calls from now."""
+        if code == 429:
+            retry_after = 1 if retry_after is None else retry_after
+            description = description or f"Too Many Requests: retry after {retry_after}"
+        self._failures.setdefault(method, []).append(
+            Failure(after, times, code, description or "Bad Request", retry_after)
+        )
+
+    def add_chat(self, chat_id: int, kind: str, title: str = "", is_forum: bool = False) -> None:
+        self.chats[chat_id] = {"id": chat_id, "type": kind, "title": title, "is_forum": is_forum}
+
+    def calls_of(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    def messages_in(self, chat_id: int, thread_id: int | None = None) -> list[SentMessage]:
+        return [
+            m
+            for m in self.sent
+            if m.chat_id == chat_id and (thread_id is None or m.thread_id == thread_id)
+        ]
+
+    def texts_to(self, chat_id: int) -> list[str]:
+        return [m.text for m in self.messages_in(chat_id)]
+
+    def message(self, chat_id: int, message_id: int) -> SentMessage:
+        for m in self.sent:
+            if m.chat_id == chat_id and m.message_id == message_id:
+                return m
+        raise BotApiError(400, "Bad Request: message to edit not found")
+
+    # the Bot API
+
+    def _chat(self, chat_id: Any) -> dict[str, Any]:
+        chat_id = int(chat_id)
+        if chat_id in self.blocked:
+            raise BotApiError(403, "Forbidden: bot was blocked by the user")
+        chat = self.chats.get(chat_id)
+        if chat is None:
+            if chat_id > 0:  # a private chat with a user who started the bot
+                return {"id": chat_id, "type": "private", "first_name": f"user{chat_id}"}
+            raise BotApiError(400, "Bad Request: chat not found")
+        return {k: v for k, v in chat.items() if k != "is_forum" or v}
+
+    def _exists(self, chat_id: int, message_id: int) -> bool:
+        return any(m.chat_id == chat_id and m.message_id == message_id for m in self.sent) or any(
+            m["chat"]["id"] == chat_id and m["message_id"] == message_id
+            for m in self.sent_by_people
+        )
+
+    def _next_message_id(self, chat_id: int) -> int:
+        counter = self._message_ids.setdefault(chat_id, itertools.count(1))
+        return next(counter)
+
+    def _bot_user(self) -> dict[str, Any]:
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": "Help desk",
+            "username": self.bot_username,
+        }
+
+    async def api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {**self._bot_user(), "can_join_groups": True, "supports_inline_queries": False}
+
+    async def api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        if offset:
+            self.acked_offset = max(self.acked_offset, offset)
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        async with self._new_update:
+            self._new_update.notify_all()
+        # Long polling, kept short so a test's shutdown is quick.
+        if not self._updates:
+            self._pushed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._pushed.wait(), min(float(params.get("timeout") or 0), 0.2)
+                )
+        return list(self._updates)
+
+    async def api_setWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = dict(params)
+        return True
+
+    async def api_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = {}
+        return True
+
+    async def api_setMyCommands(self, params: dict[str, Any]) -> bool:
+        scope = params.get("scope") or {"type": "default"}
+        key = (json.dumps(scope, sort_keys=True), params.get("language_code") or "")
+        self.commands[key] = list(params["commands"])
+        return True
+
+    async def api_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params["chat_id"])
+        return {
+            **chat,
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+                "gifts_from_channels": False,
+            },
+        }
+
+    async def api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        self._chat(chat_id)
+        status = self.members.get((chat_id, user_id), "left")
+        user = {
+            "id": user_id,
+            "is_bot": user_id == self.bot_id,
+            "first_name": f"user{user_id}",
+        }
+        if status == "administrator":
+            return {
+                "status": status,
+                "user": user,
+                "can_be_edited": False,
+                "is_anonymous": False,
+                "can_manage_chat": True,
+                "can_delete_messages": True,
+                "can_manage_video_chats": True,
+                "can_restrict_members": True,
+                "can_promote_members": False,
+                "can_change_info": True,
+                "can_invite_users": True,
+                "can_post_stories": False,
+                "can_edit_stories": False,
+                "can_delete_stories": False,
+                "can_send_welcome_messages": False,
+                "can_pin_messages": True,
+                "can_manage_topics": True,
+            }
+        if status == "creator":
+            return {"status": status, "user": user, "is_anonymous": False}
+        return {"status": status, "user": user}
+
+    def _store(
+        self,
+        params: dict[str, Any],
+        *,
+        html_text: str,
+        media: str | None = None,
+        caption: bool = False,
+    ) -> dict[str, Any]:
+        chat = self._chat(params["chat_id"])
+        chat_id = int(chat["id"])
+        thread_id = params.get("message_thread_id")
+        if thread_id is not None:
+            thread_id = int(thread_id)
+            if (chat_id, thread_id) not in self.topics:
+                raise BotApiError(400, "Bad Request: message thread not found")
+        reply_to = None
+        lenient = False
+        if params.get("reply_parameters"):
+            reply_to = int(params["reply_parameters"]["message_id"])
+            lenient = bool(params["reply_parameters"].get("allow_sending_without_reply"))
+        elif params.get("reply_to_message_id"):
+            reply_to = int(params["reply_to_message_id"])
+        if reply_to is not None and not self._exists(chat_id, reply_to):
+            if not lenient:
+                raise BotApiError(400, "Bad Request: message to be replied not found")
+            reply_to = None
+        text = self._visible(params, html_text, caption=caption)
+        message = SentMessage(
+            chat_id=chat_id,
+            message_id=self._next_message_id(chat_id),
+            html=html_text,
+            text=text,
+            thread_id=thread_id,
+            reply_to=reply_to,
+            reply_markup=params.get("reply_markup"),
+            media=media,
+        )
+        self.sent.append(message)
+        result: dict[str, Any] = {
+            "message_id": message.message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self._bot_user(),
+        }
+        if text:
+            result["caption" if caption else "text"] = text
+        if thread_id is not None:
+            result["message_thread_id"] = thread_id
+            result["is_topic_message"] = True
+        if message.reply_markup:
+            result["reply_markup"] = message.reply_markup
+        return result
+
+    @staticmethod
+    def _visible(params: dict[str, Any], html_text: str, *, caption: bool) -> str:
+        text = parse_html(html_text) if params.get("parse_mode") == "HTML" else html_text
+        limit = 1024 if caption else 4096
+        if utf16_len(text) > limit:
+            what = "message caption is too long" if caption else "message is too long"
+            raise BotApiError(400, f"Bad Request: {what}")
+        if not caption and not text.strip():
+            raise BotApiError(400, "Bad Request: message text is empty")
+        return text
+
+    async def api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._store(params, html_text=str(params.get("text", "")))
+
+    async def _send_media(self, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = params.get(kind)
+        if not isinstance(file_id, str) or file_id == "<upload>":
+            raise BotApiError(400, "Bad Request: this fake accepts files by file_id only")
+        result = self._store(
+            params,
+            html_text=str(params.get("caption", "")),
+            media=f"{kind}:{file_id}",
+            caption=True,
+        )
+        if kind == "photo":
+            result["photo"] = [
+                {"file_id": file_id, "file_unique_id": file_id[-8:], "width": 90, "height": 90}
+            ]
+        elif kind == "voice":
+            result["voice"] = {"file_id": file_id, "file_unique_id": file_id[-8:], "duration": 1}
+        else:
+            result[kind] = {"file_id": file_id, "file_unique_id": file_id[-8:]}
+        return result
+
+    async def api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._send_media("photo", params)
+
+    async def api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._send_media("document", params)
+
+    async def api_sendVoice(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._send_media("voice", params)
+
+    async def api_sendVideo(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._send_media("video", params)
+
+    async def api_sendAudio(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._send_media("audio", params)
+
+    async def api_copyMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        result = self._store(params, html_text="", media="copy", caption=True)
+        return {"message_id": result["message_id"]}
+
+    async def _edit(self, params: dict[str, Any], *, text: str | None) -> dict[str, Any]:
+        chat = self._chat(params["chat_id"])
+        message = self.message(int(chat["id"]), int(params["message_id"]))
+        markup = params.get("reply_markup")
+        if text is not None:
+            visible = self._visible(params, text, caption=message.media is not None)
+            if text == message.html and markup == message.reply_markup:
+                raise BotApiError(
+                    400,
+                    "Bad Request: message is not modified: specified new message content and "
+                    "reply markup are exactly the same as a current content and reply markup "
+                    "of the message",
+                )
+            message.html, message.text = text, visible
+        elif markup == message.reply_markup:
+            raise BotApiError(400, "Bad Request: message is not modified")
+        message.reply_markup = markup
+        message.edits += 1
+        result: dict[str, Any] = {
+            "message_id": message.message_id,
+            "date": int(time.time()),
+            "edit_date": int(time.time()),
+            "chat": chat,
+            "from": self._bot_user(),
+            "text": message.text,
+        }
+        if markup:
+            result["reply_markup"] = markup
+        return result
+
+    async def api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._edit(params, text=str(params.get("text", "")))
+
+    async def api_editMessageCaption(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._edit(params, text=str(params.get("caption", "")))
+
+    async def api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._edit(params, text=None)
+
+    async def api_createForumTopic(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params["chat_id"])
+        if not self.chats.get(int(chat["id"]), {}).get("is_forum"):
+            raise BotApiError(400, "Bad Request: the chat is not a forum")
+        name = str(params["name"])
+        if not 1 <= len(name) <= 128:
+            raise BotApiError(400, "Bad Request: TOPIC_NAME_INVALID")
+        thread_id = next(self._thread_ids)
+        self.topics[(int(chat["id"]), thread_id)] = Topic(int(chat["id"]), thread_id, name)
+        return {"message_thread_id": thread_id, "name": name, "icon_color": 7322096}
+
+    def _topic(self, params: dict[str, Any]) -> Topic:
+        chat = self._chat(params["chat_id"])
+        topic = self.topics.get((int(chat["id"]), int(params["message_thread_id"])))
+        if topic is None:
+            raise BotApiError(400, "Bad Request: TOPIC_ID_INVALID")
+        return topic
+
+    async def api_closeForumTopic(self, params: dict[str, Any]) -> bool:
+        topic = self._topic(params)
+        if topic.closed:
+            raise BotApiError(400, "Bad Request: TOPIC_NOT_MODIFIED")
+        topic.closed = True
+        return True
+
+    async def api_reopenForumTopic(self, params: dict[str, Any]) -> bool:
+        topic = self._topic(params)
+        if not topic.closed:
+            raise BotApiError(400, "Bad Request: TOPIC_NOT_MODIFIED")
+        topic.closed = False
+        return True
+
+    async def api_editForumTopic(self, params: dict[str, Any]) -> bool:
+        self._topic(params).name = str(params.get("name", ""))
+        return True
+
+    async def api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def api_setMessageReaction(self, params: dict[str, Any]) -> bool:
+        self._chat(params["chat_id"])
+        return True
+
+    # updates, as Telegram would send them
+
+    def push(self, update: dict[str, Any]) -> None:
+        """Queue an update for getUpdates (a copy with the same update_id is a redelivery)."""
+        self._updates.append(update)
+        self._pushed.set()
+
+    async def wait_acked(self, update_id: int) -> None:
+        """Until a getUpdates call confirmed `update_id` (the bot handled it)."""
+        async with self._new_update:
+            await self._new_update.wait_for(lambda: self.acked_offset > update_id)
+
+    def next_update_id(self) -> int:
+        return next(self._update_ids)
+
+    def user(self, user_id: int, first_name: str, language_code: str = "en") -> dict[str, Any]:
+        return {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name,
+            "language_code": language_code,
+        }
+
+    def _chat_of(self, chat_id: int, user: dict[str, Any]) -> dict[str, Any]:
+        if chat_id == user["id"]:
+            return {"id": chat_id, "type": "private", "first_name": user["first_name"]}
+        chat = self.chats[chat_id]
+        return {k: v for k, v in chat.items() if k != "is_forum" or v}
+
+    def incoming(
+        self,
+        chat_id: int,
+        user: dict[str, Any],
+        text: str | None = None,
+        *,
+        thread_id: int | None = None,
+        reply_to: int | None = None,
+        photo: str | None = None,
+        document: str | None = None,
+        voice: str | None = None,
+        caption: str | None = None,
+    ) -> dict[str, Any]:
+        """A message a person writes; it gets a message id in its chat like any other."""
+        message: dict[str, Any] = {
+            "message_id": self._next_message_id(chat_id),
+            "date": int(time.time()),
+            "chat": self._chat_of(chat_id, user),
+            "from": user,
+        }
+        if text is not None:
+            message["text"] = text
+            if text.startswith("/"):
+                command = text.split(" ", 1)[0]
+                message["entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
+                ]
+        if caption is not None:
+            message["caption"] = caption
+        if photo:
+            message["photo"] = [
+                {"file_id": photo, "file_unique_id": photo[-8:], "width": 90, "height": 90}
+            ]
+        if document:
+            message["document"] = {"file_id": document, "file_unique_id": document[-8:]}
+        if voice:
+            message["voice"] = {"file_id": voice, "file_unique_id": voice[-8:], "duration": 2}
+        if thread_id is not None:
+            message["message_thread_id"] = thread_id
+            message["is_topic_message"] = True
+        if reply_to is not None:
+            replied = self.message(chat_id, reply_to)
+            message["reply_to_message"] = {
+                "message_id": replied.message_id,
+                "date": int(time.time()),
+                "chat": message["chat"],
+                "from": self._bot_user(),
+                "text": replied.text,
+            }
+        elif thread_id is not None:
+            # In a topic, a plain message "replies" to the topic's creation message.
+            message["reply_to_message"] = {
+                "message_id": thread_id,
+                "date": int(time.time()),
+                "chat": message["chat"],
+                "from": self._bot_user(),
+                "forum_topic_created": {"name": "topic", "icon_color": 7322096},
+                "message_thread_id": thread_id,
+                "is_topic_message": True,
+            }
+        self.sent_by_people.append(message)
+        return message
+
+    def message_update(self, message: dict[str, Any]) -> dict[str, Any]:
+        return {"update_id": self.next_update_id(), "message": message}
+
+    def edited_update(self, message: dict[str, Any], text: str) -> dict[str, Any]:
+        edited = {**message, "text": text, "edit_date": int(time.time())}
+        return {"update_id": self.next_update_id(), "edited_message": edited}
+
+    def callback_update(
+        self, user: dict[str, Any], message: SentMessage, data: str
+    ) -> dict[str, Any]:
+        chat = (
+            self._chat_of(message.chat_id, user)
+            if message.chat_id == user["id"]
+            else ({k: v for k, v in self.chats[message.chat_id].items() if k != "is_forum" or v})
+        )
+        return {
+            "update_id": self.next_update_id(),
+            "callback_query": {
+                "id": f"cb{self.next_update_id()}",
+                "from": user,
+                "chat_instance": str(message.chat_id),
+                "data": data,
+                "message": {
+                    "message_id": message.message_id,
+                    "date": int(time.time()),
+                    "chat": chat,
+                    "from": self._bot_user(),
+                    "text": message.text,
+                    **(
+                        {"message_thread_id": message.thread_id, "is_topic_message": True}
+                        if message.thread_id
+                        else {}
+                    ),
+                },
+            },
+        }
+
+    def reaction_update(
+        self,
+        chat_id: int,
+        user: dict[str, Any],
+        message_id: int,
+        new: tuple[str, ...],
+        old: tuple[str, ...] = (),
+    ) -> dict[str, Any]:
+        chat = {k: v for k, v in self.chats[chat_id].items() if k != "is_forum" or v}
+        return {
+            "update_id": self.next_update_id(),
+            "message_reaction": {
+                "chat": chat,
+                "message_id": message_id,
+                "user": user,
+                "date": int(time.time()),
+                "old_reaction": [{"type": "emoji", "emoji": e} for e in old],
+                "new_reaction": [{"type": "emoji", "emoji": e} for e in new],
+            },
+        }
