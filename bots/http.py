@@ -1,4 +1,4 @@
-"""The one HTTP server: platform webhooks mount their routes here, plus /healthz."""
+"""The one HTTP server: platform webhooks mount their routes here, plus /healthz and /metrics."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from aiohttp import web
 
+from bots.metrics import CONTENT_TYPE, render_metrics
 from bots.wiring import Core
 from core.desk import utc_now
 
@@ -26,10 +27,18 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(body, status=200 if database_ok and dispatcher_ok else 503)
 
 
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus exposition: delivery counters and the outbox's depth and age."""
+    core = request.app[CORE_KEY]
+    body = await render_metrics(core.db, core.dispatcher)
+    return web.Response(body=body.encode(), headers={"Content-Type": CONTENT_TYPE})
+
+
 def build_http_app(core: Core) -> web.Application:
     app = web.Application(client_max_size=1024 * 1024)
     app[CORE_KEY] = core
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
     return app
 
 

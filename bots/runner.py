@@ -41,6 +41,20 @@ async def _build_runtime(name: str, settings: Settings, core: Core) -> AdapterRu
     raise SystemExit(f"unknown adapter: {name}")
 
 
+REMINDER_INTERVAL_SECONDS = 60.0
+
+
+async def remind_periodically(core: Core, stop: asyncio.Event) -> None:
+    """Remind the agents of tickets past their SLA (safe with several workers)."""
+    while not stop.is_set():
+        try:
+            await core.desk.remind_overdue(core.settings.sla)
+        except Exception:
+            log.exception("SLA reminder check failed; trying again later")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), REMINDER_INTERVAL_SECONDS)
+
+
 async def _wait_for_signal() -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -64,8 +78,13 @@ async def run_adapters(
         stop = asyncio.Event()
         # The console drains the outbox itself after each line, so its output keeps
         # the order things happened in; platforms need the background dispatcher.
-        dispatcher_task = (
-            asyncio.create_task(core.dispatcher.run_forever(stop)) if runtimes else None
+        background = (
+            [
+                asyncio.create_task(core.dispatcher.run_forever(stop)),
+                asyncio.create_task(remind_periodically(core, stop)),
+            ]
+            if runtimes
+            else []
         )
         http_runner = None
         if runtimes:
@@ -86,7 +105,6 @@ async def run_adapters(
             for runtime in runtimes:
                 await runtime.stop()
             stop.set()
-            if dispatcher_task is not None:
-                await dispatcher_task
+            await asyncio.gather(*background)
             if http_runner is not None:
                 await http_runner.cleanup()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.desk import SlaPolicy
 
 
 def _env(name: str) -> AliasChoices:
@@ -21,10 +24,16 @@ class Settings(BaseSettings):
         "sqlite+aiosqlite:///./helpdesk.db", validation_alias=_env("HELPDESK_DATABASE_URL")
     )
     faq_dir: Path = Field(Path("./faq"), validation_alias=_env("HELPDESK_FAQ_DIR"))
+    faq_semantic: bool = Field(False, validation_alias=_env("HELPDESK_FAQ_SEMANTIC"))
     lang: Literal["en", "pl", "ru"] = Field("en", validation_alias=_env("HELPDESK_LANG"))
     http_host: str = Field("127.0.0.1", validation_alias=_env("HELPDESK_HTTP_HOST"))
     http_port: int = Field(3000, validation_alias=_env("HELPDESK_HTTP_PORT"))
     log_level: str = Field("WARNING", validation_alias=_env("HELPDESK_LOG_LEVEL"))
+    worker_id: str | None = Field(None, validation_alias=_env("HELPDESK_WORKER_ID"))
+    sla_unclaimed_minutes: int = Field(
+        30, ge=1, validation_alias=_env("HELPDESK_SLA_UNCLAIMED_MINUTES")
+    )
+    sla_reply_minutes: int = Field(240, ge=1, validation_alias=_env("HELPDESK_SLA_REPLY_MINUTES"))
 
     slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
     slack_signing_secret: SecretStr | None = Field(
@@ -58,6 +67,13 @@ class Settings(BaseSettings):
     @property
     def telegram_configured(self) -> bool:
         return self.telegram_bot_token is not None
+
+    @property
+    def sla(self) -> SlaPolicy:
+        return SlaPolicy(
+            unclaimed=timedelta(minutes=self.sla_unclaimed_minutes),
+            reply=timedelta(minutes=self.sla_reply_minutes),
+        )
 
     def configured_adapters(self) -> list[str]:
         """Every adapter whose credentials are set; the console when none is."""

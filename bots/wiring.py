@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from bots.limits import platform_limits
 from bots.settings import Settings
 from core.delivery import Dispatcher, Sender
 from core.desk import Desk, utc_now
@@ -23,7 +24,7 @@ class Core:
 
 
 def build_faq(settings: Settings) -> FaqService:
-    return FaqService(settings.faq_dir, settings.lang)
+    return FaqService(settings.faq_dir, settings.lang, semantic=settings.faq_semantic)
 
 
 @asynccontextmanager
@@ -42,7 +43,14 @@ async def build_core(settings: Settings, senders: Mapping[str, Sender]) -> Async
     faq = build_faq(settings)
     faq.search("warm up", settings.lang)  # load the knowledge base now: bad files fail at start
     async with open_database(settings) as db:
-        dispatcher = Dispatcher(db, senders, clock=utc_now)
+        dispatcher = Dispatcher(
+            db,
+            senders,
+            clock=utc_now,
+            limits=platform_limits(),
+            lookahead_seconds=0.25,
+            worker_id=settings.worker_id,
+        )
         desk = Desk(db, faq, default_lang=settings.lang, on_enqueued=dispatcher.wake)
         dispatcher.on_dead = desk.delivery_failed
         yield Core(settings=settings, db=db, faq=faq, desk=desk, dispatcher=dispatcher)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from core import commands as c
@@ -77,6 +77,14 @@ class Outcome:
     events: list[Event] = field(default_factory=list)
     error: errors.DeskError | None = None
     ticket_number: int | None = None
+
+
+@dataclass(frozen=True)
+class SlaPolicy:
+    """When the agents are reminded: a ticket nobody claimed, a requester left waiting."""
+
+    unclaimed: timedelta = timedelta(minutes=30)
+    reply: timedelta = timedelta(hours=4)
 
 
 def utc_now() -> datetime:
@@ -764,6 +772,45 @@ class Desk:
     async def _help(self, ctx: _Context) -> None:
         role = "agent" if ctx.actor.is_agent else "requester"
         ctx.to_actor(Notice(key=f"help.{ctx.actor.platform}.{role}"))
+
+    # SLA reminders
+
+    async def remind_overdue(self, policy: SlaPolicy) -> int:
+        """Remind the agents' thread of tickets past their SLA, once per SLA period each."""
+        now = self.clock()
+        events: list[Event] = []
+        async with self.db.transaction() as conn:
+            repo = Repository(conn, self.default_lang)
+            overdue: list[tuple[Ticket, str, datetime, timedelta]] = [
+                (ticket, "reminder.unclaimed", ticket.created_at, policy.unclaimed)
+                for ticket in await repo.overdue_unclaimed(now - policy.unclaimed)
+            ]
+            overdue += [
+                (ticket, "reminder.waiting", since, policy.reply)
+                for ticket, since in await repo.waiting_for_agent(now - policy.reply)
+            ]
+            for ticket, key, since, period in overdue:
+                if not await repo.take_reminder(ticket.number, now - period, now):
+                    continue
+                minutes = int((now - since).total_seconds() // 60)
+                agent = ticket.assignee.display_name if ticket.assignee else ""
+                await repo.audit("reminded", now, ticket_number=ticket.number, reminder=key)
+                events.append(
+                    Event(
+                        target=TicketThreadTarget(
+                            platform=ticket.platform, ticket_number=ticket.number
+                        ),
+                        lang=self.default_lang,
+                        payload=Notice(
+                            key=key,
+                            params={"number": ticket.number, "minutes": minutes, "agent": agent},
+                        ),
+                    )
+                )
+            await repo.enqueue(events, now)
+        if events and self.on_enqueued is not None:
+            self.on_enqueued()
+        return len(events)
 
     # delivery feedback
 

@@ -233,14 +233,23 @@ _IGNORED_SUBTYPES = {
 }
 
 
+def _mapping(value: object) -> Mapping[str, Any]:
+    """A nested payload object, or an empty one when Slack (or an attacker) sent another type."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _optional_str(value: object) -> str | None:
+    return str(value) if isinstance(value, str | int | float) and value != "" else None
+
+
 def message_facts(event: Mapping[str, Any]) -> MessageFacts:
     """Normalise a `message` event, its edits (message_changed) and deletions."""
     subtype = event.get("subtype")
     channel = str(event.get("channel", ""))
     channel_type = str(event.get("channel_type", ""))
     if subtype == "message_changed":
-        message = event.get("message") or {}
-        previous = event.get("previous_message") or {}
+        message = _mapping(event.get("message"))
+        previous = _mapping(event.get("previous_message"))
         if message.get("bot_id") or message.get("text") == previous.get("text"):
             return MessageFacts("ignore", channel, channel_type, "", "", "", None)
         return MessageFacts(
@@ -250,10 +259,10 @@ def message_facts(event: Mapping[str, Any]) -> MessageFacts:
             str(message.get("user", "")),
             str(message.get("text", "")),
             str(message.get("ts", "")),
-            message.get("thread_ts"),
+            _optional_str(message.get("thread_ts")),
         )
     if subtype == "message_deleted":
-        previous = event.get("previous_message") or {}
+        previous = _mapping(event.get("previous_message"))
         if previous.get("bot_id"):
             return MessageFacts("ignore", channel, channel_type, "", "", "", None)
         return MessageFacts(
@@ -263,15 +272,17 @@ def message_facts(event: Mapping[str, Any]) -> MessageFacts:
             str(previous.get("user", "")),
             "",
             str(event.get("deleted_ts") or previous.get("ts", "")),
-            previous.get("thread_ts"),
+            _optional_str(previous.get("thread_ts")),
         )
     if event.get("bot_id") or subtype in _IGNORED_SUBTYPES or not event.get("user"):
         return MessageFacts("ignore", channel, channel_type, "", "", "", None)
     if subtype not in (None, "file_share", "thread_broadcast"):
         return MessageFacts("ignore", channel, channel_type, "", "", "", None)
+    listed = event.get("files")
     files = tuple(
         str(f.get("permalink") or f.get("url_private") or f.get("name") or "file")
-        for f in event.get("files") or ()
+        for f in (listed if isinstance(listed, list) else [])
+        if isinstance(f, Mapping)
     )
     return MessageFacts(
         "new",
@@ -280,7 +291,7 @@ def message_facts(event: Mapping[str, Any]) -> MessageFacts:
         str(event["user"]),
         str(event.get("text", "")),
         str(event.get("ts", "")),
-        event.get("thread_ts"),
+        _optional_str(event.get("thread_ts")),
         files,
     )
 

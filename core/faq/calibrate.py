@@ -6,7 +6,9 @@ With labelled queries (a query and its right entry id, or None for out of scope)
   recall) / 2, where in-scope accuracy counts only answered queries with the right
   top result (the faq-k10 protocol's rule, ties to the lowest threshold);
 - ``suggest``: the same balance with "the right entry among the 3 suggestions"
-  instead of "the right first result", never above ``answer``.
+  instead of "the right first result", and out-of-scope rejection weighing half
+  (a wrong suggestion costs the user a glance, a wrong answer a wrong reply), never
+  above ``answer``.
 
 Without labelled queries, ``self_calibration_queries`` makes them from the knowledge
 base: each fold holds out some example questions (in scope: their entry stays) and
@@ -27,6 +29,7 @@ from core.faq.semantic import Embedder
 from core.faq.thresholds import Thresholds, save_thresholds
 
 SELF_CALIBRATION_FOLDS = 5
+SUGGEST_OOS_WEIGHT = 0.5
 MIN_QUERIES = 20  # fewer labelled queries than this say nothing reliable
 
 
@@ -86,9 +89,12 @@ def score_queries(
 
 
 def best_threshold(
-    scores: Sequence[float], right: Sequence[bool], in_scope: Sequence[bool]
+    scores: Sequence[float],
+    right: Sequence[bool],
+    in_scope: Sequence[bool],
+    oos_weight: float = 1.0,
 ) -> float:
-    """The threshold t maximising (answered-and-right rate + out-of-scope rejection) / 2.
+    """The threshold t maximising answered-and-right rate + oos_weight * out-of-scope rejection.
 
     Candidates: every distinct score plus +inf (answer nothing); ties go to the lowest t.
     """
@@ -101,7 +107,7 @@ def best_threshold(
     ok_sorted, oos_sorted = np.sort(s[ok]), np.sort(s[oos])
     answered_right = len(ok_sorted) - np.searchsorted(ok_sorted, candidates, side="left")
     rejected = np.searchsorted(oos_sorted, candidates, side="left")
-    objective = answered_right / n_in + rejected / n_oos
+    objective = answered_right / n_in + oos_weight * rejected / n_oos
     return float(candidates[int(np.argmax(objective))])  # argmax: first, i.e. lowest, best t
 
 
@@ -111,7 +117,8 @@ def calibrate(scored: Sequence[ScoredQuery], source: str) -> Calibration:
         raise CalibrationError(f"need at least {MIN_QUERIES} queries, some in scope")
     scores = [q.top_score for q in scored]
     answer = best_threshold(scores, [q.top1_right for q in scored], in_scope)
-    suggest = min(best_threshold(scores, [q.top3_right for q in scored], in_scope), answer)
+    top3 = [q.top3_right for q in scored]
+    suggest = min(best_threshold(scores, top3, in_scope, SUGGEST_OOS_WEIGHT), answer)
     answer_capped = min(answer, 1.0 + 1e-9)  # +inf means "never answer": keep it finite in JSON
     n_in = sum(in_scope)
     n_oos = len(scored) - n_in

@@ -14,13 +14,15 @@ _local = threading.local()  # PyStemmer objects must not be shared between threa
 
 
 def _stemmer(lang: str) -> "Stemmer.Stemmer | None":
-    stemmers: dict[str, Stemmer.Stemmer] = getattr(_local, "stemmers", None) or {}
-    _local.stemmers = stemmers
-    algorithm = SNOWBALL.get(lang)
-    if algorithm is None:
-        return None
+    stemmers: dict[str, Stemmer.Stemmer | None] | None = getattr(_local, "stemmers", None)
+    if stemmers is None:
+        stemmers = _local.stemmers = {}
     if lang not in stemmers:
-        stemmers[lang] = Stemmer.Stemmer(algorithm)
+        algorithm = SNOWBALL.get(lang)
+        try:
+            stemmers[lang] = Stemmer.Stemmer(algorithm) if algorithm else None
+        except KeyError:  # PyStemmer < 3.1 has no Polish: match on unstemmed words
+            stemmers[lang] = None
     return stemmers[lang]
 
 

@@ -79,6 +79,8 @@ MESSAGES: dict[str, str] = {
     "console.hint.suggest": "(/pick K, or /human)",
     "console.hint.no_match": "(/human opens a ticket with this question)",
     "console.hint.rate": "(/rate {number} 1-5)",
+    "reminder.unclaimed": "Reminder: ticket #{number} has waited {minutes} min and nobody has claimed it.",
+    "reminder.waiting": "Reminder: the requester of #{number} has waited {minutes} min for an answer from {agent}.",
     "lang.changed": "From now on I will answer in English.",
     "help.requester": (
         "Ask me anything: I answer from the FAQ or open a ticket for you.\n"

@@ -79,6 +79,8 @@ MESSAGES: dict[str, str] = {
     "console.hint.suggest": "(/pick K albo /human)",
     "console.hint.no_match": "(/human tworzy zgłoszenie z tym pytaniem)",
     "console.hint.rate": "(/rate {number} 1-5)",
+    "reminder.unclaimed": "Przypomnienie: zgłoszenie #{number} czeka {minutes} min i nikt go nie przejął.",
+    "reminder.waiting": "Przypomnienie: zgłaszający #{number} czeka {minutes} min na odpowiedź od: {agent}.",
     "lang.changed": "Od teraz będę odpowiadać po polsku.",
     "help.requester": (
         "Zapytaj o cokolwiek: odpowiem z FAQ albo utworzę dla Ciebie zgłoszenie.\n"

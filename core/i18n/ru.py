@@ -79,6 +79,8 @@ MESSAGES: dict[str, str] = {
     "console.hint.suggest": "(/pick K или /human)",
     "console.hint.no_match": "(/human создаст заявку с этим вопросом)",
     "console.hint.rate": "(/rate {number} 1-5)",
+    "reminder.unclaimed": "Напоминание: заявка #{number} ждёт {minutes} мин, и её никто не взял.",
+    "reminder.waiting": "Напоминание: автор заявки #{number} ждёт ответа от {agent} уже {minutes} мин.",
     "lang.changed": "Теперь я буду отвечать по-русски.",
     "help.requester": (
         "Спросите что угодно: я отвечу из базы знаний или создам для вас заявку.\n"

@@ -66,8 +66,14 @@ class Database:
             yield conn
 
     async def upgrade(self) -> None:
-        """Bring the schema to the newest migration (idempotent)."""
+        """Bring the schema to the newest migration (idempotent).
+
+        On PostgreSQL an advisory lock serialises workers starting together on a
+        fresh database; the lock ends with the transaction.
+        """
         async with self.engine.begin() as conn:
+            if self.is_postgres:
+                await conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7204651)")
             await conn.run_sync(_run_upgrade)
 
     async def ping(self) -> bool:

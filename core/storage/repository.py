@@ -263,6 +263,61 @@ class Repository:
             update(tickets).where(tickets.c.id == number).values(updated_at=now, **values)
         )
 
+    async def take_reminder(self, number: int, not_since: datetime, now: datetime) -> bool:
+        """Mark a reminder as sent unless one was sent after `not_since`; True if ours.
+
+        Conditional, so several workers checking at once remind the agents once.
+        """
+        result = await self.conn.execute(
+            update(tickets)
+            .where(
+                tickets.c.id == number,
+                or_(tickets.c.reminded_at.is_(None), tickets.c.reminded_at <= not_since),
+            )
+            .values(reminded_at=now)
+        )
+        return bool(result.rowcount == 1)
+
+    async def overdue_unclaimed(self, created_before: datetime, limit: int = 200) -> list[Ticket]:
+        query = (
+            self._ticket_query()
+            .where(
+                tickets.c.state == TicketState.OPEN.value, tickets.c.created_at <= created_before
+            )
+            .order_by(tickets.c.id)
+            .limit(limit)
+        )
+        return [self._ticket(row) for row in (await self.conn.execute(query)).mappings().all()]
+
+    async def waiting_for_agent(
+        self, last_message_before: datetime, limit: int = 200
+    ) -> list[tuple[Ticket, datetime]]:
+        """Claimed tickets whose newest public message is the requester's, and old."""
+        newer = ticket_messages.alias("newer")
+        latest = (
+            select(func.max(newer.c.id))
+            .where(
+                newer.c.ticket_id == tickets.c.id,
+                newer.c.visibility == Visibility.PUBLIC.value,
+            )
+            .correlate(tickets)
+            .scalar_subquery()
+        )
+        query = (
+            self._ticket_query()
+            .add_columns(ticket_messages.c.created_at.label("waiting_since"))
+            .join(ticket_messages, ticket_messages.c.id == latest)
+            .where(
+                tickets.c.state == TicketState.CLAIMED.value,
+                ticket_messages.c.author_role == Author.REQUESTER.value,
+                ticket_messages.c.created_at <= last_message_before,
+            )
+            .order_by(tickets.c.id)
+            .limit(limit)
+        )
+        rows = (await self.conn.execute(query)).mappings().all()
+        return [(self._ticket(row), row["waiting_since"]) for row in rows]
+
     async def mark_first_response(self, number: int, now: datetime) -> None:
         await self.conn.execute(
             update(tickets)

@@ -87,6 +87,7 @@ tickets = Table(
     Column("claimed_at", UtcDateTime, nullable=True),
     Column("first_response_at", UtcDateTime, nullable=True),
     Column("resolved_at", UtcDateTime, nullable=True),
+    Column("reminded_at", UtcDateTime, nullable=True),  # last SLA reminder to the agents
     Index("ix_tickets_state", "state"),
     Index("ix_tickets_requester", "requester_id"),
     Index("ix_tickets_assignee", "assignee_id"),
@@ -129,6 +130,8 @@ outbox = Table(
     Column("last_error", Text, nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime, nullable=True),
+    Column("leased_by", String(128), nullable=True),  # worker that holds the lease
+    Column("dead_at", UtcDateTime, nullable=True),
     Index("ix_outbox_status_due", "status", "next_attempt_at"),
     Index("ix_outbox_target", "target_key", "id"),
 )
@@ -171,4 +174,14 @@ platform_refs = Table(
     Column("key", String(256), primary_key=True),
     Column("value", String(512), nullable=False),
     Index("ix_platform_refs_value", "platform", "kind", "value"),
+)
+
+# Shared send budgets (GCRA): per key, the theoretical arrival time of the next
+# message in epoch seconds. Every worker reserves through this table, so N
+# processes together stay under one platform limit.
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("key", String(256), primary_key=True),
+    Column("tat", Float(precision=53), nullable=False),
 )

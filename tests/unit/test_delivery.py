@@ -141,3 +141,39 @@ async def test_a_crashed_workers_lease_expires_and_the_message_is_delivered(
     await dispatcher.run_until_idle()
     assert len(platform.delivered) == 1
     await db.dispose()
+
+
+async def test_agents_are_reminded_once_per_sla_period(tmp_path: Path, small_kb: Path) -> None:
+    from core.desk import SlaPolicy
+    from core.presenter import render_text
+
+    clock = FakeClock()
+    platform = FlakyPlatform(RuntimeError("unused"), failures=0)
+    db, desk, dispatcher = await _setup(tmp_path, small_kb, platform, clock)
+    policy = SlaPolicy(unclaimed=timedelta(minutes=30), reply=timedelta(hours=4))
+    alice, bob = person("alice"), person("bob", agent=True)
+    await desk.handle(c.OpenTicket(actor=alice, text="no one claims me"), InboundKey("test", "1"))
+    await desk.handle(c.OpenTicket(actor=alice, text="waiting for bob"), InboundKey("test", "2"))
+    await desk.handle(c.Claim(actor=bob, number=2), InboundKey("test", "3"))
+    await desk.handle(c.SendText(actor=alice, text="any news?"), InboundKey("test", "4"))
+    await dispatcher.run_until_idle()
+    platform.delivered.clear()
+
+    clock.advance(29 * 60)
+    assert await desk.remind_overdue(policy) == 0
+    clock.advance(2 * 60)
+    assert await desk.remind_overdue(policy) == 1
+    assert await desk.remind_overdue(policy) == 0  # not again within the period
+    clock.advance(4 * 3600)
+    assert await desk.remind_overdue(policy) == 2
+    await dispatcher.run_until_idle()
+    texts = sorted(render_text(e) for e in platform.delivered)  # ordered per ticket only
+    assert texts == [
+        "Reminder: the requester of #2 has waited 271 min for an answer from Bob.",
+        "Reminder: ticket #1 has waited 271 min and nobody has claimed it.",
+        "Reminder: ticket #1 has waited 31 min and nobody has claimed it.",
+    ]
+    await desk.handle(c.Reply(actor=bob, number=2, text="on it"), InboundKey("test", "5"))
+    clock.advance(5 * 3600)
+    assert await desk.remind_overdue(policy) == 1  # only #1: #2 got its answer
+    await db.dispose()

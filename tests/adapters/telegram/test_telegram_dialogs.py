@@ -48,7 +48,7 @@ async def test_triage_can_be_cancelled(desk: Harness) -> None:
 
 async def test_did_you_mean_and_talk_to_a_human(desk: Harness) -> None:
     olga = desk.fake.user(OLGA_ID, "Olga")
-    await desk.say(OLGA_ID, olga, "wifi")
+    await desk.say(OLGA_ID, olga, "internet for visitors")
     suggestions = desk.last_to(OLGA_ID)
     assert suggestions.text.startswith("I am not sure I understood")
     assert suggestions.buttons()[0]["text"] == "Wi-Fi access for guests"
@@ -57,8 +57,8 @@ async def test_did_you_mean_and_talk_to_a_human(desk: Harness) -> None:
     assert answer.text.startswith("Wi-Fi access for guests")
 
     await desk.press(olga, answer, "Talk to a human")
-    assert desk.last_to(OLGA_ID).text.startswith("Ticket #1 opened: wifi")
-    assert "wifi" in desk.card(1).text
+    assert desk.last_to(OLGA_ID).text.startswith("Ticket #1 opened: internet for visitors")
+    assert "internet for visitors" in desk.card(1).text
 
 
 async def test_no_match_offers_a_ticket(desk: Harness) -> None:

@@ -1,0 +1,287 @@
+"""Load benchmark of the delivery path (`make bench-load`); prints a table, writes JSON.
+
+1. inbound: updates per second through the whole path (HTTP in -> console
+   translate -> desk -> storage -> outbox -> ack), worker processes on one
+   database: SQLite x1, PostgreSQL x1, PostgreSQL x2; ack latency p50/p99
+   measured at the client with 200 updates in flight.
+2. drain: the outbox emptied against a loopback platform that enforces 30
+   messages per second (sliding window, 429 beyond): the achieved rate as a
+   share of the allowed one, and the 429s we caused.
+
+PostgreSQL: HELPDESK_BENCH_POSTGRES_URL (default the test server); a scratch
+schema is created and dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from adapters.console.translate import Session, parse_line
+from core import commands as c
+from core.delivery import Dispatcher, RetryLater, RetryPolicy
+from core.desk import Desk, InboundKey, utc_now
+from core.events import Event, PersonTarget, Relay
+from core.faq.service import FaqService
+from core.ratelimit import PlatformLimits, Rate
+from core.storage.db import Database
+from core.storage.repository import Repository
+
+POSTGRES = os.environ.get(
+    "HELPDESK_BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _database(url: str, schema: str) -> Database:
+    db = Database(url)
+    if schema != "-":
+        from sqlalchemy import event
+
+        @event.listens_for(db.engine.sync_engine, "connect")
+        def _search_path(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f'SET search_path TO "{schema}"')
+            cursor.close()
+
+    return db
+
+
+class CountingSender:
+    async def send(self, event: Event) -> None:
+        return None
+
+
+async def worker(url: str, schema: str, port: int, worker_id: str) -> None:
+    """One worker process: inbound HTTP + the dispatcher, as `helpdesk run` has them."""
+    db = _database(url, schema)
+    dispatcher = Dispatcher(
+        db,
+        {"console": CountingSender()},
+        clock=utc_now,
+        worker_id=worker_id,
+        policy=RetryPolicy(),
+    )
+    desk = Desk(db, FaqService(ROOT / "faq", "en"), on_enqueued=dispatcher.wake)
+
+    async def inbound(request: web.Request) -> web.Response:
+        body = await request.json()
+        action = parse_line(body["text"], Session(name=body["user"]))
+        assert isinstance(action, c.Command)
+        outcome = await desk.handle(action, InboundKey("console", body["id"]))
+        return web.json_response({"duplicate": outcome.duplicate})
+
+    app = web.Application()
+    app.router.add_post("/update", inbound)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port, backlog=1024).start()
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    task = asyncio.create_task(dispatcher.run_forever(stop))
+    print("ready", flush=True)
+    await stop.wait()
+    await task
+    await runner.cleanup()
+    await db.dispose()
+
+
+def _port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _inbound_run(
+    label: str, url: str, schema: str, workers: int, updates: int
+) -> dict[str, Any]:
+    db = _database(url, schema)
+    await db.upgrade()
+    await db.dispose()
+    ports = [_port() for _ in range(workers)]
+    procs = []
+    for i, port in enumerate(ports):
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bench.throughput",
+            "worker",
+            url,
+            schema,
+            str(port),
+            f"b{i}",
+            cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        assert proc.stdout is not None
+        await proc.stdout.readline()
+        procs.append(proc)
+    latencies: list[float] = []
+    semaphore = asyncio.Semaphore(200)
+    run = uuid.uuid4().hex[:6]
+    connector = aiohttp.TCPConnector(limit=200)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def one(i: int) -> None:
+            # Questions and status checks from 50 people: FAQ search, tickets, outbox rows.
+            text = (
+                "/ticket printer on fire"
+                if i % 10 == 0
+                else ("/status" if i % 10 == 1 else "How do I connect to the VPN?")
+            )
+            body = {"id": f"{run}-{i}", "user": f"user{i % 50}", "text": text}
+            async with semaphore:
+                started = time.perf_counter()
+                async with session.post(
+                    f"http://127.0.0.1:{ports[i % workers]}/update", json=body
+                ) as response:
+                    assert response.status == 200, await response.text()
+                latencies.append(time.perf_counter() - started)
+
+        await asyncio.gather(*(one(i) for i in range(200)))  # warm up
+        latencies.clear()
+        started = time.perf_counter()
+        await asyncio.gather(*(one(i) for i in range(200, 200 + updates)))
+        elapsed = time.perf_counter() - started
+    for proc in procs:
+        proc.send_signal(signal.SIGTERM)
+        await proc.wait()
+    latencies.sort()
+    return {
+        "run": label,
+        "updates": updates,
+        "updates_per_s": round(updates / elapsed, 1),
+        "ack_p50_ms": round(statistics.median(latencies) * 1000, 1),
+        "ack_p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1),
+    }
+
+
+class LimitedPlatform:
+    """Accepts at most `limit` messages in any 1 s window; 429 beyond (our fault)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.window: deque[float] = deque()
+        self.times: list[float] = []
+        self.refused = 0
+
+    async def send(self, event: Event) -> None:
+        await asyncio.sleep(0.02)  # a platform round trip
+        now = time.monotonic()
+        while self.window and self.window[0] <= now - 1.0:
+            self.window.popleft()
+        if len(self.window) >= self.limit:
+            self.refused += 1
+            raise RetryLater(1.0, "429")
+        self.window.append(now)
+        self.times.append(now)
+
+
+async def _drain_run(url: str, schema: str, messages: int, limit: int) -> dict[str, Any]:
+    db = _database(url, schema)
+    await db.upgrade()
+    platform = LimitedPlatform(limit)
+    events = [
+        Event(
+            target=PersonTarget(platform="bench", user_id=f"u{i % 100}"),
+            lang="en",
+            payload=Relay(
+                ticket_number=1, message_id=i, author_name="A", author_role="agent", text=f"m{i}"
+            ),
+        )
+        for i in range(messages)
+    ]
+    async with db.transaction() as conn:
+        await Repository(conn, "en").enqueue(events, utc_now())
+    dispatcher = Dispatcher(
+        db,
+        {"bench": platform},
+        clock=utc_now,
+        limits={
+            "bench": PlatformLimits(per_person=Rate(1, 1.0, burst=3), per_bot=Rate(limit, 1.0))
+        },
+        lookahead_seconds=0.25,
+        poll_seconds=0.2,
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(dispatcher.run_forever(stop))
+    while await dispatcher.depth():  # noqa: ASYNC110 - polling the database, not a flag
+        await asyncio.sleep(0.2)
+    stop.set()
+    await task
+    await db.dispose()
+    span = platform.times[-1] - platform.times[0]
+    rate = (len(platform.times) - 1) / span
+    return {
+        "run": "drain",
+        "messages": messages,
+        "allowed_per_s": limit,
+        "sent_per_s": round(rate, 2),
+        "utilisation": round(rate / limit, 3),
+        "429_caused_by_us": platform.refused,
+    }
+
+
+async def _with_schema(coro_factory: Any) -> Any:
+    import asyncpg
+
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    dsn = POSTGRES.replace("postgresql+asyncpg://", "postgresql://")
+    conn = await asyncpg.connect(dsn)
+    await conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        return await coro_factory(schema)
+    finally:
+        await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        await conn.close()
+
+
+async def bench(updates: int, messages: int) -> list[dict[str, Any]]:
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite_url = f"sqlite+aiosqlite:///{tmp}/bench.db"
+        results.append(await _inbound_run("sqlite x1", sqlite_url, "-", 1, updates))
+    for workers in (1, 2):
+        results.append(
+            await _with_schema(
+                lambda s, w=workers: _inbound_run(f"postgres x{w}", POSTGRES, s, w, updates)
+            )
+        )
+    results.append(await _with_schema(lambda s: _drain_run(POSTGRES, s, messages, 30)))
+    return results
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "worker":
+        asyncio.run(worker(*sys.argv[2:5], sys.argv[5]))  # type: ignore[call-arg]
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=3000)
+    parser.add_argument("--messages", type=int, default=600)
+    parser.add_argument("--out", type=Path, default=Path("bench/results/throughput.json"))
+    args = parser.parse_args()
+    results = asyncio.run(bench(args.updates, args.messages))
+    for row in results:
+        print("  ".join(f"{k}={v}" for k, v in row.items()))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""Operating the outbox: `helpdesk outbox list|retry|purge`, /metrics and /healthz."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from click.testing import Result
+from typer.testing import CliRunner
+
+from bots.http import build_http_app
+from bots.outbox_cli import outbox_app
+from bots.settings import Settings
+from bots.wiring import build_core
+from core import commands as c
+from core.delivery import PermanentFailure
+from core.desk import InboundKey
+from core.events import Event
+from tests.support import person
+
+
+class Refuses:
+    async def send(self, event: Event) -> None:
+        raise PermanentFailure("Forbidden: bot was blocked by the user")
+
+
+async def test_dead_letters_are_listed_retried_and_counted(
+    tmp_path: Path, small_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'ops.db'}"
+    monkeypatch.setenv("HELPDESK_DATABASE_URL", url)
+    monkeypatch.setenv("HELPDESK_FAQ_DIR", str(small_kb))
+    async with build_core(Settings(), {"test": Refuses()}) as core:
+        await core.desk.handle(c.ShowStatus(actor=person("alice")), InboundKey("test", "1"))
+        await core.dispatcher.run_until_idle()
+        async with TestClient(TestServer(build_http_app(core))) as client:
+            metrics = await (await client.get("/metrics")).text()
+            health = await client.get("/healthz")
+    assert 'helpdesk_outbox_rows{platform="test",status="dead"} 1' in metrics
+    assert 'helpdesk_delivery_failures_total{platform="test"' in metrics
+    assert 'helpdesk_updates_total{platform="test"} 1' in metrics
+    assert health.status in (200, 503)
+
+    runner = CliRunner()
+
+    async def invoke(*args: str) -> Result:  # the CLI runs its own event loop
+        return await asyncio.to_thread(runner.invoke, outbox_app(), list(args))
+
+    listed = await invoke("list", "--json")
+    assert listed.exit_code == 0, listed.output
+    rows = json.loads(listed.output)
+    assert [r["last_error"] for r in rows] == ["permanent: Forbidden: bot was blocked by the user"]
+    assert "alice" in rows[0]["target"] and "text" not in rows[0]
+    retried = await invoke("retry", "--all")
+    assert retried.exit_code == 0 and "1 row(s) queued again" in retried.output
+    pending = json.loads((await invoke("list", "--status", "pending", "--json")).output)
+    assert [r["attempts"] for r in pending] == [0]
+    purged = await invoke("purge", "--dead", "--older-than-days", "0")
+    assert purged.exit_code == 0 and "0 row(s) deleted" in purged.output  # pending stays

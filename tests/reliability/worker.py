@@ -1,0 +1,124 @@
+"""A worker process for the fault suite: inbound HTTP -> desk -> outbox -> loopback platform.
+
+Run as `python -m tests.reliability.worker DB_URL SCHEMA KB_DIR PLATFORM_URL PORT WORKER_ID`
+(SCHEMA is "-" for SQLite). It prints "ready" once it listens.
+
+HELPDESK_TEST_CRASH="point:n" makes the process SIGKILL itself the n-th time
+it reaches `point`:
+- store       inside the desk's transaction, when the outbox rows are written
+              (the inbound update is half-stored, nothing committed yet)
+- ack         after the desk committed, before the HTTP answer (the platform
+              never sees the ack and redelivers the update)
+- before_send after the row was leased, before the platform was called
+- after_send  after the platform accepted the message, before it is marked sent
+              (the documented at-least-once window)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import event
+
+from core import commands as c
+from core.delivery import Dispatcher, RetryPolicy
+from core.desk import Desk, InboundKey, utc_now
+from core.domain import Actor
+from core.events import Event
+from core.faq.service import FaqService
+from core.storage.db import Database
+from tests.reliability.loopback import LoopbackSender
+from tests.support import postgres_database
+
+PLATFORM = "loop"
+_crash = os.environ.get("HELPDESK_TEST_CRASH", "")
+_reached: Counter[str] = Counter()
+
+
+def crashpoint(point: str) -> None:
+    if not _crash:
+        return
+    name, _, nth = _crash.partition(":")
+    if name != point:
+        return
+    _reached[point] += 1
+    if _reached[point] == int(nth or "1"):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+class CrashingSender(LoopbackSender):
+    async def send(self, event: Event) -> None:
+        crashpoint("before_send")
+        await super().send(event)
+        crashpoint("after_send")
+
+
+def command(body: dict[str, Any]) -> c.Command:
+    actor = Actor(
+        platform=PLATFORM,
+        user_id=body["user"],
+        display_name=body["user"].title(),
+        is_agent=bool(body.get("agent")),
+    )
+    kind = body["kind"]
+    if kind == "open":
+        return c.OpenTicket(actor=actor, text=body["text"])
+    if kind == "say":
+        return c.SendText(actor=actor, text=body["text"])
+    if kind == "reply":
+        return c.Reply(actor=actor, number=int(body["number"]), text=body["text"])
+    raise ValueError(kind)
+
+
+async def main(argv: list[str]) -> None:
+    db_url, schema, kb, platform_url, port, worker_id = argv
+    db = postgres_database(schema) if schema != "-" else Database(db_url)
+
+    @event.listens_for(db.engine.sync_engine, "before_cursor_execute")
+    def _before(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO OUTBOX"):
+            crashpoint("store")
+
+    sender = CrashingSender(platform_url)
+    dispatcher = Dispatcher(
+        db,
+        {PLATFORM: sender},
+        clock=utc_now,
+        policy=RetryPolicy(base_seconds=0.05, max_seconds=0.5, send_timeout_seconds=5),
+        poll_seconds=0.05,
+        worker_id=worker_id,
+    )
+    desk = Desk(db, FaqService(Path(kb), "en"), on_enqueued=dispatcher.wake)
+
+    async def inbound(request: web.Request) -> web.Response:
+        body = await request.json()
+        outcome = await desk.handle(command(body), InboundKey(PLATFORM, body["id"]))
+        crashpoint("ack")
+        return web.json_response({"duplicate": outcome.duplicate})
+
+    app = web.Application()
+    app.router.add_post("/update", inbound)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", int(port)).start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    task = asyncio.create_task(dispatcher.run_forever(stop))
+    print("ready", flush=True)
+    await stop.wait()
+    await task
+    await runner.cleanup()
+    await sender.close()
+    await db.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1:]))
