@@ -48,17 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _database(url: str, schema: str) -> Database:
-    db = Database(url)
-    if schema != "-":
-        from sqlalchemy import event
-
-        @event.listens_for(db.engine.sync_engine, "connect")
-        def _search_path(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute(f'SET search_path TO "{schema}"')
-            cursor.close()
-
-    return db
+    return Database(url, schema=None if schema == "-" else schema)
 
 
 class CountingSender:

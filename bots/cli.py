@@ -58,11 +58,9 @@ def _settings() -> Settings:
 
 
 def _setup_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from bots.logs import configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)
 
 
 def search_json(result: SearchResult) -> dict[str, Any]:

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     http_host: str = Field("127.0.0.1", validation_alias=_env("HELPDESK_HTTP_HOST"))
     http_port: int = Field(3000, validation_alias=_env("HELPDESK_HTTP_PORT"))
     log_level: str = Field("WARNING", validation_alias=_env("HELPDESK_LOG_LEVEL"))
+    log_format: Literal["text", "json"] = Field(
+        "text", validation_alias=_env("HELPDESK_LOG_FORMAT")
+    )
     worker_id: str | None = Field(None, validation_alias=_env("HELPDESK_WORKER_ID"))
     sla_unclaimed_minutes: int = Field(
         30, ge=1, validation_alias=_env("HELPDESK_SLA_UNCLAIMED_MINUTES")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -145,11 +145,10 @@ class _Context:
         )
 
     async def card(self, ticket: Ticket, change: str) -> None:
-        problem = await self.repo.delivery_problem(ticket.number)
         self.to_thread(
             ticket,
             TicketCard(
-                ticket=TicketView.of(ticket, problem),
+                ticket=TicketView.of(ticket),
                 change=change,
                 actor_name=self.actor.display_name,
             ),
@@ -176,31 +175,48 @@ class Desk:
         self.on_enqueued = on_enqueued
 
     async def handle(self, cmd: c.Command, update: InboundKey | None = None) -> Outcome:
-        """Apply one command in one transaction; a seen `update` is a no-op."""
+        """Apply one command in one transaction; a seen `update` is a no-op.
+
+        A refusal rolls the whole transaction back and records the update with its
+        error notice in a second one: the common path pays for no savepoint.
+        """
+        try:
+            outcome = await self._apply(cmd, update)
+        except errors.DeskError as refusal:
+            outcome = await self._refuse(cmd, update, refusal)
+        if outcome.events and self.on_enqueued is not None:
+            self.on_enqueued()
+        return outcome
+
+    async def _apply(self, cmd: c.Command, update: InboundKey | None) -> Outcome:
         now = self.clock()
-        outcome = Outcome()
         async with self.db.transaction() as conn:
             repo = Repository(conn, self.default_lang)
             if update is not None and not await repo.record_inbound(
                 update.platform, update.update_id, now
             ):
-                outcome.duplicate = True
-                return outcome
+                return Outcome(duplicate=True)
             actor = await repo.upsert_person(cmd.actor, now)
             ctx = _Context(repo, cmd, actor, now, self.default_lang)
-            try:
-                async with conn.begin_nested():
-                    await self._dispatch(ctx)
-            except errors.DeskError as refusal:
-                outcome.error = refusal
-                ctx.events = []
-                ctx.to_actor(Notice(key=refusal.key, params=refusal.params, error=True))
+            await self._dispatch(ctx)
             await repo.enqueue(ctx.events, now)
-            outcome.events = ctx.events
-            outcome.ticket_number = ctx.ticket_number
-        if outcome.events and self.on_enqueued is not None:
-            self.on_enqueued()
-        return outcome
+        return Outcome(events=ctx.events, ticket_number=ctx.ticket_number)
+
+    async def _refuse(
+        self, cmd: c.Command, update: InboundKey | None, refusal: errors.DeskError
+    ) -> Outcome:
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            repo = Repository(conn, self.default_lang)
+            if update is not None and not await repo.record_inbound(
+                update.platform, update.update_id, now
+            ):
+                return Outcome(duplicate=True)
+            actor = await repo.upsert_person(cmd.actor, now)
+            ctx = _Context(repo, cmd, actor, now, self.default_lang)
+            ctx.to_actor(Notice(key=refusal.key, params=refusal.params, error=True))
+            await repo.enqueue(ctx.events, now)
+        return Outcome(events=ctx.events, error=refusal)
 
     async def _dispatch(self, ctx: _Context) -> None:
         handlers: dict[type[c.Command], Handler] = {
@@ -839,7 +855,7 @@ class Desk:
                         ),
                         lang=self.default_lang,
                         payload=TicketCard(
-                            ticket=TicketView.of(ticket, reason[:500]),
+                            ticket=TicketView.of(replace(ticket, delivery_problem=reason[:500])),
                             change="card.change.delivery_failed",
                         ),
                     )

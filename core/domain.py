@@ -96,6 +96,7 @@ class Ticket:
     updated_at: datetime
     rating: int | None = None
     source_link: str | None = None
+    delivery_problem: str | None = None  # why messages cannot reach the requester
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ class TicketView(_Frozen):
     delivery_problem: str | None = None
 
     @classmethod
-    def of(cls, ticket: Ticket, delivery_problem: str | None = None) -> TicketView:
+    def of(cls, ticket: Ticket) -> TicketView:
         return cls(
             number=ticket.number,
             platform=ticket.platform,
@@ -82,7 +82,7 @@ class TicketView(_Frozen):
             created_at=ticket.created_at,
             rating=ticket.rating,
             source_link=ticket.source_link,
-            delivery_problem=delivery_problem,
+            delivery_problem=ticket.delivery_problem,
         )
 
 

@@ -59,7 +59,7 @@ async def ticket_detail(db: Database, number: int) -> dict[str, Any] | None:
         if ticket is None:
             return None
         detail = ticket_summary(ticket)
-        detail["delivery_problem"] = await repo.delivery_problem(number)
+        detail["delivery_problem"] = ticket.delivery_problem
         detail["messages"] = [message_view(m) for m in await repo.messages(number)]
         detail["audit"] = await repo.audit_trail(number)
     return detail

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 _PATTERNS = (
-    re.compile(r"\b\d{5,12}:[A-Za-z0-9_-]{30,}"),  # Telegram bot token (also inside /bot<token>/)
+    # Telegram bot token, also inside a Bot API URL (/bot<token>/: no word boundary there)
+    re.compile(r"(?<!\d)\d{5,12}:[A-Za-z0-9_-]{30,}"),
     re.compile(r"\bx(?:ox[abpreo]|app)-[A-Za-z0-9-]{8,}"),  # Slack bot, user, app tokens
     re.compile(r"(?i)\b(bearer|authorization:?)\s+[A-Za-z0-9._~+/=-]{8,}"),
     re.compile(r"(?i)\b(token|secret|password)=[^&\s]+"),

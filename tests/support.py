@@ -93,17 +93,7 @@ async def postgres_schema() -> AsyncIterator[str]:
 
 
 def postgres_database(schema: str) -> Database:
-    db = Database(POSTGRES_ADMIN_URL)
-    # Every connection of this engine works inside the test's own schema.
-    from sqlalchemy import event
-
-    @event.listens_for(db.engine.sync_engine, "connect")
-    def _search_path(dbapi_connection: object, _record: object) -> None:
-        cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
-        cursor.execute(f'SET search_path TO "{schema}"')
-        cursor.close()
-
-    return db
+    return Database(POSTGRES_ADMIN_URL, schema=schema)
 
 
 @dataclass

@@ -42,7 +42,8 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
 class Database:
     """One engine and the transactions the desk and the dispatcher run on it."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, schema: str | None = None) -> None:
+        """`schema` (PostgreSQL): work inside that schema, set when each connection opens."""
         parsed = make_url(url)
         self.url = url
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
@@ -55,6 +56,8 @@ class Database:
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
         else:
             kwargs["pool_pre_ping"] = True
+            if schema is not None:
+                kwargs["connect_args"] = {"server_settings": {"search_path": schema}}
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             _prepare_sqlite(self.engine)

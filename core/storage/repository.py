@@ -7,13 +7,14 @@ decides which of two concurrent requests wins, never a read-then-write.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import Table, and_, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Select
 
@@ -40,7 +41,7 @@ from core.storage.tables import (
 )
 
 
-def _person(row: RowMapping, prefix: str = "") -> Person:
+def _person(row: Mapping[Any, Any], prefix: str = "") -> Person:
     return Person(
         id=row[f"{prefix}id"],
         platform=row[f"{prefix}platform"],
@@ -48,6 +49,24 @@ def _person(row: RowMapping, prefix: str = "") -> Person:
         display_name=row[f"{prefix}display_name"],
         lang=row[f"{prefix}lang"] or "",
         is_agent=bool(row[f"{prefix}is_agent"]),
+    )
+
+
+@cache
+def _ticket_select() -> Select[Any]:
+    """Tickets with requester (r_*) and assignee (a_*) columns, built once per process.
+
+    Building aliases and labels per call costs more than the query on PostgreSQL.
+    """
+    requester = people.alias("r")
+    assignee = people.alias("a")
+    columns: list[Any] = [tickets]
+    for alias, prefix in ((requester, "r_"), (assignee, "a_")):
+        columns.extend(column.label(prefix + column.name) for column in alias.c)
+    return (
+        select(*columns)
+        .join(requester, requester.c.id == tickets.c.requester_id)
+        .outerjoin(assignee, assignee.c.id == tickets.c.assignee_id)
     )
 
 
@@ -63,70 +82,62 @@ class Repository:
     async def record_inbound(self, platform: str, update_id: str, now: datetime) -> bool:
         """Remember an inbound update; False if it was seen before.
 
-        Runs in a savepoint so a conflict leaves the surrounding transaction usable.
+        INSERT … ON CONFLICT DO NOTHING: on PostgreSQL a concurrent insert of the same
+        key waits for the other transaction and then counts as seen.
         """
-        try:
-            async with self.conn.begin_nested():
-                await self.conn.execute(
-                    insert(inbound_updates).values(
-                        platform=platform, update_id=update_id, received_at=now
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+        statement = self._insert(inbound_updates).values(
+            platform=platform, update_id=update_id, received_at=now
+        )
+        result = await self.conn.execute(statement.on_conflict_do_nothing())
+        return bool(result.rowcount == 1)
+
+    def _insert(self, table: Table) -> Any:
+        dialect = self.conn.dialect.name
+        if dialect == "postgresql":
+            return postgresql.insert(table)
+        if dialect == "sqlite":
+            return sqlite.insert(table)
+        raise NotImplementedError(f"no upsert for {dialect}")
 
     # people
 
     async def upsert_person(self, actor: Actor, now: datetime) -> Person:
         """Create or refresh a person from what the platform says about them now."""
-        row = (
-            (
-                await self.conn.execute(
-                    select(people).where(
-                        people.c.platform == actor.platform, people.c.user_id == actor.user_id
-                    )
-                )
-            )
-            .mappings()
-            .first()
-        )
+        row = await self._person_row(actor.ref)
         if row is None:
-            try:
-                async with self.conn.begin_nested():
-                    await self.conn.execute(
-                        insert(people).values(
-                            platform=actor.platform,
-                            user_id=actor.user_id,
-                            display_name=actor.display_name or actor.user_id,
-                            lang=actor.locale,
-                            lang_explicit=False,
-                            is_agent=actor.is_agent,
-                            created_at=now,
-                            updated_at=now,
-                        )
-                    )
-            except IntegrityError:
-                pass  # created concurrently by the same person's other update
-        else:
-            changes: dict[str, Any] = {}
-            if actor.display_name and actor.display_name != row["display_name"]:
-                changes["display_name"] = actor.display_name
-            if actor.locale and not row["lang_explicit"] and actor.locale != row["lang"]:
-                changes["lang"] = actor.locale
-            if actor.is_agent != bool(row["is_agent"]):
-                changes["is_agent"] = actor.is_agent
-            if changes:
-                changes["updated_at"] = now
-                await self.conn.execute(
-                    update(people).where(people.c.id == row["id"]).values(**changes)
+            await self.conn.execute(
+                self._insert(people)
+                .values(
+                    platform=actor.platform,
+                    user_id=actor.user_id,
+                    display_name=actor.display_name or actor.user_id,
+                    lang=actor.locale,
+                    lang_explicit=False,
+                    is_agent=actor.is_agent,
+                    created_at=now,
+                    updated_at=now,
                 )
-        person = await self.person_by_ref(actor.ref)
-        assert person is not None
-        return person
+                .on_conflict_do_nothing()  # created concurrently by their other update
+            )
+            row = await self._person_row(actor.ref)
+            assert row is not None
+            return self._with_default_lang(_person(row))
+        changes: dict[str, Any] = {}
+        if actor.display_name and actor.display_name != row["display_name"]:
+            changes["display_name"] = actor.display_name
+        if actor.locale and not row["lang_explicit"] and actor.locale != row["lang"]:
+            changes["lang"] = actor.locale
+        if actor.is_agent != bool(row["is_agent"]):
+            changes["is_agent"] = actor.is_agent
+        if changes:
+            changes["updated_at"] = now
+            await self.conn.execute(
+                update(people).where(people.c.id == row["id"]).values(**changes)
+            )
+        return self._with_default_lang(_person({**row, **changes}))
 
-    async def person_by_ref(self, ref: PersonRef) -> Person | None:
-        row = (
+    async def _person_row(self, ref: PersonRef) -> RowMapping | None:
+        return (
             (
                 await self.conn.execute(
                     select(people).where(
@@ -137,6 +148,9 @@ class Repository:
             .mappings()
             .first()
         )
+
+    async def person_by_ref(self, ref: PersonRef) -> Person | None:
+        row = await self._person_row(ref)
         return self._with_default_lang(_person(row)) if row else None
 
     async def set_language(self, person_id: int, lang: str, now: datetime) -> None:
@@ -154,16 +168,7 @@ class Repository:
     # tickets
 
     def _ticket_query(self) -> Select[Any]:
-        requester = people.alias("r")
-        assignee = people.alias("a")
-        columns: list[Any] = [tickets]
-        for alias, prefix in ((requester, "r_"), (assignee, "a_")):
-            columns.extend(column.label(prefix + column.name) for column in alias.c)
-        return (
-            select(*columns)
-            .join(requester, requester.c.id == tickets.c.requester_id)
-            .outerjoin(assignee, assignee.c.id == tickets.c.assignee_id)
-        )
+        return _ticket_select()
 
     def _ticket(self, row: RowMapping) -> Ticket:
         return Ticket(
@@ -180,6 +185,7 @@ class Repository:
             updated_at=row["updated_at"],
             rating=row["rating"],
             source_link=row["source_link"],
+            delivery_problem=row["delivery_problem"],
         )
 
     async def insert_ticket(
@@ -224,12 +230,6 @@ class Repository:
             .first()
         )
         return self._ticket(row) if row else None
-
-    async def delivery_problem(self, number: int) -> str | None:
-        value = await self.conn.scalar(
-            select(tickets.c.delivery_problem).where(tickets.c.id == number)
-        )
-        return str(value) if value else None
 
     async def transition(
         self,
