@@ -144,6 +144,8 @@ class Dispatcher:
         self.sleep = sleep
         self.stats = DeliveryStats()
         self._wake = asyncio.Event()
+        self._unrecorded: list[Leased] = []
+        self._recording = asyncio.Lock()
         self.last_cycle_at: datetime | None = None
 
     def set_limits(self, platform: str, limits: PlatformLimits) -> None:
@@ -307,31 +309,45 @@ class Dispatcher:
             await self._mark_sent(row)
 
     async def _mark_sent(self, row: Leased) -> None:
-        # The platform has the message now: losing this write is the duplicate window,
-        # so a database hiccup is retried rather than left to the lease expiry.
+        """Record a delivery; deliveries finishing together share one UPDATE.
+
+        Each caller queues its row, then whoever holds the lock writes everything
+        queued so far: a row waits at most for one write already in flight.
+        """
+        self._unrecorded.append(row)
+        async with self._recording:
+            batch, self._unrecorded = self._unrecorded, []
+            if batch:
+                await self._record_sent(batch)
+
+    async def _record_sent(self, batch: list[Leased]) -> None:
+        # The platform has these messages now: losing this write is the duplicate
+        # window, so a database hiccup is retried rather than left to the lease expiry.
+        ids = [row.id for row in batch]
         delay = 0.05
         for attempt in range(1, 8):
             try:
                 async with self.db.transaction() as conn:
                     await conn.execute(
                         update(outbox)
-                        .where(outbox.c.id == row.id, outbox.c.status == "pending")
+                        .where(outbox.c.id.in_(ids), outbox.c.status == "pending")
                         .values(status="sent", sent_at=self.clock(), lease_until=None)
                     )
             except Exception as error:
                 log.warning(
-                    "recording delivery id=%s failed (attempt %d): %s",
-                    row.id,
+                    "recording deliveries ids=%s failed (attempt %d): %s",
+                    ids,
                     attempt,
                     redact(f"{type(error).__name__}: {error}")[:300],
                 )
                 await self.sleep(delay)
                 delay = min(delay * 2, 5.0)
                 continue
-            self.stats.sent[row.event.target.platform] += 1
-            log.debug("delivered id=%s platform=%s", row.id, row.event.target.platform)
+            for row in batch:
+                self.stats.sent[row.event.target.platform] += 1
+            log.debug("delivered ids=%s", ids)
             return
-        log.error("delivery id=%s reached the platform but is not recorded: may repeat", row.id)
+        log.error("deliveries ids=%s reached the platform but are not recorded: may repeat", ids)
 
     async def _rate_limited(self, row: Leased, wait: RetryLater) -> None:
         now = self.clock()
