@@ -55,7 +55,11 @@ class Database:
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
         else:
-            kwargs["pool_pre_ping"] = True
+            # No pre-ping: it costs a round trip per transaction. A connection that
+            # died is invalidated on its first error; that unit of work fails whole and
+            # is retried (platform redelivery, outbox retry).
+            kwargs["pool_size"] = 10
+            kwargs["max_overflow"] = 10
             if schema is not None:
                 kwargs["connect_args"] = {"server_settings": {"search_path": schema}}
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
