@@ -11,12 +11,12 @@ from core.ratelimit import PlatformLimits, Rate
 
 # core.telegram.org/bots/faq: about 30 messages per second per bot, about one per
 # second in a chat (short bursts tolerated), at most 20 per minute in a group.
-# The bot-wide budget keeps one message per second of headroom: sends scheduled
+# The bot-wide budget keeps two messages per second of headroom: sends scheduled
 # exactly 1/30 s apart arrive bunched by network jitter and draw 429s.
 TELEGRAM = PlatformLimits(
     per_person=Rate(1, 1.0, burst=3),
     per_agents_chat=Rate(20, 60.0),
-    per_bot=Rate(29, 1.0),
+    per_bot=Rate(28, 1.0),
 )
 
 # api.slack.com/methods/chat.postMessage: about one message per second per
