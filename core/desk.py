@@ -181,14 +181,23 @@ class Desk:
         error notice in a second one: the common path pays for no savepoint.
         """
         try:
-            outcome = await self._apply(cmd, update)
+            outcome = await self._unit_of_work(cmd, update, self._dispatch)
         except errors.DeskError as refusal:
-            outcome = await self._refuse(cmd, update, refusal)
+            notice = Notice(key=refusal.key, params=refusal.params, error=True)
+
+            async def refuse(ctx: _Context) -> None:
+                ctx.to_actor(notice)
+
+            outcome = await self._unit_of_work(cmd, update, refuse)
+            outcome.error = refusal
         if outcome.events and self.on_enqueued is not None:
             self.on_enqueued()
         return outcome
 
-    async def _apply(self, cmd: c.Command, update: InboundKey | None) -> Outcome:
+    async def _unit_of_work(
+        self, cmd: c.Command, update: InboundKey | None, work: Handler
+    ) -> Outcome:
+        """One transaction: dedupe the update, know the actor, do `work`, queue its events."""
         now = self.clock()
         async with self.db.transaction() as conn:
             repo = Repository(conn, self.default_lang)
@@ -198,25 +207,9 @@ class Desk:
                 return Outcome(duplicate=True)
             actor = await repo.upsert_person(cmd.actor, now)
             ctx = _Context(repo, cmd, actor, now, self.default_lang)
-            await self._dispatch(ctx)
+            await work(ctx)
             await repo.enqueue(ctx.events, now)
         return Outcome(events=ctx.events, ticket_number=ctx.ticket_number)
-
-    async def _refuse(
-        self, cmd: c.Command, update: InboundKey | None, refusal: errors.DeskError
-    ) -> Outcome:
-        now = self.clock()
-        async with self.db.transaction() as conn:
-            repo = Repository(conn, self.default_lang)
-            if update is not None and not await repo.record_inbound(
-                update.platform, update.update_id, now
-            ):
-                return Outcome(duplicate=True)
-            actor = await repo.upsert_person(cmd.actor, now)
-            ctx = _Context(repo, cmd, actor, now, self.default_lang)
-            ctx.to_actor(Notice(key=refusal.key, params=refusal.params, error=True))
-            await repo.enqueue(ctx.events, now)
-        return Outcome(events=ctx.events, error=refusal)
 
     async def _dispatch(self, ctx: _Context) -> None:
         handlers: dict[type[c.Command], Handler] = {

@@ -13,7 +13,6 @@ import socket
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 
 import aiohttp
 from aiohttp import web
@@ -21,22 +20,6 @@ from aiohttp import web
 from core.delivery import PermanentFailure, RetryLater
 from core.events import Event, target_key
 from core.presenter import render_text
-
-
-class FakeClock:
-    """Simulated time for the dispatcher: advanced by the test, never by waiting."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 1, 1, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-    async def sleep(self, seconds: float) -> None:
-        self.advance(max(0.0, seconds))
 
 
 def free_port() -> int:

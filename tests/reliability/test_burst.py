@@ -22,8 +22,7 @@ from core.events import Event, PersonTarget, Relay, TicketThreadTarget, target_k
 from core.storage.db import Database
 from core.storage.repository import Repository
 from tests.reliability.conftest import Report
-from tests.reliability.loopback import FakeClock
-from tests.support import postgres_database, postgres_schema
+from tests.support import FakeClock, postgres_database, postgres_schema
 
 GROUP_MESSAGES = 1000
 PRIVATE_CHATS = 2

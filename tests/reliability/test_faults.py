@@ -26,8 +26,8 @@ from core.outbox_admin import list_rows, retry_dead
 from core.storage.db import Database
 from core.storage.tables import inbound_updates, outbox, ticket_messages
 from tests.reliability.conftest import Report
-from tests.reliability.loopback import Answer, FakeClock, LoopbackPlatform, LoopbackSender, outgoing
-from tests.support import POSTGRES_ADMIN_URL, person, postgres_database, postgres_schema
+from tests.reliability.loopback import Answer, LoopbackPlatform, LoopbackSender, outgoing
+from tests.support import POSTGRES_ADMIN_URL, FakeClock, person, postgres_database, postgres_schema
 
 
 @dataclass

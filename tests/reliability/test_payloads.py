@@ -17,8 +17,8 @@ from core.domain import Actor
 from core.storage.db import Database
 from core.storage.tables import outbox, ticket_messages, tickets
 from tests.reliability.conftest import Report
-from tests.reliability.loopback import FakeClock, outgoing
-from tests.support import harness_on, person
+from tests.reliability.loopback import outgoing
+from tests.support import FakeClock, harness_on, person
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
