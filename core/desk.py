@@ -21,6 +21,7 @@ from core.domain import (
     Actor,
     Author,
     Person,
+    PersonRef,
     Priority,
     Ticket,
     TicketState,
@@ -91,6 +92,15 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def thread_event(ticket: Ticket, lang: str, payload: Payload) -> Event:
+    """An event for the agents' conversation about `ticket`."""
+    return Event(
+        target=TicketThreadTarget(platform=ticket.platform, ticket_number=ticket.number),
+        lang=lang,
+        payload=payload,
+    )
+
+
 class _Context:
     """What one handler needs: the transaction's repository, the actor, the clock."""
 
@@ -136,13 +146,7 @@ class _Context:
         )
 
     def to_thread(self, ticket: Ticket, payload: Payload) -> None:
-        self.events.append(
-            Event(
-                target=TicketThreadTarget(platform=ticket.platform, ticket_number=ticket.number),
-                lang=self.agents_lang,
-                payload=payload,
-            )
-        )
+        self.events.append(thread_event(ticket, self.agents_lang, payload))
 
     async def card(self, ticket: Ticket, change: str) -> None:
         self.to_thread(
@@ -190,9 +194,13 @@ class Desk:
 
             outcome = await self._unit_of_work(cmd, update, refuse)
             outcome.error = refusal
-        if outcome.events and self.on_enqueued is not None:
-            self.on_enqueued()
+        self._notify(outcome.events)
         return outcome
+
+    def _notify(self, events: list[Event]) -> None:
+        """Wake the dispatcher when something was queued."""
+        if events and self.on_enqueued is not None:
+            self.on_enqueued()
 
     async def _unit_of_work(
         self, cmd: c.Command, update: InboundKey | None, work: Handler
@@ -804,21 +812,16 @@ class Desk:
                 minutes = int((now - since).total_seconds() // 60)
                 agent = ticket.assignee.display_name if ticket.assignee else ""
                 await repo.audit("reminded", now, ticket_number=ticket.number, reminder=key)
+                params: dict[str, str | int] = {
+                    "number": ticket.number,
+                    "minutes": minutes,
+                    "agent": agent,
+                }
                 events.append(
-                    Event(
-                        target=TicketThreadTarget(
-                            platform=ticket.platform, ticket_number=ticket.number
-                        ),
-                        lang=self.default_lang,
-                        payload=Notice(
-                            key=key,
-                            params={"number": ticket.number, "minutes": minutes, "agent": agent},
-                        ),
-                    )
+                    thread_event(ticket, self.default_lang, Notice(key=key, params=params))
                 )
             await repo.enqueue(events, now)
-        if events and self.on_enqueued is not None:
-            self.on_enqueued()
+        self._notify(events)
         return len(events)
 
     # delivery feedback
@@ -831,9 +834,7 @@ class Desk:
         async with self.db.transaction() as conn:
             repo = Repository(conn, self.default_lang)
             person = await repo.person_by_ref(
-                Actor(
-                    platform=event.target.platform, user_id=event.target.user_id, display_name=""
-                ).ref
+                PersonRef(event.target.platform, event.target.user_id)
             )
             if person is None:
                 return
@@ -841,18 +842,10 @@ class Desk:
             for ticket in await repo.list_tickets(requester_id=person.id, states=ACTIVE):
                 await repo.update_ticket(ticket.number, now, delivery_problem=reason[:500])
                 await repo.audit("delivery_failed", now, ticket_number=ticket.number, reason=reason)
-                events.append(
-                    Event(
-                        target=TicketThreadTarget(
-                            platform=ticket.platform, ticket_number=ticket.number
-                        ),
-                        lang=self.default_lang,
-                        payload=TicketCard(
-                            ticket=TicketView.of(replace(ticket, delivery_problem=reason[:500])),
-                            change="card.change.delivery_failed",
-                        ),
-                    )
+                card = TicketCard(
+                    ticket=TicketView.of(replace(ticket, delivery_problem=reason[:500])),
+                    change="card.change.delivery_failed",
                 )
+                events.append(thread_event(ticket, self.default_lang, card))
             await repo.enqueue(events, now)
-        if events and self.on_enqueued is not None:
-            self.on_enqueued()
+        self._notify(events)
