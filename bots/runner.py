@@ -80,6 +80,7 @@ async def run_adapters(
         # the order things happened in; platforms need the background dispatcher.
         background = (
             [
+                asyncio.create_task(core.inbox.run_forever(stop)),
                 asyncio.create_task(core.dispatcher.run_forever(stop)),
                 asyncio.create_task(remind_periodically(core, stop)),
             ]

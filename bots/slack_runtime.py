@@ -90,7 +90,7 @@ async def build_slack_runtime(settings: Settings, core: Core) -> SlackRuntime:
     refs = RefStore(core.db, PLATFORM)
     channel = settings.slack_agents_channel
     deps = SlackDeps(
-        desk=core.desk,
+        intake=core.inbox,
         client=client,
         refs=refs,
         users=UserDirectory(client),

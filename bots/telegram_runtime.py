@@ -60,7 +60,7 @@ class TelegramRuntime:
         self.dispatcher.include_router(
             build_router(
                 TelegramDeps(
-                    desk=core.desk,
+                    intake=core.inbox,
                     db=core.db,
                     refs=self.refs,
                     facts=self.facts,

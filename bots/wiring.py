@@ -11,6 +11,7 @@ from bots.settings import Settings
 from core.delivery import Dispatcher, Sender
 from core.desk import Desk, utc_now
 from core.faq.service import FaqService
+from core.inbox import Inbox
 from core.storage.db import Database
 
 
@@ -21,6 +22,7 @@ class Core:
     faq: FaqService
     desk: Desk
     dispatcher: Dispatcher
+    inbox: Inbox
 
 
 def build_faq(settings: Settings) -> FaqService:
@@ -53,4 +55,5 @@ async def build_core(settings: Settings, senders: Mapping[str, Sender]) -> Async
         )
         desk = Desk(db, faq, default_lang=settings.lang, on_enqueued=dispatcher.wake)
         dispatcher.on_dead = desk.delivery_failed
-        yield Core(settings=settings, db=db, faq=faq, desk=desk, dispatcher=dispatcher)
+        inbox = Inbox(db, desk, clock=utc_now)
+        yield Core(settings=settings, db=db, faq=faq, desk=desk, dispatcher=dispatcher, inbox=inbox)

@@ -8,7 +8,12 @@ to the actor and never interprets it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, get_args
+
+from pydantic import TypeAdapter, ValidationError
 
 from core.domain import Actor, Priority
 
@@ -176,3 +181,31 @@ AnyCommand = (
     | SetLanguage
     | ShowHelp
 )
+
+
+_BY_NAME: dict[str, type[Command]] = {cls.__name__: cls for cls in get_args(AnyCommand)}
+
+
+@cache
+def _adapters() -> dict[str, TypeAdapter[Any]]:
+    """Validators of the storable commands, built on first use (they cost to build)."""
+    return {name: TypeAdapter(cls) for name, cls in _BY_NAME.items()}
+
+
+def command_to_json(command: Command) -> str:
+    """A stored command (the inbox): its type name and its fields."""
+    name = type(command).__name__
+    if _BY_NAME.get(name) is not type(command):
+        raise TypeError(f"{name} is not a storable command")
+    data = _adapters()[name].dump_python(command, mode="json")
+    return json.dumps({"type": name, "fields": data}, ensure_ascii=False)
+
+
+def command_from_json(text: str) -> Command:
+    """The command `command_to_json` stored; ValueError if it is not one."""
+    try:
+        stored = json.loads(text)
+        command: Command = _adapters()[stored["type"]].validate_python(stored["fields"])
+    except (KeyError, TypeError, ValueError, ValidationError) as error:
+        raise ValueError(f"not a stored command: {error}") from error
+    return command

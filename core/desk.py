@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from core import commands as c
 from core import errors
 from core.domain import (
@@ -49,6 +51,7 @@ from core.events import (
 )
 from core.faq.model import FaqEntry, SearchResult
 from core.storage.db import Database
+from core.storage.inbox_store import InboxRecords, QueuedUpdate
 from core.storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -78,6 +81,36 @@ class Outcome:
     events: list[Event] = field(default_factory=list)
     error: errors.DeskError | None = None
     ticket_number: int | None = None
+
+
+@dataclass
+class QueuedBatch:
+    """What `Desk.apply_queued` did: rows applied, or where the batch stopped."""
+
+    applied: int = 0
+    failed_at: int | None = None
+    row: QueuedUpdate | None = None
+    error: BaseException | None = None
+
+
+# Commands about an existing ticket or FAQ answer, refused when it moved on meanwhile.
+_MAY_BE_REFUSED = (c.TicketCommand, c.EditMessage, c.FaqFeedback, c.ChooseSuggestion)
+
+
+def _refusal(refusal: errors.DeskError) -> Handler:
+    """A handler that only answers the actor with the refusal's notice."""
+    notice = Notice(key=refusal.key, params=refusal.params, error=True)
+
+    async def refuse(ctx: _Context) -> None:
+        ctx.to_actor(notice)
+
+    return refuse
+
+
+class _BatchStopped(Exception):
+    def __init__(self, index: int, row: QueuedUpdate, error: BaseException) -> None:
+        super().__init__(f"queued update {row.id} failed: {error!r}")
+        self.index, self.row, self.error = index, row, error
 
 
 @dataclass(frozen=True)
@@ -187,15 +220,14 @@ class Desk:
         try:
             outcome = await self._unit_of_work(cmd, update, self._dispatch)
         except errors.DeskError as refusal:
-            notice = Notice(key=refusal.key, params=refusal.params, error=True)
-
-            async def refuse(ctx: _Context) -> None:
-                ctx.to_actor(notice)
-
-            outcome = await self._unit_of_work(cmd, update, refuse)
+            outcome = await self._unit_of_work(cmd, update, _refusal(refusal))
             outcome.error = refusal
         self._notify(outcome.events)
         return outcome
+
+    async def submit(self, cmd: c.Command, update: InboundKey) -> bool:
+        """Apply the update now (an intake for callers that wait for the result)."""
+        return not (await self.handle(cmd, update)).duplicate
 
     def _notify(self, events: list[Event]) -> None:
         """Wake the dispatcher when something was queued."""
@@ -213,11 +245,94 @@ class Desk:
                 update.platform, update.update_id, now
             ):
                 return Outcome(duplicate=True)
-            actor = await repo.upsert_person(cmd.actor, now)
-            ctx = _Context(repo, cmd, actor, now, self.default_lang)
-            await work(ctx)
+            ctx = await self._apply(repo, cmd, now, work)
             await repo.enqueue(ctx.events, now)
         return Outcome(events=ctx.events, ticket_number=ctx.ticket_number)
+
+    async def _apply(
+        self, repo: Repository, cmd: c.Command, now: datetime, work: Handler
+    ) -> _Context:
+        actor = await repo.upsert_person(cmd.actor, now)
+        ctx = _Context(repo, cmd, actor, now, self.default_lang)
+        await work(ctx)
+        return ctx
+
+    # queued updates (core.inbox)
+
+    async def apply_queued(self, limit: int) -> QueuedBatch:
+        """Apply up to `limit` queued updates, oldest first, in one transaction.
+
+        One commit for many updates is what lets a worker keep up with a busy
+        workspace. If the update at index k fails, the whole batch rolls back
+        and `failed_at` says so: the caller applies the k before it as a batch,
+        then the failing one alone. A refusal (DeskError) of an update applied
+        alone is answered like `handle` answers it; any other error is the
+        caller's to retry (`postpone_queued`).
+        """
+        now = self.clock()
+        try:
+            async with self.db.transaction() as conn:
+                repo, queue = Repository(conn, self.default_lang), InboxRecords(conn)
+                rows = await queue.claim(now, limit=limit)
+                events: list[Event] = []
+                for index, row in enumerate(rows):
+                    try:
+                        ctx = await self._apply_in_batch(
+                            conn, repo, c.command_from_json(row.command), now
+                        )
+                    except Exception as error:
+                        raise _BatchStopped(index, row, error) from error
+                    events.extend(ctx.events)
+                await queue.done([row.id for row in rows])
+                await repo.enqueue(events, now)
+        except _BatchStopped as stopped:
+            if stopped.index == 0 and isinstance(stopped.error, errors.DeskError):
+                return await self._refuse_queued(stopped.row, stopped.error)
+            return QueuedBatch(failed_at=stopped.index, row=stopped.row, error=stopped.error)
+        self._notify(events)
+        return QueuedBatch(applied=len(rows))
+
+    async def _apply_in_batch(
+        self, conn: AsyncConnection, repo: Repository, cmd: c.Command, now: datetime
+    ) -> _Context:
+        """Apply one of a batch; an agent's command that may be refused gets a savepoint.
+
+        A refusal then costs nothing to the rest of the batch, and no ticket
+        number is used up by a rolled-back batch when two agents race for a claim.
+        Plain messages, questions and new tickets (the bulk) need none.
+        """
+        if not isinstance(cmd, _MAY_BE_REFUSED):
+            return await self._apply(repo, cmd, now, self._dispatch)
+        savepoint = await conn.begin_nested()
+        try:
+            ctx = await self._apply(repo, cmd, now, self._dispatch)
+        except errors.DeskError as refusal:
+            await savepoint.rollback()
+            repo.forget()  # what it read inside the savepoint may be gone
+            return await self._apply(repo, cmd, now, _refusal(refusal))
+        await savepoint.commit()
+        return ctx
+
+    async def _refuse_queued(self, row: QueuedUpdate, refusal: errors.DeskError) -> QueuedBatch:
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            repo, queue = Repository(conn, self.default_lang), InboxRecords(conn)
+            if not await queue.claim(now, limit=1, only=[row.id]):
+                return QueuedBatch()  # another worker has it now
+            ctx = await self._apply(repo, c.command_from_json(row.command), now, _refusal(refusal))
+            await queue.done([row.id])
+            await repo.enqueue(ctx.events, now)
+        self._notify(ctx.events)
+        return QueuedBatch(applied=1)
+
+    async def postpone_queued(
+        self, row: QueuedUpdate, error: BaseException, retry_at: datetime | None
+    ) -> None:
+        """Record a failed attempt at a queued update; `retry_at` None gives up on it."""
+        async with self.db.transaction() as conn:
+            await InboxRecords(conn).postpone(
+                row.id, f"{type(error).__name__}: {error}", self.clock(), retry_at
+            )
 
     async def _dispatch(self, ctx: _Context) -> None:
         handlers: dict[type[c.Command], Handler] = {

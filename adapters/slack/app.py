@@ -1,8 +1,8 @@
 """Bolt listeners: every Slack update becomes one command for the desk.
 
 The app is built with `process_before_response=True`, so each listener stores
-the update (Desk.handle commits) before Slack gets its ack; the Web API work
-happens later in the outbox. Duplicate deliveries (Slack retries, a second
+the update (the intake commits it to the inbox) before Slack gets its ack; the
+desk applies it right after, and the Web API work happens in the outbox. Duplicate deliveries (Slack retries, a second
 Socket Mode envelope) carry the same event id or trigger id and have no effect.
 """
 
@@ -22,7 +22,8 @@ from adapters.slack import translate as tr
 from adapters.slack.directory import AgentDirectory, UserDirectory
 from adapters.slack.sender import KIND_CARD
 from core import commands as c
-from core.desk import Desk, InboundKey
+from core.desk import InboundKey
+from core.inbox import Intake
 from core.storage.refs import RefStore
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ LOOKUP_TIMEOUT = 1.5
 
 @dataclass
 class SlackDeps:
-    desk: Desk
+    intake: Intake
     client: AsyncWebClient
     refs: RefStore
     users: UserDirectory
@@ -52,7 +53,7 @@ class Listeners:
     async def submit(self, command: c.Command | None, update_id: str) -> None:
         if command is None or not update_id:
             return
-        await self.d.desk.handle(command, InboundKey(tr.PLATFORM, update_id))
+        await self.d.intake.submit(command, InboundKey(tr.PLATFORM, update_id))
 
     async def actor(self, user_id: str, *, in_agents_channel: bool = False) -> Any:
         info = await self.d.users.get(user_id)

@@ -1,9 +1,9 @@
-"""aiogram routers: each update is translated to a command and handed to the desk.
+"""aiogram routers: each update is translated to a command and stored for the desk.
 
 Nothing is sent from here except the adapter's own prompts (greeting, language
 and triage menus, usage hints) and callback answers; everything the desk says
-goes through the outbox and the sender. The update id is the desk's dedupe key,
-so a redelivered update changes nothing.
+goes through the outbox and the sender. The update id is the inbox's dedupe
+key, so a redelivered update changes nothing.
 """
 
 from __future__ import annotations
@@ -59,9 +59,10 @@ from adapters.telegram.translate import (
     triage_priority_prompt,
 )
 from core import commands as c
-from core.desk import Desk, InboundKey
+from core.desk import InboundKey
 from core.domain import PersonRef, normalize_lang
 from core.i18n import t
+from core.inbox import Intake
 from core.queries import person_language
 from core.storage.db import Database
 from core.storage.refs import RefStore
@@ -73,7 +74,7 @@ log = logging.getLogger(__name__)
 class TelegramDeps:
     """What the handlers need, injected by the composition root."""
 
-    desk: Desk
+    intake: Intake
     db: Database
     refs: RefStore
     facts: ChatFacts
@@ -165,8 +166,8 @@ class _Handlers:
         await self.say(bot, place, out)
 
     async def submit(self, command: c.Command, update: Update) -> None:
-        outcome = await self.deps.desk.handle(command, InboundKey(PLATFORM, str(update.update_id)))
-        if outcome.duplicate:
+        new = await self.deps.intake.submit(command, InboundKey(PLATFORM, str(update.update_id)))
+        if not new:
             log.info("update %s was handled before", update.update_id)
 
     async def act(

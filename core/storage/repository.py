@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, and_, func, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -70,12 +70,39 @@ def _ticket_select() -> Select[Any]:
     )
 
 
+@cache
+def _person_select() -> Select[Any]:
+    """One person by platform id; built once, so its cache key is computed once."""
+    return select(people).where(
+        people.c.platform == bindparam("platform"), people.c.user_id == bindparam("user_id")
+    )
+
+
+@cache
+def _latest_active_select() -> Select[Any]:
+    active = [TicketState.OPEN.value, TicketState.CLAIMED.value]
+    return (
+        _ticket_select()
+        .where(tickets.c.requester_id == bindparam("requester_id"), tickets.c.state.in_(active))
+        .order_by(tickets.c.id.desc())
+        .limit(1)
+    )
+
+
+@cache
+def _faq_query_insert() -> Any:
+    return insert(faq_queries).returning(faq_queries.c.id)
+
+
 class Repository:
     """The desk's records, seen through one open transaction."""
 
     def __init__(self, conn: AsyncConnection, default_lang: str) -> None:
         self.conn = conn
         self.default_lang = default_lang
+        # People already upserted in this transaction, with the facts they were
+        # upserted from: a batch of queued updates often has one person twice.
+        self._people: dict[PersonRef, tuple[Actor, Person]] = {}
 
     # inbound deduplication
 
@@ -101,8 +128,20 @@ class Repository:
 
     # people
 
+    def forget(self) -> None:
+        """Drop what this repository remembers (after a rollback to a savepoint)."""
+        self._people.clear()
+
     async def upsert_person(self, actor: Actor, now: datetime) -> Person:
         """Create or refresh a person from what the platform says about them now."""
+        known = self._people.get(actor.ref)
+        if known is not None and known[0] == actor:
+            return known[1]
+        person = await self._upsert_person(actor, now)
+        self._people[actor.ref] = (actor, person)
+        return person
+
+    async def _upsert_person(self, actor: Actor, now: datetime) -> Person:
         row = await self._person_row(actor.ref)
         if row is None:
             await self.conn.execute(
@@ -137,23 +176,18 @@ class Repository:
         return self._with_default_lang(_person({**row, **changes}))
 
     async def _person_row(self, ref: PersonRef) -> RowMapping | None:
-        return (
-            (
-                await self.conn.execute(
-                    select(people).where(
-                        people.c.platform == ref.platform, people.c.user_id == ref.user_id
-                    )
-                )
-            )
-            .mappings()
-            .first()
+        found = await self.conn.execute(
+            _person_select(), {"platform": ref.platform, "user_id": ref.user_id}
         )
+        row: RowMapping | None = found.mappings().first()
+        return row
 
     async def person_by_ref(self, ref: PersonRef) -> Person | None:
         row = await self._person_row(ref)
         return self._with_default_lang(_person(row)) if row else None
 
     async def set_language(self, person_id: int, lang: str, now: datetime) -> None:
+        self._people.clear()
         await self.conn.execute(
             update(people)
             .where(people.c.id == person_id)
@@ -348,10 +382,13 @@ class Repository:
         return [self._ticket(row) for row in rows]
 
     async def latest_active_ticket(self, requester_id: int) -> Ticket | None:
-        found = await self.list_tickets(
-            requester_id=requester_id, states=(TicketState.OPEN, TicketState.CLAIMED), limit=1
+        """The person's newest open or claimed ticket (asked for by every message)."""
+        row = (
+            (await self.conn.execute(_latest_active_select(), {"requester_id": requester_id}))
+            .mappings()
+            .first()
         )
-        return found[0] if found else None
+        return self._ticket(row) if row else None
 
     # conversation
 
@@ -478,19 +515,20 @@ class Repository:
     ) -> int:
         top = results[0] if results else None
         result = await self.conn.execute(
-            insert(faq_queries)
-            .values(
-                person_id=person.id,
-                platform=platform,
-                lang=lang,
-                text=text,
-                decision=decision,
-                results=json.dumps(results, ensure_ascii=False),
-                top_entry_id=top["id"] if top else None,
-                top_score=top["score"] if top else None,
-                created_at=now,
-            )
-            .returning(faq_queries.c.id)
+            _faq_query_insert(),
+            {
+                "person_id": person.id,
+                "platform": platform,
+                "lang": lang,
+                "text": text,
+                "decision": decision,
+                "results": json.dumps(results, ensure_ascii=False),
+                "top_entry_id": top["id"] if top else None,
+                "top_score": top["score"] if top else None,
+                "outcome": None,
+                "ticket_id": None,
+                "created_at": now,
+            },
         )
         return int(result.scalar_one())
 

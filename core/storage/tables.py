@@ -116,6 +116,26 @@ inbound_updates = Table(
     Column("received_at", UtcDateTime, nullable=False),
 )
 
+# Updates acknowledged to the platform but not yet applied by the desk: a
+# durable queue, so a platform's ack never waits for the FAQ, the tickets or
+# the outbox. A row leaves the queue in the transaction that applies it.
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(32), nullable=False),
+    Column("update_id", String(128), nullable=False),
+    Column("actor_key", String(200), nullable=False),  # one person's updates apply in order
+    Column("command", Text, nullable=False),
+    Column("status", String(16), nullable=False),  # pending | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("received_at", UtcDateTime, nullable=False),
+    Index("ix_inbox_status_id", "status", "id"),
+    Index("ix_inbox_actor", "actor_key", "id"),
+)
+
 outbox = Table(
     "outbox",
     metadata,

@@ -1,14 +1,17 @@
-"""A worker process for the fault suite: inbound HTTP -> desk -> outbox -> loopback platform.
+"""A worker process for the fault suite: inbound HTTP -> inbox -> desk -> outbox -> platform.
 
 Run as `python -m tests.reliability.worker DB_URL SCHEMA KB_DIR PLATFORM_URL PORT WORKER_ID`
 (SCHEMA is "-" for SQLite). It prints "ready" once it listens.
 
 HELPDESK_TEST_CRASH="point:n" makes the process SIGKILL itself the n-th time
 it reaches `point`:
-- store       inside the desk's transaction, when the outbox rows are written
-              (the inbound update is half-stored, nothing committed yet)
-- ack         after the desk committed, before the HTTP answer (the platform
+- receive     inside the inbox's transaction, when the update is written (nothing
+              committed, no ack: the platform redelivers)
+- ack         after the inbox committed, before the HTTP answer (the platform
               never sees the ack and redelivers the update)
+- store       inside the desk's transaction that applies queued updates, when
+              the outbox rows are written (nothing of the batch committed: the
+              updates stay queued)
 - before_send after the row was leased, before the platform was called
 - after_send  after the platform accepted the message, before it is marked sent
               (the documented at-least-once window)
@@ -33,6 +36,7 @@ from core.desk import Desk, InboundKey, utc_now
 from core.domain import Actor
 from core.events import Event
 from core.faq.service import FaqService
+from core.inbox import Inbox
 from core.storage.db import Database
 from tests.reliability.loopback import LoopbackSender
 from tests.support import postgres_database
@@ -83,8 +87,11 @@ async def main(argv: list[str]) -> None:
 
     @event.listens_for(db.engine.sync_engine, "before_cursor_execute")
     def _before(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if statement.lstrip().upper().startswith("INSERT INTO OUTBOX"):
+        head = statement.lstrip().upper()
+        if head.startswith("INSERT INTO OUTBOX"):
             crashpoint("store")
+        elif head.startswith("INSERT INTO INBOX"):
+            crashpoint("receive")
 
     sender = CrashingSender(platform_url)
     dispatcher = Dispatcher(
@@ -96,12 +103,13 @@ async def main(argv: list[str]) -> None:
         worker_id=worker_id,
     )
     desk = Desk(db, FaqService(Path(kb), "en"), on_enqueued=dispatcher.wake)
+    inbox = Inbox(db, desk, clock=utc_now, poll_seconds=0.05)
 
     async def inbound(request: web.Request) -> web.Response:
         body = await request.json()
-        outcome = await desk.handle(command(body), InboundKey(PLATFORM, body["id"]))
+        new = await inbox.submit(command(body), InboundKey(PLATFORM, body["id"]))
         crashpoint("ack")
-        return web.json_response({"duplicate": outcome.duplicate})
+        return web.json_response({"duplicate": not new})
 
     app = web.Application()
     app.router.add_post("/update", inbound)
@@ -111,10 +119,13 @@ async def main(argv: list[str]) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
-    task = asyncio.create_task(dispatcher.run_forever(stop))
+    tasks = [
+        asyncio.create_task(inbox.run_forever(stop)),
+        asyncio.create_task(dispatcher.run_forever(stop)),
+    ]
     print("ready", flush=True)
     await stop.wait()
-    await task
+    await asyncio.gather(*tasks)
     await runner.cleanup()
     await sender.close()
     await db.dispose()

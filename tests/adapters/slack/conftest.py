@@ -22,6 +22,7 @@ from bots.wiring import Core
 from core.delivery import Dispatcher
 from core.desk import Desk
 from core.faq.service import FaqService
+from core.inbox import Inbox
 from core.storage.db import Database
 from tests.fakes.slack_api import BOT_TOKEN, BOT_USER, TEAM, FakeSlackApi, free_port, sign
 
@@ -183,6 +184,8 @@ class SlackHarness:
         )
 
     async def deliver(self) -> None:
+        """Apply what the platform sent (the inbox), then send what the desk said."""
+        await self.core.inbox.apply_all()
         await self.core.dispatcher.run_until_idle()
 
     def card(self, number: int) -> Any:
@@ -231,7 +234,8 @@ async def slack(tmp_path: Path, small_kb: Path) -> AsyncIterator[SlackHarness]:
     dispatcher = Dispatcher(db, {}, clock=clock)
     desk = Desk(db, faq, default_lang="en", clock=clock)
     dispatcher.on_dead = desk.delivery_failed
-    core = Core(settings=settings, db=db, faq=faq, desk=desk, dispatcher=dispatcher)
+    inbox = Inbox(db, desk, clock=clock)
+    core = Core(settings=settings, db=db, faq=faq, desk=desk, dispatcher=dispatcher, inbox=inbox)
     runtime = await build_slack_runtime(settings, core)
     dispatcher.senders[runtime.platform] = runtime.sender
     http = build_http_app(core)

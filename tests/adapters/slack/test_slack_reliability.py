@@ -15,10 +15,12 @@ from tests.fakes.slack_api import BOT_ID, BOT_USER, sign
 async def test_the_update_is_stored_before_the_ack(slack: SlackHarness) -> None:
     response = await slack.command(ALICE, "Keyboard missing keys")
     assert response.status == 200
-    assert await slack.core.dispatcher.depth() > 0  # queued, not yet sent
+    assert await slack.core.inbox.depth() == {"pending": 1}  # stored, not yet applied
     assert slack.api.calls_of("chat.postMessage") == []
     await slack.deliver()
+    assert await slack.core.inbox.depth() == {}
     assert await slack.core.dispatcher.depth() == 0
+    assert "Keyboard missing keys" in slack.card(1).text
 
 
 async def test_a_retried_event_has_no_second_effect(slack: SlackHarness) -> None:

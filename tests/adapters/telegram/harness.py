@@ -27,6 +27,7 @@ from bots.wiring import Core
 from core.delivery import Dispatcher
 from core.desk import Desk, utc_now
 from core.faq.service import FaqService
+from core.inbox import Inbox
 from core.storage.db import Database
 from tests.fakes.telegram_api import FakeTelegram, SentMessage
 
@@ -84,6 +85,8 @@ class Harness:
         return 200
 
     async def deliver(self) -> None:
+        """Apply what the platform sent (the inbox), then send what the desk said."""
+        await self.core.inbox.apply_all()
         await self.core.dispatcher.run_until_idle()
 
     async def say(self, chat_id: int, user: dict[str, Any], text: str, **kw: Any) -> dict[str, Any]:
@@ -144,7 +147,8 @@ async def start_desk(
     dispatcher = Dispatcher(db, {}, clock=clock)
     desk = Desk(db, faq, default_lang="en", on_enqueued=dispatcher.wake)
     dispatcher.on_dead = desk.delivery_failed
-    core = Core(settings=settings, db=db, faq=faq, desk=desk, dispatcher=dispatcher)
+    inbox = Inbox(db, desk, clock=clock)
+    core = Core(settings=settings, db=db, faq=faq, desk=desk, dispatcher=dispatcher, inbox=inbox)
     runtime = await build_telegram_runtime(settings, core)
     dispatcher.senders[runtime.platform] = runtime.sender
     http = build_http_app(core)

@@ -1,0 +1,201 @@
+"""The inbox: an update is stored durably and acknowledged, then applied by the desk.
+
+A platform's ack waits only for `submit`: the update's command is written to
+the `inbox` table (deduplicated by its platform id) and committed. Updates
+arriving together share that commit (group commit), so a burst of events is
+acknowledged in a few milliseconds each. `run_forever` applies the queued
+updates in batches, oldest first, one transaction per batch (Desk.apply_queued);
+a batch that stops on one update is split so the others still apply, and the
+failing update is retried with backoff, then parked as failed with its error
+(`helpdesk inbox list|retry`). Several workers share the queue: rows are
+claimed with SKIP LOCKED, one person's updates in order.
+
+Nothing is lost on a crash: before the commit the platform has no ack and
+redelivers; after it the row stays queued until a transaction that applied it
+also removed it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy.exc import DBAPIError
+
+from core import commands as c
+from core.desk import Desk, InboundKey, QueuedBatch
+from core.storage.db import Database
+from core.storage.inbox_store import InboxRecords, NewUpdate, QueuedUpdate
+
+log = logging.getLogger(__name__)
+
+
+class Intake(Protocol):
+    """Where an adapter hands a command: the inbox (platforms) or the desk itself (console)."""
+
+    async def submit(self, cmd: c.Command, update: InboundKey) -> bool:
+        """Store (or apply) the update; False when it was seen before."""
+        ...
+
+
+class Inbox:
+    """Group-committed intake plus the loop that applies what it stored."""
+
+    def __init__(
+        self,
+        db: Database,
+        desk: Desk,
+        *,
+        clock: Callable[[], datetime],
+        batch_size: int = 100,
+        poll_seconds: float = 1.0,
+        max_attempts: int = 5,
+        retry_base_seconds: float = 2.0,
+        store_batch_size: int = 500,
+    ) -> None:
+        self.db = db
+        self.desk = desk
+        self.clock = clock
+        self.batch_size = batch_size
+        self.poll_seconds = poll_seconds
+        self.max_attempts = max_attempts
+        self.retry_base_seconds = retry_base_seconds
+        self.store_batch_size = store_batch_size
+        self.applied = 0
+        self.last_cycle_at: datetime | None = None
+        self._waiting: list[tuple[NewUpdate, asyncio.Future[bool]]] = []
+        self._storing: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+
+    # storing (on the ack path)
+
+    async def submit(self, cmd: c.Command, update: InboundKey) -> bool:
+        """Store the update for the desk; returns once it is committed."""
+        item = NewUpdate(
+            platform=update.platform,
+            update_id=update.update_id,
+            actor_key=f"{cmd.actor.platform}:{cmd.actor.user_id}",
+            command=c.command_to_json(cmd),
+        )
+        stored: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiting.append((item, stored))
+        if self._storing is None or self._storing.done():
+            self._storing = asyncio.create_task(self._store_waiting())
+        return await stored
+
+    async def _store_waiting(self) -> None:
+        """Commit everything that is waiting, one transaction per group."""
+        while self._waiting:
+            group = self._waiting[: self.store_batch_size]
+            del self._waiting[: self.store_batch_size]
+            try:
+                async with self.db.transaction() as conn:
+                    new = await InboxRecords(conn).store([item for item, _ in group], self.clock())
+            except Exception as error:
+                for _, stored in group:
+                    if not stored.done():
+                        stored.set_exception(error)
+                continue
+            answered: set[tuple[str, str]] = set()
+            for item, stored in group:
+                key = (item.platform, item.update_id)
+                first = key in new and key not in answered
+                answered.add(key)
+                if not stored.done():
+                    stored.set_result(first)
+            if new:
+                self.wake()
+
+    # applying (in the background)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        """Apply queued updates until `stop` is set."""
+        limit = self.batch_size
+        while not stop.is_set():
+            self.last_cycle_at = self.clock()
+            self._wake.clear()
+            try:
+                batch = await self.desk.apply_queued(limit)
+                limit = await self._after(batch)
+            except Exception:
+                log.exception("applying queued updates failed; trying again shortly")
+                await self._idle(stop)
+                continue
+            if batch.applied == 0 and batch.failed_at is None:
+                await self._idle(stop)
+
+    async def apply_all(self) -> int:
+        """Apply everything that is due now (tests and one-off runs); how many applied."""
+        total, limit = 0, self.batch_size
+        while True:
+            batch = await self.desk.apply_queued(limit)
+            limit = await self._after(batch)
+            total += batch.applied
+            if batch.applied == 0 and batch.failed_at is None:
+                return total
+
+    async def _after(self, batch: QueuedBatch) -> int:
+        """The next batch's size: the good prefix after a stop, else the full size."""
+        self.applied += batch.applied
+        if batch.failed_at is None:
+            return self.batch_size
+        if batch.failed_at > 0:
+            return batch.failed_at
+        assert batch.row is not None and batch.error is not None
+        if _is_database_outage(batch.error):
+            raise batch.error  # not the update's fault: back off, keep its attempts
+        await self._postpone(batch.row, batch.error)
+        return self.batch_size
+
+    async def _postpone(self, row: QueuedUpdate, error: BaseException) -> None:
+        attempts = row.attempts + 1
+        if attempts >= self.max_attempts:
+            log.error(
+                "update %s:%s failed %d times and is parked (helpdesk inbox list): %r",
+                row.platform,
+                row.update_id,
+                attempts,
+                error,
+            )
+            retry_at = None
+        else:
+            delay = self.retry_base_seconds * 2 ** (attempts - 1)
+            log.warning(
+                "update %s:%s failed (%r); retrying in %.0f s",
+                row.platform,
+                row.update_id,
+                error,
+                delay,
+            )
+            retry_at = self.clock() + timedelta(seconds=delay)
+        await self.desk.postpone_queued(row, error, retry_at)
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait(waits, timeout=self.poll_seconds, return_when="FIRST_COMPLETED")
+        for waiter in waits:
+            waiter.cancel()
+
+    async def depth(self) -> dict[str, int]:
+        async with self.db.transaction() as conn:
+            return await InboxRecords(conn).depth()
+
+
+def _is_database_outage(error: BaseException) -> bool:
+    """A lost connection or a server going away, rather than this update's own fault."""
+    return isinstance(error, DBAPIError) and (
+        error.connection_invalidated or type(error.orig).__name__ in _OUTAGE_ERRORS
+    )
+
+
+_OUTAGE_ERRORS = frozenset(
+    {"ConnectionDoesNotExistError", "InterfaceError", "OperationalError", "CannotConnectNowError"}
+)

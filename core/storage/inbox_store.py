@@ -1,0 +1,185 @@
+"""The inbox's rows: updates stored at ack time, claimed and applied later.
+
+Storing is one statement pair for many updates at once: the dedupe keys go
+into `inbound_updates` (ON CONFLICT DO NOTHING RETURNING the new ones), then
+only the new ones into `inbox`. Claiming takes the oldest due rows with
+FOR UPDATE SKIP LOCKED on PostgreSQL, so workers take disjoint rows, and skips
+a row while an older row of the same person is still queued (held by another
+worker or waiting for a retry), so one person's updates apply in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.storage.tables import inbound_updates, inbox
+
+PENDING = "pending"
+FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class NewUpdate:
+    platform: str
+    update_id: str
+    actor_key: str
+    command: str  # core.commands.command_to_json
+
+
+@dataclass(frozen=True)
+class QueuedUpdate:
+    id: int
+    platform: str
+    update_id: str
+    command: str
+    attempts: int
+
+
+class InboxRecords:
+    """The inbox seen through one open transaction."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+        self.is_postgres = conn.dialect.name == "postgresql"
+
+    def _insert(self, table: Any) -> Any:
+        return (postgresql if self.is_postgres else sqlite).insert(table)
+
+    async def store(self, updates: Sequence[NewUpdate], now: datetime) -> set[tuple[str, str]]:
+        """Queue the updates never seen before; the keys of those that were new."""
+        unique = {(u.platform, u.update_id): u for u in updates}
+        if not unique:
+            return set()
+        keys = self._insert(inbound_updates).values(
+            [{"platform": p, "update_id": i, "received_at": now} for p, i in unique]
+        )
+        result = await self.conn.execute(
+            keys.on_conflict_do_nothing().returning(
+                inbound_updates.c.platform, inbound_updates.c.update_id
+            )
+        )
+        new = {(str(p), str(i)) for p, i in result.all()}
+        if new:
+            rows = [
+                {
+                    "platform": u.platform,
+                    "update_id": u.update_id,
+                    "actor_key": u.actor_key,
+                    "command": u.command,
+                    "status": PENDING,
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "received_at": now,
+                }
+                for key, u in unique.items()
+                if key in new
+            ]
+            await self.conn.execute(inbox.insert(), rows)
+        return new
+
+    async def claim(
+        self, now: datetime, *, limit: int, only: Sequence[int] | None = None
+    ) -> list[QueuedUpdate]:
+        """The oldest due rows (or the `only` ones), locked until this transaction ends.
+
+        A row is left out while an older row of the same person is queued and
+        not in this claim (another worker holds it, or it waits for a retry).
+        """
+        query = (
+            select(
+                inbox.c.id,
+                inbox.c.platform,
+                inbox.c.update_id,
+                inbox.c.command,
+                inbox.c.attempts,
+                inbox.c.actor_key,
+            )
+            .where(inbox.c.status == PENDING, inbox.c.next_attempt_at <= now)
+            .order_by(inbox.c.id)
+            .limit(limit)
+        )
+        if only is not None:
+            query = query.where(inbox.c.id.in_(only))
+        if self.is_postgres:
+            query = query.with_for_update(skip_locked=True)
+        rows = (await self.conn.execute(query)).all()
+        if not rows:
+            return []
+        ids = [int(r[0]) for r in rows]
+        held_elsewhere = (
+            select(inbox.c.actor_key, func.min(inbox.c.id))
+            .where(
+                inbox.c.actor_key.in_({str(r[5]) for r in rows}),
+                inbox.c.status == PENDING,
+                inbox.c.id < max(ids),
+                inbox.c.id.not_in(ids),
+            )
+            .group_by(inbox.c.actor_key)
+        )
+        first_held = {str(k): int(i) for k, i in (await self.conn.execute(held_elsewhere)).all()}
+        return [
+            QueuedUpdate(int(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4]))
+            for r in rows
+            if int(r[0]) < first_held.get(str(r[5]), int(r[0]) + 1)
+        ]
+
+    async def done(self, ids: Sequence[int]) -> None:
+        """Applied: the rows leave the queue (the dedupe keys stay)."""
+        if ids:
+            await self.conn.execute(delete(inbox).where(inbox.c.id.in_(ids)))
+
+    async def postpone(
+        self, row_id: int, error: str, now: datetime, retry_at: datetime | None
+    ) -> None:
+        """A failed attempt: due again at `retry_at`, or failed for good when None."""
+        values: dict[str, Any] = {"attempts": inbox.c.attempts + 1, "last_error": error[:2000]}
+        if retry_at is None:
+            values["status"] = FAILED
+        else:
+            values["next_attempt_at"] = retry_at
+        await self.conn.execute(update(inbox).where(inbox.c.id == row_id).values(**values))
+
+    async def retry_failed(self, now: datetime) -> int:
+        """Queue every failed row again (after a fix was deployed)."""
+        result = await self.conn.execute(
+            update(inbox)
+            .where(inbox.c.status == FAILED)
+            .values(status=PENDING, attempts=0, next_attempt_at=now)
+        )
+        return int(result.rowcount or 0)
+
+    async def depth(self) -> dict[str, int]:
+        """Queued rows by status."""
+        rows = await self.conn.execute(
+            select(inbox.c.status, func.count()).group_by(inbox.c.status)
+        )
+        return {str(status): int(n) for status, n in rows.all()}
+
+    async def oldest_pending(self) -> datetime | None:
+        value = await self.conn.scalar(
+            select(func.min(inbox.c.received_at)).where(inbox.c.status == PENDING)
+        )
+        return value if isinstance(value, datetime) else None
+
+    async def failed(self, limit: int = 50) -> list[dict[str, Any]]:
+        rows = await self.conn.execute(
+            select(
+                inbox.c.id,
+                inbox.c.platform,
+                inbox.c.update_id,
+                inbox.c.attempts,
+                inbox.c.last_error,
+                inbox.c.received_at,
+            )
+            .where(inbox.c.status == FAILED)
+            .order_by(inbox.c.id)
+            .limit(limit)
+        )
+        return [dict(r) for r in rows.mappings().all()]
