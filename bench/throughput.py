@@ -1,15 +1,19 @@
 """Load benchmark of the delivery path (`make bench-load`); prints a table, writes JSON.
 
-1. inbound: updates per second through the whole path (HTTP in -> console
-   translate -> desk -> storage -> outbox -> ack), worker processes on one
-   database: SQLite x1, PostgreSQL x1, PostgreSQL x2; ack latency p50/p99
-   measured at the client with 200 updates in flight.
+1. inbound: signed Slack events (DMs and /ticket) through `helpdesk run
+   --adapter slack` worker processes (bolt -> translate -> inbox -> desk ->
+   storage -> outbox) on SQLite x1, PostgreSQL x1 and PostgreSQL x2, 200
+   requests in flight: updates applied per second, ack latency p50/p99 at the
+   client (see bench/slack_inbound.py). Baseline in the same run: the earlier
+   design, where the desk applied each update before the HTTP answer
+   (loopback JSON, console translator, no bolt: cheaper per request), on
+   PostgreSQL x2.
 2. drain: the outbox emptied against a loopback platform that enforces 30
    messages per second (sliding window, 429 beyond): the achieved rate as a
    share of the allowed one, and the 429s we caused.
 
-PostgreSQL: HELPDESK_BENCH_POSTGRES_URL (default the test server); a scratch
-schema is created and dropped.
+PostgreSQL: HELPDESK_BENCH_POSTGRES_URL (default the test server); scratch
+schemas and databases are created and dropped.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import aiohttp
 from aiohttp import web
 
 from adapters.console.translate import Session, parse_line
+from bench.slack_inbound import slack_inbound_run
 from bots.limits import TELEGRAM
 from core import commands as c
 from core.delivery import Dispatcher, RetryLater, RetryPolicy
@@ -145,7 +150,7 @@ async def _inbound_run(
                     assert response.status == 200, await response.text()
                 latencies.append(time.perf_counter() - started)
 
-        await asyncio.gather(*(one(i) for i in range(200)))  # warm up
+        await asyncio.gather(*(one(i) for i in range(200)))  # warm-up
         latencies.clear()
         started = time.perf_counter()
         await asyncio.gather(*(one(i) for i in range(200, 200 + updates)))
@@ -244,16 +249,40 @@ async def _with_schema(coro_factory: Any) -> Any:
         await conn.close()
 
 
+async def _with_database(coro_factory: Any) -> Any:
+    """A scratch PostgreSQL database (worker processes take a plain URL)."""
+    import asyncpg
+
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    dsn = POSTGRES.replace("postgresql+asyncpg://", "postgresql://")
+    conn = await asyncpg.connect(dsn)
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        return await coro_factory(POSTGRES.rsplit("/", 1)[0] + f"/{name}")
+    finally:
+        await conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        await conn.close()
+
+
 async def bench(updates: int, messages: int, runs: set[str]) -> list[dict[str, Any]]:
     results = []
     if "inbound" in runs:
+        results.append(
+            await _with_schema(
+                lambda s: _inbound_run(
+                    "before: apply, then ack; postgres x2", POSTGRES, s, 2, updates
+                )
+            )
+        )
         with tempfile.TemporaryDirectory() as tmp:
             sqlite_url = f"sqlite+aiosqlite:///{tmp}/bench.db"
-            results.append(await _inbound_run("sqlite x1", sqlite_url, "-", 1, updates))
+            results.append(await slack_inbound_run("slack, sqlite x1", sqlite_url, 1, updates))
         for workers in (1, 2):
             results.append(
-                await _with_schema(
-                    lambda s, w=workers: _inbound_run(f"postgres x{w}", POSTGRES, s, w, updates)
+                await _with_database(
+                    lambda url, w=workers: slack_inbound_run(
+                        f"slack, postgres x{w}", url, w, updates
+                    )
                 )
             )
     if "drain" in runs:

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 SLACK_API_URL = "https://slack.com/api/"
 EVENTS_PATH = "/slack/events"
+WEB_API_TIMEOUT = 10  # seconds; with our own session slack_sdk takes the session's
 
 
 @dataclass
@@ -33,6 +35,7 @@ class SlackRuntime:
     sender: Sender
     app_token: str | None = None
     platform: str = PLATFORM
+    session: aiohttp.ClientSession | None = None
     _socket: Any = field(default=None, repr=False)
 
     async def handle_http(self, request: web.Request) -> web.Response:
@@ -57,6 +60,8 @@ class SlackRuntime:
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
+        if self.session is not None:
+            await self.session.close()
 
 
 def api_base_url(settings: Settings) -> str:
@@ -72,11 +77,15 @@ async def build_slack_runtime(settings: Settings, core: Core) -> SlackRuntime:
     app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
     if app_token is None and settings.slack_signing_secret is None:
         raise SystemExit("set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)")
-    # No sleeping retry handlers: a 429 goes back to the outbox, which reschedules it.
+    # One HTTP session for every Web API call: slack_sdk opens a new one per call
+    # without it (a new connection each time). No sleeping retry handlers: a 429
+    # goes back to the outbox, which reschedules it.
+    session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=WEB_API_TIMEOUT))
     client = AsyncWebClient(
         token=settings.slack_bot_token.get_secret_value(),
         base_url=api_base_url(settings),
-        timeout=10,
+        timeout=WEB_API_TIMEOUT,
+        session=session,
     )
     signing_secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
@@ -100,5 +109,9 @@ async def build_slack_runtime(settings: Settings, core: Core) -> SlackRuntime:
     )
     register(app, deps)
     return SlackRuntime(
-        app=app, client=client, sender=SlackSender(client, refs, channel), app_token=app_token
+        app=app,
+        client=client,
+        sender=SlackSender(client, refs, channel),
+        app_token=app_token,
+        session=session,
     )

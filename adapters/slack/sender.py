@@ -22,6 +22,7 @@ class SlackSender:
         self.client = client
         self.refs = refs
         self.agents_channel = agents_channel
+        self._dm_channels: dict[str, str] = {}  # a person's DM channel id never changes
 
     async def send(self, event: Event) -> None:
         try:
@@ -93,11 +94,12 @@ class SlackSender:
             )
 
     async def _dm_channel(self, user_id: str) -> str:
-        channel = await self.refs.get(KIND_DM, user_id)
+        channel = self._dm_channels.get(user_id) or await self.refs.get(KIND_DM, user_id)
         if channel is None:
             response = await self.client.conversations_open(users=user_id)
             channel = str(response["channel"]["id"])
             await self.refs.put(KIND_DM, user_id, channel)
+        self._dm_channels[user_id] = channel
         return channel
 
     # in-place updates

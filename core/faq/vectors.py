@@ -135,22 +135,22 @@ class Postings:
         self._starts = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
 
     def dot(self, vector: QueryVector) -> FloatArray:
-        if not len(vector.ids):
+        """Every row's dot product with `vector`, gathering all postings in one pass.
+
+        The postings are visited feature by feature in the query's order, so the
+        sums come out exactly as a loop over the features would add them.
+        """
+        known = vector.ids + 1 < len(self._starts)
+        ids, weights = vector.ids[known], vector.weights[known]
+        begins = self._starts[ids]
+        lengths = self._starts[ids + 1] - begins
+        total = int(lengths.sum())
+        if total == 0:
             return np.zeros(self.row_count)
-        hits: list[IntArray] = []
-        values: list[FloatArray] = []
-        starts = self._starts
-        for feature, weight in zip(vector.ids.tolist(), vector.weights.tolist(), strict=True):
-            if feature + 1 >= len(starts):
-                continue
-            begin, end = starts[feature], starts[feature + 1]
-            hits.append(self._rows[begin:end])
-            values.append(self._data[begin:end] * weight)
-        if not hits:
-            return np.zeros(self.row_count)
-        dots = np.bincount(
-            np.concatenate(hits), weights=np.concatenate(values), minlength=self.row_count
-        )
+        firsts = np.cumsum(lengths) - lengths  # where each feature's run starts in the gather
+        positions = np.repeat(begins - firsts, lengths) + np.arange(total)
+        values = self._data[positions] * np.repeat(weights, lengths)
+        dots = np.bincount(self._rows[positions], weights=values, minlength=self.row_count)
         return dots.astype(np.float64, copy=False)
 
 
