@@ -56,4 +56,5 @@ async def build_core(settings: Settings, senders: Mapping[str, Sender]) -> Async
         desk = Desk(db, faq, default_lang=settings.lang, on_enqueued=dispatcher.wake)
         dispatcher.on_dead = desk.delivery_failed
         inbox = Inbox(db, desk, clock=utc_now)
+        dispatcher.defer_while = inbox.has_backlog
         yield Core(settings=settings, db=db, faq=faq, desk=desk, dispatcher=dispatcher, inbox=inbox)

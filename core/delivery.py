@@ -114,6 +114,9 @@ def _moment(epoch: float) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
 
+DEFERRAL_STEP_SECONDS = 0.02
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -147,6 +150,10 @@ class Dispatcher:
         self._unrecorded: list[Leased] = []
         self._recording = asyncio.Lock()
         self.last_cycle_at: datetime | None = None
+        # While this says the inbox has a backlog, sending waits (at most
+        # `max_deferral_seconds` at a time): acks and applying updates come first.
+        self.defer_while: Callable[[], bool] | None = None
+        self.max_deferral_seconds = 1.0
 
     def set_limits(self, platform: str, limits: PlatformLimits) -> None:
         self.limiter.limits[platform] = limits
@@ -453,8 +460,16 @@ class Dispatcher:
         except Exception:
             log.exception("could not release this worker's old leases; they will expire")
         in_flight: set[asyncio.Task[None]] = set()
+        loop = asyncio.get_running_loop()
+        deferred_since: float | None = None
         while not stop.is_set():
             self.last_cycle_at = self.clock()
+            if self.defer_while is not None and self.defer_while():
+                deferred_since = deferred_since or loop.time()
+                if loop.time() - deferred_since < self.max_deferral_seconds:
+                    await asyncio.sleep(DEFERRAL_STEP_SECONDS)
+                    continue
+            deferred_since = None
             leased: list[Leased] = []
             free = self.concurrency - len(in_flight)
             if free > 0:

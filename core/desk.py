@@ -93,6 +93,14 @@ class QueuedBatch:
     error: BaseException | None = None
 
 
+def _stored_command(row: QueuedUpdate) -> c.Command | ValueError:
+    """The row's command, or the error that says why it cannot be read."""
+    try:
+        return c.command_from_json(row.command)
+    except ValueError as error:
+        return error
+
+
 # Commands about an existing ticket or FAQ answer, refused when it moved on meanwhile.
 _MAY_BE_REFUSED = (c.TicketCommand, c.EditMessage, c.FaqFeedback, c.ChooseSuggestion)
 
@@ -274,12 +282,16 @@ class Desk:
             async with self.db.transaction() as conn:
                 repo, queue = Repository(conn, self.default_lang), InboxRecords(conn)
                 rows = await queue.claim(now, limit=limit)
+                commands = [_stored_command(row) for row in rows]
+                await repo.prefetch_people(
+                    cmd.actor.ref for cmd in commands if isinstance(cmd, c.Command)
+                )
                 events: list[Event] = []
-                for index, row in enumerate(rows):
+                for index, (row, cmd) in enumerate(zip(rows, commands, strict=True)):
                     try:
-                        ctx = await self._apply_in_batch(
-                            conn, repo, c.command_from_json(row.command), now
-                        )
+                        if isinstance(cmd, Exception):
+                            raise cmd
+                        ctx = await self._apply_in_batch(conn, repo, cmd, now)
                     except Exception as error:
                         raise _BatchStopped(index, row, error) from error
                     events.extend(ctx.events)

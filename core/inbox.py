@@ -66,6 +66,7 @@ class Inbox:
         self.retry_base_seconds = retry_base_seconds
         self.store_batch_size = store_batch_size
         self.applied = 0
+        self.backlogged = False  # the last batch was full: more is waiting
         self.last_cycle_at: datetime | None = None
         self._waiting: list[tuple[NewUpdate, asyncio.Future[bool]]] = []
         self._storing: asyncio.Task[None] | None = None
@@ -141,9 +142,13 @@ class Inbox:
             if batch.applied == 0 and batch.failed_at is None:
                 return total
 
+    def has_backlog(self) -> bool:
+        return self.backlogged
+
     async def _after(self, batch: QueuedBatch) -> int:
         """The next batch's size: the good prefix after a stop, else the full size."""
         self.applied += batch.applied
+        self.backlogged = batch.failed_at is not None or batch.applied >= self.batch_size
         if batch.failed_at is None:
             return self.batch_size
         if batch.failed_at > 0:

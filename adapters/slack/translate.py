@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from markdown_to_mrkdwn import SlackMarkdownConverter
@@ -71,8 +72,13 @@ def escape(text: str) -> str:
 _QUOTE = re.compile(r"^(\s*)>")
 
 
+@lru_cache(maxsize=512)
 def markdown_to_mrkdwn(markdown: str) -> str:
-    """FAQ Markdown rendered as mrkdwn; raw `<`/`&` in the FAQ never become Slack markup."""
+    """FAQ Markdown rendered as mrkdwn; raw `<`/`&` in the FAQ never become Slack markup.
+
+    Cached: the same few answers are sent over and over, and converting one
+    costs more than the Web API call that carries it.
+    """
     lines = []
     for line in markdown.strip().splitlines():
         quote = _QUOTE.match(line)

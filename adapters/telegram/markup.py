@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import telegramify_markdown
 from aiogram.types import MessageEntity as AiogramEntity
@@ -57,7 +58,7 @@ class Rich:
 
     def markdown(self, source: str) -> Rich:
         """Append Markdown (an FAQ answer) as formatted text."""
-        text, entities = telegramify_markdown.convert(source)
+        text, entities = _converted(source)
         start = utf16_len(self.text)
         self.text += text
         self.entities += [e.copy_with(offset=e.offset + start) for e in entities]
@@ -114,6 +115,16 @@ def _cuts(text: str, limit: int) -> list[tuple[int, int]]:
         ranges.append((start, max(end, start + 1)))
         start = max(end, start + 1)
     return ranges
+
+
+@lru_cache(maxsize=512)
+def _converted(source: str) -> tuple[str, tuple[MessageEntity, ...]]:
+    """telegramify-markdown's text and entities; cached, as the same answers recur.
+
+    The entities are never changed in place (offsets are applied to copies).
+    """
+    text, entities = telegramify_markdown.convert(source)
+    return text, tuple(entities)
 
 
 def to_html(text: str, entities: list[MessageEntity]) -> str:

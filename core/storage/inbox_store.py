@@ -13,13 +13,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Integer, String, any_, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.storage.tables import inbound_updates, inbox
+from core.storage.tables import UtcDateTime, inbound_updates, inbox
 
 PENDING = "pending"
 FAILED = "failed"
@@ -57,14 +59,24 @@ class InboxRecords:
         unique = {(u.platform, u.update_id): u for u in updates}
         if not unique:
             return set()
-        keys = self._insert(inbound_updates).values(
-            [{"platform": p, "update_id": i, "received_at": now} for p, i in unique]
-        )
-        result = await self.conn.execute(
-            keys.on_conflict_do_nothing().returning(
-                inbound_updates.c.platform, inbound_updates.c.update_id
+        if self.is_postgres:
+            result = await self.conn.execute(
+                _postgres_store_keys(),
+                {
+                    "platforms": [p for p, _ in unique],
+                    "update_ids": [i for _, i in unique],
+                    "now": now,
+                },
             )
-        )
+        else:
+            keys = self._insert(inbound_updates).values(
+                [{"platform": p, "update_id": i, "received_at": now} for p, i in unique]
+            )
+            result = await self.conn.execute(
+                keys.on_conflict_do_nothing().returning(
+                    inbound_updates.c.platform, inbound_updates.c.update_id
+                )
+            )
         new = {(str(p), str(i)) for p, i in result.all()}
         if new:
             rows = [
@@ -113,17 +125,11 @@ class InboxRecords:
         if not rows:
             return []
         ids = [int(r[0]) for r in rows]
-        held_elsewhere = (
-            select(inbox.c.actor_key, func.min(inbox.c.id))
-            .where(
-                inbox.c.actor_key.in_({str(r[5]) for r in rows}),
-                inbox.c.status == PENDING,
-                inbox.c.id < max(ids),
-                inbox.c.id.not_in(ids),
-            )
-            .group_by(inbox.c.actor_key)
+        held = await self.conn.execute(
+            _held_elsewhere(self.is_postgres),
+            {"actors": sorted({str(r[5]) for r in rows}), "ids": ids, "newest": max(ids)},
         )
-        first_held = {str(k): int(i) for k, i in (await self.conn.execute(held_elsewhere)).all()}
+        first_held = {str(k): int(i) for k, i in held.all()}
         return [
             QueuedUpdate(int(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4]))
             for r in rows
@@ -133,7 +139,7 @@ class InboxRecords:
     async def done(self, ids: Sequence[int]) -> None:
         """Applied: the rows leave the queue (the dedupe keys stay)."""
         if ids:
-            await self.conn.execute(delete(inbox).where(inbox.c.id.in_(ids)))
+            await self.conn.execute(_delete_rows(self.is_postgres), {"ids": list(ids)})
 
     async def postpone(
         self, row_id: int, error: str, now: datetime, retry_at: datetime | None
@@ -183,3 +189,50 @@ class InboxRecords:
             .limit(limit)
         )
         return [dict(r) for r in rows.mappings().all()]
+
+
+# Statements built once. On PostgreSQL a list travels as one array parameter, so
+# the SQL text is the same for any number of rows and asyncpg prepares it once;
+# SQLite gets an IN list expanded per call.
+
+
+def _one_of(column: Any, name: str, postgres: bool, item_type: Any) -> Any:
+    if postgres:
+        return column == any_(bindparam(name, type_=ARRAY(item_type)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+@cache
+def _postgres_store_keys() -> Any:
+    """The new keys among many, in one INSERT whatever their number."""
+    return text(
+        "INSERT INTO inbound_updates (platform, update_id, received_at) "
+        "SELECT key.platform, key.update_id, :now "
+        "FROM unnest(CAST(:platforms AS varchar[]), CAST(:update_ids AS varchar[])) "
+        "AS key(platform, update_id) "
+        "ON CONFLICT DO NOTHING RETURNING platform, update_id"
+    ).bindparams(
+        bindparam("platforms", type_=ARRAY(String)),
+        bindparam("update_ids", type_=ARRAY(String)),
+        bindparam("now", type_=UtcDateTime()),
+    )
+
+
+@cache
+def _held_elsewhere(postgres: bool) -> Any:
+    """Per person among `actors`: their oldest queued row older than `newest`, not in `ids`."""
+    return (
+        select(inbox.c.actor_key, func.min(inbox.c.id))
+        .where(
+            _one_of(inbox.c.actor_key, "actors", postgres, String),
+            inbox.c.status == PENDING,
+            inbox.c.id < bindparam("newest"),
+            ~_one_of(inbox.c.id, "ids", postgres, Integer),
+        )
+        .group_by(inbox.c.actor_key)
+    )
+
+
+@cache
+def _delete_rows(postgres: bool) -> Any:
+    return delete(inbox).where(_one_of(inbox.c.id, "ids", postgres, Integer))

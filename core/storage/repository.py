@@ -12,8 +12,9 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import String, Table, and_, any_, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Select
@@ -79,6 +80,16 @@ def _person_select() -> Select[Any]:
 
 
 @cache
+def _people_select(postgres: bool) -> Select[Any]:
+    """People by user id (any platform: the caller keeps the ones it asked for)."""
+    if postgres:
+        return select(people).where(
+            people.c.user_id == any_(bindparam("user_ids", type_=ARRAY(String)))
+        )
+    return select(people).where(people.c.user_id.in_(bindparam("user_ids", expanding=True)))
+
+
+@cache
 def _latest_active_select() -> Select[Any]:
     active = [TicketState.OPEN.value, TicketState.CLAIMED.value]
     return (
@@ -103,6 +114,7 @@ class Repository:
         # People already upserted in this transaction, with the facts they were
         # upserted from: a batch of queued updates often has one person twice.
         self._people: dict[PersonRef, tuple[Actor, Person]] = {}
+        self._prefetched: dict[PersonRef, RowMapping] = {}
 
     # inbound deduplication
 
@@ -131,6 +143,21 @@ class Repository:
     def forget(self) -> None:
         """Drop what this repository remembers (after a rollback to a savepoint)."""
         self._people.clear()
+        self._prefetched.clear()
+
+    async def prefetch_people(self, refs: Iterable[PersonRef]) -> None:
+        """Read many people in one query ahead of `upsert_person` (a batch of updates)."""
+        wanted = {ref for ref in refs if ref not in self._people}
+        if len(wanted) < 2:
+            return
+        postgres = self.conn.dialect.name == "postgresql"
+        rows = await self.conn.execute(
+            _people_select(postgres), {"user_ids": sorted({ref.user_id for ref in wanted})}
+        )
+        for row in rows.mappings():
+            ref = PersonRef(row["platform"], row["user_id"])
+            if ref in wanted:
+                self._prefetched[ref] = row
 
     async def upsert_person(self, actor: Actor, now: datetime) -> Person:
         """Create or refresh a person from what the platform says about them now."""
@@ -142,7 +169,7 @@ class Repository:
         return person
 
     async def _upsert_person(self, actor: Actor, now: datetime) -> Person:
-        row = await self._person_row(actor.ref)
+        row = self._prefetched.pop(actor.ref, None) or await self._person_row(actor.ref)
         if row is None:
             await self.conn.execute(
                 self._insert(people)
