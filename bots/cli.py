@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bots.cli_support import settings_or_exit
 from bots.settings import Settings
 from core.domain import TicketState
 from core.faq.model import SearchResult
@@ -47,14 +48,6 @@ def _parse_since(value: str) -> datetime:
     except ValueError as error:
         raise typer.BadParameter("use e.g. 7d, 24h or 2026-01-31") from error
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except Exception as error:  # pydantic's message names the bad key, never its value
-        typer.secho(f"configuration error: {error}", err=True, fg="red")
-        raise typer.Exit(2) from error
 
 
 def _setup_logging(settings: Settings) -> None:
@@ -111,7 +104,7 @@ def _tickets_app() -> typer.Typer:
         from core.queries import list_tickets
 
         async def fetch() -> list[dict[str, Any]]:
-            async with open_database(_settings()) as db:
+            async with open_database(settings_or_exit()) as db:
                 return await list_tickets(db, state=state, limit=limit)
 
         rows = asyncio.run(fetch())
@@ -142,7 +135,7 @@ def _tickets_app() -> typer.Typer:
         from core.queries import ticket_detail
 
         async def fetch() -> dict[str, Any] | None:
-            async with open_database(_settings()) as db:
+            async with open_database(settings_or_exit()) as db:
                 return await ticket_detail(db, number)
 
         detail = asyncio.run(fetch())
@@ -186,7 +179,7 @@ def _faq_app() -> typer.Typer:
         """Search the FAQ as the bot would."""
         from bots.wiring import build_faq
 
-        faq = build_faq(_settings())
+        faq = build_faq(settings_or_exit())
         if query != "-":
             _print_search(faq.search(query, lang), as_json)
             return
@@ -203,7 +196,7 @@ def _faq_app() -> typer.Typer:
         """Validate the knowledge base; exits 1 when it has errors."""
         from core.faq.check import check_knowledge_base
 
-        root = directory or _settings().faq_dir
+        root = directory or settings_or_exit().faq_dir
         problems = check_knowledge_base(root)
         for problem in problems:
             where = f"{problem.path}:{problem.line}" if problem.line else str(problem.path)
@@ -229,7 +222,7 @@ def _faq_app() -> typer.Typer:
         from core.faq.calibrate import CalibrationError, LabelledQuery, calibrate_knowledge_base
         from core.faq.semantic import load_embedder
 
-        root = directory or _settings().faq_dir
+        root = directory or settings_or_exit().faq_dir
         labelled = None
         if queries is not None:
             rows = [
@@ -269,7 +262,7 @@ def _faq_app() -> typer.Typer:
         from core.faq_draft import draft_entry
         from core.queries import ticket_detail
 
-        settings = _settings()
+        settings = settings_or_exit()
 
         async def fetch() -> dict[str, Any] | None:
             async with open_database(settings) as db:
@@ -303,7 +296,7 @@ def _db_app() -> typer.Typer:
         from bots.wiring import open_database
 
         async def go() -> None:
-            async with open_database(_settings()):
+            async with open_database(settings_or_exit()):
                 pass
 
         asyncio.run(go())
@@ -319,7 +312,7 @@ def create_app() -> typer.Typer:
 
     @app.callback()
     def main_options() -> None:
-        _setup_logging(_settings())
+        _setup_logging(settings_or_exit())
 
     @app.command()
     def run(
@@ -330,7 +323,7 @@ def create_app() -> typer.Typer:
         user: Annotated[str | None, typer.Option(help="console: who you are at start")] = None,
     ) -> None:
         """Run the bot."""
-        _run(_settings(), adapter, user)
+        _run(settings_or_exit(), adapter, user)
 
     @app.command()
     def report(
@@ -346,7 +339,7 @@ def create_app() -> typer.Typer:
         from core.report import Report, build_report
 
         start = _parse_since(since)
-        settings = _settings()
+        settings = settings_or_exit()
         sla = sla_minutes or settings.sla_reply_minutes
 
         async def fetch() -> Report:
@@ -355,10 +348,12 @@ def create_app() -> typer.Typer:
 
         print(RENDERERS[output_format.value](asyncio.run(fetch())))
 
+    from bots.inbox_cli import inbox_app
     from bots.outbox_cli import outbox_app
 
     app.add_typer(_faq_app(), name="faq")
     app.add_typer(outbox_app(), name="outbox")
+    app.add_typer(inbox_app(), name="inbox")
     app.add_typer(_tickets_app(), name="tickets")
     app.add_typer(_db_app(), name="db")
     return app

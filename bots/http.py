@@ -14,23 +14,23 @@ CORE_KEY = web.AppKey("core", Core)
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """200 when the database answers and the dispatcher has cycled recently."""
+    """200 when the database answers and the dispatcher and the inbox loop cycled recently."""
     core = request.app[CORE_KEY]
     database_ok = await core.db.ping()
-    last = core.dispatcher.last_cycle_at
+    now = utc_now()
     stale_after = timedelta(seconds=max(30.0, core.dispatcher.poll_seconds * 20))
-    dispatcher_ok = last is not None and utc_now() - last < stale_after
-    body = {
-        "database": "ok" if database_ok else "down",
-        "dispatcher": "ok" if dispatcher_ok else "stalled",
-    }
-    return web.json_response(body, status=200 if database_ok and dispatcher_ok else 503)
+    loops = {"dispatcher": core.dispatcher.last_cycle_at, "inbox": core.inbox.last_cycle_at}
+    body = {"database": "ok" if database_ok else "down"}
+    for name, last in loops.items():
+        body[name] = "ok" if last is not None and now - last < stale_after else "stalled"
+    healthy = all(value == "ok" for value in body.values())
+    return web.json_response(body, status=200 if healthy else 503)
 
 
 async def metrics(request: web.Request) -> web.Response:
     """Prometheus exposition: delivery counters and the outbox's depth and age."""
     core = request.app[CORE_KEY]
-    body = await render_metrics(core.db, core.dispatcher)
+    body = await render_metrics(core.db, core.dispatcher, core.inbox)
     return web.Response(body=body.encode(), headers={"Content-Type": CONTENT_TYPE})
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from core.delivery import Dispatcher
 from core.desk import utc_now
+from core.inbox import Inbox
 from core.outbox_admin import snapshot
 from core.storage.db import Database
 
@@ -48,7 +49,7 @@ class _Exposition:
         return "\n".join(self.lines) + "\n"
 
 
-async def render_metrics(db: Database, dispatcher: Dispatcher) -> str:
+async def render_metrics(db: Database, dispatcher: Dispatcher, inbox: Inbox) -> str:
     out = _Exposition()
     database_up = await db.ping()
     out.family(
@@ -61,6 +62,18 @@ async def render_metrics(db: Database, dispatcher: Dispatcher) -> str:
             "counter",
             "Inbound updates recorded (deduplicated), all workers.",
             [({"platform": p}, n) for p, n in sorted(state.inbound.items())],
+        )
+        out.family(
+            "helpdesk_inbox_depth",
+            "gauge",
+            "Updates acknowledged but not applied yet (pending), or parked (failed).",
+            [({"status": s}, n) for s, n in sorted({"pending": 0, **state.inbox}.items())],
+        )
+        out.family(
+            "helpdesk_inbox_oldest_pending_seconds",
+            "gauge",
+            "Age of the oldest update waiting for the desk.",
+            [({}, state.inbox_oldest_seconds)],
         )
         out.family(
             "helpdesk_faq_decisions_total",
@@ -115,6 +128,12 @@ async def render_metrics(db: Database, dispatcher: Dispatcher) -> str:
         "counter",
         "Sends held back by our own rate limits (not failures).",
         [({"platform": p, "worker": worker}, n) for p, n in sorted(stats.deferred.items())],
+    )
+    out.family(
+        "helpdesk_updates_applied_total",
+        "counter",
+        "Queued updates this worker applied.",
+        [({"worker": worker}, float(inbox.applied))],
     )
     last = dispatcher.last_cycle_at
     out.family(

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bots.settings import Settings
+from bots.cli_support import settings_or_exit
 
 
 class StatusChoice(StrEnum):
@@ -20,14 +20,6 @@ class StatusChoice(StrEnum):
     sent = "sent"
     dead = "dead"
     all = "all"
-
-
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except Exception as error:  # pydantic's message names the bad key, never its value
-        typer.secho(f"configuration error: {error}", err=True, fg="red")
-        raise typer.Exit(2) from error
 
 
 def outbox_app() -> typer.Typer:
@@ -47,7 +39,7 @@ def outbox_app() -> typer.Typer:
         from core.outbox_admin import OutboxRow, list_rows
 
         async def fetch() -> list[OutboxRow]:
-            async with open_database(_settings()) as db:
+            async with open_database(settings_or_exit()) as db:
                 return await list_rows(
                     db,
                     status=None if status is StatusChoice.all else status.value,  # type: ignore[arg-type]
@@ -93,7 +85,7 @@ def outbox_app() -> typer.Typer:
             raise typer.Exit(2)
 
         async def go() -> int:
-            async with open_database(_settings()) as db:
+            async with open_database(settings_or_exit()) as db:
                 return await retry_dead(db, utc_now(), ids=ids or (), platform=platform)
 
         typer.echo(f"{asyncio.run(go())} row(s) queued again")
@@ -112,7 +104,7 @@ def outbox_app() -> typer.Typer:
         statuses: tuple[Status, ...] = ("sent", "dead") if dead or ids else ("sent",)
 
         async def go() -> int:
-            async with open_database(_settings()) as db:
+            async with open_database(settings_or_exit()) as db:
                 return await purge(
                     db,
                     utc_now(),

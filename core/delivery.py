@@ -153,6 +153,7 @@ class Dispatcher:
         # While this says the inbox has a backlog, sending waits (at most
         # `max_deferral_seconds` at a time): acks and applying updates come first.
         self.defer_while: Callable[[], bool] | None = None
+        self._last_departure: dict[str, float] = {}
         self.max_deferral_seconds = 1.0
 
     def set_limits(self, platform: str, limits: PlatformLimits) -> None:
@@ -289,9 +290,26 @@ class Dispatcher:
             await asyncio.gather(*(self._deliver(row) for row in leased))
         return len(leased)
 
+    def _departure(self, platform: str) -> float:
+        """When this process may next send to `platform` under its bot-wide rate.
+
+        The reserved slots are spaced right, but sends that wake late (a busy
+        event loop) would leave together and bunch up at the platform; this
+        keeps the actual departures of one process apart as well.
+        """
+        limits = self.limiter.limits.get(platform)
+        if limits is None or limits.per_bot is None:
+            return 0.0
+        at = max(_epoch(self.clock()), self._last_departure.get(platform, 0.0))
+        self._last_departure[platform] = at + limits.per_bot.interval
+        return at
+
     async def _deliver(self, row: Leased) -> None:
         platform = row.event.target.platform
         wait = row.slot - _epoch(self.clock())
+        if wait > 0:
+            await self.sleep(wait)
+        wait = self._departure(platform) - _epoch(self.clock())  # taken on waking, in order
         if wait > 0:
             await self.sleep(wait)
         sender = self.senders.get(platform)

@@ -15,6 +15,7 @@ from typing import Literal
 from sqlalchemy import and_, delete, func, select, update
 
 from core.storage.db import Database
+from core.storage.inbox_store import InboxRecords
 from core.storage.tables import faq_queries, inbound_updates, outbox, rate_limits
 
 Status = Literal["pending", "sent", "dead"]
@@ -132,6 +133,8 @@ class Snapshot:
     oldest_pending_seconds: dict[str, float]  # platform -> age of its oldest pending row
     inbound: dict[str, int]  # platform -> updates recorded
     faq_decisions: dict[str, int]  # answer | suggest | none -> count
+    inbox: dict[str, int]  # pending | failed -> updates stored but not applied
+    inbox_oldest_seconds: float  # age of the oldest update waiting for the desk
 
 
 async def snapshot(db: Database, now: datetime) -> Snapshot:
@@ -169,4 +172,8 @@ async def snapshot(db: Database, now: datetime) -> Snapshot:
                 )
             )
         }
-    return Snapshot(by_status, oldest, inbound, decisions)
+        records = InboxRecords(conn)
+        queued = await records.depth()
+        oldest_queued = await records.oldest_pending()
+    waiting = (now - oldest_queued).total_seconds() if oldest_queued else 0.0
+    return Snapshot(by_status, oldest, inbound, decisions, queued, max(0.0, waiting))

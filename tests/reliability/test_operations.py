@@ -1,4 +1,4 @@
-"""Operating the outbox: `helpdesk outbox list|retry|purge`, /metrics and /healthz."""
+"""Operating the desk: `helpdesk outbox|inbox`, /metrics and /healthz."""
 
 from __future__ import annotations
 
@@ -12,13 +12,15 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from bots.http import build_http_app
+from bots.inbox_cli import inbox_app
 from bots.outbox_cli import outbox_app
 from bots.settings import Settings
 from bots.wiring import build_core
 from core import commands as c
 from core.delivery import PermanentFailure
-from core.desk import InboundKey
+from core.desk import InboundKey, utc_now
 from core.events import Event
+from core.storage.inbox_store import InboxRecords, NewUpdate
 from tests.support import person
 
 
@@ -60,3 +62,39 @@ async def test_dead_letters_are_listed_retried_and_counted(
     assert [r["attempts"] for r in pending] == [0]
     purged = await invoke("purge", "--dead", "--older-than-days", "0")
     assert purged.exit_code == 0 and "0 row(s) deleted" in purged.output  # pending stays
+
+
+async def test_parked_updates_are_listed_measured_and_queued_again(
+    tmp_path: Path, small_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'ops.db'}"
+    monkeypatch.setenv("HELPDESK_DATABASE_URL", url)
+    monkeypatch.setenv("HELPDESK_FAQ_DIR", str(small_kb))
+    async with build_core(Settings(), {}) as core:
+        async with core.db.transaction() as conn:
+            # An update this release cannot read (a newer release's command, say).
+            unreadable = NewUpdate("test", "u-1", "test:alice", '{"type": "Teleport"}')
+            await InboxRecords(conn).store([unreadable], utc_now())
+        await core.inbox.submit(c.ShowStatus(actor=person("bob")), InboundKey("test", "u-2"))
+        core.inbox.max_attempts = 1
+        await core.inbox.apply_all()
+        async with TestClient(TestServer(build_http_app(core))) as client:
+            metrics = await (await client.get("/metrics")).text()
+    assert 'helpdesk_inbox_depth{status="failed"} 1' in metrics
+    assert 'helpdesk_inbox_depth{status="pending"} 0' in metrics
+    assert "helpdesk_updates_applied_total{" in metrics and "} 1" in metrics
+
+    runner = CliRunner()
+
+    async def invoke(*args: str) -> Result:
+        return await asyncio.to_thread(runner.invoke, inbox_app(), list(args))
+
+    listed = await invoke("list", "--json")
+    assert listed.exit_code == 0, listed.output
+    report = json.loads(listed.output)
+    assert report["depth"] == {"failed": 1}
+    assert [row["update_id"] for row in report["failed"]] == ["u-1"]
+    assert "not a stored command" in report["failed"][0]["last_error"]
+    retried = await invoke("retry")
+    assert retried.exit_code == 0 and "1 update(s) queued again" in retried.output
+    assert json.loads((await invoke("list", "--json")).output)["depth"] == {"pending": 1}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from core import commands as c
 from core.delivery import Dispatcher, PermanentFailure, RetryLater, RetryPolicy
-from core.desk import Desk, InboundKey
+from core.desk import Desk, InboundKey, utc_now
 from core.events import Event, PersonTarget
 from core.faq.service import FaqService
 from core.queries import ticket_detail
@@ -166,3 +167,29 @@ async def test_agents_are_reminded_once_per_sla_period(tmp_path: Path, small_kb:
     clock.advance(5 * 3600)
     assert await desk.remind_overdue(policy) == 1  # only #1: #2 got its answer
     await db.dispose()
+
+
+async def test_sending_yields_to_a_backlog_of_updates_but_not_for_long(
+    tmp_path: Path, small_kb: Path
+) -> None:
+    platform = FlakyPlatform(RetryLater(1), failures=0)
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'd.db'}")
+    await db.upgrade()
+    dispatcher = Dispatcher(db, {"test": platform}, clock=utc_now, poll_seconds=0.05)
+    desk = Desk(db, FaqService(small_kb, "en"))
+    await desk.handle(c.ShowStatus(actor=person("alice")), InboundKey("test", "1"))
+    dispatcher.defer_while = lambda: True  # the inbox never catches up
+    dispatcher.max_deferral_seconds = 2.0
+    stop = asyncio.Event()
+    task = asyncio.create_task(dispatcher.run_forever(stop))
+    await asyncio.sleep(0.3)
+    held_back = list(platform.delivered)
+    for _ in range(200):
+        if platform.delivered:
+            break
+        await asyncio.sleep(0.05)
+    stop.set()
+    await task
+    await db.dispose()
+    assert held_back == []
+    assert len(platform.delivered) == 1  # sent anyway once the deferral ran out

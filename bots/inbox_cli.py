@@ -1,0 +1,70 @@
+"""`helpdesk inbox list|retry`: updates acknowledged but not applied, and parked failures."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bots.cli_support import settings_or_exit
+
+
+def inbox_app() -> typer.Typer:
+    app = typer.Typer(
+        help="The inbox: updates stored at ack time, waiting for the desk or parked.",
+        no_args_is_help=True,
+    )
+
+    @app.command("list")
+    def list_(
+        limit: int = 50,
+        as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
+    ) -> None:
+        """How many updates wait, and the parked ones with their last error."""
+        from bots.wiring import open_database
+        from core.storage.inbox_store import InboxRecords
+
+        async def fetch() -> tuple[dict[str, int], list[dict[str, Any]]]:
+            async with open_database(settings_or_exit()) as db, db.transaction() as conn:
+                records = InboxRecords(conn)
+                return await records.depth(), await records.failed(limit)
+
+        depth, failed = asyncio.run(fetch())
+        if as_json:
+            rows = [{**row, "received_at": row["received_at"].isoformat()} for row in failed]
+            print(json.dumps({"depth": depth, "failed": rows}, ensure_ascii=False, indent=2))
+            return
+        typer.echo(f"waiting: {depth.get('pending', 0)}, parked: {depth.get('failed', 0)}")
+        if failed:
+            table = Table()
+            for column in ("id", "platform", "update", "attempts", "received", "error"):
+                table.add_column(column)
+            for row in failed:
+                table.add_row(
+                    str(row["id"]),
+                    row["platform"],
+                    row["update_id"],
+                    str(row["attempts"]),
+                    row["received_at"].strftime("%Y-%m-%d %H:%M:%S"),
+                    (row["last_error"] or "")[:80],
+                )
+            Console().print(table)
+
+    @app.command()
+    def retry() -> None:
+        """Queue every parked update again (after deploying a fix); a running worker applies it."""
+        from bots.wiring import open_database
+        from core.desk import utc_now
+        from core.storage.inbox_store import InboxRecords
+
+        async def go() -> int:
+            async with open_database(settings_or_exit()) as db, db.transaction() as conn:
+                return await InboxRecords(conn).retry_failed(utc_now())
+
+        typer.echo(f"{asyncio.run(go())} update(s) queued again")
+
+    return app
