@@ -1,9 +1,11 @@
-"""The desk: every rule of the help desk, one transaction per inbound update.
+"""The desk: every rule of the help desk, applied in transactions that do all or nothing.
 
 `Desk.handle` records the update's platform id (a redelivery has no effect),
 applies the command, and writes the resulting events to the outbox, all in one
-transaction. Refusals are typed `DeskError`s, answered to the actor as error
-notices in that same transaction, so nothing is half-done and nothing is lost.
+transaction (the console). `Desk.apply_queued` does the same for a batch of
+updates the inbox stored earlier (the platforms), removing them from the inbox
+in that transaction. Refusals are typed `DeskError`s, answered to the actor as
+error notices, so nothing is half-done and nothing is lost.
 """
 
 from __future__ import annotations

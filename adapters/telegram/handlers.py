@@ -89,7 +89,7 @@ class TelegramDeps:
 class SeenUpdates:
     """Drops an update id seen moments ago before any work is done.
 
-    The database is the real dedupe (Desk.handle records every update id); this
+    The database is the real dedupe (the inbox records every update id); this
     also covers the adapter's own prompts, which never reach the desk.
     """
 
