@@ -273,15 +273,21 @@ async def slack_inbound_run(
         await stop_workers(running)
         await db.dispose()
         await api.stop()
-    latencies.sort()
     return {
         "run": label,
         "updates": updates,
         "updates_per_s": round(updates / applied, 1),
         "acked_per_s": round(updates / acked, 1),
-        "ack_p50_ms": round(statistics.median(latencies) * 1000, 1),
-        "ack_p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1),
+        **ack_percentiles(latencies),
         "failed_acks": failures,
+    }
+
+
+def ack_percentiles(latencies: list[float]) -> dict[str, float]:
+    ordered = sorted(latencies)
+    return {
+        "ack_p50_ms": round(statistics.median(ordered) * 1000, 1),
+        "ack_p99_ms": round(ordered[int(len(ordered) * 0.99) - 1] * 1000, 1),
     }
 
 

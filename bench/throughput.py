@@ -36,7 +36,7 @@ import aiohttp
 from aiohttp import web
 
 from adapters.console.translate import Session, parse_line
-from bench.slack_inbound import slack_inbound_run
+from bench.slack_inbound import ack_percentiles, slack_inbound_run
 from bots.limits import TELEGRAM
 from core import commands as c
 from core.delivery import Dispatcher, RetryLater, RetryPolicy
@@ -158,13 +158,11 @@ async def _inbound_run(
     for proc in procs:
         proc.send_signal(signal.SIGTERM)
         await proc.wait()
-    latencies.sort()
     return {
         "run": label,
         "updates": updates,
         "updates_per_s": round(updates / elapsed, 1),
-        "ack_p50_ms": round(statistics.median(latencies) * 1000, 1),
-        "ack_p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1),
+        **ack_percentiles(latencies),
     }
 
 
@@ -235,33 +233,28 @@ async def _drain_run(url: str, schema: str, messages: int, limit: int) -> dict[s
     }
 
 
-async def _with_schema(coro_factory: Any) -> Any:
-    import asyncpg
-
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    dsn = POSTGRES.replace("postgresql+asyncpg://", "postgresql://")
-    conn = await asyncpg.connect(dsn)
-    await conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        return await coro_factory(schema)
-    finally:
-        await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        await conn.close()
-
-
-async def _with_database(coro_factory: Any) -> Any:
-    """A scratch PostgreSQL database (worker processes take a plain URL)."""
+async def _scratch(kind: str, use: Any) -> Any:
+    """`use` a scratch PostgreSQL schema (by name) or database (by URL), dropped after."""
     import asyncpg
 
     name = f"bench_{uuid.uuid4().hex[:8]}"
-    dsn = POSTGRES.replace("postgresql+asyncpg://", "postgresql://")
-    conn = await asyncpg.connect(dsn)
-    await conn.execute(f'CREATE DATABASE "{name}"')
+    conn = await asyncpg.connect(POSTGRES.replace("postgresql+asyncpg://", "postgresql://"))
+    await conn.execute(f'CREATE {kind} "{name}"')
     try:
-        return await coro_factory(POSTGRES.rsplit("/", 1)[0] + f"/{name}")
+        return await use(name if kind == "SCHEMA" else POSTGRES.rsplit("/", 1)[0] + f"/{name}")
     finally:
-        await conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        cascade = "CASCADE" if kind == "SCHEMA" else "WITH (FORCE)"
+        await conn.execute(f'DROP {kind} "{name}" {cascade}')
         await conn.close()
+
+
+async def _with_schema(use: Any) -> Any:
+    return await _scratch("SCHEMA", use)
+
+
+async def _with_database(use: Any) -> Any:
+    """Worker processes started by the CLI take a plain URL: a whole database each."""
+    return await _scratch("DATABASE", use)
 
 
 async def _inbound_round(updates: int) -> list[dict[str, Any]]:

@@ -22,9 +22,11 @@ from core.delivery import Dispatcher, RetryPolicy
 from core.desk import Desk, InboundKey
 from core.events import event_from_json
 from core.faq.service import FaqService
+from core.inbox import Inbox
 from core.outbox_admin import list_rows, retry_dead
 from core.storage.db import Database
-from core.storage.tables import inbound_updates, outbox, ticket_messages
+from core.storage.tables import inbound_updates, outbox, ticket_messages, tickets
+from core.storage.tables import inbox as inbox_table
 from tests.reliability.conftest import Report
 from tests.reliability.loopback import Answer, LoopbackPlatform, LoopbackSender, outgoing
 from tests.support import POSTGRES_ADMIN_URL, FakeClock, person, postgres_database, postgres_schema
@@ -242,3 +244,35 @@ async def test_a_dropped_connection_mid_transaction_leaves_nothing_half_written(
         )
         assert dropped_mark() == 1
         assert lost == 0 and duplicated == 0 and rows == len(r.platform.accepted) == 2
+
+
+@pytest.mark.postgres
+async def test_a_dropped_connection_while_applying_keeps_the_updates_queued(
+    small_kb: Path, report: Report
+) -> None:
+    async with postgres_schema() as schema, rig(postgres_database(schema), small_kb) as r:
+        inbox = Inbox(r.db, r.desk, clock=r.desk.clock)
+        await inbox.submit(
+            c.OpenTicket(actor=person("alice"), text="no wifi"), InboundKey("t", "1")
+        )
+        await inbox.submit(
+            c.OpenTicket(actor=person("carol"), text="no mail"), InboundKey("t", "2")
+        )
+        dropped = drop_connection_on(r.db, "INSERT INTO TICKETS")
+        with pytest.raises(DBAPIError):
+            await inbox.apply_all()  # an outage is not the update's fault: no attempt counted
+        assert dropped() == 1
+        async with r.db.transaction() as conn:
+            assert (await conn.execute(select(tickets))).all() == []
+            queued = (await conn.execute(select(inbox_table.c.attempts))).scalars().all()
+        assert queued == [0, 0]
+        assert await inbox.apply_all() == 2
+        await r.drain()
+        rows, lost, duplicated = await r.tally()
+        report(
+            sent=len(r.platform.accepted),
+            lost=lost,
+            duplicated=duplicated,
+            note="postgres, connection killed while applying a queued batch",
+        )
+        assert lost == 0 and duplicated == 0 and rows == len(r.platform.accepted) == 4
