@@ -63,6 +63,12 @@ class Rig:
         duplicated = sum(max(0, n - 1) for n in copies.values())
         return len(rows), lost, duplicated
 
+    async def reported(self, report: Report, note: str) -> tuple[int, int, int]:
+        """`tally`, also printed in the suite's summary."""
+        rows, lost, duplicated = await self.tally()
+        report(sent=len(self.platform.accepted), lost=lost, duplicated=duplicated, note=note)
+        return rows, lost, duplicated
+
 
 @asynccontextmanager
 async def rig(
@@ -105,8 +111,7 @@ async def test_429_retry_after_is_honoured_by_the_whole_conversation(
                 c.SendText(actor=person("alice"), text=f"more {i}"), InboundKey("t", f"m{i}")
             )
         waits = await r.drain()
-        rows, lost, duplicated = await r.tally()
-        report(sent=len(r.platform.accepted), lost=lost, duplicated=duplicated, note="429 x1")
+        rows, lost, duplicated = await r.reported(report, "429 x1")
         assert r.platform.answers[429] == 1
         assert any(w >= 30 for w in waits) or sum(waits) >= 30
         assert lost == 0 and duplicated == 0 and len(r.platform.accepted) == rows
@@ -119,8 +124,7 @@ async def test_5xx_backs_off_exponentially_then_delivers(
         r.platform.script = [Answer(500), Answer(502), Answer(503)]
         await r.desk.handle(c.ShowStatus(actor=person("alice")), InboundKey("t", "1"))
         waits = await r.drain()
-        rows, lost, duplicated = await r.tally()
-        report(sent=len(r.platform.accepted), lost=lost, duplicated=duplicated, note="500,502,503")
+        rows, lost, duplicated = await r.reported(report, "500,502,503")
         assert [w > 0 for w in waits] == [True, True, True]
         # full jitter within [ceiling/2, ceiling] of 2, 4, 8 seconds
         assert 1 <= waits[0] <= 2 and 2 <= waits[1] <= 4 and 4 <= waits[2] <= 8
@@ -136,12 +140,8 @@ async def test_slow_answers_are_waited_for_and_silence_is_a_timeout(
         await r.desk.handle(c.ShowStatus(actor=person("alice")), InboundKey("t", "1"))
         await r.desk.handle(c.ShowStatus(actor=person("bob")), InboundKey("t", "2"))
         await r.drain()
-        rows, lost, duplicated = await r.tally()
-        report(
-            sent=len(r.platform.accepted),
-            lost=lost,
-            duplicated=duplicated,
-            note="a timed-out send the platform still took is the documented window",
+        rows, lost, duplicated = await r.reported(
+            report, "a timed-out send the platform still took is the documented window"
         )
         assert lost == 0 and rows == 2
         # The silent answer arrived after we gave up: at most that one message twice.
@@ -161,9 +161,8 @@ async def test_permanent_errors_are_dead_lettered_with_their_reason_and_can_be_r
         assert r.platform.accepted == []
         assert await retry_dead(r.db, r.clock()) == 1
         await r.drain()
-        _rows, lost, duplicated = await r.tally()
-        report(sent=len(r.platform.accepted), lost=lost, duplicated=duplicated, note="403, retried")
-        assert len(r.platform.accepted) == 1 and duplicated == 0
+        _rows, lost, duplicated = await r.reported(report, "403, retried")
+        assert len(r.platform.accepted) == 1 and lost == 0 and duplicated == 0
 
 
 async def test_exhausted_retries_are_dead_lettered_never_retried_forever(
@@ -235,12 +234,8 @@ async def test_a_dropped_connection_mid_transaction_leaves_nothing_half_written(
         # The write that records a delivery loses its connection too: retried, not resent.
         dropped_mark = drop_connection_on(r.db, "UPDATE OUTBOX SET STATUS")
         await r.drain()
-        rows, lost, duplicated = await r.tally()
-        report(
-            sent=len(r.platform.accepted),
-            lost=lost,
-            duplicated=duplicated,
-            note="postgres, connection killed in desk txn and in mark-sent",
+        rows, lost, duplicated = await r.reported(
+            report, "postgres, connection killed in desk txn and in mark-sent"
         )
         assert dropped_mark() == 1
         assert lost == 0 and duplicated == 0 and rows == len(r.platform.accepted) == 2
@@ -268,11 +263,7 @@ async def test_a_dropped_connection_while_applying_keeps_the_updates_queued(
         assert queued == [0, 0]
         assert await inbox.apply_all() == 2
         await r.drain()
-        rows, lost, duplicated = await r.tally()
-        report(
-            sent=len(r.platform.accepted),
-            lost=lost,
-            duplicated=duplicated,
-            note="postgres, connection killed while applying a queued batch",
+        rows, lost, duplicated = await r.reported(
+            report, "postgres, connection killed while applying a queued batch"
         )
         assert lost == 0 and duplicated == 0 and rows == len(r.platform.accepted) == 4
