@@ -38,7 +38,7 @@ from sqlalchemy.sql import Select
 
 from core.events import Event, event_from_json
 from core.ratelimit import Budgets, PlatformLimits, RateLimiter
-from core.redact import redact
+from core.redact import describe, redact
 from core.storage.db import Database
 from core.storage.tables import outbox
 
@@ -363,7 +363,7 @@ class Dispatcher:
                     "recording deliveries ids=%s failed (attempt %d): %s",
                     ids,
                     attempt,
-                    redact(f"{type(error).__name__}: {error}")[:300],
+                    describe(error),
                 )
                 await self.sleep(delay)
                 delay = min(delay * 2, 5.0)
@@ -496,7 +496,7 @@ class Dispatcher:
                 except Exception as error:
                     log.error(
                         "outbox cycle failed; retrying: %s",
-                        redact(f"{type(error).__name__}: {error}")[:300],
+                        describe(error),
                     )
                 for row in leased:
                     in_flight.add(asyncio.create_task(self._deliver_logged(row)))
@@ -526,7 +526,7 @@ class Dispatcher:
             log.error(
                 "delivery id=%s failed outside the sender: %s",
                 row.id,
-                redact(f"{type(error).__name__}: {error}")[:300],
+                describe(error),
             )
 
     async def depth(self) -> int:

@@ -52,6 +52,7 @@ from core.events import (
     TicketView,
 )
 from core.faq.model import FaqEntry, SearchResult
+from core.redact import describe
 from core.storage.db import Database
 from core.storage.inbox_store import InboxRecords, QueuedUpdate
 from core.storage.repository import Repository
@@ -344,9 +345,7 @@ class Desk:
     ) -> None:
         """Record a failed attempt at a queued update; `retry_at` None gives up on it."""
         async with self.db.transaction() as conn:
-            await InboxRecords(conn).postpone(
-                row.id, f"{type(error).__name__}: {error}", self.clock(), retry_at
-            )
+            await InboxRecords(conn).postpone(row.id, describe(error, 500), retry_at)
 
     async def _dispatch(self, ctx: _Context) -> None:
         handlers: dict[type[c.Command], Handler] = {

@@ -28,6 +28,7 @@ from sqlalchemy.exc import DBAPIError
 
 from core import commands as c
 from core.desk import Desk, InboundKey, QueuedBatch
+from core.redact import describe
 from core.storage.db import Database
 from core.storage.inbox_store import InboxRecords, NewUpdate, QueuedUpdate
 
@@ -163,20 +164,20 @@ class Inbox:
         attempts = row.attempts + 1
         if attempts >= self.max_attempts:
             log.error(
-                "update %s:%s failed %d times and is parked (helpdesk inbox list): %r",
+                "update %s:%s failed %d times and is parked (helpdesk inbox list): %s",
                 row.platform,
                 row.update_id,
                 attempts,
-                error,
+                describe(error),
             )
             retry_at = None
         else:
             delay = self.retry_base_seconds * 2 ** (attempts - 1)
             log.warning(
-                "update %s:%s failed (%r); retrying in %.0f s",
+                "update %s:%s failed (%s); retrying in %.0f s",
                 row.platform,
                 row.update_id,
-                error,
+                describe(error),
                 delay,
             )
             retry_at = self.clock() + timedelta(seconds=delay)

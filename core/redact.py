@@ -31,3 +31,8 @@ def _mask(match: re.Match[str]) -> str:
             else f"{match.group(1)}=[redacted]"
         )
     return "[redacted]"
+
+
+def describe(error: BaseException, limit: int = 300) -> str:
+    """An error as logged or stored: its type and message, secrets scrubbed, bounded."""
+    return redact(f"{type(error).__name__}: {error}")[:limit]

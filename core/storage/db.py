@@ -48,7 +48,9 @@ class Database:
         self.url = url
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self.is_postgres = parsed.get_backend_name() == "postgresql"
-        kwargs: dict[str, Any] = {"echo": echo}
+        # hide_parameters: a database error names the statement, never the values
+        # (people's messages) bound to it, so logging it leaks nothing.
+        kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": 30}
             database = parsed.database or ""

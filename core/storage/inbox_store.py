@@ -141,9 +141,7 @@ class InboxRecords:
         if ids:
             await self.conn.execute(_delete_rows(self.is_postgres), {"ids": list(ids)})
 
-    async def postpone(
-        self, row_id: int, error: str, now: datetime, retry_at: datetime | None
-    ) -> None:
+    async def postpone(self, row_id: int, error: str, retry_at: datetime | None) -> None:
         """A failed attempt: due again at `retry_at`, or failed for good when None."""
         values: dict[str, Any] = {"attempts": inbox.c.attempts + 1, "last_error": error[:2000]}
         if retry_at is None:
