@@ -1,4 +1,4 @@
-"""`helpdesk inbox list|retry`: updates acknowledged but not applied, and parked failures."""
+"""`helpdesk inbox list|retry|prune`: updates acknowledged but not applied, parked failures, old keys."""
 
 from __future__ import annotations
 
@@ -66,5 +66,25 @@ def inbox_app() -> typer.Typer:
                 return await InboxRecords(conn).retry_failed(utc_now())
 
         typer.echo(f"{asyncio.run(go())} update(s) queued again")
+
+    @app.command()
+    def prune(
+        older_than_days: Annotated[
+            float, typer.Option(min=2.0, help="keep at least this long (platforms redeliver)")
+        ] = 7.0,
+    ) -> None:
+        """Forget the dedupe keys of updates older than this (applied ones only)."""
+        from datetime import timedelta
+
+        from bots.wiring import open_database
+        from core.desk import utc_now
+        from core.storage.inbox_store import InboxRecords
+
+        async def go() -> int:
+            async with open_database(settings_or_exit()) as db, db.transaction() as conn:
+                cutoff = utc_now() - timedelta(days=older_than_days)
+                return await InboxRecords(conn).forget_keys(cutoff)
+
+        typer.echo(f"{asyncio.run(go())} update key(s) forgotten")
 
     return app

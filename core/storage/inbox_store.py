@@ -159,6 +159,23 @@ class InboxRecords:
         )
         return int(result.rowcount or 0)
 
+    async def forget_keys(self, received_before: datetime) -> int:
+        """Drop dedupe keys of updates received before then and no longer queued.
+
+        Platforms redeliver within minutes (Slack) or a day (Telegram keeps
+        updates 24 h); keys older than that only take space.
+        """
+        queued = select(inbox.c.id).where(
+            inbox.c.platform == inbound_updates.c.platform,
+            inbox.c.update_id == inbound_updates.c.update_id,
+        )
+        result = await self.conn.execute(
+            delete(inbound_updates).where(
+                inbound_updates.c.received_at < received_before, ~queued.exists()
+            )
+        )
+        return int(result.rowcount or 0)
+
     async def depth(self) -> dict[str, int]:
         """Queued rows by status."""
         rows = await self.conn.execute(

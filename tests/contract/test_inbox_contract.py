@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -64,6 +65,13 @@ async def test_an_update_is_stored_once_and_applied_once(
         assert await inbox.depth() == {}
         assert await texts_of(inbox.db, 1) == ["no wifi"]
         assert await ticket_detail(inbox.db, 2) is None
+
+        # Keys are kept for the platforms' redelivery window, then forgotten.
+        async with inbox.db.transaction() as conn:
+            assert await InboxRecords(conn).forget_keys(inbox.clock()) == 0
+        async with inbox.db.transaction() as conn:
+            later = inbox.clock() + timedelta(days=8)
+            assert await InboxRecords(conn).forget_keys(later) == 1
 
 
 async def test_a_refusal_in_a_batch_is_answered_and_the_others_still_apply(

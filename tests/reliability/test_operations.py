@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from click.testing import Result
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from bots.http import build_http_app
@@ -21,6 +23,7 @@ from core.delivery import PermanentFailure
 from core.desk import InboundKey, utc_now
 from core.events import Event
 from core.storage.inbox_store import InboxRecords, NewUpdate
+from core.storage.tables import inbound_updates
 from tests.support import person
 
 
@@ -98,3 +101,11 @@ async def test_parked_updates_are_listed_measured_and_queued_again(
     retried = await invoke("retry")
     assert retried.exit_code == 0 and "1 update(s) queued again" in retried.output
     assert json.loads((await invoke("list", "--json")).output)["depth"] == {"pending": 1}
+
+    async with build_core(Settings(), {}) as core, core.db.transaction() as conn:
+        # A month later: the applied update's key goes, the queued one's stays.
+        forgotten = await InboxRecords(conn).forget_keys(utc_now() + timedelta(days=30))
+        kept = (await conn.execute(select(inbound_updates.c.update_id))).scalars().all()
+    assert forgotten == 1 and kept == ["u-1"]
+    refused = await invoke("prune", "--older-than-days", "0")
+    assert refused.exit_code != 0  # a window shorter than the platforms' redelivery
