@@ -289,6 +289,7 @@ class Desk:
                 await repo.prefetch_people(
                     cmd.actor.ref for cmd in commands if isinstance(cmd, c.Command)
                 )
+                await repo.prefetch_active_tickets()
                 events: list[Event] = []
                 for index, (row, cmd) in enumerate(zip(rows, commands, strict=True)):
                     try:

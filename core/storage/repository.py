@@ -12,7 +12,19 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, Table, and_, any_, bindparam, func, insert, or_, select, update
+from sqlalchemy import (
+    Integer,
+    String,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import RowMapping
@@ -90,6 +102,18 @@ def _people_select(postgres: bool) -> Select[Any]:
 
 
 @cache
+def _active_of_select(postgres: bool) -> Select[Any]:
+    """Open and claimed tickets of many requesters, oldest first."""
+    requester = (
+        tickets.c.requester_id == any_(bindparam("requester_ids", type_=ARRAY(Integer)))
+        if postgres
+        else tickets.c.requester_id.in_(bindparam("requester_ids", expanding=True))
+    )
+    active = [TicketState.OPEN.value, TicketState.CLAIMED.value]
+    return _ticket_select().where(requester, tickets.c.state.in_(active)).order_by(tickets.c.id)
+
+
+@cache
 def _latest_active_select() -> Select[Any]:
     active = [TicketState.OPEN.value, TicketState.CLAIMED.value]
     return (
@@ -115,6 +139,9 @@ class Repository:
         # upserted from: a batch of queued updates often has one person twice.
         self._people: dict[PersonRef, tuple[Actor, Person]] = {}
         self._prefetched: dict[PersonRef, RowMapping] = {}
+        # requester id -> their newest open or claimed ticket, read ahead for a
+        # batch; forgotten at any write to tickets or people in this transaction.
+        self._active: dict[int, Ticket | None] = {}
 
     # inbound deduplication
 
@@ -144,6 +171,7 @@ class Repository:
         """Drop what this repository remembers (after a rollback to a savepoint)."""
         self._people.clear()
         self._prefetched.clear()
+        self._active.clear()
 
     async def prefetch_people(self, refs: Iterable[PersonRef]) -> None:
         """Read many people in one query ahead of `upsert_person` (a batch of updates)."""
@@ -158,6 +186,18 @@ class Repository:
             ref = PersonRef(row["platform"], row["user_id"])
             if ref in wanted:
                 self._prefetched[ref] = row
+
+    async def prefetch_active_tickets(self) -> None:
+        """After `prefetch_people`: each of those people's newest open or claimed ticket."""
+        ids = sorted({int(row["id"]) for row in self._prefetched.values()})
+        if not ids:
+            return
+        postgres = self.conn.dialect.name == "postgresql"
+        rows = await self.conn.execute(_active_of_select(postgres), {"requester_ids": ids})
+        newest: dict[int, Ticket | None] = dict.fromkeys(ids)
+        for row in rows.mappings():  # oldest first: the newest one stays
+            newest[int(row["requester_id"])] = self._ticket(row)
+        self._active.update(newest)
 
     async def upsert_person(self, actor: Actor, now: datetime) -> Person:
         """Create or refresh a person from what the platform says about them now."""
@@ -196,6 +236,7 @@ class Repository:
         if actor.is_agent != bool(row["is_agent"]):
             changes["is_agent"] = actor.is_agent
         if changes:
+            self._active.clear()
             changes["updated_at"] = now
             await self.conn.execute(
                 update(people).where(people.c.id == row["id"]).values(**changes)
@@ -214,7 +255,7 @@ class Repository:
         return self._with_default_lang(_person(row)) if row else None
 
     async def set_language(self, person_id: int, lang: str, now: datetime) -> None:
-        self._people.clear()
+        self.forget()
         await self.conn.execute(
             update(people)
             .where(people.c.id == person_id)
@@ -262,6 +303,7 @@ class Repository:
         from_query_id: int | None,
         now: datetime,
     ) -> Ticket:
+        self._active.clear()
         result = await self.conn.execute(
             insert(tickets)
             .values(
@@ -312,6 +354,7 @@ class Repository:
         ]
         if assignee_must_be_unset:
             conditions.append(tickets.c.assignee_id.is_(None))
+        self._active.clear()
         result = await self.conn.execute(
             update(tickets)
             .where(and_(*conditions))
@@ -320,6 +363,7 @@ class Repository:
         return bool(result.rowcount == 1)
 
     async def update_ticket(self, number: int, now: datetime, **values: Any) -> None:
+        self._active.clear()
         await self.conn.execute(
             update(tickets).where(tickets.c.id == number).values(updated_at=now, **values)
         )
@@ -329,6 +373,7 @@ class Repository:
 
         Conditional, so several workers checking at once remind the agents once.
         """
+        self._active.clear()
         result = await self.conn.execute(
             update(tickets)
             .where(
@@ -380,6 +425,7 @@ class Repository:
         return [(self._ticket(row), row["waiting_since"]) for row in rows]
 
     async def mark_first_response(self, number: int, now: datetime) -> None:
+        self._active.clear()
         await self.conn.execute(
             update(tickets)
             .where(tickets.c.id == number, tickets.c.first_response_at.is_(None))
@@ -410,6 +456,8 @@ class Repository:
 
     async def latest_active_ticket(self, requester_id: int) -> Ticket | None:
         """The person's newest open or claimed ticket (asked for by every message)."""
+        if requester_id in self._active:
+            return self._active[requester_id]
         row = (
             (await self.conn.execute(_latest_active_select(), {"requester_id": requester_id}))
             .mappings()

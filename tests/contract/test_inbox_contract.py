@@ -179,3 +179,21 @@ async def _outbox_events(db: Database) -> list[Event]:
     async with db.transaction() as conn:
         rows = (await conn.execute(select(outbox.c.event).order_by(outbox.c.id))).scalars()
         return [event_from_json(row) for row in rows]
+
+
+async def test_a_message_after_a_resolve_in_the_same_batch_is_not_relayed(
+    database_factory: DatabaseFactory, small_kb: Path
+) -> None:
+    async with inbox_on(database_factory(), small_kb, FakeClock()) as inbox:
+        await inbox.submit(c.OpenTicket(actor=ALICE, text="printer jam"), key("e1"))
+        await inbox.submit(c.SendText(actor=CAROL, text="hello"), key("e2"))  # a batch of two
+        await inbox.apply_all()
+        await inbox.submit(c.Claim(actor=BOB, number=1), key("e3"))
+        await inbox.submit(c.SendText(actor=ALICE, text="it is tray 2"), key("e4"))
+        await inbox.submit(c.Resolve(actor=BOB, number=1), key("e5"))
+        await inbox.submit(c.SendText(actor=ALICE, text="thanks, all good"), key("e6"))
+        assert await inbox.apply_all() == 4  # one batch: read ahead, then changed
+
+        assert await texts_of(inbox.db, 1) == ["printer jam", "it is tray 2"]
+        detail = await ticket_detail(inbox.db, 1)
+        assert detail is not None and detail["state"] == "resolved"
