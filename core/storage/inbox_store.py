@@ -16,11 +16,12 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, String, any_, bindparam, delete, func, select, text, update
+from sqlalchemy import Integer, String, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.storage.params import one_of
 from core.storage.tables import UtcDateTime, inbound_updates, inbox
 
 PENDING = "pending"
@@ -206,15 +207,7 @@ class InboxRecords:
         return [dict(r) for r in rows.mappings().all()]
 
 
-# Statements built once. On PostgreSQL a list travels as one array parameter, so
-# the SQL text is the same for any number of rows and asyncpg prepares it once;
-# SQLite gets an IN list expanded per call.
-
-
-def _one_of(column: Any, name: str, postgres: bool, item_type: Any) -> Any:
-    if postgres:
-        return column == any_(bindparam(name, type_=ARRAY(item_type)))
-    return column.in_(bindparam(name, expanding=True))
+# Statements built once (list parameters: core.storage.params).
 
 
 @cache
@@ -239,10 +232,10 @@ def _held_elsewhere(postgres: bool) -> Any:
     return (
         select(inbox.c.actor_key, func.min(inbox.c.id))
         .where(
-            _one_of(inbox.c.actor_key, "actors", postgres, String),
+            one_of(inbox.c.actor_key, "actors", postgres=postgres, item_type=String),
             inbox.c.status == PENDING,
             inbox.c.id < bindparam("newest"),
-            ~_one_of(inbox.c.id, "ids", postgres, Integer),
+            ~one_of(inbox.c.id, "ids", postgres=postgres, item_type=Integer),
         )
         .group_by(inbox.c.actor_key)
     )
@@ -250,4 +243,4 @@ def _held_elsewhere(postgres: bool) -> Any:
 
 @cache
 def _delete_rows(postgres: bool) -> Any:
-    return delete(inbox).where(_one_of(inbox.c.id, "ids", postgres, Integer))
+    return delete(inbox).where(one_of(inbox.c.id, "ids", postgres=postgres, item_type=Integer))

@@ -17,7 +17,6 @@ from sqlalchemy import (
     String,
     Table,
     and_,
-    any_,
     bindparam,
     func,
     insert,
@@ -26,7 +25,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Select
@@ -43,6 +41,7 @@ from core.domain import (
     Visibility,
 )
 from core.events import Event, event_to_json, target_key
+from core.storage.params import one_of
 from core.storage.tables import (
     audit_log,
     faq_queries,
@@ -94,20 +93,16 @@ def _person_select() -> Select[Any]:
 @cache
 def _people_select(postgres: bool) -> Select[Any]:
     """People by user id (any platform: the caller keeps the ones it asked for)."""
-    if postgres:
-        return select(people).where(
-            people.c.user_id == any_(bindparam("user_ids", type_=ARRAY(String)))
-        )
-    return select(people).where(people.c.user_id.in_(bindparam("user_ids", expanding=True)))
+    return select(people).where(
+        one_of(people.c.user_id, "user_ids", postgres=postgres, item_type=String)
+    )
 
 
 @cache
 def _active_of_select(postgres: bool) -> Select[Any]:
     """Open and claimed tickets of many requesters, oldest first."""
-    requester = (
-        tickets.c.requester_id == any_(bindparam("requester_ids", type_=ARRAY(Integer)))
-        if postgres
-        else tickets.c.requester_id.in_(bindparam("requester_ids", expanding=True))
+    requester = one_of(
+        tickets.c.requester_id, "requester_ids", postgres=postgres, item_type=Integer
     )
     active = [TicketState.OPEN.value, TicketState.CLAIMED.value]
     return _ticket_select().where(requester, tickets.c.state.in_(active)).order_by(tickets.c.id)
