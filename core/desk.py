@@ -236,10 +236,6 @@ class Desk:
         self._notify(outcome.events)
         return outcome
 
-    async def submit(self, cmd: c.Command, update: InboundKey) -> bool:
-        """Apply the update now (an intake for callers that wait for the result)."""
-        return not (await self.handle(cmd, update)).duplicate
-
     def _notify(self, events: list[Event]) -> None:
         """Wake the dispatcher when something was queued."""
         if events and self.on_enqueued is not None:

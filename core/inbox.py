@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 
 class Intake(Protocol):
-    """Where an adapter hands a command: the inbox (platforms) or the desk itself (console)."""
+    """Where a platform adapter hands a command (the inbox; tests may bring their own)."""
 
     async def submit(self, cmd: c.Command, update: InboundKey) -> bool:
         """Store (or apply) the update; False when it was seen before."""
