@@ -94,6 +94,12 @@ class QueuedBatch:
     failed_at: int | None = None
     row: QueuedUpdate | None = None
     error: BaseException | None = None
+    taken_elsewhere: bool = False  # the row went to another worker meanwhile
+
+    @property
+    def found_nothing(self) -> bool:
+        """Nothing was queued and due: the caller may wait for news."""
+        return self.applied == 0 and self.failed_at is None and not self.taken_elsewhere
 
 
 def _stored_command(row: QueuedUpdate) -> c.Command | ValueError:
@@ -330,7 +336,7 @@ class Desk:
         async with self.db.transaction() as conn:
             repo, queue = Repository(conn, self.default_lang), InboxRecords(conn)
             if not await queue.claim(now, limit=1, only=[row.id]):
-                return QueuedBatch()  # another worker has it now
+                return QueuedBatch(taken_elsewhere=True)
             ctx = await self._apply(repo, c.command_from_json(row.command), now, _refusal(refusal))
             await queue.done([row.id])
             await repo.enqueue(ctx.events, now)

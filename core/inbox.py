@@ -130,7 +130,7 @@ class Inbox:
                 log.exception("applying queued updates failed; trying again shortly")
                 await self._idle(stop)
                 continue
-            if batch.applied == 0 and batch.failed_at is None:
+            if batch.found_nothing:
                 await self._idle(stop)
 
     async def apply_all(self) -> int:
@@ -140,7 +140,7 @@ class Inbox:
             batch = await self.desk.apply_queued(limit)
             limit = await self._after(batch)
             total += batch.applied
-            if batch.applied == 0 and batch.failed_at is None:
+            if batch.found_nothing:
                 return total
 
     def has_backlog(self) -> bool:

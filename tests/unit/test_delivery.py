@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -12,10 +13,12 @@ from sqlalchemy import select
 from core import commands as c
 from core.delivery import Dispatcher, PermanentFailure, RetryLater, RetryPolicy
 from core.desk import Desk, InboundKey, utc_now
-from core.events import Event, PersonTarget
+from core.events import Event, PersonTarget, Relay
 from core.faq.service import FaqService
 from core.queries import ticket_detail
+from core.ratelimit import PlatformLimits, Rate
 from core.storage.db import Database
+from core.storage.repository import Repository
 from core.storage.tables import outbox
 from tests.support import FakeClock, person
 
@@ -193,3 +196,85 @@ async def test_sending_yields_to_a_backlog_of_updates_but_not_for_long(
     await db.dispose()
     assert held_back == []
     assert len(platform.delivered) == 1  # sent anyway once the deferral ran out
+
+
+class StallingLoop:
+    """Simulated time on a busy event loop: sleepers wake only when the test moves time.
+
+    A stall moves time a long way at once, so every sleeper whose moment passed
+    wakes together, late, as on a real loop that was busy applying a batch.
+    """
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.sleepers: list[tuple[datetime, asyncio.Future[None]]] = []
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds <= 0:
+            return
+        woken: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.sleepers.append((self.clock.now + timedelta(seconds=seconds), woken))
+        await woken
+
+    async def move(self, seconds: float) -> None:
+        self.clock.advance(seconds)
+        due = [woken for at, woken in self.sleepers if at <= self.clock.now]
+        self.sleepers = [(at, woken) for at, woken in self.sleepers if at > self.clock.now]
+        for woken in due:
+            woken.set_result(None)
+        for _ in range(10):  # let the woken senders run to their next sleep
+            await asyncio.sleep(0)
+
+
+@dataclass
+class ClockedPlatform:
+    """Remembers when (simulated time) each message reached it."""
+
+    clock: FakeClock
+    arrivals: list[datetime] = field(default_factory=list)
+
+    async def send(self, event: Event) -> None:
+        self.arrivals.append(self.clock.now)
+
+
+async def test_sends_that_wake_late_together_still_leave_at_the_bot_wide_rate(
+    tmp_path: Path,
+) -> None:
+    clock = FakeClock()
+    stalling = StallingLoop(clock)
+    platform = ClockedPlatform(clock)
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'd.db'}")
+    await db.upgrade()
+    events = [
+        Event(
+            target=PersonTarget(platform="test", user_id=f"u{i}"),
+            lang="en",
+            payload=Relay(
+                ticket_number=1, message_id=i, author_name="A", author_role="agent", text="hi"
+            ),
+        )
+        for i in range(10)
+    ]
+    async with db.transaction() as conn:
+        await Repository(conn, "en").enqueue(events, clock())
+    dispatcher = Dispatcher(
+        db,
+        {"test": platform},
+        clock=clock,
+        limits={"test": PlatformLimits(per_bot=Rate(10, 1.0))},
+        lookahead_seconds=1.0,  # all ten slots (0.0 s .. 0.9 s) reserved in one lease
+        sleep=stalling.sleep,
+    )
+    sending = asyncio.create_task(dispatcher.run_once())
+    for _ in range(10):
+        await asyncio.sleep(0)
+    await stalling.move(0.55)  # the loop was busy: slots 0.1 .. 0.5 wake together
+    for _ in range(300):
+        if sending.done():
+            break
+        await stalling.move(0.01)
+    assert await sending == 10
+    await db.dispose()
+    assert len(platform.arrivals) == 10
+    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(platform.arrivals)]
+    assert min(gaps) >= 0.1 - 0.011  # one step of simulated time is the only slack
