@@ -60,6 +60,9 @@ from core.storage.repository import Repository
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 20_000
+# Ticket numbers and FAQ query ids are 32-bit integer columns: a number typed
+# beyond them names nothing, and must not reach the database as one.
+MAX_ID = 2**31 - 1
 ACTIVE = (TicketState.OPEN, TicketState.CLAIMED)
 DEFAULT_CATEGORY = "general"
 
@@ -395,7 +398,7 @@ class Desk:
             raise errors.NotAllowed()
 
     async def _ticket(self, ctx: _Context, number: int) -> Ticket:
-        ticket = await ctx.repo.get_ticket(number)
+        ticket = await ctx.repo.get_ticket(number) if 0 < number <= MAX_ID else None
         if ticket is None:
             raise errors.UnknownTicket(number=number)
         ctx.ticket_number = number
@@ -502,7 +505,7 @@ class Desk:
             ctx.to_actor(FaqNoMatch(query_id=query_id, question=text), lang)
 
     async def _own_query(self, ctx: _Context, query_id: int) -> tuple[str, str]:
-        row = await ctx.repo.faq_query(query_id)
+        row = await ctx.repo.faq_query(query_id) if 0 < query_id <= MAX_ID else None
         if row is None or row["person_id"] != ctx.actor.id:
             raise errors.UnknownQuery()
         return str(row["text"]), str(row["lang"])

@@ -481,6 +481,15 @@ def needs_agent_check(text: str) -> bool:
 # inbound: buttons, selects and the modal
 
 
+def _dig(payload: object, *path: str) -> Any:
+    """payload[path[0]][path[1]]...; None where a step is missing or not an object."""
+    for key in path:
+        if not isinstance(payload, Mapping):
+            return None
+        payload = payload.get(key)
+    return payload
+
+
 def action_command(
     action: Mapping[str, Any], actor: Actor, place: ReplyPlace, names: Mapping[str, str]
 ) -> c.Command | None:
@@ -523,7 +532,7 @@ def action_command(
             )
             return c.Assign(actor=actor, number=number, assignee=assignee, reply_context=context)
         if action_id == ACTION_PRIORITY:
-            selected = (action.get("selected_option") or {}).get("value", "")
+            selected = _dig(action, "selected_option", "value") or ""
             number_text, _, priority = str(selected).partition(":")
             return c.SetPriority(
                 actor=actor,
@@ -591,14 +600,14 @@ def modal_view(lang: str, source: str = "") -> dict[str, Any]:
 
 def modal_command(view: Mapping[str, Any], actor: Actor) -> c.OpenTicket | None:
     """The submitted triage modal -> a new ticket with its category and priority."""
-    values = (view.get("state") or {}).get("values") or {}
+    values = _dig(view, "state", "values")
 
     def selected(block: str) -> str | None:
-        element = (values.get(block) or {}).get("value") or {}
-        option = element.get("selected_option") or {}
-        return option.get("value")
+        chosen = _dig(values, block, "value", "selected_option", "value")
+        return chosen if isinstance(chosen, str) else None
 
-    text = str(((values.get("text") or {}).get("value") or {}).get("value") or "")
+    typed = _dig(values, "text", "value", "value")
+    text = typed if isinstance(typed, str) else ""
     category = selected("category")
     try:
         priority = Priority(selected("urgency") or Priority.NORMAL.value)

@@ -100,3 +100,27 @@ async def test_outbox_keeps_each_conversation_in_order(harness: Harness) -> None
     await harness.dispatcher.run_until_idle()
     to_alice = [t for t in harness.texts_to("alice", harness.take()) if "step" in t]
     assert to_alice == [f"Bob (#1): step {i}" for i in range(5)]
+
+
+async def test_numbers_beyond_any_ticket_or_query_are_refused_as_unknown(
+    harness: Harness,
+) -> None:
+    # Typed by people ("/ticket claim 99999999999"): larger than the id columns hold.
+    huge = 10**20
+    await harness.do(c.OpenTicket(actor=ALICE, text="no wifi"))
+    harness.take()
+    for command in (
+        c.Claim(actor=BOB, number=huge),
+        c.Reply(actor=BOB, number=2**31, text="hello"),
+        c.Rate(actor=ALICE, number=-1, score=5),
+        c.FaqFeedback(actor=ALICE, query_id=huge, helped=False),
+        c.ChooseSuggestion(actor=ALICE, query_id=2**31, entry_id="vpn"),
+    ):
+        outcome = await harness.do(command)
+        assert outcome.error is not None, command
+        assert outcome.error.key in ("error.unknown_ticket", "error.unknown_query")
+    answers = harness.take()
+    assert len(harness.texts_to("bob", answers)) == 2
+    assert len(harness.texts_to("alice", answers)) == 3
+    await harness.do(c.Claim(actor=BOB, number=1))  # and the desk carries on
+    assert (await ticket_detail(harness.db, 1) or {}).get("state") == "claimed"

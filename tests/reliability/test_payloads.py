@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -152,3 +153,93 @@ async def test_oversized_and_unicode_texts_round_trip_or_are_refused_whole(
             assert any(original.strip()[:50] in text for text in relayed)
         report(sent=len(delivered), lost=len(rows) - len(delivered), duplicated=0, note="unicode")
         assert set(rows) == {"sent"}
+
+
+slack_actions = st.dictionaries(
+    st.sampled_from(["action_id", "value", "block_id", "selected_user", "selected_option", "type"]),
+    json_values
+    | st.sampled_from(
+        ["faq_helped", "faq_human", "faq_pick", "rate", "claim", "assign", "priority"]
+    )
+    | st.from_regex(r"-?[0-9]{1,25}(:[0-9a-z]{0,25})?", fullmatch=True),
+    max_size=6,
+)
+
+
+@FUZZ
+@given(action=slack_actions)
+@example(action={"action_id": "card_priority", "selected_option": ["urgent"]})
+@example(action={"action_id": "card_assign:7", "block_id": "card:1", "selected_user": 5})
+def test_slack_buttons_and_selects_of_any_shape_are_understood_or_ignored(
+    action: dict[str, Any],
+) -> None:
+    translate = pytest.importorskip("adapters.slack.translate")
+    actor = Actor(platform="slack", user_id="U1", display_name="Alice", is_agent=True)
+    command = translate.action_command(action, actor, translate.decode_place(None), {})
+    assert command is None or isinstance(command, c.Command)
+
+
+@FUZZ
+@given(view=json_values | st.dictionaries(st.just("state"), json_values))
+@example(view={"state": {"values": {"text": {"value": {"value": 42}}, "urgency": []}}})
+def test_slack_modal_submissions_of_any_shape_open_a_ticket_or_nothing(view: Any) -> None:
+    translate = pytest.importorskip("adapters.slack.translate")
+    actor = Actor(platform="slack", user_id="U1", display_name="Alice")
+    if not isinstance(view, dict):
+        view = {"state": view}
+    command = translate.modal_command(view, actor)
+    assert command is None or isinstance(command, c.OpenTicket)
+
+
+@FUZZ
+@given(context=st.none() | st.text(max_size=80) | json_values.map(json.dumps))
+def test_slack_reply_places_of_any_text_decode_to_a_place(context: str | None) -> None:
+    translate = pytest.importorskip("adapters.slack.translate")
+    place = translate.decode_place(context)
+    assert translate.decode_place(place.encode()) == place
+
+
+@FUZZ
+@given(
+    data=st.text(max_size=64)
+    | st.from_regex(r"(fh|fx|fp|lg|tc|tr|to|rt|tg)(:[-0-9a-z]{0,22}){0,3}", fullmatch=True)
+)
+def test_telegram_button_data_of_any_text_is_understood_or_ignored(data: str) -> None:
+    translate = pytest.importorskip("adapters.telegram.translate")
+    actor = Actor(platform="telegram", user_id="1", display_name="Alice", is_agent=True)
+    translate.parse_callback(data, actor, translate.Place(1))
+    translate.Place.decode(data)
+    translate.parse_message_ref(data)
+    translate.Triage.decode(data)
+
+
+@FUZZ
+@given(text=texts, reply_to_bot=st.booleans())
+def test_telegram_agents_group_messages_take_any_text(text: str, reply_to_bot: bool) -> None:
+    translate = pytest.importorskip("adapters.telegram.translate")
+    from aiogram.types import Message
+
+    agent = {"id": 7, "is_bot": False, "first_name": "Bob"}
+    payload: dict[str, Any] = {
+        "message_id": 5,
+        "date": 1_700_000_000,
+        "chat": {"id": -100123, "type": "supergroup", "is_forum": True},
+        "from": agent,
+        "text": text,
+        "message_thread_id": 9,
+        "is_topic_message": True,
+    }
+    if reply_to_bot:
+        payload["reply_to_message"] = {
+            "message_id": 4,
+            "date": 1_700_000_000,
+            "chat": payload["chat"],
+            "from": {"id": 99, "is_bot": True, "first_name": "Desk"},
+            "text": "card",
+        }
+    message = Message.model_validate(payload)
+    actor = Actor(platform="telegram", user_id="7", display_name="Bob", is_agent=True)
+    for ticket in (None, 3):
+        translate.parse_agents(
+            message, actor, bot_username="helpdesk_bot", bot_id=99, ticket=ticket
+        )
