@@ -10,6 +10,7 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import SlackDeps, register
@@ -25,6 +26,17 @@ log = logging.getLogger(__name__)
 
 SLACK_API_URL = "https://slack.com/api/"
 EVENTS_PATH = "/slack/events"
+# apps.connections.open errors that no retry can mend
+REFUSED_APP_TOKEN = frozenset(
+    {
+        "invalid_auth",
+        "not_allowed_token_type",
+        "not_authed",
+        "account_inactive",
+        "token_revoked",
+        "missing_scope",
+    }
+)
 WEB_API_TIMEOUT = 10  # seconds; with our own session slack_sdk takes the session's
 
 
@@ -52,9 +64,27 @@ class SlackRuntime:
             return
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
+        await self._check_app_token(self.app_token)
         self._socket = AsyncSocketModeHandler(self.app, self.app_token)
         await self._socket.connect_async()
         log.warning("Slack Socket Mode connected")
+
+    async def _check_app_token(self, app_token: str) -> None:
+        """Ask Slack for a socket once, so a wrong token stops the start with a reason.
+
+        The Socket Mode client would retry a refused token every 10 s forever,
+        leaving a bot that looks up and never hears anything.
+        """
+        try:
+            await self.client.apps_connections_open(app_token=app_token)
+        except SlackApiError as error:
+            code = error.response.get("error") if error.response is not None else None
+            if code in REFUSED_APP_TOKEN:
+                raise SystemExit(
+                    f"Slack refused SLACK_APP_TOKEN ({code}): use the app-level token "
+                    "(xapp-...) with the connections:write scope"
+                ) from None
+            raise
 
     async def stop(self) -> None:
         if self._socket is not None:
@@ -75,6 +105,10 @@ async def build_slack_runtime(settings: Settings, core: Core) -> SlackRuntime:
     if not settings.slack_agents_channel:
         raise SystemExit("SLACK_AGENTS_CHANNEL is not set (the channel id where cards go)")
     app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
+    if app_token is not None and not app_token.startswith("xapp-"):
+        raise SystemExit(
+            "SLACK_APP_TOKEN must be the app-level token (xapp-...), not a bot or user token"
+        )
     if app_token is None and settings.slack_signing_secret is None:
         raise SystemExit("set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)")
     # One HTTP session for every Web API call: slack_sdk opens a new one per call

@@ -2,27 +2,39 @@
 
 It answers like Slack documents: HTTP 200 with `{"ok": false, "error": ...}` for
 API errors, HTTP 429 with `Retry-After` and `{"ok": false, "error": "ratelimited"}`
-when rate limited, `invalid_auth` for a wrong token. Every call is recorded
+when rate limited, `invalid_auth` for a wrong token and `not_allowed_token_type`
+for the wrong kind of token (bot or app-level). Every call is recorded
 (method, parameters from the query string, form or JSON body, headers), and it
 keeps the messages it was sent so tests read what a user would see.
+
+Socket Mode follows https://api.slack.com/apis/socket-mode: `apps.connections.open`
+(app-level `xapp-` token only) hands out a `ws://` URL served by this same server;
+the socket says `hello` first, the test pushes envelopes through it, and the
+acks the app sends back (`{"envelope_id": ..., "payload"?: ...}`) are recorded.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import itertools
 import json
 import socket
 import time
+import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from aiohttp import web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 BOT_TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-1-A0001-1-test"  # app-level token, the only one apps.connections.open takes
+APP_ID = "A0001"
+ACK_WINDOW = 3.0  # seconds Slack waits for an envelope's ack before it redelivers
+CONNECT_WAIT = 5.0  # seconds to wait for the app to open its socket
 BOT_USER = "UBOT"
 BOT_ID = "BBOT"
 TEAM = "T0001"
@@ -73,6 +85,13 @@ class FakeSlackApi:
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # Socket Mode
+        self.tickets: set[str] = set()
+        self.sockets: list[web.WebSocketResponse] = []
+        self.envelopes: list[dict[str, Any]] = []  # what the test pushed
+        self.acks: list[dict[str, Any]] = []
+        self.socket_texts: list[str] = []  # anything else the app sent over the socket
+        self._socket_changed = asyncio.Condition()
 
     # test-facing set-up
 
@@ -133,17 +152,86 @@ class FakeSlackApi:
     def next_ts(self) -> str:
         return f"{int(time.time())}.{next(self._ts):06d}"
 
+    # Socket Mode, test-facing
+
+    async def send_envelope(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        accepts_response_payload: bool = False,
+        retry_attempt: int | None = None,
+        retry_reason: str | None = None,
+    ) -> str:
+        """Push one envelope (`events_api`, `slash_commands`, `interactive`); returns its id."""
+        envelope_id = str(uuid.uuid4())
+        envelope: dict[str, Any] = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": accepts_response_payload,
+        }
+        if kind == "events_api":
+            envelope["retry_attempt"] = retry_attempt or 0
+            envelope["retry_reason"] = retry_reason or ""
+        ws = await self.wait_socket()
+        self.envelopes.append(envelope)
+        await ws.send_str(json.dumps(envelope))
+        return envelope_id
+
+    async def send_disconnect(self, reason: str = "refresh_requested") -> None:
+        """Slack's notice, a few seconds before it closes a socket, to reconnect elsewhere."""
+        ws = await self.wait_socket()
+        notice = {
+            "type": "disconnect",
+            "reason": reason,
+            "debug_info": {"host": "applink-fake"},
+        }
+        await ws.send_str(json.dumps(notice))
+
+    async def wait_socket(self) -> web.WebSocketResponse:
+        """The newest open socket, once the app has connected."""
+        async with asyncio.timeout(CONNECT_WAIT), self._socket_changed:
+            await self._socket_changed.wait_for(lambda: any(not s.closed for s in self.sockets))
+        return [s for s in self.sockets if not s.closed][-1]
+
+    async def wait_replaced(self, old: web.WebSocketResponse) -> web.WebSocketResponse:
+        """The socket the app opened in place of `old`, once `old` is closed."""
+
+        def replaced() -> bool:
+            return old.closed and any(s is not old and not s.closed for s in self.sockets)
+
+        async with asyncio.timeout(CONNECT_WAIT), self._socket_changed:
+            await self._socket_changed.wait_for(replaced)
+        return [s for s in self.sockets if not s.closed][-1]
+
+    async def wait_ack(self, envelope_id: str) -> dict[str, Any]:
+        """The app's ack of `envelope_id`; TimeoutError when none came within Slack's window."""
+        try:
+            async with asyncio.timeout(ACK_WINDOW), self._socket_changed:
+                await self._socket_changed.wait_for(lambda: bool(self.acks_of(envelope_id)))
+        except TimeoutError:
+            raise TimeoutError(f"no ack of envelope {envelope_id} within {ACK_WINDOW} s") from None
+        return self.acks_of(envelope_id)[0]
+
+    def acks_of(self, envelope_id: str) -> list[dict[str, Any]]:
+        return [a for a in self.acks if a.get("envelope_id") == envelope_id]
+
     # server
 
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
+        app.router.add_get("/link/", self._link)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         self.port = free_port()
         await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
 
     async def stop(self) -> None:
+        # Open sockets would hold up the server's shutdown until its timeout.
+        for ws in list(self.sockets):
+            await ws.close(code=WSCloseCode.GOING_AWAY)
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -156,8 +244,9 @@ class FakeSlackApi:
             else:
                 params.update(dict(await request.post()))
         self.calls.append(Call(method, params, dict(request.headers)))
-        if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
-            return web.json_response({"ok": False, "error": "invalid_auth"})
+        auth_error = self._auth_error(method, request.headers.get("Authorization", ""))
+        if auth_error:
+            return web.json_response({"ok": False, "error": auth_error})
         queue = self._failures.get(method)
         if queue:
             failure = queue.popleft()
@@ -170,6 +259,56 @@ class FakeSlackApi:
             return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
         result: dict[str, Any] = handler(params)
         return web.json_response(result)
+
+    @staticmethod
+    def _auth_error(method: str, authorization: str) -> str | None:
+        """apps.connections.open takes only the app-level token, every other method the bot's."""
+        wanted, other = APP_TOKEN, BOT_TOKEN
+        if method != "apps.connections.open":
+            wanted, other = other, wanted
+        if authorization == f"Bearer {wanted}":
+            return None
+        return "not_allowed_token_type" if authorization == f"Bearer {other}" else "invalid_auth"
+
+    async def _link(self, request: web.Request) -> web.StreamResponse:
+        """The Socket Mode websocket at the URL apps.connections.open handed out."""
+        if request.query.get("ticket") not in self.tickets:
+            return web.Response(status=401, text="invalid ticket")
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_str(
+            json.dumps(
+                {
+                    "type": "hello",
+                    "num_connections": 1 + sum(not s.closed for s in self.sockets),
+                    "debug_info": {
+                        "host": "applink-fake",
+                        "build_number": 1,
+                        "approximate_connection_time": 18060,
+                    },
+                    "connection_info": {"app_id": APP_ID},
+                }
+            )
+        )
+        async with self._socket_changed:
+            self.sockets.append(ws)
+            self._socket_changed.notify_all()
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            try:
+                data = json.loads(msg.data)
+            except ValueError:
+                data = None
+            async with self._socket_changed:
+                if isinstance(data, dict) and "envelope_id" in data:
+                    self.acks.append(data)
+                else:
+                    self.socket_texts.append(msg.data)
+                self._socket_changed.notify_all()
+        async with self._socket_changed:
+            self._socket_changed.notify_all()  # closed: wake wait_replaced
+        return ws
 
     # methods
 
@@ -186,6 +325,12 @@ class FakeSlackApi:
         if isinstance(blocks, str):
             blocks = json.loads(blocks)
         return blocks
+
+    def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        ticket = uuid.uuid4().hex
+        self.tickets.add(ticket)
+        url = f"ws://127.0.0.1:{self.port}/link/?ticket={ticket}&app_id={APP_ID}"
+        return {"ok": True, "url": url}
 
     def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
         return {

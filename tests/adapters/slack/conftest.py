@@ -1,11 +1,13 @@
-"""The real Slack app (bolt listeners, core, outbox) against the fake Web API, over HTTP."""
+"""The real Slack app (bolt, core, outbox) against the fake Web API, over HTTP or Socket Mode."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,6 +34,7 @@ GENERAL = "CGENERAL"
 ALICE = "UALICE"  # an employee
 BOB = "UBOB"  # an agent
 CAROL = "UCAROL"  # an agent
+CONNECT_TIMEOUT = 5  # seconds
 
 
 class Clock:
@@ -53,6 +56,46 @@ class Posted:
     body: str
 
 
+def event_callback(event: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:
+    """An Events API delivery: the HTTP body, and the `payload` of a Socket Mode envelope."""
+    return {
+        "token": "legacy",
+        "team_id": TEAM,
+        "api_app_id": "A0001",
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{uuid.uuid4().hex[:10]}",
+        "event_time": int(time.time()),
+        "event": {"event_ts": f"{time.time():.6f}", **event},
+    }
+
+
+def command_fields(user: str, text: str, channel: str = GENERAL) -> dict[str, str]:
+    """A `/ticket` invocation: the HTTP form, and the `payload` of a Socket Mode envelope."""
+    return {
+        "token": "legacy",
+        "team_id": TEAM,
+        "channel_id": channel,
+        "user_id": user,
+        "user_name": user.lower(),
+        "command": "/ticket",
+        "text": text,
+        "response_url": "https://hooks.slack.invalid/commands/1",
+        "trigger_id": f"{uuid.uuid4().int % 10**12}.1.{uuid.uuid4().hex[:8]}",
+        "api_app_id": "A0001",
+    }
+
+
+def interaction_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    """An interactivity payload: the HTTP form's `payload` JSON, and a Socket Mode `payload`."""
+    return {
+        "team": {"id": TEAM, "domain": "acme"},
+        "api_app_id": "A0001",
+        "token": "legacy",
+        "trigger_id": f"{uuid.uuid4().int % 10**12}.1.{uuid.uuid4().hex[:8]}",
+        **payload,
+    }
+
+
 @dataclass
 class SlackHarness:
     api: FakeSlackApi
@@ -71,15 +114,7 @@ class SlackHarness:
     async def event(
         self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None
     ) -> Posted:
-        envelope = {
-            "token": "legacy",
-            "team_id": TEAM,
-            "api_app_id": "A0001",
-            "type": "event_callback",
-            "event_id": event_id or f"Ev{uuid.uuid4().hex[:10]}",
-            "event_time": int(time.time()),
-            "event": {"event_ts": f"{time.time():.6f}", **event},
-        }
+        envelope = event_callback(event, event_id)
         headers = {}
         if retry_num is not None:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
@@ -127,19 +162,7 @@ class SlackHarness:
         )
 
     async def command(self, user: str, text: str, channel: str = GENERAL) -> Posted:
-        fields = {
-            "token": "legacy",
-            "team_id": TEAM,
-            "channel_id": channel,
-            "user_id": user,
-            "user_name": user.lower(),
-            "command": "/ticket",
-            "text": text,
-            "response_url": "https://hooks.slack.invalid/commands/1",
-            "trigger_id": f"{uuid.uuid4().int % 10**12}.1.{uuid.uuid4().hex[:8]}",
-            "api_app_id": "A0001",
-        }
-        return await self.interactive_form(fields)
+        return await self.interactive_form(command_fields(user, text, channel))
 
     async def interactive_form(self, fields: dict[str, str]) -> Posted:
         from urllib.parse import urlencode
@@ -147,14 +170,7 @@ class SlackHarness:
         return await self.post(urlencode(fields), "application/x-www-form-urlencoded")
 
     async def interaction(self, payload: dict[str, Any]) -> Posted:
-        payload = {
-            "team": {"id": TEAM, "domain": "acme"},
-            "api_app_id": "A0001",
-            "token": "legacy",
-            "trigger_id": f"{uuid.uuid4().int % 10**12}.1.{uuid.uuid4().hex[:8]}",
-            **payload,
-        }
-        return await self.interactive_form({"payload": json.dumps(payload)})
+        return await self.interactive_form({"payload": json.dumps(interaction_payload(payload))})
 
     async def click(
         self,
@@ -209,8 +225,11 @@ class SlackHarness:
         ]
 
 
-@pytest.fixture
-async def slack(tmp_path: Path, small_kb: Path) -> AsyncIterator[SlackHarness]:
+@asynccontextmanager
+async def running_slack(
+    tmp_path: Path, small_kb: Path, *, app_token: str | None = None
+) -> AsyncIterator[SlackHarness]:
+    """The whole Slack bot against the fake: over HTTP, or over Socket Mode with `app_token`."""
     api = FakeSlackApi()
     api.add_user(ALICE, "Alice")
     api.add_user(BOB, "Bob")
@@ -223,7 +242,9 @@ async def slack(tmp_path: Path, small_kb: Path) -> AsyncIterator[SlackHarness]:
         HELPDESK_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'slack.db'}",
         HELPDESK_FAQ_DIR=str(small_kb),
         SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SECRET,
+        # A Socket Mode app has no signing secret: nothing reaches it over HTTP.
+        SLACK_SIGNING_SECRET=None if app_token else SECRET,
+        SLACK_APP_TOKEN=app_token,
         SLACK_AGENTS_CHANNEL=AGENTS,
         SLACK_API_URL=api.base_url,
     )
@@ -244,8 +265,10 @@ async def slack(tmp_path: Path, small_kb: Path) -> AsyncIterator[SlackHarness]:
     await runner.setup()
     port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
-    await runtime.start()
     try:
+        # slack_sdk retries a failed Socket Mode connect forever: fail instead.
+        async with asyncio.timeout(CONNECT_TIMEOUT):
+            await runtime.start()
         async with aiohttp.ClientSession() as session:
             yield SlackHarness(api, core, clock, f"http://127.0.0.1:{port}/slack/events", session)
     finally:
@@ -253,3 +276,9 @@ async def slack(tmp_path: Path, small_kb: Path) -> AsyncIterator[SlackHarness]:
         await runner.cleanup()
         await db.dispose()
         await api.stop()
+
+
+@pytest.fixture
+async def slack(tmp_path: Path, small_kb: Path) -> AsyncIterator[SlackHarness]:
+    async with running_slack(tmp_path, small_kb) as harness:
+        yield harness
