@@ -303,11 +303,20 @@ def message_facts(event: Mapping[str, Any]) -> MessageFacts:
 
 
 def dm_command(facts: MessageFacts, actor: Actor) -> c.Command | None:
-    """A message in the DM with the bot: a question, or a message on the open ticket."""
+    """A message in the DM with the bot: a question, or a message on the open ticket.
+
+    The answer goes back to this DM channel, named in the reply context, so
+    sending it needs no look-up of the person's DM channel.
+    """
     ref = message_ref(facts.channel, facts.ts)
+    context = ReplyPlace(channel=facts.channel).encode()
     if facts.kind == "new":
         return c.SendText(
-            actor=actor, text=facts.text, attachments=facts.files, platform_message_id=ref
+            actor=actor,
+            text=facts.text,
+            attachments=facts.files,
+            platform_message_id=ref,
+            reply_context=context,
         )
     if facts.kind in ("edited", "deleted"):
         return c.EditMessage(
@@ -315,6 +324,7 @@ def dm_command(facts: MessageFacts, actor: Actor) -> c.Command | None:
             platform_message_id=ref,
             text=facts.text,
             deleted=facts.kind == "deleted",
+            reply_context=context,
         )
     return None
 

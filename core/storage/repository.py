@@ -298,7 +298,7 @@ class Repository:
         from_query_id: int | None,
         now: datetime,
     ) -> Ticket:
-        self._active.clear()
+        self._active.pop(requester.id, None)  # nobody else's newest open ticket changes
         result = await self.conn.execute(
             insert(tickets)
             .values(

@@ -197,3 +197,23 @@ async def test_a_message_after_a_resolve_in_the_same_batch_is_not_relayed(
         assert await texts_of(inbox.db, 1) == ["printer jam", "it is tray 2"]
         detail = await ticket_detail(inbox.db, 1)
         assert detail is not None and detail["state"] == "resolved"
+
+
+async def test_tickets_opened_in_a_batch_take_their_own_requesters_next_messages_only(
+    database_factory: DatabaseFactory, small_kb: Path
+) -> None:
+    async with inbox_on(database_factory(), small_kb, FakeClock()) as inbox:
+        await inbox.submit(c.OpenTicket(actor=CAROL, text="old laptop"), key("e0"))
+        await inbox.apply_all()
+        # one batch: what was read ahead about each person changes as tickets open
+        await inbox.submit(c.SendText(actor=ALICE, text="is anyone there"), key("e1"))
+        await inbox.submit(c.OpenTicket(actor=ALICE, text="monitor flickers"), key("e2"))
+        await inbox.submit(c.SendText(actor=ALICE, text="since Monday"), key("e3"))
+        await inbox.submit(c.SendText(actor=CAROL, text="battery too"), key("e4"))
+        await inbox.submit(c.OpenTicket(actor=CAROL, text="new mouse"), key("e5"))
+        await inbox.submit(c.SendText(actor=CAROL, text="a wireless one"), key("e6"))
+        assert await inbox.apply_all() == 6
+
+        assert await texts_of(inbox.db, 1) == ["old laptop", "battery too"]
+        assert await texts_of(inbox.db, 2) == ["monitor flickers", "since Monday"]
+        assert await texts_of(inbox.db, 3) == ["new mouse", "a wireless one"]
