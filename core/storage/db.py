@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -65,13 +66,22 @@ class Database:
             if schema is not None:
                 kwargs["connect_args"] = {"server_settings": {"search_path": schema}}
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        # SQLite has one writer and every transaction here begins IMMEDIATE: this
+        # process's transactions queue on this lock, in order, instead of polling
+        # in SQLite's busy handler (sleeps of up to 100 ms between tries).
+        self._sqlite_writer: asyncio.Lock | None = None
         if self.is_sqlite:
             _prepare_sqlite(self.engine)
+            self._sqlite_writer = asyncio.Lock()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
         """One unit of work: committed when the block ends, rolled back if it raises."""
-        async with self.engine.begin() as conn:
+        if self._sqlite_writer is None:
+            async with self.engine.begin() as conn:
+                yield conn
+            return
+        async with self._sqlite_writer, self.engine.begin() as conn:
             yield conn
 
     async def upgrade(self) -> None:
