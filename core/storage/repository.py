@@ -316,10 +316,21 @@ class Repository:
             )
             .returning(tickets.c.id)
         )
-        number = int(result.scalar_one())
-        ticket = await self.get_ticket(number)
-        assert ticket is not None
-        return ticket
+        # Everything but the number is known: no second round trip to read it back.
+        return Ticket(
+            number=int(result.scalar_one()),
+            platform=platform,
+            requester=requester,
+            assignee=None,
+            subject=subject,
+            text=text,
+            category=category,
+            priority=priority,
+            state=TicketState.OPEN,
+            created_at=now,
+            updated_at=now,
+            source_link=source_link,
+        )
 
     async def get_ticket(self, number: int) -> Ticket | None:
         row = (

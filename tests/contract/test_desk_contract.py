@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 from core import commands as c
 from core import errors
 from core.desk import InboundKey
-from core.domain import TicketState
+from core.domain import Priority, TicketState
 from core.queries import ticket_detail
+from core.storage.repository import Repository
 from tests.conftest import DatabaseFactory
 from tests.support import Harness, harness_on, person
 
@@ -124,3 +126,24 @@ async def test_numbers_beyond_any_ticket_or_query_are_refused_as_unknown(
     assert len(harness.texts_to("alice", answers)) == 3
     await harness.do(c.Claim(actor=BOB, number=1))  # and the desk carries on
     assert (await ticket_detail(harness.db, 1) or {}).get("state") == "claimed"
+
+
+async def test_a_new_ticket_is_what_reading_it_back_gives(harness: Harness) -> None:
+    # insert_ticket builds the ticket without reading it back: both must agree.
+    now = datetime(2026, 3, 1, 12, 30, 15, 123456, tzinfo=UTC)
+    async with harness.db.transaction() as conn:
+        repo = Repository(conn, "pl")
+        requester = await repo.upsert_person(ALICE, now)
+        made = await repo.insert_ticket(
+            platform="test",
+            requester=requester,
+            subject="Drukarka",
+            text="Drukarka nie drukuje",
+            category="hardware",
+            priority=Priority.HIGH,
+            source_link="https://example.com/m/1",
+            from_query_id=None,
+            now=now,
+        )
+    async with harness.db.transaction() as conn:
+        assert made == await Repository(conn, "pl").get_ticket(made.number)
