@@ -46,10 +46,12 @@ class Worker:
     proc: asyncio.subprocess.Process | None = None
     restarts: int = 0
 
-    async def start(self, crash: str | None = None) -> None:
-        env = {k: v for k, v in os.environ.items() if k != "HELPDESK_TEST_CRASH"}
+    async def start(self, crash: str | None = None, crash_once: Path | None = None) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_TEST_CRASH")}
         if crash:
             env["HELPDESK_TEST_CRASH"] = crash
+        if crash_once:
+            env["HELPDESK_TEST_CRASH_ONCE"] = str(crash_once)
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -190,9 +192,10 @@ async def cluster(
             for i in range(workers)
         ]
         try:
-            await asyncio.gather(
-                *(w.start(crash if i == 0 else None) for i, w in enumerate(members))
-            )
+            # Every worker may crash at the point (how the sends are shared between
+            # them varies), and the first to reach it does; restarted, none crashes.
+            crashed = tmp_path / "crashed"
+            await asyncio.gather(*(w.start(crash, crashed) for w in members))
             yield Cluster(db, platform, members)
         finally:
             for worker in members:

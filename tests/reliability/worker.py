@@ -15,6 +15,8 @@ it reaches `point`:
 - before_send after the row was leased, before the platform was called
 - after_send  after the platform accepted the message, before it is marked sent
               (the documented at-least-once window)
+With HELPDESK_TEST_CRASH_ONCE=PATH only the first process of a cluster to get
+there crashes (it creates PATH); the others carry on.
 """
 
 from __future__ import annotations
@@ -53,8 +55,24 @@ def crashpoint(point: str) -> None:
     if name != point:
         return
     _reached[point] += 1
-    if _reached[point] == int(nth or "1"):
+    if _reached[point] == int(nth or "1") and _first_to_crash():
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _first_to_crash() -> bool:
+    """With HELPDESK_TEST_CRASH_ONCE (a file path), only the first worker there crashes.
+
+    Every worker of a cluster counts its own arrivals at the point; whichever
+    reaches the n-th first dies, so the crash happens however the work is shared.
+    """
+    flag = os.environ.get("HELPDESK_TEST_CRASH_ONCE")
+    if not flag:
+        return True
+    try:
+        os.close(os.open(flag, os.O_CREAT | os.O_EXCL))
+    except FileExistsError:
+        return False
+    return True
 
 
 class CrashingSender(LoopbackSender):
