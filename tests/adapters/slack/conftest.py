@@ -120,20 +120,22 @@ class SlackHarness:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
         return await self.post(json.dumps(envelope), "application/json", headers=headers)
 
-    async def dm(self, user: str, text: str, **extra: Any) -> Posted:
+    def dm_event(self, user: str, text: str, **extra: Any) -> dict[str, Any]:
+        """A message `user` writes in their DM with the bot, as its `message` event."""
         self.api.dms.setdefault(user, f"D{user}")
         ts = self.api.human_message(self.api.dms[user], user, text)
-        return await self.event(
-            {
-                "type": "message",
-                "channel": self.api.dms[user],
-                "channel_type": "im",
-                "user": user,
-                "text": text,
-                "ts": ts,
-                **extra,
-            }
-        )
+        return {
+            "type": "message",
+            "channel": self.api.dms[user],
+            "channel_type": "im",
+            "user": user,
+            "text": text,
+            "ts": ts,
+            **extra,
+        }
+
+    async def dm(self, user: str, text: str, **extra: Any) -> Posted:
+        return await self.event(self.dm_event(user, text, **extra))
 
     async def thread_reply(self, user: str, thread_ts: str, text: str) -> tuple[Posted, str]:
         ts = self.api.human_message(AGENTS, user, text, thread_ts=thread_ts)

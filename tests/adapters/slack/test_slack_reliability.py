@@ -24,16 +24,7 @@ async def test_the_update_is_stored_before_the_ack(slack: SlackHarness) -> None:
 
 
 async def test_a_retried_event_has_no_second_effect(slack: SlackHarness) -> None:
-    slack.api.dms[ALICE] = "DUALICE"
-    ts = slack.api.human_message("DUALICE", ALICE, "How do I connect to the VPN?")
-    event = {
-        "type": "message",
-        "channel": "DUALICE",
-        "channel_type": "im",
-        "user": ALICE,
-        "text": "How do I connect to the VPN?",
-        "ts": ts,
-    }
+    event = slack.dm_event(ALICE, "How do I connect to the VPN?")
     first = await slack.event(event, event_id="Ev1")
     again = await slack.event(event, event_id="Ev1", retry_num=1)
     assert (first.status, again.status) == (200, 200)

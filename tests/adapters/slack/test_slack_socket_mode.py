@@ -145,16 +145,7 @@ async def test_a_redelivered_envelope_is_acked_again_but_answered_once(
     socket_slack: SocketModeHarness,
 ) -> None:
     api = socket_slack.api
-    api.dms[ALICE] = "DUALICE"
-    ts = api.human_message("DUALICE", ALICE, "How do I connect to the VPN?")
-    event = {
-        "type": "message",
-        "channel": "DUALICE",
-        "channel_type": "im",
-        "user": ALICE,
-        "text": "How do I connect to the VPN?",
-        "ts": ts,
-    }
+    event = socket_slack.dm_event(ALICE, "How do I connect to the VPN?")
     # Slack redelivers an unacked event in a new envelope with the same event_id.
     await socket_slack.event(event, event_id="Ev1")
     await socket_slack.event(event, event_id="Ev1", retry_num=1)
