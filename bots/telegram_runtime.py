@@ -15,6 +15,7 @@ from aiohttp import web
 
 from adapters.telegram.facts import ChatFacts
 from adapters.telegram.handlers import ALLOWED_UPDATES, TelegramDeps, build_router
+from adapters.telegram.polling import HoldWhileDatabaseDown
 from adapters.telegram.sender import TelegramSender
 from adapters.telegram.setup import check_agents_chat, register_commands
 from adapters.telegram.translate import PLATFORM
@@ -73,6 +74,9 @@ class TelegramRuntime:
         # Without a configured secret, a fresh one per start still keeps strangers out.
         self.webhook_secret = secret.get_secret_value() if secret else secrets.token_urlsafe(32)
         self._polling: asyncio.Task[None] | None = None
+        self.hold = HoldWhileDatabaseDown()
+        if not self.webhook_mode:
+            self.dispatcher.update.outer_middleware(self.hold)
 
     @property
     def webhook_mode(self) -> bool:

@@ -24,12 +24,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy.exc import DBAPIError
-
 from core import commands as c
 from core.desk import Desk, InboundKey, QueuedBatch
 from core.redact import describe
-from core.storage.db import Database
+from core.storage.db import Database, is_outage
 from core.storage.inbox_store import InboxRecords, NewUpdate, QueuedUpdate
 
 log = logging.getLogger(__name__)
@@ -155,7 +153,7 @@ class Inbox:
         if batch.failed_at > 0:
             return batch.failed_at
         assert batch.row is not None and batch.error is not None
-        if _is_database_outage(batch.error):
+        if is_outage(batch.error):
             raise batch.error  # not the update's fault: back off, keep its attempts
         await self._postpone(batch.row, batch.error)
         return self.batch_size
@@ -193,15 +191,3 @@ class Inbox:
     async def depth(self) -> dict[str, int]:
         async with self.db.transaction() as conn:
             return await InboxRecords(conn).depth()
-
-
-def _is_database_outage(error: BaseException) -> bool:
-    """A lost connection or a server going away, rather than this update's own fault."""
-    return isinstance(error, DBAPIError) and (
-        error.connection_invalidated or type(error.orig).__name__ in _OUTAGE_ERRORS
-    )
-
-
-_OUTAGE_ERRORS = frozenset(
-    {"ConnectionDoesNotExistError", "InterfaceError", "OperationalError", "CannotConnectNowError"}
-)

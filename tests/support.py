@@ -96,6 +96,56 @@ def postgres_database(schema: str) -> Database:
     return Database(POSTGRES_ADMIN_URL, schema=schema)
 
 
+@asynccontextmanager
+async def postgres_scratch_database() -> AsyncIterator[str]:
+    """A whole fresh PostgreSQL database for one test (one that takes it offline); its URL."""
+    import asyncpg
+
+    problem = await _postgres_reachable()
+    if problem is not None:
+        if postgres_required():
+            pytest.fail(f"PostgreSQL is required in CI but unreachable: {problem}")
+        pytest.skip(f"PostgreSQL unreachable: {problem}")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(
+        POSTGRES_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
+    )
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        await conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        await conn.close()
+
+
+async def set_database_online(url: str, online: bool) -> None:
+    """Take a scratch database offline (new connections refused, open ones ended) or back."""
+    import asyncpg
+
+    name = url.rsplit("/", 1)[1]
+    conn = await asyncpg.connect(
+        POSTGRES_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
+    )
+    try:
+        await conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(online).lower()}')
+        if not online:
+            await conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name
+            )
+    finally:
+        await conn.close()
+
+
+async def eventually(condition: Callable[[], bool], within: float = 10.0) -> None:
+    """Wait until `condition()` holds, checking often; fail after `within` seconds."""
+    try:
+        async with asyncio.timeout(within):
+            while not condition():  # noqa: ASYNC110 - any condition, not one flag
+                await asyncio.sleep(0.02)
+    except TimeoutError:
+        raise AssertionError(f"still not true after {within} s") from None
+
+
 class FakeClock:
     """Simulated time: advanced by the test, never by waiting."""
 

@@ -104,14 +104,21 @@ class SeenUpdates:
         data: dict[str, Any],
     ) -> Any:
         update = data.get("event_update")
-        if isinstance(update, Update):
-            if update.update_id in self._seen:
-                log.info("update %s seen already; skipped", update.update_id)
-                return None
-            self._seen[update.update_id] = None
-            while len(self._seen) > self.size:
-                self._seen.popitem(last=False)
-        return await handler(event, data)
+        if not isinstance(update, Update):
+            return await handler(event, data)
+        if update.update_id in self._seen:
+            log.info("update %s seen already; skipped", update.update_id)
+            return None
+        self._seen[update.update_id] = None
+        while len(self._seen) > self.size:
+            self._seen.popitem(last=False)
+        try:
+            return await handler(event, data)
+        except BaseException:
+            # Not handled after all (e.g. the database was down): Telegram's
+            # redelivery, or the polling loop's next try, must get through.
+            self._seen.pop(update.update_id, None)
+            raise
 
 
 class _Handlers:

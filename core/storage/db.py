@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -105,6 +106,32 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def is_outage(error: BaseException) -> bool:
+    """The database is unreachable or went away, rather than a statement being wrong.
+
+    True for: no connection could be made (refused, timed out, the server not
+    accepting connections: the error carries no statement), a connection lost
+    mid-transaction, and the SQLSTATE classes of connection errors (08),
+    insufficient resources (53) and operator intervention (57, e.g. shutdown).
+    """
+    if isinstance(error, OSError):
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated or error.statement is None:
+        return True
+    if type(error.orig).__name__ in _OUTAGE_ERRORS:
+        return True
+    sqlstate = str(getattr(error.orig, "sqlstate", "") or "")
+    return sqlstate[:2] in _OUTAGE_SQLSTATE_CLASSES
+
+
+_OUTAGE_ERRORS = frozenset(
+    {"ConnectionDoesNotExistError", "InterfaceError", "OperationalError", "CannotConnectNowError"}
+)
+_OUTAGE_SQLSTATE_CLASSES = frozenset({"08", "53", "57"})
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

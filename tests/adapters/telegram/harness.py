@@ -124,6 +124,7 @@ async def start_desk(
     transport: str,
     forum: bool,
     fake: FakeTelegram | None = None,
+    database_url: str | None = None,
 ) -> AsyncIterator[Harness]:
     fake = fake or FakeTelegram()
     fake.add_chat(AGENTS, "supergroup", "Help desk agents", is_forum=forum)
@@ -131,7 +132,7 @@ async def start_desk(
     api = await fake.start()
     port = _free_port()
     env: dict[str, Any] = {
-        "HELPDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}",
+        "HELPDESK_DATABASE_URL": database_url or f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}",
         "HELPDESK_FAQ_DIR": str(REPO / "faq"),
         "TELEGRAM_BOT_TOKEN": fake.token,
         "TELEGRAM_AGENTS_CHAT_ID": AGENTS,

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
 import aiohttp
+import pytest
 from sqlalchemy import select
 
+from core.faq.service import FaqService
 from core.storage.tables import outbox
-from tests.adapters.telegram.harness import SECRET, Harness
+from tests.adapters.telegram.harness import SECRET, Harness, start_desk
+from tests.support import eventually, postgres_scratch_database, set_database_online
 
 OLGA_ID = 111
 ANNA_ID = 201
@@ -193,3 +200,35 @@ async def test_health_check_still_answers(webhook_desk: Harness) -> None:
     url = (webhook_desk.webhook_url or "").replace("/telegram/webhook", "/healthz")
     async with aiohttp.ClientSession() as session, session.get(url) as response:
         assert response.status in (200, 503)
+
+
+@pytest.fixture
+async def postgres_desk(tmp_path: Path, faq: FaqService, transport: str) -> AsyncIterator[Harness]:
+    """A desk on a PostgreSQL database of its own, which a test may take offline."""
+    async with postgres_scratch_database() as url:
+        async for running in start_desk(
+            tmp_path, faq, transport=transport, forum=False, database_url=url
+        ):
+            yield running
+
+
+async def test_an_update_that_met_a_database_outage_is_not_lost(postgres_desk: Harness) -> None:
+    desk, url = postgres_desk, postgres_desk.core.settings.database_url
+    olga = desk.fake.user(OLGA_ID, "Olga")
+    await desk.say(OLGA_ID, olga, "How do I request vacation?")
+    await set_database_online(url, False)
+    question = desk.fake.message_update(
+        desk.fake.incoming(OLGA_ID, olga, "How do I connect to the VPN?")
+    )
+    if desk.transport == "webhook":
+        assert await desk.feed(question) == 500  # not stored: Telegram will deliver it again
+        await set_database_online(url, True)
+        assert await desk.feed(question) == 200
+    else:
+        desk.fake.push(question)
+        await eventually(lambda: desk.runtime.hold.held >= 2)  # tried, and tried again
+        assert desk.fake.acked_offset <= question["update_id"]  # not confirmed to Telegram
+        await set_database_online(url, True)
+        await asyncio.wait_for(desk.fake.wait_acked(question["update_id"]), 30)
+    await desk.deliver()
+    assert "VPN" in desk.last_to(OLGA_ID).text
