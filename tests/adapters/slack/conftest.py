@@ -229,7 +229,11 @@ class SlackHarness:
 
 @asynccontextmanager
 async def running_slack(
-    tmp_path: Path, small_kb: Path, *, app_token: str | None = None
+    tmp_path: Path,
+    small_kb: Path,
+    *,
+    app_token: str | None = None,
+    database_url: str | None = None,
 ) -> AsyncIterator[SlackHarness]:
     """The whole Slack bot against the fake: over HTTP, or over Socket Mode with `app_token`."""
     api = FakeSlackApi()
@@ -241,7 +245,7 @@ async def running_slack(
     await api.start()
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
-        HELPDESK_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'slack.db'}",
+        HELPDESK_DATABASE_URL=database_url or f"sqlite+aiosqlite:///{tmp_path / 'slack.db'}",
         HELPDESK_FAQ_DIR=str(small_kb),
         SLACK_BOT_TOKEN=BOT_TOKEN,
         # A Socket Mode app has no signing secret: nothing reaches it over HTTP.

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 
 from sqlalchemy import select
 
 from core.storage.tables import outbox
-from tests.adapters.slack.conftest import AGENTS, ALICE, BOB, CAROL, SECRET, SlackHarness
+from tests.adapters.slack.conftest import (
+    AGENTS,
+    ALICE,
+    BOB,
+    CAROL,
+    SECRET,
+    SlackHarness,
+    running_slack,
+)
 from tests.fakes.slack_api import BOT_ID, BOT_USER, sign
+from tests.support import postgres_scratch_database, set_database_online
 
 
 async def test_the_update_is_stored_before_the_ack(slack: SlackHarness) -> None:
@@ -179,3 +189,21 @@ async def test_user_names_are_cached(slack: SlackHarness) -> None:
     await slack.dm(ALICE, "How do I request vacation?")
     await slack.dm(ALICE, "VPN does not work from home")
     assert len(slack.api.calls_of("users.info")) == 1
+
+
+async def test_an_event_that_met_a_database_outage_is_taken_when_slack_retries_it(
+    tmp_path: Path, small_kb: Path
+) -> None:
+    async with (
+        postgres_scratch_database() as url,
+        running_slack(tmp_path, small_kb, database_url=url) as slack,
+    ):
+        await set_database_online(url, False)
+        event = slack.dm_event(ALICE, "How do I connect to the VPN?")
+        first = await slack.event(event, event_id="EvOutage")
+        assert first.status >= 500  # not stored, not acknowledged: Slack will retry
+        await set_database_online(url, True)
+        again = await slack.event(event, event_id="EvOutage", retry_num=1)
+        assert again.status == 200
+        await slack.deliver()
+        assert "Connecting to the VPN" in slack.api.dm_texts(ALICE)[-1]
