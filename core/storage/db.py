@@ -71,6 +71,7 @@ class Database:
         # process's transactions queue on this lock, in order, instead of polling
         # in SQLite's busy handler (sleeps of up to 100 ms between tries).
         self._sqlite_writer: asyncio.Lock | None = None
+        self._writer: asyncio.Task[object] | None = None
         if self.is_sqlite:
             _prepare_sqlite(self.engine)
             self._sqlite_writer = asyncio.Lock()
@@ -82,8 +83,16 @@ class Database:
             async with self.engine.begin() as conn:
                 yield conn
             return
-        async with self._sqlite_writer, self.engine.begin() as conn:
-            yield conn
+        if self._sqlite_writer.locked() and self._writer is asyncio.current_task():
+            # It would wait for itself forever: fail where the mistake is instead.
+            raise RuntimeError("a transaction opened inside another one on SQLite")
+        async with self._sqlite_writer:
+            self._writer = asyncio.current_task()
+            try:
+                async with self.engine.begin() as conn:
+                    yield conn
+            finally:
+                self._writer = None
 
     async def upgrade(self) -> None:
         """Bring the schema to the newest migration (idempotent).
