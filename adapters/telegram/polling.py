@@ -31,7 +31,7 @@ class HoldWhileDatabaseDown(BaseMiddleware):
     def __init__(self, first_pause: float = 0.25, longest_pause: float = 15.0) -> None:
         self.first_pause = first_pause
         self.longest_pause = longest_pause
-        self.held = 0  # attempts that met an unreachable database (for /metrics and tests)
+        self.held = 0  # tries that met an unreachable database (each one is logged)
 
     async def __call__(
         self,
