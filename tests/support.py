@@ -71,16 +71,21 @@ async def _postgres_reachable() -> str | None:
     return None
 
 
-@asynccontextmanager
-async def postgres_schema() -> AsyncIterator[str]:
-    """A fresh PostgreSQL schema for one test; yields a URL whose search_path is it."""
-    import asyncpg
-
+async def _require_postgres() -> None:
+    """Skip when PostgreSQL is unreachable; fail instead in CI, where it must be there."""
     problem = await _postgres_reachable()
     if problem is not None:
         if postgres_required():
             pytest.fail(f"PostgreSQL is required in CI but unreachable: {problem}")
         pytest.skip(f"PostgreSQL unreachable: {problem}")
+
+
+@asynccontextmanager
+async def postgres_schema() -> AsyncIterator[str]:
+    """A fresh PostgreSQL schema for one test; yields a URL whose search_path is it."""
+    import asyncpg
+
+    await _require_postgres()
     schema = f"t_{uuid.uuid4().hex[:12]}"
     dsn = POSTGRES_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
     conn = await asyncpg.connect(dsn)
@@ -101,11 +106,7 @@ async def postgres_scratch_database() -> AsyncIterator[str]:
     """A whole fresh PostgreSQL database for one test (one that takes it offline); its URL."""
     import asyncpg
 
-    problem = await _postgres_reachable()
-    if problem is not None:
-        if postgres_required():
-            pytest.fail(f"PostgreSQL is required in CI but unreachable: {problem}")
-        pytest.skip(f"PostgreSQL unreachable: {problem}")
+    await _require_postgres()
     name = f"t_{uuid.uuid4().hex[:12]}"
     conn = await asyncpg.connect(
         POSTGRES_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
