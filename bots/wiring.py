@@ -14,6 +14,8 @@ from core.faq.service import FaqService
 from core.inbox import Inbox
 from core.storage.db import Database
 
+SQLITE_BATCH = 25  # updates applied per transaction on SQLite (bench/slack_inbound.py)
+
 
 @dataclass
 class Core:
@@ -55,6 +57,8 @@ async def build_core(settings: Settings, senders: Mapping[str, Sender]) -> Async
         )
         desk = Desk(db, faq, default_lang=settings.lang, on_enqueued=dispatcher.wake)
         dispatcher.on_dead = desk.delivery_failed
-        inbox = Inbox(db, desk, clock=utc_now)
+        # SQLite has one writer: an ack waits for the batch being applied, so
+        # smaller batches there halve ack latency for a few percent of throughput.
+        inbox = Inbox(db, desk, clock=utc_now, batch_size=SQLITE_BATCH if db.is_sqlite else 100)
         dispatcher.defer_while = inbox.has_backlog
         yield Core(settings=settings, db=db, faq=faq, desk=desk, dispatcher=dispatcher, inbox=inbox)
