@@ -28,12 +28,15 @@ it works now
 """
 
 
-def helpdesk(args: list[str], tmp_path: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def helpdesk(
+    args: list[str], tmp_path: Path, stdin: str = "", **settings: str
+) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "HELPDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}",
         "HELPDESK_FAQ_DIR": str(ROOT / "faq"),
         "HELPDESK_LANG": "en",
+        **settings,
     }
     for key in ("SLACK_BOT_TOKEN", "TELEGRAM_BOT_TOKEN", "SLACK_APP_TOKEN"):
         env.pop(key, None)
@@ -128,3 +131,23 @@ def test_faq_search_line_protocol(tmp_path: Path) -> None:
     assert rows[0]["results"][0]["id"] == "vpn-access"
     assert rows[1]["lang"] == "pl" and rows[1]["results"][0]["id"] == "vacation-request"
     assert rows[2]["decision"] == "none" and rows[2]["results"] == []
+
+
+def test_a_wrong_faq_folder_or_database_is_one_clear_line(tmp_path: Path) -> None:
+    no_faq = helpdesk(["run"], tmp_path, "/quit\n", HELPDESK_FAQ_DIR=str(tmp_path / "nowhere"))
+    no_db = helpdesk(
+        ["run"],
+        tmp_path,
+        "/quit\n",
+        # port 9 (discard): nothing listens there
+        HELPDESK_DATABASE_URL="postgresql+asyncpg://helpdesk:s3cret@127.0.0.1:9/helpdesk",
+    )
+    for run, says in (
+        (no_faq, "knowledge base (HELPDESK_FAQ_DIR): "),
+        (no_db, "cannot use the database (HELPDESK_DATABASE_URL): "),
+    ):
+        assert run.returncode == 1
+        assert run.stderr.startswith(says), run.stderr
+        assert len(run.stderr.strip().splitlines()) == 1  # no traceback
+        assert "s3cret" not in run.stderr
+    assert "nowhere" in no_faq.stderr
