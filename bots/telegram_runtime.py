@@ -10,6 +10,7 @@ import secrets
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
@@ -23,6 +24,7 @@ from bots.settings import Settings
 from bots.wiring import Core
 from core.delivery import Sender
 from core.desk import DEFAULT_CATEGORY
+from core.redact import redact
 from core.storage.refs import RefStore
 
 log = logging.getLogger(__name__)
@@ -94,6 +96,7 @@ class TelegramRuntime:
         ).register(http, path=WEBHOOK_PATH)
 
     async def start(self) -> None:
+        await self._check_token()
         for problem in await check_agents_chat(self.bot, self.settings.telegram_agents_chat_id):
             log.warning("telegram: %s", problem)
         await register_commands(self.bot, self.settings.telegram_agents_chat_id, self.settings.lang)
@@ -119,6 +122,18 @@ class TelegramRuntime:
             )
         )
         log.warning("telegram: long polling started")
+
+    async def _check_token(self) -> None:
+        """getMe once: a refused token or an unreachable Bot API stops the start with a reason."""
+        try:
+            await self.bot.me()
+        except TelegramUnauthorizedError:
+            raise SystemExit("Telegram refused TELEGRAM_BOT_TOKEN (401 Unauthorized)") from None
+        except TelegramNetworkError as error:
+            api = self.settings.telegram_api_url or "https://api.telegram.org"
+            raise SystemExit(
+                f"cannot reach the Telegram Bot API at {api}: {redact(str(error))}"
+            ) from None
 
     async def stop(self) -> None:
         if self._polling is not None:

@@ -125,6 +125,7 @@ async def start_desk(
     forum: bool,
     fake: FakeTelegram | None = None,
     database_url: str | None = None,
+    token: str | None = None,
 ) -> AsyncIterator[Harness]:
     fake = fake or FakeTelegram()
     fake.add_chat(AGENTS, "supergroup", "Help desk agents", is_forum=forum)
@@ -134,7 +135,7 @@ async def start_desk(
     env: dict[str, Any] = {
         "HELPDESK_DATABASE_URL": database_url or f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}",
         "HELPDESK_FAQ_DIR": str(REPO / "faq"),
-        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_BOT_TOKEN": token or fake.token,
         "TELEGRAM_AGENTS_CHAT_ID": AGENTS,
         "TELEGRAM_API_URL": api,
     }
@@ -155,9 +156,9 @@ async def start_desk(
     http = build_http_app(core)
     runtime.mount(http)
     runner: web.AppRunner = await start_http(http, "127.0.0.1", port)
-    await runtime.start()
     url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}" if transport == "webhook" else None
     try:
+        await runtime.start()
         yield Harness(fake, core, runtime, transport, clock, url)
     finally:
         await runtime.stop()

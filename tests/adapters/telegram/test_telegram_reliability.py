@@ -232,3 +232,13 @@ async def test_an_update_that_met_a_database_outage_is_not_lost(postgres_desk: H
         await asyncio.wait_for(desk.fake.wait_acked(question["update_id"]), 30)
     await desk.deliver()
     assert "VPN" in desk.last_to(OLGA_ID).text
+
+
+async def test_a_refused_token_stops_the_start_with_its_reason(
+    tmp_path: Path, faq: FaqService
+) -> None:
+    with pytest.raises(SystemExit, match=r"Telegram refused TELEGRAM_BOT_TOKEN"):
+        async for _ in start_desk(
+            tmp_path, faq, transport="polling", forum=False, token="999:not-the-token"
+        ):
+            pass
