@@ -20,14 +20,15 @@ from adapters.slack.translate import PLATFORM
 from bots.settings import Settings
 from bots.wiring import Core
 from core.delivery import Sender
+from core.redact import describe
 from core.storage.refs import RefStore
 
 log = logging.getLogger(__name__)
 
 SLACK_API_URL = "https://slack.com/api/"
 EVENTS_PATH = "/slack/events"
-# apps.connections.open errors that no retry can mend
-REFUSED_APP_TOKEN = frozenset(
+# Web API errors about a token that no retry can mend
+REFUSED_TOKEN = frozenset(
     {
         "invalid_auth",
         "not_allowed_token_type",
@@ -60,6 +61,7 @@ class SlackRuntime:
             http.router.add_post(EVENTS_PATH, self.handle_http)
 
     async def start(self) -> None:
+        await self._check_bot_token()
         if self.app_token is None:
             return
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -68,6 +70,19 @@ class SlackRuntime:
         self._socket = AsyncSocketModeHandler(self.app, self.app_token)
         await self._socket.connect_async()
         log.warning("Slack Socket Mode connected")
+
+    async def _check_bot_token(self) -> None:
+        """auth.test once: a refused token or an unreachable Web API stops the start."""
+        try:
+            await self.client.auth_test()
+        except SlackApiError as error:
+            if code := _refused(error):
+                raise SystemExit(f"Slack refused SLACK_BOT_TOKEN ({code})") from None
+            raise
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise SystemExit(
+                f"cannot reach the Slack Web API at {self.client.base_url}: {describe(error)}"
+            ) from None
 
     async def _check_app_token(self, app_token: str) -> None:
         """Ask Slack for a socket once, so a wrong token stops the start with a reason.
@@ -78,8 +93,7 @@ class SlackRuntime:
         try:
             await self.client.apps_connections_open(app_token=app_token)
         except SlackApiError as error:
-            code = error.response.get("error") if error.response is not None else None
-            if code in REFUSED_APP_TOKEN:
+            if code := _refused(error):
                 raise SystemExit(
                     f"Slack refused SLACK_APP_TOKEN ({code}): use the app-level token "
                     "(xapp-...) with the connections:write scope"
@@ -92,6 +106,12 @@ class SlackRuntime:
             self._socket = None
         if self.session is not None:
             await self.session.close()
+
+
+def _refused(error: SlackApiError) -> str | None:
+    """The error code when Slack refused the token itself, else None."""
+    code = error.response.get("error") if error.response is not None else None
+    return str(code) if code in REFUSED_TOKEN else None
 
 
 def api_base_url(settings: Settings) -> str:

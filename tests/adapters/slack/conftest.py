@@ -234,6 +234,7 @@ async def running_slack(
     *,
     app_token: str | None = None,
     database_url: str | None = None,
+    bot_token: str = BOT_TOKEN,
 ) -> AsyncIterator[SlackHarness]:
     """The whole Slack bot against the fake: over HTTP, or over Socket Mode with `app_token`."""
     api = FakeSlackApi()
@@ -247,7 +248,7 @@ async def running_slack(
         _env_file=None,  # type: ignore[call-arg]
         HELPDESK_DATABASE_URL=database_url or f"sqlite+aiosqlite:///{tmp_path / 'slack.db'}",
         HELPDESK_FAQ_DIR=str(small_kb),
-        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_BOT_TOKEN=bot_token,
         # A Socket Mode app has no signing secret: nothing reaches it over HTTP.
         SLACK_SIGNING_SECRET=None if app_token else SECRET,
         SLACK_APP_TOKEN=app_token,

@@ -6,6 +6,7 @@ import asyncio
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from core.storage.tables import outbox
@@ -207,3 +208,11 @@ async def test_an_event_that_met_a_database_outage_is_taken_when_slack_retries_i
         assert again.status == 200
         await slack.deliver()
         assert "Connecting to the VPN" in slack.api.dm_texts(ALICE)[-1]
+
+
+async def test_a_refused_bot_token_stops_the_start_with_its_reason(
+    tmp_path: Path, small_kb: Path
+) -> None:
+    with pytest.raises(SystemExit, match=r"Slack refused SLACK_BOT_TOKEN \(invalid_auth\)"):
+        async with running_slack(tmp_path, small_kb, bot_token="xoxb-revoked"):
+            pass
