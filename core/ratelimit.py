@@ -25,10 +25,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.events import PersonTarget, TicketThreadTarget
+from core.storage.dialect import insert_for
 from core.storage.tables import rate_limits
 
 
@@ -133,8 +133,7 @@ class RateLimiter:
         if not values:
             return
         rows = [{"key": key, "tat": tat} for key, tat in sorted(values.items())]
-        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        stmt = dialect.insert(rate_limits).values(rows)
+        stmt = insert_for(conn, rate_limits).values(rows)
         await conn.execute(
             stmt.on_conflict_do_update(index_elements=["key"], set_={"tat": stmt.excluded.tat})
         )

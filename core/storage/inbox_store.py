@@ -17,10 +17,10 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Integer, String, bindparam, delete, func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.storage.dialect import insert_for
 from core.storage.params import one_of
 from core.storage.tables import UtcDateTime, inbound_updates, inbox
 
@@ -52,9 +52,6 @@ class InboxRecords:
         self.conn = conn
         self.is_postgres = conn.dialect.name == "postgresql"
 
-    def _insert(self, table: Any) -> Any:
-        return (postgresql if self.is_postgres else sqlite).insert(table)
-
     async def store(self, updates: Sequence[NewUpdate], now: datetime) -> set[tuple[str, str]]:
         """Queue the updates never seen before; the keys of those that were new."""
         unique = {(u.platform, u.update_id): u for u in updates}
@@ -70,7 +67,7 @@ class InboxRecords:
                 },
             )
         else:
-            keys = self._insert(inbound_updates).values(
+            keys = insert_for(self.conn, inbound_updates).values(
                 [{"platform": p, "update_id": i, "received_at": now} for p, i in unique]
             )
             result = await self.conn.execute(

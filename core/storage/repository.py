@@ -24,7 +24,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Select
@@ -41,6 +40,7 @@ from core.domain import (
     Visibility,
 )
 from core.events import Event, event_to_json, target_key
+from core.storage.dialect import insert_for
 from core.storage.params import one_of
 from core.storage.tables import (
     audit_log,
@@ -153,12 +153,7 @@ class Repository:
         return bool(result.rowcount == 1)
 
     def _insert(self, table: Table) -> Any:
-        dialect = self.conn.dialect.name
-        if dialect == "postgresql":
-            return postgresql.insert(table)
-        if dialect == "sqlite":
-            return sqlite.insert(table)
-        raise NotImplementedError(f"no upsert for {dialect}")
+        return insert_for(self.conn, table)
 
     # people
 
