@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import (
     Integer,
     String,
-    Table,
     and_,
     bindparam,
     func,
@@ -98,22 +97,30 @@ def _people_select(postgres: bool) -> Select[Any]:
     )
 
 
+_ACTIVE_STATES = (TicketState.OPEN.value, TicketState.CLAIMED.value)
+
+
 @cache
 def _active_of_select(postgres: bool) -> Select[Any]:
     """Open and claimed tickets of many requesters, oldest first."""
     requester = one_of(
         tickets.c.requester_id, "requester_ids", postgres=postgres, item_type=Integer
     )
-    active = [TicketState.OPEN.value, TicketState.CLAIMED.value]
-    return _ticket_select().where(requester, tickets.c.state.in_(active)).order_by(tickets.c.id)
+    return (
+        _ticket_select()
+        .where(requester, tickets.c.state.in_(_ACTIVE_STATES))
+        .order_by(tickets.c.id)
+    )
 
 
 @cache
 def _latest_active_select() -> Select[Any]:
-    active = [TicketState.OPEN.value, TicketState.CLAIMED.value]
     return (
         _ticket_select()
-        .where(tickets.c.requester_id == bindparam("requester_id"), tickets.c.state.in_(active))
+        .where(
+            tickets.c.requester_id == bindparam("requester_id"),
+            tickets.c.state.in_(_ACTIVE_STATES),
+        )
         .order_by(tickets.c.id.desc())
         .limit(1)
     )
@@ -146,14 +153,11 @@ class Repository:
         INSERT … ON CONFLICT DO NOTHING: on PostgreSQL a concurrent insert of the same
         key waits for the other transaction and then counts as seen.
         """
-        statement = self._insert(inbound_updates).values(
+        statement = insert_for(self.conn, inbound_updates).values(
             platform=platform, update_id=update_id, received_at=now
         )
         result = await self.conn.execute(statement.on_conflict_do_nothing())
         return bool(result.rowcount == 1)
-
-    def _insert(self, table: Table) -> Any:
-        return insert_for(self.conn, table)
 
     # people
 
@@ -202,7 +206,7 @@ class Repository:
         row = self._prefetched.pop(actor.ref, None) or await self._person_row(actor.ref)
         if row is None:
             await self.conn.execute(
-                self._insert(people)
+                insert_for(self.conn, people)
                 .values(
                     platform=actor.platform,
                     user_id=actor.user_id,
