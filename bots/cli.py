@@ -360,31 +360,4 @@ def create_app() -> typer.Typer:
 
 
 def main() -> None:
-    try:
-        create_app()()
-    except Exception as error:
-        problem = startup_problem(error)
-        if problem is None:
-            raise  # a bug: the whole traceback helps
-        typer.secho(problem, err=True, fg="red")
-        sys.exit(1)
-
-
-def startup_problem(error: BaseException) -> str | None:
-    """One clear line for what an operator must fix: the FAQ folder or the database."""
-    from core.faq.kb import KnowledgeBaseError
-    from core.redact import describe
-    from core.storage.db import is_outage
-
-    if isinstance(error, KnowledgeBaseError):
-        return f"knowledge base (HELPDESK_FAQ_DIR): {error}"
-    if is_outage(error) or _is_database_error(error):
-        reason = describe(error, 300).splitlines()[0]  # without SQLAlchemy's link line
-        return f"cannot use the database (HELPDESK_DATABASE_URL): {reason}"
-    return None
-
-
-def _is_database_error(error: BaseException) -> bool:
-    from sqlalchemy.exc import DBAPIError
-
-    return isinstance(error, DBAPIError)
+    create_app()()

@@ -6,13 +6,17 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from sqlalchemy.exc import DBAPIError
+
 from bots.limits import platform_limits
 from bots.settings import Settings
 from core.delivery import Dispatcher, Sender
 from core.desk import Desk, utc_now
+from core.faq.kb import KnowledgeBaseError
 from core.faq.service import FaqService
 from core.inbox import Inbox
-from core.storage.db import Database
+from core.redact import describe
+from core.storage.db import Database, is_outage
 
 SQLITE_BATCH = 25  # updates applied per transaction on SQLite (bench/slack_inbound.py)
 
@@ -28,15 +32,31 @@ class Core:
 
 
 def build_faq(settings: Settings) -> FaqService:
-    return FaqService(settings.faq_dir, settings.lang, semantic=settings.faq_semantic)
+    """The FAQ, its knowledge base loaded now: an unusable folder stops here, in one line."""
+    faq = FaqService(settings.faq_dir, settings.lang, semantic=settings.faq_semantic)
+    try:
+        faq.kb  # noqa: B018 - loads the knowledge base
+    except KnowledgeBaseError as error:
+        raise SystemExit(f"knowledge base (HELPDESK_FAQ_DIR): {error}") from None
+    return faq
 
 
 @asynccontextmanager
 async def open_database(settings: Settings) -> AsyncIterator[Database]:
-    """The database, migrated to the newest schema, disposed of on exit."""
+    """The database, migrated to the newest schema, disposed of on exit.
+
+    A database that cannot be reached or used stops here with one line naming
+    the setting, not a traceback.
+    """
     db = Database(settings.database_url)
     try:
-        await db.upgrade()
+        try:
+            await db.upgrade()
+        except Exception as error:
+            if not (is_outage(error) or isinstance(error, DBAPIError)):
+                raise
+            reason = describe(error).splitlines()[0]  # without SQLAlchemy's link line
+            raise SystemExit(f"cannot use the database (HELPDESK_DATABASE_URL): {reason}") from None
         yield db
     finally:
         await db.dispose()
