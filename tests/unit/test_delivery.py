@@ -20,7 +20,7 @@ from core.ratelimit import PlatformLimits, Rate
 from core.storage.db import Database
 from core.storage.repository import Repository
 from core.storage.tables import outbox
-from tests.support import FakeClock, person
+from tests.support import FakeClock, eventually, person
 
 
 @dataclass
@@ -187,15 +187,14 @@ async def test_sending_yields_to_a_backlog_of_updates_but_not_for_long(
     task = asyncio.create_task(dispatcher.run_forever(stop))
     await asyncio.sleep(0.3)
     held_back = list(platform.delivered)
-    for _ in range(200):
-        if platform.delivered:
-            break
-        await asyncio.sleep(0.05)
-    stop.set()
-    await task
-    await db.dispose()
+    try:
+        await eventually(lambda: bool(platform.delivered))  # sent once the deferral ran out
+    finally:
+        stop.set()
+        await task
+        await db.dispose()
     assert held_back == []
-    assert len(platform.delivered) == 1  # sent anyway once the deferral ran out
+    assert len(platform.delivered) == 1
 
 
 class StallingLoop:
