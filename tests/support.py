@@ -24,6 +24,8 @@ from core.storage.db import Database
 POSTGRES_ADMIN_URL = os.environ.get(
     "HELPDESK_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
+# The same server for asyncpg itself (set-up, outages), without SQLAlchemy.
+POSTGRES_ADMIN_DSN = POSTGRES_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
 
 SAMPLE_ENTRIES = {
     "vpn-access": (
@@ -62,9 +64,8 @@ def postgres_required() -> bool:
 async def _postgres_reachable() -> str | None:
     import asyncpg
 
-    dsn = POSTGRES_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
     try:
-        conn = await asyncio.wait_for(asyncpg.connect(dsn), timeout=5)
+        conn = await asyncio.wait_for(asyncpg.connect(POSTGRES_ADMIN_DSN), timeout=5)
     except Exception as error:
         return f"{type(error).__name__}: {error}"
     await conn.close()
@@ -87,8 +88,7 @@ async def postgres_schema() -> AsyncIterator[str]:
 
     await _require_postgres()
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    dsn = POSTGRES_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
-    conn = await asyncpg.connect(dsn)
+    conn = await asyncpg.connect(POSTGRES_ADMIN_DSN)
     try:
         await conn.execute(f'CREATE SCHEMA "{schema}"')
         yield schema
@@ -108,9 +108,7 @@ async def postgres_scratch_database() -> AsyncIterator[str]:
 
     await _require_postgres()
     name = f"t_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(
-        POSTGRES_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
-    )
+    conn = await asyncpg.connect(POSTGRES_ADMIN_DSN)
     try:
         await conn.execute(f'CREATE DATABASE "{name}"')
         yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
@@ -124,9 +122,7 @@ async def set_database_online(url: str, online: bool) -> None:
     import asyncpg
 
     name = url.rsplit("/", 1)[1]
-    conn = await asyncpg.connect(
-        POSTGRES_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
-    )
+    conn = await asyncpg.connect(POSTGRES_ADMIN_DSN)
     try:
         await conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(online).lower()}')
         if not online:

@@ -29,7 +29,7 @@ from core.storage.tables import inbound_updates, outbox, ticket_messages, ticket
 from core.storage.tables import inbox as inbox_table
 from tests.reliability.conftest import Report
 from tests.reliability.loopback import Answer, LoopbackPlatform, LoopbackSender, outgoing
-from tests.support import POSTGRES_ADMIN_URL, FakeClock, person, postgres_database, postgres_schema
+from tests.support import POSTGRES_ADMIN_DSN, FakeClock, person, postgres_database, postgres_schema
 
 
 @dataclass
@@ -186,7 +186,7 @@ def _terminate(pid: int) -> None:
     """pg_terminate_backend from another thread (the caller's event loop is busy)."""
 
     async def go() -> None:
-        conn = await asyncpg.connect(POSTGRES_ADMIN_URL.replace("postgresql+asyncpg", "postgresql"))
+        conn = await asyncpg.connect(POSTGRES_ADMIN_DSN)
         try:
             await conn.execute("SELECT pg_terminate_backend($1)", pid)
         finally:
