@@ -18,15 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core import commands as c
 from core import errors
 from core.desk.delivery_feedback import delivery_failure_cards
-from core.desk.handlers import dispatch, refusal
+from core.desk.handlers import Rule, dispatch, refusal
 from core.desk.ports import FaqPort
 from core.desk.scope import CommandScope
 from core.desk.sla import SlaPolicy, overdue_reminders
 from core.events import Event, PersonTarget
 from core.storage.db import Database
 from core.storage.repository import Repository
-
-Rule = Callable[[CommandScope], Awaitable[None]]
 
 
 def utc_now() -> datetime:

@@ -14,6 +14,8 @@ from core.events import Notice
 
 # Each handler takes the scope and the command of its own type (hence Any here).
 Handler = Callable[[CommandScope, Any], Awaitable[None]]
+# What the desk runs in a scope: the dispatch to a handler, or a refusal's answer.
+Rule = Callable[[CommandScope], Awaitable[None]]
 
 HANDLERS: Mapping[type[c.Command], Handler] = MappingProxyType(
     {
@@ -49,7 +51,7 @@ async def dispatch(scope: CommandScope) -> None:
     await handler(scope, scope.cmd)
 
 
-def refusal(refused: errors.DeskError) -> Callable[[CommandScope], Awaitable[None]]:
+def refusal(refused: errors.DeskError) -> Rule:
     """A rule that only answers the actor with the refusal's notice."""
 
     notice = Notice(key=refused.key, params=refused.params, error=True)

@@ -1,13 +1,15 @@
-"""The ticket state machine is the table in core.domain, and every text has one limit."""
+"""The desk's tables are what it does: handlers, ticket transitions; one text limit."""
 
 from __future__ import annotations
 
 from types import MappingProxyType
+from typing import get_args
 
 import pytest
 
 from core import commands as c
 from core import domain
+from core.desk.handlers import HANDLERS
 from core.domain import MAX_TEXT, Priority, Ticket, TicketAction, TicketState
 from core.storage.repository import Repository
 from tests.support import Harness, person
@@ -42,6 +44,10 @@ def _action(action: TicketAction, number: int) -> c.Command:
         TicketAction.PRIORITY: c.SetPriority(actor=BOB, number=number, priority=Priority.HIGH),
     }
     return commands[action]
+
+
+def test_every_command_has_a_handler() -> None:
+    assert set(HANDLERS) == set(get_args(c.AnyCommand))
 
 
 async def _ticket_in(h: Harness, state: TicketState, number: int) -> None:
