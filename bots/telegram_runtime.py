@@ -14,12 +14,12 @@ from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
+from adapters.telegram import PLATFORM
 from adapters.telegram.facts import ChatFacts
 from adapters.telegram.handlers import ALLOWED_UPDATES, TelegramDeps, build_router
 from adapters.telegram.polling import HoldWhileDatabaseDown
 from adapters.telegram.sender import TelegramSender
 from adapters.telegram.setup import check_agents_chat, register_commands
-from adapters.telegram.translate import PLATFORM
 from bots.settings import Settings
 from bots.wiring import Core
 from core.delivery import Sender

@@ -27,37 +27,40 @@ from aiogram.types import (
     User,
 )
 
-from adapters.telegram.facts import ChatFacts
-from adapters.telegram.sender import markup
-from adapters.telegram.translate import (
-    PLATFORM,
+from adapters.common.refusal import Refusal
+from adapters.telegram import PLATFORM
+from adapters.telegram.buttons import parse_callback
+from adapters.telegram.dialog import (
     Action,
     ChooseLanguage,
     Greet,
-    OutMessage,
-    Place,
-    Say,
     Triage,
     TriageCancel,
     TriageCategory,
     TriagePriority,
     TriageStart,
+)
+from adapters.telegram.facts import ChatFacts
+from adapters.telegram.inbound import (
     actor_of,
-    greeting,
-    language_prompt,
-    message_ref,
     parse_agents,
-    parse_callback,
     parse_edit,
     parse_private,
-    parse_reaction,
     place_of,
-    plain,
     topic_thread,
+)
+from adapters.telegram.places import Place, message_ref
+from adapters.telegram.reactions import parse_reaction
+from adapters.telegram.render import (
+    OutMessage,
+    greeting,
+    language_prompt,
+    plain,
     triage_category_prompt,
     triage_describe_prompt,
     triage_priority_prompt,
 )
+from adapters.telegram.sender import markup
 from core import commands as c
 from core.desk import InboundKey
 from core.domain import PersonRef, normalize_lang
@@ -198,7 +201,7 @@ class _Handlers:
             await self.say(bot, place, greeting(lang))
         elif isinstance(action, ChooseLanguage):
             await self.say(bot, place, language_prompt(lang))
-        elif isinstance(action, Say):
+        elif isinstance(action, Refusal):
             await self.say(bot, place, plain(t(lang, action.key, **action.params)))
         elif isinstance(action, TriageStart):
             await refs.put("triage", str(user.id), Triage().encode())

@@ -1,8 +1,6 @@
 """Delivers core events through the Bot API; the outbox dispatcher calls `send`.
 
-Errors become the dispatcher's vocabulary: 429 -> RetryLater(retry_after),
-a blocked bot or a chat that is gone -> PermanentFailure (the desk then shows
-the problem on the ticket's card), network trouble -> retried with backoff.
+Errors become the dispatcher's vocabulary through errors.py's one list.
 An event that needs several API calls records how far it got, so a retry
 after a 429 in the middle does not send the first part twice.
 """
@@ -15,13 +13,7 @@ from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
-from aiogram.exceptions import (
-    TelegramBadRequest,
-    TelegramForbiddenError,
-    TelegramMigrateToChat,
-    TelegramNotFound,
-    TelegramRetryAfter,
-)
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -30,23 +22,22 @@ from aiogram.types import (
     ReplyParameters,
 )
 
+from adapters.telegram.errors import message_gone, not_modified, topic_not_modified, verdict
 from adapters.telegram.facts import ChatFacts
-from adapters.telegram.translate import (
-    NOTE_EMOJI,
+from adapters.telegram.places import Place, message_ref, parse_message_ref
+from adapters.telegram.reactions import NOTE_EMOJI
+from adapters.telegram.render import (
     Keyboard,
     OutMessage,
-    Place,
     card_overflow,
     change_line,
-    message_ref,
-    parse_message_ref,
     relay_caption,
     relay_edited_rich,
     render_card,
     render_payload,
     topic_name,
 )
-from core.delivery import PermanentFailure, RetryLater
+from core.delivery import PermanentFailure
 from core.domain import TicketState
 from core.events import (
     Event,
@@ -77,10 +68,6 @@ def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
     )
 
 
-def _not_modified(error: TelegramBadRequest) -> bool:
-    return "not modified" in error.message.lower()
-
-
 class TelegramSender:
     def __init__(self, bot: Bot, refs: RefStore, facts: ChatFacts) -> None:
         self.bot = bot
@@ -97,18 +84,11 @@ class TelegramSender:
                 await self._to_person(event, event.target)
             else:
                 await self._to_thread(event, event.target)
-        except TelegramRetryAfter as error:
-            raise RetryLater(float(error.retry_after), "telegram: too many requests") from error
-        except TelegramForbiddenError as error:
-            raise PermanentFailure(f"telegram: {error.message}") from error
-        except TelegramMigrateToChat as error:
-            raise PermanentFailure(
-                f"telegram: the group moved to {error.migrate_to_chat_id}"
-            ) from error
-        except (TelegramBadRequest, TelegramNotFound) as error:
-            # Telegram refused this exact request (chat not found, bad markup): a retry
-            # would be refused the same way.
-            raise PermanentFailure(f"telegram: {error.message}") from error
+        except TelegramAPIError as error:
+            judged = verdict(error)
+            if judged is None:
+                raise
+            raise judged from error
 
     # sending primitives
 
@@ -254,7 +234,7 @@ class TelegramSender:
                     parse_mode=ParseMode.HTML,
                 )
         except TelegramBadRequest as error:
-            if not _not_modified(error):
+            if not not_modified(error):
                 raise
 
     # to the agents' thread of a ticket
@@ -377,9 +357,9 @@ class TelegramSender:
                 reply_markup=markup(out.keyboard),
             )
         except TelegramBadRequest as error:
-            if _not_modified(error):
+            if not_modified(error):
                 return
-            if "not found" in error.message.lower():
+            if message_gone(error):
                 # Someone deleted the card: post it again rather than lose the ticket.
                 await self.refs.delete("card", key)
                 await self._post_card(key, out, view)
@@ -398,7 +378,7 @@ class TelegramSender:
             elif card.change == "card.change.reopened":
                 await self.bot.reopen_forum_topic(chat_id, int(topic))
         except TelegramBadRequest as error:
-            if "TOPIC_NOT_MODIFIED" not in error.message:
+            if not topic_not_modified(error):
                 raise
 
 

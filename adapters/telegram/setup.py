@@ -8,10 +8,17 @@ from aiogram import Bot
 from aiogram.exceptions import AiogramError, TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 
-from adapters.telegram.translate import AGENT_COMMANDS, PRIVATE_COMMANDS, command_menu
 from core.domain import SUPPORTED_LANGUAGES
+from core.i18n import t
 
 log = logging.getLogger(__name__)
+
+PRIVATE_COMMANDS = ("start", "ticket", "status", "cancel", "lang", "help")
+AGENT_COMMANDS = ("queue", "mine", "claim", "resolve", "assign", "help")
+
+
+def command_menu(lang: str, names: tuple[str, ...], audience: str) -> list[tuple[str, str]]:
+    return [(name, t(lang, f"telegram.cmd.{audience}.{name}")) for name in names]
 
 
 async def register_commands(bot: Bot, agents_chat_id: int | None, default_lang: str) -> None:

@@ -95,7 +95,7 @@ def test_slack_slash_command_takes_any_text(text: str) -> None:
 @FUZZ
 @given(text=texts, chat_id=st.integers(min_value=1, max_value=2**40))
 def test_telegram_private_messages_take_any_text(text: str, chat_id: int) -> None:
-    translate = pytest.importorskip("adapters.telegram.translate")
+    inbound = pytest.importorskip("adapters.telegram.inbound")
     from aiogram.types import Message
 
     message = Message.model_validate(
@@ -108,13 +108,13 @@ def test_telegram_private_messages_take_any_text(text: str, chat_id: int) -> Non
         }
     )
     actor = Actor(platform="telegram", user_id=str(chat_id), display_name="Alice")
-    translate.parse_private(message, actor, bot_username="helpdesk_bot", triage=None)
+    inbound.parse_private(message, actor, bot_username="helpdesk_bot", triage=None)
 
 
 @FUZZ
 @given(payload=json_values)
 def test_telegram_updates_of_any_shape_are_refused_clearly(payload: Any) -> None:
-    pytest.importorskip("adapters.telegram.translate")
+    pytest.importorskip("adapters.telegram.inbound")
     from aiogram.types import Update
     from pydantic import ValidationError
 
@@ -205,18 +205,21 @@ def test_slack_reply_places_of_any_text_decode_to_a_place(context: str | None) -
     | st.from_regex(r"(fh|fx|fp|lg|tc|tr|to|rt|tg)(:[-0-9a-z]{0,22}){0,3}", fullmatch=True)
 )
 def test_telegram_button_data_of_any_text_is_understood_or_ignored(data: str) -> None:
-    translate = pytest.importorskip("adapters.telegram.translate")
+    buttons = pytest.importorskip("adapters.telegram.buttons")
+    from adapters.telegram.dialog import Triage
+    from adapters.telegram.places import Place, parse_message_ref
+
     actor = Actor(platform="telegram", user_id="1", display_name="Alice", is_agent=True)
-    translate.parse_callback(data, actor, translate.Place(1))
-    translate.Place.decode(data)
-    translate.parse_message_ref(data)
-    translate.Triage.decode(data)
+    buttons.parse_callback(data, actor, Place(1))
+    Place.decode(data)
+    parse_message_ref(data)
+    Triage.decode(data)
 
 
 @FUZZ
 @given(text=texts, reply_to_bot=st.booleans())
 def test_telegram_agents_group_messages_take_any_text(text: str, reply_to_bot: bool) -> None:
-    translate = pytest.importorskip("adapters.telegram.translate")
+    inbound = pytest.importorskip("adapters.telegram.inbound")
     from aiogram.types import Message
 
     agent = {"id": 7, "is_bot": False, "first_name": "Bob"}
@@ -240,6 +243,4 @@ def test_telegram_agents_group_messages_take_any_text(text: str, reply_to_bot: b
     message = Message.model_validate(payload)
     actor = Actor(platform="telegram", user_id="7", display_name="Bob", is_agent=True)
     for ticket in (None, 3):
-        translate.parse_agents(
-            message, actor, bot_username="helpdesk_bot", bot_id=99, ticket=ticket
-        )
+        inbound.parse_agents(message, actor, bot_username="helpdesk_bot", bot_id=99, ticket=ticket)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from adapters.telegram.markup import Rich
-from adapters.telegram.translate import render_payload
+from adapters.telegram.render import render_payload
 from core.events import FaqAnswer
 from core.faq.service import FaqService
 from tests.fakes.telegram_api import parse_html, utf16_len

@@ -1,0 +1,65 @@
+"""The Bot API's errors in the dispatcher's terms, in one list.
+
+429 -> RetryLater(retry_after); a blocked bot, a chat that is gone or moved, a
+request Telegram refused -> PermanentFailure (the desk then shows the problem on
+the ticket's card). Anything not listed (network trouble, 5xx) is raised as it is
+and retried with backoff. Some refusals only mean "nothing to do": they are named
+below, for the sender to pass over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNotFound,
+    TelegramRetryAfter,
+)
+
+from core.delivery import PermanentFailure, RetryLater
+
+Verdict = RetryLater | PermanentFailure
+
+TAXONOMY: tuple[tuple[type[TelegramAPIError], Callable[[Any], Verdict]], ...] = (
+    (
+        TelegramRetryAfter,
+        lambda error: RetryLater(float(error.retry_after), "telegram: too many requests"),
+    ),
+    (TelegramForbiddenError, lambda error: PermanentFailure(f"telegram: {error.message}")),
+    (
+        TelegramMigrateToChat,
+        lambda error: PermanentFailure(f"telegram: the group moved to {error.migrate_to_chat_id}"),
+    ),
+    # Telegram refused this exact request (chat not found, bad markup): a retry would
+    # be refused the same way.
+    (TelegramBadRequest, lambda error: PermanentFailure(f"telegram: {error.message}")),
+    (TelegramNotFound, lambda error: PermanentFailure(f"telegram: {error.message}")),
+)
+
+
+def verdict(error: TelegramAPIError) -> Verdict | None:
+    """What the dispatcher should do about `error`; None: retry it with backoff."""
+    for kind, judge in TAXONOMY:
+        if isinstance(error, kind):
+            return judge(error)
+    return None
+
+
+def not_modified(error: TelegramBadRequest) -> bool:
+    """An edit that changes nothing: the message already says it."""
+    return "not modified" in error.message.lower()
+
+
+def message_gone(error: TelegramBadRequest) -> bool:
+    """The message to edit was deleted."""
+    return "not found" in error.message.lower()
+
+
+def topic_not_modified(error: TelegramBadRequest) -> bool:
+    """The topic is already closed (or open)."""
+    return "TOPIC_NOT_MODIFIED" in error.message

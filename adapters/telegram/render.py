@@ -1,0 +1,271 @@
+"""Core events -> Telegram messages: HTML chunks and inline keyboards. Pure functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from adapters.telegram import PLATFORM
+from adapters.telegram.buttons import (
+    ClaimTicket,
+    FaqHelped,
+    FaqHuman,
+    FaqPick,
+    Language,
+    RateTicket,
+    ReopenTicket,
+    ResolveTicket,
+    TriageCancelChoice,
+    TriageCategoryChoice,
+    TriagePriorityChoice,
+    packed,
+)
+from adapters.telegram.dialog import Triage
+from adapters.telegram.markup import CAPTION_LIMIT, Rich, shorten
+from adapters.telegram.reactions import CLAIM_EMOJI, RESOLVE_EMOJI
+from core.domain import SUPPORTED_LANGUAGES, Priority, TicketState
+from core.events import (
+    FaqAnswer,
+    FaqNoMatch,
+    FaqSuggestions,
+    Notice,
+    Payload,
+    Relay,
+    RelayEdited,
+    TicketCard,
+    TicketList,
+    TicketOpened,
+    TicketResolved,
+    TicketView,
+)
+from core.i18n import t, t_first
+from core.presenter import card_change, card_fields, list_lines, notice_text
+
+CARD_TEXT_LIMIT = 3000  # the card keeps room for its fields under the 4096 limit
+TOPIC_NAME_LIMIT = 128
+LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "ru": "Русский"}
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    data: str
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True)
+class OutMessage:
+    """One message to send: HTML pieces (each under the limit), buttons on the last."""
+
+    chunks: tuple[str, ...]
+    keyboard: Keyboard = ()
+
+
+def _out(rich: Rich, keyboard: Keyboard = ()) -> OutMessage:
+    return OutMessage(tuple(rich.chunks()), keyboard)
+
+
+def plain(text: str, keyboard: Keyboard = ()) -> OutMessage:
+    return _out(Rich().add(text), keyboard)
+
+
+def faq_keyboard(lang: str, query_id: int) -> Keyboard:
+    return (
+        (
+            Button(t(lang, "faq.button.helped"), FaqHelped(query_id=query_id).pack()),
+            Button(t(lang, "faq.button.human"), FaqHuman(query_id=query_id).pack()),
+        ),
+    )
+
+
+def render_payload(lang: str, payload: Payload) -> OutMessage:
+    """Any event for a person or for the agents' thread, except the card."""
+    if isinstance(payload, FaqAnswer):
+        rich = Rich().add(payload.title, "bold").add("\n\n").markdown(payload.answer)
+        rich.line().line(t(lang, "faq.did_it_help"), "italic")
+        return _out(rich, faq_keyboard(lang, payload.query_id))
+    if isinstance(payload, FaqSuggestions):
+        rows = [
+            (Button(shorten(option.title, 60), data),)
+            for option in payload.options
+            if (data := packed(FaqPick(query_id=payload.query_id, entry_id=option.entry_id)))
+        ]
+        human = FaqHuman(query_id=payload.query_id).pack()
+        rows.append((Button(t(lang, "faq.button.human"), human),))
+        return _out(Rich().add(t(lang, "faq.suggest_intro")), tuple(rows))
+    if isinstance(payload, FaqNoMatch):
+        button = Button(
+            t(lang, "faq.button.open_ticket"), FaqHuman(query_id=payload.query_id).pack()
+        )
+        return _out(Rich().add(t(lang, "faq.no_match")), ((button,),))
+    if isinstance(payload, TicketOpened):
+        view = payload.ticket
+        text = t(lang, "ticket.opened", number=view.number, subject=view.subject)
+        return _out(Rich().add(text))
+    if isinstance(payload, Relay):
+        return _out(relay_rich(lang, payload))
+    if isinstance(payload, RelayEdited):
+        return _out(relay_edited_rich(lang, payload))
+    if isinstance(payload, TicketResolved):
+        rich = Rich().add(
+            t(lang, "ticket.resolved", number=payload.ticket_number, agent=payload.agent_name or "")
+        )
+        rich.line(t(lang, "ticket.rate_prompt"))
+        stars = tuple(
+            Button(f"{score}⭐", RateTicket(number=payload.ticket_number, score=score).pack())
+            for score in range(1, 6)
+        )
+        return _out(rich, (stars,))
+    if isinstance(payload, TicketList):
+        rich = Rich().add(t(lang, payload.title_key), "bold")
+        for line in list_lines(lang, payload.tickets):
+            rich.line(line)
+        return _out(rich)
+    if isinstance(payload, TicketCard):
+        return render_card(lang, payload)
+    assert isinstance(payload, Notice)
+    return _out(Rich().add(notice_rich_text(lang, payload)))
+
+
+def notice_rich_text(lang: str, notice: Notice) -> str:
+    if notice.key.startswith("help."):
+        role = notice.key.rsplit(".", 1)[-1]
+        return t_first(lang, [f"help.{PLATFORM}.{role}", f"help.{role}"])
+    return notice_text(lang, notice, PLATFORM)
+
+
+def _relay_head(lang: str, author: str, role: str, number: int) -> str:
+    if role == "agent":
+        return t(lang, "telegram.relay.agent_head", agent=author, number=number)
+    return t(lang, "telegram.relay.requester_head", name=author, number=number)
+
+
+def relay_rich(lang: str, relay: Relay) -> Rich:
+    rich = Rich().add(
+        _relay_head(lang, relay.author_name, relay.author_role, relay.ticket_number), "bold"
+    )
+    if relay.text:
+        rich.line(relay.text)
+    return rich
+
+
+def relay_edited_rich(lang: str, edited: RelayEdited) -> Rich:
+    rich = Rich().add(
+        _relay_head(lang, edited.author_name, edited.author_role, edited.ticket_number), "bold"
+    )
+    if edited.deleted:
+        return rich.line(t(lang, "relay.deleted_mark"), "italic")
+    return rich.line(edited.text).add(" ").add(t(lang, "relay.edited_mark"), "italic")
+
+
+def relay_caption(lang: str, relay: Relay) -> str | None:
+    """The relay as a file's caption, when it fits Telegram's caption limit."""
+    rich = relay_rich(lang, relay)
+    return rich.html() if rich.visible_length() <= CAPTION_LIMIT else None
+
+
+def topic_name(view: TicketView) -> str:
+    return shorten(f"#{view.number} · {view.subject or '…'}", TOPIC_NAME_LIMIT)
+
+
+def card_keyboard(lang: str, view: TicketView) -> Keyboard:
+    if view.state is TicketState.OPEN:
+        return (
+            (
+                Button(t(lang, "button.claim"), ClaimTicket(number=view.number).pack()),
+                Button(t(lang, "button.resolve"), ResolveTicket(number=view.number).pack()),
+            ),
+        )
+    if view.state is TicketState.CLAIMED:
+        return ((Button(t(lang, "button.resolve"), ResolveTicket(number=view.number).pack()),),)
+    return ((Button(t(lang, "button.reopen"), ReopenTicket(number=view.number).pack()),),)
+
+
+def render_card(lang: str, card: TicketCard) -> OutMessage:
+    """The agents' card: one message, edited in place on every change."""
+    view = card.ticket
+    rich = Rich().add(t(lang, "card.title", number=view.number, subject=view.subject), "bold")
+    rich.line(card_change(lang, card), "italic")
+    for name, value in card_fields(lang, view):
+        rich.line(f"{name}: ", "bold").add(value)
+    if view.delivery_problem:
+        rich.line("⚠️ " + t(lang, "card.delivery_problem", reason=view.delivery_problem), "bold")
+    rich.line().line(shorten(view.text, CARD_TEXT_LIMIT), "blockquote")
+    rich.line(t(lang, "telegram.card.hint", claim=CLAIM_EMOJI, resolve=RESOLVE_EMOJI), "italic")
+    chunks = rich.chunks()
+    return OutMessage((chunks[0],), card_keyboard(lang, view))
+
+
+def card_overflow(lang: str, view: TicketView) -> OutMessage | None:
+    """The ticket's whole text when the card had to cut it."""
+    if len(view.text) <= CARD_TEXT_LIMIT:
+        return None
+    title = t(lang, "card.title", number=view.number, subject=view.subject)
+    return _out(Rich().add(title, "bold").line(view.text))
+
+
+def change_line(lang: str, card: TicketCard) -> OutMessage:
+    """A short line in the ticket's thread saying what changed on the card."""
+    text = f"#{card.ticket.number}: {card_change(lang, card)}"
+    if card.change == "card.change.delivery_failed" and card.ticket.delivery_problem:
+        text += " — " + t(lang, "card.delivery_problem", reason=card.ticket.delivery_problem)
+    return _out(Rich().add(text, "italic"))
+
+
+# the adapter's own prompts
+
+
+def greeting(lang: str) -> OutMessage:
+    return plain(t(lang, "telegram.start"), language_keyboard())
+
+
+def language_prompt(lang: str) -> OutMessage:
+    return plain(t(lang, "telegram.lang.choose"), language_keyboard())
+
+
+def language_keyboard() -> Keyboard:
+    return (
+        tuple(
+            Button(LANGUAGE_NAMES[code], Language(lang=code).pack()) for code in SUPPORTED_LANGUAGES
+        ),
+    )
+
+
+def triage_category_prompt(lang: str, categories: tuple[str, ...]) -> OutMessage:
+    rows = [
+        (Button(_category_name(lang, category), data),)
+        for category in categories
+        if (data := packed(TriageCategoryChoice(category=category)))
+    ]
+    rows.append((_triage_cancel_button(lang),))
+    return plain(t(lang, "telegram.triage.category"), tuple(rows))
+
+
+def _category_name(lang: str, category: str) -> str:
+    key = f"category.{category}"
+    text = t(lang, key)
+    return category if text == key else text
+
+
+def triage_priority_prompt(lang: str) -> OutMessage:
+    row = tuple(
+        Button(t(lang, f"priority.{p.value}"), TriagePriorityChoice(priority=p).pack())
+        for p in Priority
+    )
+    return plain(t(lang, "telegram.triage.priority"), (row, (_triage_cancel_button(lang),)))
+
+
+def _triage_cancel_button(lang: str) -> Button:
+    return Button(t(lang, "telegram.triage.cancel_button"), TriageCancelChoice().pack())
+
+
+def triage_describe_prompt(lang: str, triage: Triage) -> OutMessage:
+    return plain(
+        t(
+            lang,
+            "telegram.triage.describe",
+            category=_category_name(lang, triage.category or "general"),
+            priority=t(lang, f"priority.{(triage.priority or Priority.NORMAL).value}"),
+        )
+    )

@@ -1,0 +1,61 @@
+"""Button data: every kind is built and read by one codec; data already sent still reads."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.telegram import buttons as b
+from adapters.telegram.dialog import TriageCancel, TriageCategory, TriagePriority
+from adapters.telegram.places import Place
+from core import commands as c
+from core.domain import Actor, Priority
+
+BOB = Actor(platform="telegram", user_id="7", display_name="Bob", is_agent=True)
+HERE = Place(1)
+CTX = HERE.encode()
+
+
+@pytest.mark.parametrize(
+    ("data", "action"),
+    [
+        ("fh:12", c.FaqFeedback(actor=BOB, reply_context=CTX, query_id=12, helped=True)),
+        ("fx:12", c.FaqFeedback(actor=BOB, reply_context=CTX, query_id=12, helped=False)),
+        (
+            "fp:12:vpn-access",
+            c.ChooseSuggestion(actor=BOB, reply_context=CTX, query_id=12, entry_id="vpn-access"),
+        ),
+        ("lg:pl", c.SetLanguage(actor=BOB, reply_context=CTX, lang="pl")),
+        ("tc:3", c.Claim(actor=BOB, reply_context=CTX, number=3)),
+        ("tr:3", c.Resolve(actor=BOB, reply_context=CTX, number=3)),
+        ("to:3", c.Reopen(actor=BOB, reply_context=CTX, number=3)),
+        ("rt:3:5", c.Rate(actor=BOB, reply_context=CTX, number=3, score=5)),
+        ("tg:c:it", TriageCategory("it")),
+        ("tg:p:high", TriagePriority(Priority.HIGH)),
+        ("tg:x", TriageCancel()),
+    ],
+)
+def test_data_already_sent_still_reads(data: str, action: object) -> None:
+    assert b.parse_callback(data, BOB, HERE) == action
+
+
+def test_every_kind_reads_what_it_builds() -> None:
+    built = [
+        b.FaqPick(query_id=4, entry_id="printer"),
+        b.RateTicket(number=2, score=1),
+        b.TriagePriorityChoice(priority=Priority.URGENT),
+        b.TriageCancelChoice(),
+    ]
+    for data in built:
+        assert type(data).unpack(data.pack()) == data
+
+
+@pytest.mark.parametrize(
+    "data", ["", "fh", "fh:x", "rt:3", "tg:p:soon", "tg:q", "zz:1", "fp:1:a:b"]
+)
+def test_other_data_is_ignored(data: str) -> None:
+    assert b.parse_callback(data, BOB, HERE) is None
+
+
+def test_data_that_cannot_be_a_button_is_not_built() -> None:
+    assert b.packed(b.FaqPick(query_id=1, entry_id="x" * 80)) is None
+    assert b.packed(b.FaqPick(query_id=1, entry_id="a:b")) is None
