@@ -54,7 +54,9 @@ from core.events import (
 from core.faq.model import FaqEntry, SearchResult
 from core.redact import describe
 from core.storage.db import Database
+from core.storage.dedupe import record_new_updates
 from core.storage.inbox_store import InboxRecords, QueuedUpdate
+from core.storage.outbox_store import OutboxRecords
 from core.storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -257,12 +259,12 @@ class Desk:
         now = self.clock()
         async with self.db.transaction() as conn:
             repo = Repository(conn, self.default_lang)
-            if update is not None and not await repo.record_inbound(
-                update.platform, update.update_id, now
+            if update is not None and not await record_new_updates(
+                conn, [(update.platform, update.update_id)], now
             ):
                 return Outcome(duplicate=True)
             ctx = await self._apply(repo, cmd, now, work)
-            await repo.enqueue(ctx.events, now)
+            await OutboxRecords(conn).enqueue(ctx.events, now)
         return Outcome(events=ctx.events, ticket_number=ctx.ticket_number)
 
     async def _apply(
@@ -305,7 +307,7 @@ class Desk:
                         raise _BatchStopped(index, row, error) from error
                     events.extend(ctx.events)
                 await queue.done([row.id for row in rows])
-                await repo.enqueue(events, now)
+                await OutboxRecords(conn).enqueue(events, now)
         except _BatchStopped as stopped:
             if stopped.index == 0 and isinstance(stopped.error, errors.DeskError):
                 return await self._refuse_queued(stopped.row, stopped.error)
@@ -342,7 +344,7 @@ class Desk:
                 return QueuedBatch(taken_elsewhere=True)
             ctx = await self._apply(repo, c.command_from_json(row.command), now, _refusal(refusal))
             await queue.done([row.id])
-            await repo.enqueue(ctx.events, now)
+            await OutboxRecords(conn).enqueue(ctx.events, now)
         self._notify(ctx.events)
         return QueuedBatch(applied=1)
 
@@ -954,7 +956,7 @@ class Desk:
                 events.append(
                     thread_event(ticket, self.default_lang, Notice(key=key, params=params))
                 )
-            await repo.enqueue(events, now)
+            await OutboxRecords(conn).enqueue(events, now)
         self._notify(events)
         return len(events)
 
@@ -981,5 +983,5 @@ class Desk:
                     change="card.change.delivery_failed",
                 )
                 events.append(thread_event(ticket, self.default_lang, card))
-            await repo.enqueue(events, now)
+            await OutboxRecords(conn).enqueue(events, now)
         self._notify(events)

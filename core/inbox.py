@@ -27,10 +27,14 @@ from typing import Protocol
 from core import commands as c
 from core.desk import Desk, InboundKey, QueuedBatch
 from core.redact import describe
+from core.retry import Backoff
 from core.storage.db import Database, is_outage
 from core.storage.inbox_store import InboxRecords, NewUpdate, QueuedUpdate
 
 log = logging.getLogger(__name__)
+
+# A failing update: tried again after 2, 4, 8, 16 s, then parked as failed.
+INBOX_BACKOFF = Backoff(base=2.0, attempts=5)
 
 
 class Intake(Protocol):
@@ -52,8 +56,7 @@ class Inbox:
         clock: Callable[[], datetime],
         batch_size: int = 100,
         poll_seconds: float = 1.0,
-        max_attempts: int = 5,
-        retry_base_seconds: float = 2.0,
+        backoff: Backoff = INBOX_BACKOFF,
         store_batch_size: int = 500,
     ) -> None:
         self.db = db
@@ -61,8 +64,7 @@ class Inbox:
         self.clock = clock
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
-        self.max_attempts = max_attempts
-        self.retry_base_seconds = retry_base_seconds
+        self.backoff = backoff
         self.store_batch_size = store_batch_size
         self.applied = 0
         self.backlogged = False  # the last batch was full: more is waiting
@@ -160,7 +162,7 @@ class Inbox:
 
     async def _postpone(self, row: QueuedUpdate, error: BaseException) -> None:
         attempts = row.attempts + 1
-        if attempts >= self.max_attempts:
+        if self.backoff.exhausted(attempts):
             log.error(
                 "update %s:%s failed %d times and is parked (helpdesk inbox list): %s",
                 row.platform,
@@ -170,7 +172,7 @@ class Inbox:
             )
             retry_at = None
         else:
-            delay = self.retry_base_seconds * 2 ** (attempts - 1)
+            delay = self.backoff.delay(attempts)
             log.warning(
                 "update %s:%s failed (%s); retrying in %.0f s",
                 row.platform,

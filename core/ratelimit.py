@@ -24,7 +24,7 @@ import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.events import PersonTarget, TicketThreadTarget
@@ -183,3 +183,8 @@ class RateLimiter:
             if state[key] < until + rate.tolerance
         }
         await self._store(conn, changed)
+
+
+async def forget_idle_budgets(conn: AsyncConnection, before: float) -> None:
+    """Drop budgets whose next slot was free before `before` (epoch seconds): they hold nothing."""
+    await conn.execute(delete(rate_limits).where(rate_limits.c.tat < before))

@@ -7,13 +7,13 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from core.delivery import Dispatcher, RetryPolicy
+from core.delivery import OUTBOX_BACKOFF, Dispatcher
 from core.desk import Desk, InboundKey, Outcome, utc_now
 from core.domain import Actor
 from core.events import Event, PersonTarget
@@ -213,7 +213,7 @@ async def harness_on(
     await db.upgrade()
     sender = RecordingSender()
     dispatcher = Dispatcher(
-        db, {"test": sender}, clock=clock, policy=RetryPolicy(base_seconds=0.01)
+        db, {"test": sender}, clock=clock, backoff=replace(OUTBOX_BACKOFF, base=0.01)
     )
     desk = Desk(db, FaqService(kb_root, "en"), default_lang="en", clock=clock)
     dispatcher.on_dead = desk.delivery_failed

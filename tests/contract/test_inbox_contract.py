@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from core import commands as c
 from core.desk import Desk, InboundKey
 from core.events import Event, Notice, PersonTarget, event_from_json
 from core.faq.service import FaqService
-from core.inbox import Inbox
+from core.inbox import INBOX_BACKOFF, Inbox
 from core.queries import ticket_detail
 from core.storage.db import Database
 from core.storage.inbox_store import InboxRecords, NewUpdate
@@ -33,7 +34,9 @@ async def inbox_on(db: Database, kb: Path, clock: FakeClock) -> AsyncIterator[In
     await db.upgrade()
     desk = Desk(db, FaqService(kb, "en"), default_lang="en", clock=clock)
     try:
-        yield Inbox(db, desk, clock=clock, batch_size=50, max_attempts=3)
+        yield Inbox(
+            db, desk, clock=clock, batch_size=50, backoff=replace(INBOX_BACKOFF, attempts=3)
+        )
     finally:
         await db.dispose()
 
