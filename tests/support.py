@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +20,7 @@ from core.domain import Actor
 from core.events import Event, PersonTarget
 from core.faq.service import FaqService
 from core.presenter import render_text
+from core.queries import ticket_detail
 from core.storage.db import Database
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -200,6 +202,12 @@ class Harness:
 
     def texts_to_thread(self, events: list[Event]) -> list[str]:
         return [render_text(e) for e in events if not isinstance(e.target, PersonTarget)]
+
+
+async def ticket_json(db: Database, number: int) -> dict[str, Any] | None:
+    """Ticket `number` as `helpdesk tickets show --json` prints it (None: no such ticket)."""
+    detail = await ticket_detail(db, number)
+    return detail.to_json() if detail is not None else None
 
 
 def person(name: str, *, agent: bool = False, platform: str = "test") -> Actor:

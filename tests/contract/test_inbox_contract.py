@@ -16,12 +16,11 @@ from core.desk import Desk, InboundKey
 from core.events import Event, Notice, PersonTarget, event_from_json
 from core.faq.service import FaqService
 from core.inbox import INBOX_BACKOFF, Inbox
-from core.queries import ticket_detail
 from core.storage.db import Database
 from core.storage.inbox_store import InboxRecords, NewUpdate
 from core.storage.tables import outbox, ticket_messages, tickets
 from tests.conftest import DatabaseFactory
-from tests.support import FakeClock, person
+from tests.support import FakeClock, person, ticket_json
 
 ALICE = person("alice")
 CAROL = person("carol")
@@ -46,7 +45,7 @@ def key(update_id: str) -> InboundKey:
 
 
 async def texts_of(db: Database, number: int) -> list[str]:
-    detail = await ticket_detail(db, number)
+    detail = await ticket_json(db, number)
     assert detail is not None
     return [m["text"] for m in detail["messages"]]
 
@@ -67,7 +66,7 @@ async def test_an_update_is_stored_once_and_applied_once(
         assert await inbox.apply_all() == 1
         assert await inbox.depth() == {}
         assert await texts_of(inbox.db, 1) == ["no wifi"]
-        assert await ticket_detail(inbox.db, 2) is None
+        assert await ticket_json(inbox.db, 2) is None
 
         # Keys are kept for the platforms' redelivery window, then forgotten.
         async with inbox.db.transaction() as conn:
@@ -198,7 +197,7 @@ async def test_a_message_after_a_resolve_in_the_same_batch_is_not_relayed(
         assert await inbox.apply_all() == 4  # one batch: read ahead, then changed
 
         assert await texts_of(inbox.db, 1) == ["printer jam", "it is tray 2"]
-        detail = await ticket_detail(inbox.db, 1)
+        detail = await ticket_json(inbox.db, 1)
         assert detail is not None and detail["state"] == "resolved"
 
 

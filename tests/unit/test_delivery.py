@@ -15,12 +15,11 @@ from core.delivery import OUTBOX_BACKOFF, Dispatcher, PermanentFailure, RetryLat
 from core.desk import Desk, InboundKey, utc_now
 from core.events import Event, PersonTarget, Relay
 from core.faq.service import FaqService
-from core.queries import ticket_detail
 from core.ratelimit import PlatformLimits, Rate
 from core.storage.db import Database
 from core.storage.outbox_store import OutboxRecords
 from core.storage.tables import outbox
-from tests.support import FakeClock, eventually, person
+from tests.support import FakeClock, eventually, person, ticket_json
 
 
 @dataclass
@@ -113,7 +112,7 @@ async def test_a_blocked_requester_is_shown_on_the_ticket_card(
     cards = [e for e in platform.delivered if e.payload.kind == "ticket_card"]
     assert cards[-1].payload.ticket.delivery_problem  # type: ignore[union-attr]
     assert "blocked" in cards[-1].payload.ticket.delivery_problem  # type: ignore[union-attr]
-    detail = await ticket_detail(db, 1)
+    detail = await ticket_json(db, 1)
     assert detail is not None and "blocked" in detail["delivery_problem"]
     assert ("dead", 1) in await _statuses(db)
     await db.dispose()
