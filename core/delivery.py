@@ -34,7 +34,7 @@ from typing import Protocol
 
 from core.delivery_outcomes import DeliveryStats, Leased, OutcomeWriter
 from core.events import Event, event_from_json
-from core.ratelimit import PlatformLimits, RateLimiter
+from core.ratelimit import Departures, PlatformLimits, RateLimiter
 from core.redact import describe
 from core.retry import Backoff
 from core.storage.db import Database
@@ -115,6 +115,7 @@ class Dispatcher:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.limiter = RateLimiter(limits or {}, lookahead=lookahead_seconds)
+        self.departures = Departures(self.limiter.limits)  # the same limits, set_limits too
         self.concurrency = max(1, concurrency)
         self.worker_id = worker_id or default_worker_id()
         self.sleep = sleep
@@ -125,7 +126,6 @@ class Dispatcher:
         # While this says the inbox has a backlog, sending waits (at most
         # `max_deferral_seconds` at a time): acks and applying updates come first.
         self.defer_while: Callable[[], bool] | None = None
-        self._last_departure: dict[str, float] = {}
         self.max_deferral_seconds = 1.0
 
     def set_limits(self, platform: str, limits: PlatformLimits) -> None:
@@ -204,26 +204,13 @@ class Dispatcher:
             await asyncio.gather(*(self._deliver(row) for row in leased))
         return len(leased)
 
-    def _departure(self, platform: str) -> float:
-        """When this process may next send to `platform` under its bot-wide rate.
-
-        The reserved slots are spaced right, but sends that wake late (a busy
-        event loop) would leave together and bunch up at the platform; this
-        keeps the actual departures of one process apart as well.
-        """
-        limits = self.limiter.limits.get(platform)
-        if limits is None or limits.per_bot is None:
-            return 0.0
-        at = max(_epoch(self.clock()), self._last_departure.get(platform, 0.0))
-        self._last_departure[platform] = at + limits.per_bot.interval
-        return at
-
     async def _deliver(self, row: Leased) -> None:
         platform = row.event.target.platform
         wait = row.slot - _epoch(self.clock())
         if wait > 0:
             await self.sleep(wait)
-        wait = self._departure(platform) - _epoch(self.clock())  # taken on waking, in order
+        now = _epoch(self.clock())
+        wait = self.departures.take(platform, now) - now  # taken on waking, in order
         if wait > 0:
             await self.sleep(wait)
         sender = self.senders.get(platform)
