@@ -39,7 +39,7 @@ from adapters.console.translate import Session, parse_line
 from bench.slack_inbound import ack_percentiles, slack_inbound_run
 from bots.limits import TELEGRAM
 from core import commands as c
-from core.delivery import Dispatcher, RetryLater, RetryPolicy
+from core.delivery import Dispatcher, RetryLater
 from core.desk import Desk, InboundKey, utc_now
 from core.events import Event, PersonTarget, Relay
 from core.faq.service import FaqService
@@ -70,7 +70,6 @@ async def worker(url: str, schema: str, port: int, worker_id: str) -> None:
         {"console": CountingSender()},
         clock=utc_now,
         worker_id=worker_id,
-        policy=RetryPolicy(),
     )
     desk = Desk(db, FaqService(ROOT / "faq", "en"), on_enqueued=dispatcher.wake)
 

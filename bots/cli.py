@@ -101,27 +101,27 @@ def _tickets_app() -> typer.Typer:
     ) -> None:
         """List tickets, newest first."""
         from bots.wiring import open_database
-        from core.queries import list_tickets
+        from core.queries import TicketSummary, list_tickets
 
-        async def fetch() -> list[dict[str, Any]]:
+        async def fetch() -> list[TicketSummary]:
             async with open_database(settings_or_exit()) as db:
                 return await list_tickets(db, state=state, limit=limit)
 
         rows = asyncio.run(fetch())
         if as_json:
-            print(json.dumps(rows, ensure_ascii=False, indent=2))
+            print(json.dumps([row.to_json() for row in rows], ensure_ascii=False, indent=2))
             return
         table = Table()
         for column in ("#", "state", "priority", "requester", "assignee", "subject"):
             table.add_column(column)
         for row in rows:
             table.add_row(
-                str(row["number"]),
-                row["state"],
-                row["priority"],
-                row["requester"]["name"],
-                row["assignee"]["name"] if row["assignee"] else "-",
-                row["subject"],
+                str(row.number),
+                row.state.value,
+                row.priority.value,
+                row.requester.name,
+                row.assignee.name if row.assignee else "-",
+                row.subject,
             )
         Console().print(table)
 
@@ -132,9 +132,9 @@ def _tickets_app() -> typer.Typer:
     ) -> None:
         """One ticket with its whole conversation (internal notes marked)."""
         from bots.wiring import open_database
-        from core.queries import ticket_detail
+        from core.queries import TicketDetail, ticket_detail
 
-        async def fetch() -> dict[str, Any] | None:
+        async def fetch() -> TicketDetail | None:
             async with open_database(settings_or_exit()) as db:
                 return await ticket_detail(db, number)
 
@@ -143,20 +143,22 @@ def _tickets_app() -> typer.Typer:
             typer.secho(f"no ticket #{number}", err=True, fg="red")
             raise typer.Exit(1)
         if as_json:
-            print(json.dumps(detail, ensure_ascii=False, indent=2))
+            print(json.dumps(detail.to_json(), ensure_ascii=False, indent=2))
             return
         console = Console()
-        assignee = detail["assignee"]["name"] if detail["assignee"] else "-"
-        console.print(f"[bold]#{detail['number']}[/bold] {detail['subject']}", markup=True)
+        ticket = detail.ticket
+        assignee = ticket.assignee.name if ticket.assignee else "-"
+        console.print(f"[bold]#{ticket.number}[/bold] {ticket.subject}", markup=True)
         console.print(
-            f"state: {detail['state']}  priority: {detail['priority']}  category: {detail['category']}  "
-            f"requester: {detail['requester']['name']}  assignee: {assignee}",
+            f"state: {ticket.state.value}  priority: {ticket.priority.value}  "
+            f"category: {ticket.category}  "
+            f"requester: {ticket.requester.name}  assignee: {assignee}",
             markup=False,
         )
-        for message in detail["messages"]:
-            mark = " (internal)" if message["visibility"] == "internal" else ""
+        for message in detail.messages:
+            mark = " (internal)" if message.visibility == "internal" else ""
             console.print(
-                f"  {message['at']} {message['author']['name']}{mark}: {message['text']}",
+                f"  {message.at.isoformat()} {message.author.name}{mark}: {message.text}",
                 markup=False,
             )
 
@@ -260,11 +262,11 @@ def _faq_app() -> typer.Typer:
         """Draft an FAQ entry from a resolved ticket (edit it, add questions, then commit)."""
         from bots.wiring import open_database
         from core.faq_draft import draft_entry
-        from core.queries import ticket_detail
+        from core.queries import TicketDetail, ticket_detail
 
         settings = settings_or_exit()
 
-        async def fetch() -> dict[str, Any] | None:
+        async def fetch() -> TicketDetail | None:
             async with open_database(settings) as db:
                 return await ticket_detail(db, number)
 
@@ -272,7 +274,7 @@ def _faq_app() -> typer.Typer:
         if detail is None:
             typer.secho(f"no ticket #{number}", err=True, fg="red")
             raise typer.Exit(1)
-        entry_id, text = draft_entry(detail)
+        entry_id, text = draft_entry(detail.to_json())
         if not write:
             print(text, end="")
             return

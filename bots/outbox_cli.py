@@ -36,7 +36,8 @@ def outbox_app() -> typer.Typer:
     ) -> None:
         """List outbox rows, newest first (dead letters by default), with their last error."""
         from bots.wiring import open_database
-        from core.outbox_admin import OutboxRow, list_rows
+        from core.outbox_admin import list_rows
+        from core.storage.outbox_store import OutboxRow
 
         async def fetch() -> list[OutboxRow]:
             async with open_database(settings_or_exit()) as db:
@@ -99,7 +100,8 @@ def outbox_app() -> typer.Typer:
         """Delete delivered rows (and with --dead, dead letters); pending rows are never touched."""
         from bots.wiring import open_database
         from core.desk import utc_now
-        from core.outbox_admin import Status, purge
+        from core.outbox_admin import purge
+        from core.storage.outbox_store import Status
 
         statuses: tuple[Status, ...] = ("sent", "dead") if dead or ids else ("sent",)
 

@@ -15,8 +15,10 @@ Guarantees, and the one window where they are weaker:
   write, or a send that timed out after the platform accepted it: the
   at-least-once window, one message per conversation at most (docs/deployment.md).
 - 429s are honoured for the whole conversation (every worker waits), other
-  errors are retried with exponential backoff and full jitter, permanent
+  errors are retried with exponential backoff and jitter (core.retry), permanent
   failures and exhausted retries are dead-lettered with their reason.
+
+The SQL is core.storage.outbox_store's; this module decides what to write.
 """
 
 from __future__ import annotations
@@ -24,23 +26,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import random
 import socket
-from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import and_, bindparam, exists, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql import Select
-
+from core.delivery_outcomes import DeliveryStats, Leased, OutcomeWriter
 from core.events import Event, event_from_json
-from core.ratelimit import Budgets, PlatformLimits, RateLimiter
-from core.redact import describe, redact
+from core.ratelimit import Departures, PlatformLimits, RateLimiter
+from core.redact import describe
+from core.retry import Backoff
 from core.storage.db import Database
-from core.storage.tables import outbox
+from core.storage.outbox_store import DueRow, OutboxRecords
 
 log = logging.getLogger(__name__)
 
@@ -65,41 +63,8 @@ class Sender(Protocol):
     async def send(self, event: Event) -> None: ...
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    base_seconds: float = 1.0
-    max_seconds: float = 300.0
-    max_attempts: int = 12
-    lease_seconds: float = 60.0
-    # Below the lease, so a hung send is abandoned before another worker may take the row.
-    send_timeout_seconds: float = 30.0
-    # 429s do not count as attempts; this bounds how long a row may keep being refused.
-    give_up_after_seconds: float = 24 * 3600.0
-
-    def backoff(self, attempt: int) -> float:
-        """Exponential backoff with jitter: spreads retries of many workers apart."""
-        ceiling = min(self.max_seconds, self.base_seconds * (2 ** max(0, attempt - 1)))
-        return random.uniform(ceiling / 2, ceiling)
-
-
-@dataclass(frozen=True)
-class Leased:
-    id: int
-    attempts: int
-    event: Event
-    created_at: datetime | None = None
-    slot: float = 0.0  # epoch seconds: the rate-limit slot reserved for this send
-    budgets: Budgets = ()
-
-
-@dataclass
-class DeliveryStats:
-    """This process's delivery counters (the outbox table holds the cluster's state)."""
-
-    sent: Counter[str] = field(default_factory=Counter)
-    retried: Counter[tuple[str, str]] = field(default_factory=Counter)  # (platform, cause)
-    dead: Counter[str] = field(default_factory=Counter)
-    deferred: Counter[str] = field(default_factory=Counter)  # held back by our own limits
+# Temporary send failures: the jitter spreads retries of many workers apart.
+OUTBOX_BACKOFF = Backoff(base=1.0, cap=300.0, jitter=0.5, attempts=12)
 
 
 def default_worker_id() -> str:
@@ -123,7 +88,12 @@ class Dispatcher:
         db: Database,
         senders: Mapping[str, Sender],
         *,
-        policy: RetryPolicy | None = None,
+        backoff: Backoff = OUTBOX_BACKOFF,
+        lease_seconds: float = 60.0,
+        # Below the lease, so a hung send is abandoned before another worker may take the row.
+        send_timeout_seconds: float = 30.0,
+        # 429s do not count as attempts; this bounds how long a row may keep being refused.
+        give_up_after_seconds: float = 24 * 3600.0,
         clock: Callable[[], datetime],
         on_dead: Callable[[Event, str], Awaitable[None]] | None = None,
         batch_size: int = 50,
@@ -136,24 +106,26 @@ class Dispatcher:
     ) -> None:
         self.db = db
         self.senders = dict(senders)
-        self.policy = policy or RetryPolicy()
+        self.backoff = backoff
+        self.lease_seconds = lease_seconds
+        self.send_timeout_seconds = send_timeout_seconds
+        self.give_up_after_seconds = give_up_after_seconds
         self.clock = clock
         self.on_dead = on_dead
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.limiter = RateLimiter(limits or {}, lookahead=lookahead_seconds)
+        self.departures = Departures(self.limiter.limits)  # the same limits, set_limits too
         self.concurrency = max(1, concurrency)
         self.worker_id = worker_id or default_worker_id()
         self.sleep = sleep
         self.stats = DeliveryStats()
+        self.outcomes = OutcomeWriter(db, self.stats, clock=clock, sleep=sleep)
         self._wake = asyncio.Event()
-        self._unrecorded: list[Leased] = []
-        self._recording = asyncio.Lock()
         self.last_cycle_at: datetime | None = None
         # While this says the inbox has a backlog, sending waits (at most
         # `max_deferral_seconds` at a time): acks and applying updates come first.
         self.defer_while: Callable[[], bool] | None = None
-        self._last_departure: dict[str, float] = {}
         self.max_deferral_seconds = 1.0
 
     def set_limits(self, platform: str, limits: PlatformLimits) -> None:
@@ -164,108 +136,52 @@ class Dispatcher:
 
     # leasing
 
-    def _eligible(
-        self, now: datetime, query: Select[tuple[object, ...]]
-    ) -> Select[tuple[object, ...]]:
-        """Due, unleased rows of a platform we serve, first of their conversation."""
-        earlier = outbox.alias("earlier")
-        blocked = exists().where(
-            and_(
-                earlier.c.target_key == outbox.c.target_key,
-                earlier.c.status == "pending",
-                earlier.c.id < outbox.c.id,
-            )
-        )
-        return query.where(
-            outbox.c.status == "pending",
-            outbox.c.platform.in_(list(self.senders)),
-            outbox.c.next_attempt_at <= now,
-            or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now),
-            ~blocked,
-        )
-
     async def _lease(self, limit: int) -> list[Leased]:
         """Lease due rows and reserve their rate-limit slots, in one transaction."""
         now = self.clock()
-        query = self._eligible(
-            now,
-            select(outbox.c.id, outbox.c.attempts, outbox.c.event, outbox.c.created_at),
-        )
-        query = query.order_by(outbox.c.id).limit(limit)
         async with self.db.transaction() as conn:
-            if self.db.is_postgres:
-                query = query.with_for_update(skip_locked=True, of=outbox)
-            rows = (await conn.execute(query)).all()
+            records = OutboxRecords(conn)
+            rows = await records.due(now, list(self.senders), limit)
             if not rows:
                 return []
             readable: list[Leased] = []
             for found in rows:
-                try:
-                    event = event_from_json(found.event)
-                except Exception as error:  # a row no code can send: out of the way, visibly
-                    await self._set(
-                        conn,
-                        found.id,
-                        status="dead",
-                        dead_at=now,
-                        last_error=f"unreadable event: {type(error).__name__}"[:1000],
-                    )
-                    continue
-                readable.append(
-                    Leased(
-                        found.id,
-                        found.attempts + 1,
-                        event,
-                        found.created_at,
-                        budgets=tuple(self.limiter.budgets(event.target)),
-                    )
-                )
+                row = await self._read(records, found, now)
+                if row is not None:
+                    readable.append(row)
             grants = await self.limiter.reserve(
                 conn, [row.budgets for row in readable], _epoch(now)
             )
             leased: list[Leased] = []
-            deferred: list[dict[str, object]] = []
+            deferred: list[tuple[int, datetime]] = []
             for row, grant in zip(readable, grants, strict=True):
                 if grant.granted:
-                    leased.append(
-                        Leased(
-                            row.id, row.attempts, row.event, row.created_at, grant.at, row.budgets
-                        )
-                    )
+                    leased.append(replace(row, slot=grant.at))
                 else:
-                    deferred.append({"row_id": row.id, "due": _moment(grant.at)})
+                    deferred.append((row.id, _moment(grant.at)))
                     self.stats.deferred[row.event.target.platform] += 1
             if leased:
-                lease_until = now + timedelta(
-                    seconds=self.policy.lease_seconds + self.limiter.lookahead
-                )
-                await conn.execute(
-                    update(outbox)
-                    .where(outbox.c.id.in_([row.id for row in leased]))
-                    .values(
-                        lease_until=lease_until,
-                        attempts=outbox.c.attempts + 1,
-                        leased_by=self.worker_id,
-                    )
-                )
+                until = now + timedelta(seconds=self.lease_seconds + self.limiter.lookahead)
+                await records.lease([row.id for row in leased], until, self.worker_id)
             if deferred:
-                await conn.execute(
-                    update(outbox)
-                    .where(outbox.c.id == bindparam("row_id"))
-                    .values(next_attempt_at=bindparam("due")),
-                    deferred,
-                )
+                await records.defer(deferred)
         return leased
+
+    async def _read(self, records: OutboxRecords, found: DueRow, now: datetime) -> Leased | None:
+        """The row's event and budgets; a row no code can send goes out of the way, visibly."""
+        try:
+            event = event_from_json(found.event)
+        except Exception as error:
+            reason = f"unreadable event: {type(error).__name__}"
+            await records.mark_unreadable(found.id, now, reason)
+            return None
+        budgets = tuple(self.limiter.budgets(event.target))
+        return Leased(found.id, found.attempts + 1, event, found.created_at, budgets=budgets)
 
     async def recover(self) -> int:
         """Release the rows this worker id leased before it died (restart of the same unit)."""
         async with self.db.transaction() as conn:
-            result = await conn.execute(
-                update(outbox)
-                .where(outbox.c.status == "pending", outbox.c.leased_by == self.worker_id)
-                .values(lease_until=None, leased_by=None)
-            )
-        released = int(result.rowcount or 0)
+            released = await OutboxRecords(conn).release(self.worker_id)
         if released:
             log.warning("released %d leased outbox rows of worker %s", released, self.worker_id)
         return released
@@ -273,10 +189,8 @@ class Dispatcher:
     async def next_due(self) -> datetime | None:
         """When the earliest row we could send becomes due (None: nothing pending)."""
         far = self.clock() + timedelta(days=36500)
-        query = self._eligible(far, select(func.min(outbox.c.next_attempt_at)))
         async with self.db.transaction() as conn:
-            value = await conn.scalar(query)
-        return value if isinstance(value, datetime) else None
+            return await OutboxRecords(conn).next_due(far, list(self.senders))
 
     # delivering
 
@@ -290,34 +204,23 @@ class Dispatcher:
             await asyncio.gather(*(self._deliver(row) for row in leased))
         return len(leased)
 
-    def _departure(self, platform: str) -> float:
-        """When this process may next send to `platform` under its bot-wide rate.
-
-        The reserved slots are spaced right, but sends that wake late (a busy
-        event loop) would leave together and bunch up at the platform; this
-        keeps the actual departures of one process apart as well.
-        """
-        limits = self.limiter.limits.get(platform)
-        if limits is None or limits.per_bot is None:
-            return 0.0
-        at = max(_epoch(self.clock()), self._last_departure.get(platform, 0.0))
-        self._last_departure[platform] = at + limits.per_bot.interval
-        return at
-
     async def _deliver(self, row: Leased) -> None:
         platform = row.event.target.platform
         wait = row.slot - _epoch(self.clock())
         if wait > 0:
             await self.sleep(wait)
-        wait = self._departure(platform) - _epoch(self.clock())  # taken on waking, in order
+        now = _epoch(self.clock())
+        wait = self.departures.take(platform, now) - now  # taken on waking, in order
         if wait > 0:
             await self.sleep(wait)
         sender = self.senders.get(platform)
         if sender is None:
-            await self._retry(row, self.poll_seconds, "no sender for this platform", "error")
+            await self.outcomes.retry(
+                row, self.poll_seconds, "no sender for this platform", "error"
+            )
             return
         try:
-            async with asyncio.timeout(self.policy.send_timeout_seconds):
+            async with asyncio.timeout(self.send_timeout_seconds):
                 await sender.send(row.event)
         except RetryLater as wait_error:
             await self._rate_limited(row, wait_error)
@@ -326,62 +229,19 @@ class Dispatcher:
         except Exception as error:  # network errors, 5xx, timeouts: all temporary
             cause = "timeout" if isinstance(error, TimeoutError) else "error"
             reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-            if row.attempts >= self.policy.max_attempts:
+            if self.backoff.exhausted(row.attempts):
                 await self._dead(row, f"gave up after {row.attempts} attempts: {reason}")
             else:
-                await self._retry(row, self.policy.backoff(row.attempts), reason, cause)
+                await self.outcomes.retry(row, self.backoff.delay(row.attempts), reason, cause)
         else:
-            await self._mark_sent(row)
-
-    async def _mark_sent(self, row: Leased) -> None:
-        """Record a delivery; deliveries finishing together share one UPDATE.
-
-        Each caller queues its row, then whoever holds the lock writes everything
-        queued so far: a row waits at most for one write already in flight.
-        """
-        self._unrecorded.append(row)
-        async with self._recording:
-            batch, self._unrecorded = self._unrecorded, []
-            if batch:
-                await self._record_sent(batch)
-
-    async def _record_sent(self, batch: list[Leased]) -> None:
-        # The platform has these messages now: losing this write is the duplicate
-        # window, so a database hiccup is retried rather than left to the lease expiry.
-        ids = [row.id for row in batch]
-        delay = 0.05
-        for attempt in range(1, 8):
-            try:
-                async with self.db.transaction() as conn:
-                    await conn.execute(
-                        update(outbox)
-                        .where(outbox.c.id.in_(ids), outbox.c.status == "pending")
-                        .values(status="sent", sent_at=self.clock(), lease_until=None)
-                    )
-            except Exception as error:
-                log.warning(
-                    "recording deliveries ids=%s failed (attempt %d): %s",
-                    ids,
-                    attempt,
-                    describe(error),
-                )
-                await self.sleep(delay)
-                delay = min(delay * 2, 5.0)
-                continue
-            for row in batch:
-                self.stats.sent[row.event.target.platform] += 1
-            log.debug("delivered ids=%s", ids)
-            return
-        log.error("deliveries ids=%s reached the platform but are not recorded: may repeat", ids)
+            await self.outcomes.sent(row)
 
     async def _rate_limited(self, row: Leased, wait: RetryLater) -> None:
         now = self.clock()
         if row.created_at is not None and (now - row.created_at).total_seconds() > (
-            self.policy.give_up_after_seconds
+            self.give_up_after_seconds
         ):
-            await self._dead(
-                row, f"still rate limited after {self.policy.give_up_after_seconds:g}s"
-            )
+            await self._dead(row, f"still rate limited after {self.give_up_after_seconds:g}s")
             return
         # The platform's wait applies to the conversation, so every worker honours it.
         conversation = [(key, rate) for key, rate in row.budgets if not key.endswith(":bot")]
@@ -391,64 +251,12 @@ class Dispatcher:
         except Exception:
             log.exception("could not record a platform wait for id=%s", row.id)
         # No jitter needed: the shared budgets already space the resumed sends.
-        await self._retry(row, wait.seconds, str(wait), "rate_limited", count_attempt=False)
-
-    async def _retry(
-        self,
-        row: Leased,
-        delay: float,
-        reason: str,
-        cause: str,
-        count_attempt: bool = True,
-    ) -> None:
-        reason = redact(reason)
-        platform = row.event.target.platform
-        self.stats.retried[(platform, cause)] += 1
-        log.warning(
-            "delivery id=%s platform=%s attempt=%d retry_in=%.1fs cause=%s: %s",
-            row.id,
-            platform,
-            row.attempts,
-            delay,
-            cause,
-            reason[:300],
-        )
-        values: dict[str, object] = {
-            "next_attempt_at": self.clock() + timedelta(seconds=delay),
-            "lease_until": None,
-            "leased_by": None,
-            "last_error": reason[:1000],
-        }
-        if not count_attempt:
-            values["attempts"] = row.attempts - 1
-        async with self.db.transaction() as conn:
-            await self._set(conn, row.id, **values)
+        await self.outcomes.retry(row, wait.seconds, str(wait), "rate_limited", count_attempt=False)
 
     async def _dead(self, row: Leased, reason: str) -> None:
-        reason = redact(reason)
-        platform = row.event.target.platform
-        self.stats.dead[platform] += 1
-        log.error("delivery id=%s platform=%s dead-lettered: %s", row.id, platform, reason[:300])
-        async with self.db.transaction() as conn:
-            await self._set(
-                conn,
-                row.id,
-                status="dead",
-                dead_at=self.clock(),
-                lease_until=None,
-                leased_by=None,
-                last_error=reason[:1000],
-            )
+        reason = await self.outcomes.dead(row, reason)
         if self.on_dead is not None:
             await self.on_dead(row.event, reason)
-
-    @staticmethod
-    async def _set(conn: AsyncConnection, row_id: int, **values: object) -> None:
-        await conn.execute(
-            update(outbox)
-            .where(outbox.c.id == row_id, outbox.c.status == "pending")
-            .values(**values)
-        )
 
     # loops
 
@@ -517,7 +325,7 @@ class Dispatcher:
                 waiter.cancel()
             in_flight = {task for task in in_flight if not task.done()}
         if in_flight:
-            await asyncio.wait(in_flight, timeout=self.policy.send_timeout_seconds + 5)
+            await asyncio.wait(in_flight, timeout=self.send_timeout_seconds + 5)
 
     async def _deliver_logged(self, row: Leased) -> None:
         try:
@@ -531,7 +339,4 @@ class Dispatcher:
 
     async def depth(self) -> int:
         async with self.db.transaction() as conn:
-            value = await conn.scalar(
-                select(func.count()).select_from(outbox).where(outbox.c.status == "pending")
-            )
-        return int(value or 0)
+            return await OutboxRecords(conn).depth()

@@ -34,8 +34,10 @@ from core.commands import InboundKey
 from core.desk import Desk
 from core.events import Event
 from core.redact import describe
+from core.retry import Backoff
 from core.storage.db import Database, is_outage
 from core.storage.inbox_store import InboxRecords, NewUpdate, QueuedUpdate
+from core.storage.outbox_store import OutboxRecords
 from core.storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -74,6 +76,10 @@ def _stored_command(row: QueuedUpdate) -> c.Command | ValueError:
         return error
 
 
+# A failing update: tried again after 2, 4, 8, 16 s, then parked as failed.
+INBOX_BACKOFF = Backoff(base=2.0, attempts=5)
+
+
 class Intake(Protocol):
     """Where a platform adapter hands a command (the inbox; tests may bring their own)."""
 
@@ -93,8 +99,7 @@ class Inbox:
         clock: Callable[[], datetime],
         batch_size: int = 100,
         poll_seconds: float = 1.0,
-        max_attempts: int = 5,
-        retry_base_seconds: float = 2.0,
+        backoff: Backoff = INBOX_BACKOFF,
         store_batch_size: int = 500,
     ) -> None:
         self.db = db
@@ -102,8 +107,7 @@ class Inbox:
         self.clock = clock
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
-        self.max_attempts = max_attempts
-        self.retry_base_seconds = retry_base_seconds
+        self.backoff = backoff
         self.store_batch_size = store_batch_size
         self.applied = 0
         self.backlogged = False  # the last batch was full: more is waiting
@@ -211,7 +215,7 @@ class Inbox:
                     except Exception as error:
                         raise _BatchStopped(index, row, error) from error
                 await queue.done([row.id for row in rows])
-                await repo.enqueue(events, now)
+                await OutboxRecords(conn).enqueue(events, now)
         except _BatchStopped as stopped:
             if stopped.index == 0 and isinstance(stopped.error, errors.DeskError):
                 return await self._refuse_queued(stopped.row, stopped.error)
@@ -249,7 +253,7 @@ class Inbox:
                 return QueuedBatch(taken_elsewhere=True)
             events = await self.desk.refuse(repo, c.command_from_json(row.command), now, refused)
             await queue.done([row.id])
-            await repo.enqueue(events, now)
+            await OutboxRecords(conn).enqueue(events, now)
         self.desk.queued(events)
         return QueuedBatch(applied=1)
 
@@ -272,7 +276,7 @@ class Inbox:
 
     async def _postpone(self, row: QueuedUpdate, error: BaseException) -> None:
         attempts = row.attempts + 1
-        if attempts >= self.max_attempts:
+        if self.backoff.exhausted(attempts):
             log.error(
                 "update %s:%s failed %d times and is parked (helpdesk inbox list): %s",
                 row.platform,
@@ -282,7 +286,7 @@ class Inbox:
             )
             retry_at = None
         else:
-            delay = self.retry_base_seconds * 2 ** (attempts - 1)
+            delay = self.backoff.delay(attempts)
             log.warning(
                 "update %s:%s failed (%s); retrying in %.0f s",
                 row.platform,

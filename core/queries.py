@@ -1,68 +1,186 @@
-"""Read-only views for operators: ticket lists and a ticket's whole history."""
+"""Read-only views for operators: ticket lists and a ticket's whole history.
+
+The views are typed rows; `to_json()` gives the shape `helpdesk tickets
+list|show --json` prints (its keys are part of the command line's contract).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from core.domain import PersonRef, Ticket, TicketMessage, TicketState
+from core.domain import (
+    Author,
+    Person,
+    PersonRef,
+    Priority,
+    Ticket,
+    TicketMessage,
+    TicketState,
+    Visibility,
+)
 from core.storage.db import Database
 from core.storage.repository import Repository
 
 
-def ticket_summary(ticket: Ticket) -> dict[str, Any]:
-    return {
-        "number": ticket.number,
-        "platform": ticket.platform,
-        "state": ticket.state.value,
-        "subject": ticket.subject,
-        "text": ticket.text,
-        "category": ticket.category,
-        "priority": ticket.priority.value,
-        "requester": {"user_id": ticket.requester.user_id, "name": ticket.requester.display_name},
-        "assignee": (
-            {"user_id": ticket.assignee.user_id, "name": ticket.assignee.display_name}
-            if ticket.assignee
-            else None
-        ),
-        "rating": ticket.rating,
-        "source_link": ticket.source_link,
-        "created_at": ticket.created_at.isoformat(),
-        "updated_at": ticket.updated_at.isoformat(),
-    }
+@dataclass(frozen=True)
+class PersonView:
+    user_id: str
+    name: str
+
+    @classmethod
+    def of(cls, person: Person) -> PersonView:
+        return cls(user_id=person.user_id, name=person.display_name)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"user_id": self.user_id, "name": self.name}
 
 
-def message_view(message: TicketMessage) -> dict[str, Any]:
-    return {
-        "id": message.id,
-        "author": {"user_id": message.author.user_id, "name": message.author.display_name},
-        "role": message.author_role.value,
-        "visibility": message.visibility.value,
-        "text": message.text,
-        "attachments": list(message.attachments),
-        "at": message.created_at.isoformat(),
-    }
+@dataclass(frozen=True)
+class TicketSummary:
+    number: int
+    platform: str
+    state: TicketState
+    subject: str
+    text: str
+    category: str
+    priority: Priority
+    requester: PersonView
+    assignee: PersonView | None
+    rating: int | None
+    source_link: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> TicketSummary:
+        return cls(
+            number=ticket.number,
+            platform=ticket.platform,
+            state=ticket.state,
+            subject=ticket.subject,
+            text=ticket.text,
+            category=ticket.category,
+            priority=ticket.priority,
+            requester=PersonView.of(ticket.requester),
+            assignee=PersonView.of(ticket.assignee) if ticket.assignee else None,
+            rating=ticket.rating,
+            source_link=ticket.source_link,
+            created_at=ticket.created_at,
+            updated_at=ticket.updated_at,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "platform": self.platform,
+            "state": self.state.value,
+            "subject": self.subject,
+            "text": self.text,
+            "category": self.category,
+            "priority": self.priority.value,
+            "requester": self.requester.to_json(),
+            "assignee": self.assignee.to_json() if self.assignee else None,
+            "rating": self.rating,
+            "source_link": self.source_link,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: int
+    author: PersonView
+    role: Author
+    visibility: Visibility
+    text: str
+    attachments: tuple[str, ...]
+    at: datetime
+
+    @classmethod
+    def of(cls, message: TicketMessage) -> MessageView:
+        return cls(
+            id=message.id,
+            author=PersonView.of(message.author),
+            role=message.author_role,
+            visibility=message.visibility,
+            text=message.text,
+            attachments=tuple(message.attachments),
+            at=message.created_at,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "author": self.author.to_json(),
+            "role": self.role.value,
+            "visibility": self.visibility.value,
+            "text": self.text,
+            "attachments": list(self.attachments),
+            "at": self.at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    action: str
+    actor: str | None  # display name; None for the system
+    at: str  # ISO 8601, as stored
+    detail: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"action": self.action, "actor": self.actor, "at": self.at, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class TicketDetail:
+    ticket: TicketSummary
+    delivery_problem: str | None
+    messages: tuple[MessageView, ...]
+    audit: tuple[AuditEntry, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.ticket.to_json(),
+            "delivery_problem": self.delivery_problem,
+            "messages": [message.to_json() for message in self.messages],
+            "audit": [entry.to_json() for entry in self.audit],
+        }
 
 
 async def list_tickets(
     db: Database, *, state: TicketState | None = None, limit: int = 100
-) -> list[dict[str, Any]]:
+) -> list[TicketSummary]:
     async with db.transaction() as conn:
         repo = Repository(conn, "en")
         tickets = await repo.list_tickets(states=(state,) if state else None, limit=limit)
-    return [ticket_summary(ticket) for ticket in tickets]
+    return [TicketSummary.of(ticket) for ticket in tickets]
 
 
-async def ticket_detail(db: Database, number: int) -> dict[str, Any] | None:
+async def ticket_detail(db: Database, number: int) -> TicketDetail | None:
     async with db.transaction() as conn:
         repo = Repository(conn, "en")
         ticket = await repo.get_ticket(number)
         if ticket is None:
             return None
-        detail = ticket_summary(ticket)
-        detail["delivery_problem"] = ticket.delivery_problem
-        detail["messages"] = [message_view(m) for m in await repo.messages(number)]
-        detail["audit"] = await repo.audit_trail(number)
-    return detail
+        messages = await repo.messages(number)
+        trail = await repo.audit_trail(number)
+    return TicketDetail(
+        ticket=TicketSummary.of(ticket),
+        delivery_problem=ticket.delivery_problem,
+        messages=tuple(MessageView.of(message) for message in messages),
+        audit=tuple(
+            AuditEntry(
+                action=entry["action"],
+                actor=entry["actor"],
+                at=entry["at"],
+                detail=entry["detail"],
+            )
+            for entry in trail
+        ),
+    )
 
 
 async def person_language(db: Database, ref: PersonRef, fallback: str) -> str:

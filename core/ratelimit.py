@@ -24,7 +24,7 @@ import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.events import PersonTarget, TicketThreadTarget
@@ -183,3 +183,30 @@ class RateLimiter:
             if state[key] < until + rate.tolerance
         }
         await self._store(conn, changed)
+
+
+class Departures:
+    """When this process may next send to a platform under its bot-wide rate.
+
+    The reserved slots are spaced right, but sends that wake late (a busy
+    event loop) would leave together and bunch up at the platform; this
+    keeps the actual departures of one process apart as well.
+    """
+
+    def __init__(self, limits: Mapping[str, PlatformLimits]) -> None:
+        self.limits = limits
+        self._next: dict[str, float] = {}
+
+    def take(self, platform: str, now: float) -> float:
+        """The departure time (epoch seconds) of the next send to `platform`, reserved."""
+        limits = self.limits.get(platform)
+        if limits is None or limits.per_bot is None:
+            return 0.0
+        at = max(now, self._next.get(platform, 0.0))
+        self._next[platform] = at + limits.per_bot.interval
+        return at
+
+
+async def forget_idle_budgets(conn: AsyncConnection, before: float) -> None:
+    """Drop budgets whose next slot was free before `before` (epoch seconds): they hold nothing."""
+    await conn.execute(delete(rate_limits).where(rate_limits.c.tat < before))

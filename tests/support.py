@@ -7,18 +7,20 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from core.delivery import Dispatcher, RetryPolicy
+from core.delivery import OUTBOX_BACKOFF, Dispatcher
 from core.desk import Desk, InboundKey, Outcome, utc_now
 from core.domain import Actor
 from core.events import Event, PersonTarget
 from core.faq.service import FaqService
 from core.presenter import render_text
+from core.queries import ticket_detail
 from core.storage.db import Database
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -202,6 +204,12 @@ class Harness:
         return [render_text(e) for e in events if not isinstance(e.target, PersonTarget)]
 
 
+async def ticket_json(db: Database, number: int) -> dict[str, Any] | None:
+    """Ticket `number` as `helpdesk tickets show --json` prints it (None: no such ticket)."""
+    detail = await ticket_detail(db, number)
+    return detail.to_json() if detail is not None else None
+
+
 def person(name: str, *, agent: bool = False, platform: str = "test") -> Actor:
     return Actor(platform=platform, user_id=name, display_name=name.title(), is_agent=agent)
 
@@ -213,7 +221,7 @@ async def harness_on(
     await db.upgrade()
     sender = RecordingSender()
     dispatcher = Dispatcher(
-        db, {"test": sender}, clock=clock, policy=RetryPolicy(base_seconds=0.01)
+        db, {"test": sender}, clock=clock, backoff=replace(OUTBOX_BACKOFF, base=0.01)
     )
     desk = Desk(db, FaqService(kb_root, "en"), default_lang="en", clock=clock)
     dispatcher.on_dead = desk.delivery_failed

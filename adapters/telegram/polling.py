@@ -20,17 +20,20 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 
 from core.redact import describe
+from core.retry import Backoff
 from core.storage.db import is_outage
 
 log = logging.getLogger(__name__)
+
+# Short pauses first (a database restart takes seconds), never longer than 15 s.
+HOLD_BACKOFF = Backoff(base=0.25, cap=15.0)
 
 
 class HoldWhileDatabaseDown(BaseMiddleware):
     """An outer middleware for `Dispatcher.update` in polling mode."""
 
-    def __init__(self, first_pause: float = 0.25, longest_pause: float = 15.0) -> None:
-        self.first_pause = first_pause
-        self.longest_pause = longest_pause
+    def __init__(self, backoff: Backoff = HOLD_BACKOFF) -> None:
+        self.backoff = backoff
         self.held = 0  # tries that met an unreachable database (each one is logged)
 
     async def __call__(
@@ -39,7 +42,7 @@ class HoldWhileDatabaseDown(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        pause = self.first_pause
+        tries = 0
         while True:
             try:
                 return await handler(event, data)
@@ -47,6 +50,8 @@ class HoldWhileDatabaseDown(BaseMiddleware):
                 if not is_outage(error):
                     raise
                 self.held += 1
+                tries += 1
+                pause = self.backoff.delay(tries)
                 update_id = event.update_id if isinstance(event, Update) else "?"
                 log.warning(
                     "telegram update %s not stored, the database is unreachable (%s); "
@@ -56,4 +61,3 @@ class HoldWhileDatabaseDown(BaseMiddleware):
                     pause,
                 )
                 await asyncio.sleep(pause)
-                pause = min(pause * 2, self.longest_pause)

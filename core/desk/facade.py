@@ -24,6 +24,8 @@ from core.desk.scope import CommandScope
 from core.desk.sla import SlaPolicy, overdue_reminders
 from core.events import Event, PersonTarget
 from core.storage.db import Database
+from core.storage.dedupe import record_new_updates
+from core.storage.outbox_store import OutboxRecords
 from core.storage.repository import Repository
 
 
@@ -81,12 +83,11 @@ class Desk:
         now = self.clock()
         async with self.db.transaction() as conn:
             repo = self.repository(conn)
-            if update is not None and not await repo.record_inbound(
-                update.platform, update.update_id, now
-            ):
+            key = (update.platform, update.update_id) if update is not None else None
+            if key is not None and not await record_new_updates(conn, [key], now):
                 return Outcome(duplicate=True)
             events = await self._run(repo, cmd, now, rule)
-            await repo.enqueue(events, now)
+            await OutboxRecords(conn).enqueue(events, now)
         return Outcome(events=events)
 
     async def apply(self, repo: Repository, cmd: c.Command, now: datetime) -> list[Event]:
@@ -143,6 +144,6 @@ class Desk:
         async with self.db.transaction() as conn:
             repo = self.repository(conn)
             events = await work(repo, now)
-            await repo.enqueue(events, now)
+            await OutboxRecords(conn).enqueue(events, now)
         self.queued(events)
         return events

@@ -1,8 +1,8 @@
 """The inbox's rows: updates stored at ack time, claimed and applied later.
 
 Storing is one statement pair for many updates at once: the dedupe keys go
-into `inbound_updates` (ON CONFLICT DO NOTHING RETURNING the new ones), then
-only the new ones into `inbox`. Claiming takes the oldest due rows with
+into `inbound_updates` (core.storage.dedupe returns the new ones), then only
+the new ones into `inbox`. Claiming takes the oldest due rows with
 FOR UPDATE SKIP LOCKED on PostgreSQL, so workers take disjoint rows, and skips
 a row while an older row of the same person is still queued (held by another
 worker or waiting for a retry), so one person's updates apply in order.
@@ -16,13 +16,12 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, String, bindparam, delete, func, select, text, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Integer, String, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.storage.dialect import insert_for
+from core.storage.dedupe import record_new_updates
 from core.storage.params import one_of
-from core.storage.tables import UtcDateTime, inbound_updates, inbox
+from core.storage.tables import inbound_updates, inbox
 
 PENDING = "pending"
 FAILED = "failed"
@@ -57,25 +56,7 @@ class InboxRecords:
         unique = {(u.platform, u.update_id): u for u in updates}
         if not unique:
             return set()
-        if self.is_postgres:
-            result = await self.conn.execute(
-                _postgres_store_keys(),
-                {
-                    "platforms": [p for p, _ in unique],
-                    "update_ids": [i for _, i in unique],
-                    "now": now,
-                },
-            )
-        else:
-            keys = insert_for(self.conn, inbound_updates).values(
-                [{"platform": p, "update_id": i, "received_at": now} for p, i in unique]
-            )
-            result = await self.conn.execute(
-                keys.on_conflict_do_nothing().returning(
-                    inbound_updates.c.platform, inbound_updates.c.update_id
-                )
-            )
-        new = {(str(p), str(i)) for p, i in result.all()}
+        new = await record_new_updates(self.conn, unique, now)
         if new:
             rows = [
                 {
@@ -205,22 +186,6 @@ class InboxRecords:
 
 
 # Statements built once (list parameters: core.storage.params).
-
-
-@cache
-def _postgres_store_keys() -> Any:
-    """The new keys among many, in one INSERT whatever their number."""
-    return text(
-        "INSERT INTO inbound_updates (platform, update_id, received_at) "
-        "SELECT key.platform, key.update_id, :now "
-        "FROM unnest(CAST(:platforms AS varchar[]), CAST(:update_ids AS varchar[])) "
-        "AS key(platform, update_id) "
-        "ON CONFLICT DO NOTHING RETURNING platform, update_id"
-    ).bindparams(
-        bindparam("platforms", type_=ARRAY(String)),
-        bindparam("update_ids", type_=ARRAY(String)),
-        bindparam("now", type_=UtcDateTime()),
-    )
 
 
 @cache

@@ -6,9 +6,10 @@ Keys and values are opaque strings chosen by each adapter; `kind` keeps them apa
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select
 
 from core.storage.db import Database
+from core.storage.dialect import insert_for
 from core.storage.tables import platform_refs
 
 
@@ -43,22 +44,17 @@ class RefStore:
         return str(key) if key is not None else None
 
     async def put(self, kind: str, key: str, value: str) -> None:
+        """Map `key` to `value`, replacing what it mapped to (one statement, race-free)."""
         async with self.db.transaction() as conn:
-            changed = await conn.execute(
-                update(platform_refs)
-                .where(
-                    platform_refs.c.platform == self.platform,
-                    platform_refs.c.kind == kind,
-                    platform_refs.c.key == key,
-                )
-                .values(value=value)
+            statement = insert_for(conn, platform_refs).values(
+                platform=self.platform, kind=kind, key=key, value=value
             )
-            if changed.rowcount == 0:
-                await conn.execute(
-                    insert(platform_refs).values(
-                        platform=self.platform, kind=kind, key=key, value=value
-                    )
+            await conn.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["platform", "kind", "key"],
+                    set_={"value": statement.excluded.value},
                 )
+            )
 
     async def delete(self, kind: str, key: str) -> None:
         async with self.db.transaction() as conn:

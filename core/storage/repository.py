@@ -38,14 +38,11 @@ from core.domain import (
     TicketState,
     Visibility,
 )
-from core.events import Event, event_to_json, target_key
 from core.storage.dialect import insert_for
 from core.storage.params import one_of
 from core.storage.tables import (
     audit_log,
     faq_queries,
-    inbound_updates,
-    outbox,
     people,
     ticket_messages,
     tickets,
@@ -144,20 +141,6 @@ class Repository:
         # requester id -> their newest open or claimed ticket, read ahead for a
         # batch; forgotten at any write to tickets or people in this transaction.
         self._active: dict[int, Ticket | None] = {}
-
-    # inbound deduplication
-
-    async def record_inbound(self, platform: str, update_id: str, now: datetime) -> bool:
-        """Remember an inbound update; False if it was seen before.
-
-        INSERT … ON CONFLICT DO NOTHING: on PostgreSQL a concurrent insert of the same
-        key waits for the other transaction and then counts as seen.
-        """
-        statement = insert_for(self.conn, inbound_updates).values(
-            platform=platform, update_id=update_id, received_at=now
-        )
-        result = await self.conn.execute(statement.on_conflict_do_nothing())
-        return bool(result.rowcount == 1)
 
     # people
 
@@ -543,7 +526,7 @@ class Repository:
             for row in rows
         ]
 
-    # audit, FAQ log, outbox
+    # audit, FAQ log
 
     async def audit(
         self,
@@ -627,23 +610,6 @@ class Repository:
             .where(faq_queries.c.id == query_id)
             .values(outcome=outcome, ticket_id=ticket_number)
         )
-
-    async def enqueue(self, events: Iterable[Event], now: datetime) -> int:
-        rows = [
-            {
-                "platform": event.target.platform,
-                "target_key": target_key(event.target),
-                "event": event_to_json(event),
-                "status": "pending",
-                "attempts": 0,
-                "next_attempt_at": now,
-                "created_at": now,
-            }
-            for event in events
-        ]
-        if rows:
-            await self.conn.execute(insert(outbox), rows)
-        return len(rows)
 
     async def count_tickets(self) -> int:
         return int(await self.conn.scalar(select(func.count()).select_from(tickets)) or 0)

@@ -9,10 +9,9 @@ from core import commands as c
 from core import errors
 from core.desk import InboundKey
 from core.domain import Priority, TicketState
-from core.queries import ticket_detail
 from core.storage.repository import Repository
 from tests.conftest import DatabaseFactory
-from tests.support import Harness, harness_on, person
+from tests.support import Harness, harness_on, person, ticket_json
 
 ALICE = person("alice")
 BOB = person("bob", agent=True)
@@ -27,7 +26,7 @@ async def test_a_whole_ticket_life_cycle_is_recorded(harness: Harness) -> None:
     await harness.do(c.Resolve(actor=BOB, number=1))
     await harness.do(c.Rate(actor=ALICE, number=1, score=5))
 
-    detail = await ticket_detail(harness.db, 1)
+    detail = await ticket_json(harness.db, 1)
     assert detail is not None
     assert detail["state"] == "resolved"
     assert detail["assignee"]["user_id"] == "bob"
@@ -54,7 +53,7 @@ async def test_a_redelivered_update_has_no_second_effect(harness: Harness) -> No
     first = await harness.do(c.OpenTicket(actor=ALICE, text="no wifi"), update_id="evt-1")
     again = await harness.do(c.OpenTicket(actor=ALICE, text="no wifi"), update_id="evt-1")
     assert not first.duplicate and again.duplicate
-    detail = await ticket_detail(harness.db, 2)
+    detail = await ticket_json(harness.db, 2)
     assert detail is None
     assert len([e for e in harness.take() if e.payload.kind == "ticket_opened"]) == 1
 
@@ -87,7 +86,7 @@ async def test_twenty_concurrent_claims_from_two_engines_have_one_winner(
         assert len(winners) == 1
         assert len(losers) == 19
         assert all(isinstance(e, errors.AlreadyClaimed) for e in losers)
-        detail = await ticket_detail(first.db, 1)
+        detail = await ticket_json(first.db, 1)
         assert detail is not None
         assert detail["state"] == TicketState.CLAIMED.value
         owners = {e.params["owner"] for e in losers}
@@ -125,7 +124,7 @@ async def test_numbers_beyond_any_ticket_or_query_are_refused_as_unknown(
     assert len(harness.texts_to("bob", answers)) == 2
     assert len(harness.texts_to("alice", answers)) == 3
     await harness.do(c.Claim(actor=BOB, number=1))  # and the desk carries on
-    assert (await ticket_detail(harness.db, 1) or {}).get("state") == "claimed"
+    assert (await ticket_json(harness.db, 1) or {}).get("state") == "claimed"
 
 
 async def test_a_new_ticket_is_what_reading_it_back_gives(harness: Harness) -> None:

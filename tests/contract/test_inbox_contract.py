@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,13 +15,12 @@ from core import commands as c
 from core.desk import Desk, InboundKey
 from core.events import Event, Notice, PersonTarget, event_from_json
 from core.faq.service import FaqService
-from core.inbox import Inbox
-from core.queries import ticket_detail
+from core.inbox import INBOX_BACKOFF, Inbox
 from core.storage.db import Database
 from core.storage.inbox_store import InboxRecords, NewUpdate
 from core.storage.tables import outbox, ticket_messages, tickets
 from tests.conftest import DatabaseFactory
-from tests.support import FakeClock, person
+from tests.support import FakeClock, person, ticket_json
 
 ALICE = person("alice")
 CAROL = person("carol")
@@ -33,7 +33,9 @@ async def inbox_on(db: Database, kb: Path, clock: FakeClock) -> AsyncIterator[In
     await db.upgrade()
     desk = Desk(db, FaqService(kb, "en"), default_lang="en", clock=clock)
     try:
-        yield Inbox(db, desk, clock=clock, batch_size=50, max_attempts=3)
+        yield Inbox(
+            db, desk, clock=clock, batch_size=50, backoff=replace(INBOX_BACKOFF, attempts=3)
+        )
     finally:
         await db.dispose()
 
@@ -43,7 +45,7 @@ def key(update_id: str) -> InboundKey:
 
 
 async def texts_of(db: Database, number: int) -> list[str]:
-    detail = await ticket_detail(db, number)
+    detail = await ticket_json(db, number)
     assert detail is not None
     return [m["text"] for m in detail["messages"]]
 
@@ -64,7 +66,7 @@ async def test_an_update_is_stored_once_and_applied_once(
         assert await inbox.apply_all() == 1
         assert await inbox.depth() == {}
         assert await texts_of(inbox.db, 1) == ["no wifi"]
-        assert await ticket_detail(inbox.db, 2) is None
+        assert await ticket_json(inbox.db, 2) is None
 
         # Keys are kept for the platforms' redelivery window, then forgotten.
         async with inbox.db.transaction() as conn:
@@ -195,7 +197,7 @@ async def test_a_message_after_a_resolve_in_the_same_batch_is_not_relayed(
         assert await inbox.apply_all() == 4  # one batch: read ahead, then changed
 
         assert await texts_of(inbox.db, 1) == ["printer jam", "it is tray 2"]
-        detail = await ticket_detail(inbox.db, 1)
+        detail = await ticket_json(inbox.db, 1)
         assert detail is not None and detail["state"] == "resolved"
 
 

@@ -20,7 +20,7 @@ from bots.limits import TELEGRAM
 from core.delivery import Dispatcher, RetryLater
 from core.events import Event, PersonTarget, Relay, TicketThreadTarget, target_key
 from core.storage.db import Database
-from core.storage.repository import Repository
+from core.storage.outbox_store import OutboxRecords
 from tests.reliability.conftest import Report
 from tests.support import FakeClock, postgres_database, postgres_schema
 
@@ -110,7 +110,7 @@ async def run_burst(databases: list[Database], report: Report, note: str) -> Non
     await databases[0].upgrade()
     start = clock()
     async with databases[0].transaction() as conn:
-        await Repository(conn, "en").enqueue(burst(), start)
+        await OutboxRecords(conn).enqueue(burst(), start)
     for turn in range(20 * len(burst())):
         for dispatcher in dispatchers:  # the workers take turns, as processes would race
             await dispatcher.run_until_idle()

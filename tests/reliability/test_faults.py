@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import asyncpg
@@ -18,12 +18,13 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import DBAPIError
 
 from core import commands as c
-from core.delivery import Dispatcher, RetryPolicy
+from core.delivery import OUTBOX_BACKOFF, Dispatcher
 from core.desk import Desk, InboundKey
 from core.events import event_from_json
 from core.faq.service import FaqService
 from core.inbox import Inbox
 from core.outbox_admin import list_rows, retry_dead
+from core.retry import Backoff
 from core.storage.db import Database
 from core.storage.tables import inbound_updates, outbox, ticket_messages, tickets
 from core.storage.tables import inbox as inbox_table
@@ -72,7 +73,12 @@ class Rig:
 
 @asynccontextmanager
 async def rig(
-    db: Database, kb: Path, *, policy: RetryPolicy | None = None, send_limit: float = 5.0
+    db: Database,
+    kb: Path,
+    *,
+    backoff: Backoff | None = None,
+    send_timeout_seconds: float = 30.0,
+    send_limit: float = 5.0,
 ) -> AsyncIterator[Rig]:
     await db.upgrade()
     platform = LoopbackPlatform()
@@ -84,7 +90,8 @@ async def rig(
         {"test": sender},
         clock=clock,
         sleep=clock.sleep,
-        policy=policy or RetryPolicy(base_seconds=2, max_attempts=6),
+        backoff=backoff or replace(OUTBOX_BACKOFF, base=2, attempts=6),
+        send_timeout_seconds=send_timeout_seconds,
     )
     desk = Desk(db, FaqService(kb, "en"), clock=clock)
     dispatcher.on_dead = desk.delivery_failed
@@ -134,8 +141,8 @@ async def test_5xx_backs_off_exponentially_then_delivers(
 async def test_slow_answers_are_waited_for_and_silence_is_a_timeout(
     tmp_path: Path, small_kb: Path, report: Report
 ) -> None:
-    policy = RetryPolicy(base_seconds=1, max_attempts=5, send_timeout_seconds=0.3)
-    async with rig(sqlite(tmp_path), small_kb, policy=policy) as r:
+    backoff = replace(OUTBOX_BACKOFF, base=1, attempts=5)
+    async with rig(sqlite(tmp_path), small_kb, backoff=backoff, send_timeout_seconds=0.3) as r:
         r.platform.script = [Answer(delay=0.1), Answer(delay=0.8)]
         await r.desk.handle(c.ShowStatus(actor=person("alice")), InboundKey("t", "1"))
         await r.desk.handle(c.ShowStatus(actor=person("bob")), InboundKey("t", "2"))

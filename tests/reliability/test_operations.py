@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -79,7 +80,7 @@ async def test_parked_updates_are_listed_measured_and_queued_again(
             unreadable = NewUpdate("test", "u-1", "test:alice", '{"type": "Teleport"}')
             await InboxRecords(conn).store([unreadable], utc_now())
         await core.inbox.submit(c.ShowStatus(actor=person("bob")), InboundKey("test", "u-2"))
-        core.inbox.max_attempts = 1
+        core.inbox.backoff = replace(core.inbox.backoff, attempts=1)
         await core.inbox.apply_all()
         async with TestClient(TestServer(build_http_app(core))) as client:
             metrics = await (await client.get("/metrics")).text()

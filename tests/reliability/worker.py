@@ -26,6 +26,7 @@ import os
 import signal
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ from aiohttp import web
 from sqlalchemy import event
 
 from core import commands as c
-from core.delivery import Dispatcher, RetryPolicy
+from core.delivery import OUTBOX_BACKOFF, Dispatcher
 from core.desk import Desk, InboundKey, utc_now
 from core.domain import Actor
 from core.events import Event
@@ -116,7 +117,8 @@ async def main(argv: list[str]) -> None:
         db,
         {PLATFORM: sender},
         clock=utc_now,
-        policy=RetryPolicy(base_seconds=0.05, max_seconds=0.5, send_timeout_seconds=5),
+        backoff=replace(OUTBOX_BACKOFF, base=0.05, cap=0.5),
+        send_timeout_seconds=5,
         poll_seconds=0.05,
         worker_id=worker_id,
     )

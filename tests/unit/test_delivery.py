@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
 from core import commands as c
-from core.delivery import Dispatcher, PermanentFailure, RetryLater, RetryPolicy
+from core.delivery import OUTBOX_BACKOFF, Dispatcher, PermanentFailure, RetryLater
 from core.desk import Desk, InboundKey, utc_now
 from core.events import Event, PersonTarget, Relay
 from core.faq.service import FaqService
-from core.queries import ticket_detail
 from core.ratelimit import PlatformLimits, Rate
 from core.storage.db import Database
-from core.storage.repository import Repository
+from core.storage.outbox_store import OutboxRecords
 from core.storage.tables import outbox
-from tests.support import FakeClock, eventually, person
+from tests.support import FakeClock, eventually, person, ticket_json
 
 
 @dataclass
@@ -43,7 +42,7 @@ async def _setup(tmp_path: Path, kb: Path, platform: FlakyPlatform, clock: FakeC
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'd.db'}")
     await db.upgrade()
     dispatcher = Dispatcher(
-        db, {"test": platform}, clock=clock, policy=RetryPolicy(base_seconds=2, max_attempts=3)
+        db, {"test": platform}, clock=clock, backoff=replace(OUTBOX_BACKOFF, base=2, attempts=3)
     )
     desk = Desk(db, FaqService(kb, "en"), clock=clock)
     dispatcher.on_dead = desk.delivery_failed
@@ -113,7 +112,7 @@ async def test_a_blocked_requester_is_shown_on_the_ticket_card(
     cards = [e for e in platform.delivered if e.payload.kind == "ticket_card"]
     assert cards[-1].payload.ticket.delivery_problem  # type: ignore[union-attr]
     assert "blocked" in cards[-1].payload.ticket.delivery_problem  # type: ignore[union-attr]
-    detail = await ticket_detail(db, 1)
+    detail = await ticket_json(db, 1)
     assert detail is not None and "blocked" in detail["delivery_problem"]
     assert ("dead", 1) in await _statuses(db)
     await db.dispose()
@@ -130,7 +129,7 @@ async def test_a_crashed_workers_lease_expires_and_the_message_is_delivered(
     assert len(leased) == 1
     await dispatcher.run_until_idle()
     assert platform.delivered == []  # still leased by the dead worker
-    clock.advance(dispatcher.policy.lease_seconds + 1)
+    clock.advance(dispatcher.lease_seconds + 1)
     await dispatcher.run_until_idle()
     assert len(platform.delivered) == 1
     await db.dispose()
@@ -255,7 +254,7 @@ async def test_sends_that_wake_late_together_still_leave_at_the_bot_wide_rate(
         for i in range(10)
     ]
     async with db.transaction() as conn:
-        await Repository(conn, "en").enqueue(events, clock())
+        await OutboxRecords(conn).enqueue(events, clock())
     dispatcher = Dispatcher(
         db,
         {"test": platform},

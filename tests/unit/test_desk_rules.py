@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from core import commands as c
 from core.domain import Actor, Priority
-from core.queries import ticket_detail
-from tests.support import Harness, person
+from tests.support import Harness, person, ticket_json
 
 ALICE = person("alice")
 CAROL = person("carol")
@@ -37,7 +36,7 @@ async def test_talk_to_a_human_turns_the_question_into_a_ticket(sqlite_harness: 
     await h.do(c.FaqFeedback(actor=ALICE, query_id=query_id, helped=False))
     kinds = [e.payload.kind for e in h.take()]
     assert kinds == ["ticket_opened", "ticket_card"]
-    detail = await ticket_detail(h.db, 1)
+    detail = await ticket_json(h.db, 1)
     assert detail is not None and detail["text"] == "How do I connect to the VPN?"
     assert detail["category"] == "it"
 
@@ -66,7 +65,7 @@ async def test_only_agents_claim_resolve_note_and_see_the_queue(sqlite_harness: 
         assert outcome.error is not None and outcome.error.key == "error.agents_only"
     texts = h.texts_to("alice", h.take())
     assert texts == ["Only agents can do that."] * 6
-    detail = await ticket_detail(h.db, 1)
+    detail = await ticket_json(h.db, 1)
     assert detail is not None and detail["state"] == "open" and detail["priority"] == "normal"
 
 
@@ -128,7 +127,7 @@ async def test_resolve_asks_for_a_rating_and_reopen_continues(sqlite_harness: Ha
     outcome = await h.do(c.Rate(actor=ALICE, number=1, score=7))
     assert outcome.error is not None and outcome.error.key == "error.bad_rating"
     await h.do(c.Reopen(actor=ALICE, number=1))
-    detail = await ticket_detail(h.db, 1)
+    detail = await ticket_json(h.db, 1)
     assert detail is not None and detail["state"] == "claimed"
     assert detail["assignee"]["user_id"] == "bob"
 
@@ -166,7 +165,7 @@ async def test_empty_text_is_refused_and_nothing_is_created(sqlite_harness: Harn
     h = sqlite_harness
     outcome = await h.do(c.OpenTicket(actor=ALICE, text="   "))
     assert outcome.error is not None and outcome.error.key == "error.empty_text"
-    assert await ticket_detail(h.db, 1) is None
+    assert await ticket_json(h.db, 1) is None
 
 
 async def test_an_edited_relayed_message_updates_its_copy(sqlite_harness: Harness) -> None:
@@ -178,7 +177,7 @@ async def test_an_edited_relayed_message_updates_its_copy(sqlite_harness: Harnes
     await h.do(c.EditMessage(actor=BOB, platform_message_id="m1", text="try the reset link"))
     [edit] = h.take()
     assert edit.target.kind == "person" and edit.payload.kind == "relay_edited"
-    detail = await ticket_detail(h.db, 1)
+    detail = await ticket_json(h.db, 1)
     assert detail is not None and detail["messages"][1]["text"] == "try the reset link"
 
 

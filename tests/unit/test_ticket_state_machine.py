@@ -11,9 +11,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from core import commands as c
-from core.queries import ticket_detail
 from core.storage.db import Database
-from tests.support import Harness, harness_on, person, write_small_kb
+from tests.support import Harness, harness_on, person, ticket_json, write_small_kb
 
 REQUESTER = person("req")
 AGENTS = [person("ag1", agent=True), person("ag2", agent=True)]
@@ -97,7 +96,7 @@ class TicketLifecycle(RuleBasedStateMachine):
     def stored_state_matches_the_model(self) -> None:
         if self.state is None:
             return
-        detail = self.loop.run_until_complete(ticket_detail(self.h.db, 1))
+        detail = self.loop.run_until_complete(ticket_json(self.h.db, 1))
         assert detail is not None
         assert detail["state"] == self.state
         stored = detail["assignee"]["user_id"] if detail["assignee"] else None
