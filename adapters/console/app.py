@@ -10,10 +10,10 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import TextIO
 
+from adapters.common.refusal import Refusal
 from adapters.console.translate import (
     PLATFORM,
     Quit,
-    Refusal,
     Session,
     SwitchUser,
     format_event,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from adapters.common.grammar import WORDS, Surface, parse, parse_number, split_word
+from adapters.common.refusal import Refusal, unknown_command, usage
 from core import commands as c
-from core.domain import Actor, Priority
+from core.domain import Actor
 from core.events import Event, FaqAnswer, FaqSuggestions, PersonTarget, TicketResolved
 from core.i18n import t
 from core.presenter import render_text
@@ -40,46 +42,21 @@ class Quit:
     pass
 
 
-@dataclass(frozen=True)
-class Refusal:
-    """A line the console itself cannot turn into a command: catalog key + params."""
-
-    key: str
-    params: dict[str, str | int] = field(default_factory=dict)
-
-
 Action = c.Command | SwitchUser | Quit | Refusal
 
-_USAGE = {
-    "/as": "/as NAME",
-    "/agent": "/agent NAME",
-    "/ticket": "/ticket TEXT",
-    "/claim": "/claim N",
-    "/reply": "/reply N TEXT",
-    "/note": "/note N TEXT",
-    "/resolve": "/resolve N",
-    "/reopen": "/reopen N",
-    "/cancel": "/cancel N",
-    "/rate": "/rate N 1-5",
-    "/lang": "/lang en|pl|ru",
-    "/assign": "/assign N NAME",
-    "/priority": "/priority N low|normal|high|urgent",
-    "/pick": "/pick K",
-}
-
-
-def _usage(command: str) -> Refusal:
-    return Refusal("error.usage", {"usage": _USAGE[command]})
-
-
-def _number(text: str) -> int | None:
-    value = text.strip().lstrip("#")
-    return int(value) if value.isdigit() else None
+CONSOLE = Surface(prefix="/", person="NAME")
 
 
 def _name(text: str) -> str | None:
     name = text.strip().lstrip("@")
     return name if name and " " not in name and len(name) <= 64 else None
+
+
+def _assignee(text: str) -> Actor | None:
+    name = _name(text)
+    return (
+        Actor(platform=PLATFORM, user_id=name, display_name=name, is_agent=True) if name else None
+    )
 
 
 def parse_line(line: str, session: Session) -> Action | None:
@@ -89,85 +66,30 @@ def parse_line(line: str, session: Session) -> Action | None:
         return None
     if not text.startswith("/"):
         return c.SendText(actor=session.actor, text=text)
-    command, _, rest = text.partition(" ")
-    command = command.lower()
-    rest = rest.strip()
-    actor = session.actor
+    command, rest = split_word(text)
     if command in ("/quit", "/exit"):
         return Quit()
     if command in ("/as", "/agent"):
         name = _name(rest)
-        return SwitchUser(name, command == "/agent") if name else _usage(command)
-    if command == "/help":
-        return c.ShowHelp(actor=actor)
-    if command == "/ticket":
-        return c.OpenTicket(actor=actor, text=rest) if rest else _usage(command)
-    if command == "/status":
-        return c.ShowStatus(actor=actor)
-    if command == "/queue":
-        return c.ShowQueue(actor=actor)
-    if command == "/mine":
-        return c.ShowMine(actor=actor)
-    if command == "/lang":
-        return c.SetLanguage(actor=actor, lang=rest) if rest else _usage(command)
+        return SwitchUser(name, command == "/agent") if name else usage(f"{command} NAME")
     if command in ("/helped", "/human"):
         query_id = session.last_query.get(session.name)
         if query_id is None:
             return Refusal("error.unknown_query")
-        return c.FaqFeedback(actor=actor, query_id=query_id, helped=command == "/helped")
+        return c.FaqFeedback(actor=session.actor, query_id=query_id, helped=command == "/helped")
     if command == "/pick":
         return _pick(rest, session)
-    return _ticket_command(command, rest, actor)
+    parsed = parse(command[1:], rest, session.actor, None, CONSOLE, person=_assignee)
+    return parsed if parsed is not None else unknown_command(command)
 
 
 def _pick(rest: str, session: Session) -> Action:
     options = session.last_options.get(session.name, ())
     query_id = session.last_query.get(session.name)
-    index = _number(rest)
+    index = parse_number(rest)
     if index is None or query_id is None or not 1 <= index <= len(options):
-        return _usage("/pick") if options else Refusal("error.unknown_query")
+        return CONSOLE.usage(WORDS["pick"]) if options else Refusal("error.unknown_query")
     return c.ChooseSuggestion(actor=session.actor, query_id=query_id, entry_id=options[index - 1])
-
-
-def _ticket_command(command: str, rest: str, actor: Actor) -> Action:
-    if command not in _USAGE:
-        return Refusal("error.unknown_command", {"command": command})
-    number_text, _, tail = rest.partition(" ")
-    number = _number(number_text)
-    tail = tail.strip()
-    if number is None:
-        return _usage(command)
-    simple: dict[str, type[c.TicketCommand]] = {
-        "/claim": c.Claim,
-        "/resolve": c.Resolve,
-        "/reopen": c.Reopen,
-        "/cancel": c.Cancel,
-    }
-    if command in simple:
-        return simple[command](actor=actor, number=number)
-    if command == "/reply":
-        return c.Reply(actor=actor, number=number, text=tail) if tail else _usage(command)
-    if command == "/note":
-        return c.Note(actor=actor, number=number, text=tail) if tail else _usage(command)
-    if command == "/rate":
-        score = _number(tail)
-        return (
-            c.Rate(actor=actor, number=number, score=score)
-            if score is not None
-            else _usage(command)
-        )
-    if command == "/assign":
-        name = _name(tail)
-        if name is None:
-            return _usage(command)
-        assignee = Actor(platform=PLATFORM, user_id=name, display_name=name, is_agent=True)
-        return c.Assign(actor=actor, number=number, assignee=assignee)
-    if command == "/priority":
-        try:
-            return c.SetPriority(actor=actor, number=number, priority=Priority(tail.lower()))
-        except ValueError:
-            return _usage(command)
-    return _usage(command)
 
 
 def recipient_label(event: Event) -> str:

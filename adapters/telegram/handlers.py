@@ -27,6 +27,7 @@ from aiogram.types import (
     User,
 )
 
+from adapters.common.refusal import Refusal
 from adapters.telegram.facts import ChatFacts
 from adapters.telegram.sender import markup
 from adapters.telegram.translate import (
@@ -36,7 +37,6 @@ from adapters.telegram.translate import (
     Greet,
     OutMessage,
     Place,
-    Say,
     Triage,
     TriageCancel,
     TriageCategory,
@@ -198,7 +198,7 @@ class _Handlers:
             await self.say(bot, place, greeting(lang))
         elif isinstance(action, ChooseLanguage):
             await self.say(bot, place, language_prompt(lang))
-        elif isinstance(action, Say):
+        elif isinstance(action, Refusal):
             await self.say(bot, place, plain(t(lang, action.key, **action.params)))
         elif isinstance(action, TriageStart):
             await refs.put("triage", str(user.id), Triage().encode())

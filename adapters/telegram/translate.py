@@ -7,10 +7,12 @@ answers in; everything here is a function of its arguments.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from aiogram.types import Message, MessageReactionUpdated, ReactionTypeEmoji, User
 
+from adapters.common.grammar import PersonLookup, Surface, note_text, parse
+from adapters.common.refusal import Refusal, unknown_command
 from adapters.telegram.markup import CAPTION_LIMIT, Rich, shorten
 from core import commands as c
 from core.domain import SUPPORTED_LANGUAGES, Actor, Priority, TicketState, normalize_lang
@@ -35,7 +37,6 @@ PLATFORM = "telegram"
 CLAIM_EMOJI = "👀"
 RESOLVE_EMOJI = "👌"  # Telegram's reaction set has no ✅
 NOTE_EMOJI = "✍"
-NOTE_PREFIX = "note:"
 CARD_TEXT_LIMIT = 3000  # the card keeps room for its fields under the 4096 limit
 TOPIC_NAME_LIMIT = 128
 LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "ru": "Русский"}
@@ -133,14 +134,6 @@ def attachments_of(message: Message) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class Say:
-    """A line the adapter answers itself: catalog key + params."""
-
-    key: str
-    params: dict[str, str | int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class Greet:
     pass
 
@@ -191,18 +184,9 @@ class Triage:
 
 
 UiAction = (
-    Say | Greet | ChooseLanguage | TriageStart | TriageCategory | TriagePriority | TriageCancel
+    Refusal | Greet | ChooseLanguage | TriageStart | TriageCategory | TriagePriority | TriageCancel
 )
 Action = c.Command | UiAction
-
-
-def _usage(usage: str) -> Say:
-    return Say("error.usage", {"usage": usage})
-
-
-def _number(text: str) -> int | None:
-    value = text.strip().lstrip("#")
-    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 def split_command(text: str, bot_username: str | None) -> tuple[str, str] | None:
@@ -219,46 +203,8 @@ def split_command(text: str, bot_username: str | None) -> tuple[str, str] | None
     return command.lower(), rest.strip()
 
 
-_SIMPLE: dict[str, type[c.TicketCommand]] = {
-    "/claim": c.Claim,
-    "/resolve": c.Resolve,
-    "/reopen": c.Reopen,
-    "/cancel": c.Cancel,
-}
-
-
-def _ticket_command(
-    command: str, rest: str, actor: Actor, ctx: str, ticket: int | None
-) -> Action | None:
-    """Commands naming a ticket: `/claim N`, or `/claim` inside the ticket's topic."""
-    first, _, tail = rest.partition(" ")
-    number = _number(first)
-    if number is None:
-        number, tail = ticket, rest
-    tail = tail.strip()
-    if command in _SIMPLE:
-        if number is None:
-            return _usage(f"{command} N")
-        return _SIMPLE[command](actor=actor, reply_context=ctx, number=number)
-    if command in ("/reply", "/note"):
-        if number is None or not tail:
-            return _usage(f"{command} N TEXT")
-        kind = c.Reply if command == "/reply" else c.Note
-        return kind(actor=actor, reply_context=ctx, number=number, text=tail)
-    if command == "/rate":
-        score = _number(tail)
-        if number is None or score is None:
-            return _usage("/rate N 1-5")
-        return c.Rate(actor=actor, reply_context=ctx, number=number, score=score)
-    if command == "/priority":
-        try:
-            level = Priority(tail.lower())
-        except ValueError:
-            level = None
-        if number is None or level is None:
-            return _usage("/priority N low|normal|high|urgent")
-        return c.SetPriority(actor=actor, reply_context=ctx, number=number, priority=level)
-    return None
+TELEGRAM = Surface(prefix="/", person="(reply to the agent's message)")
+REQUESTER_WORDS = frozenset({"start", "ticket", "status", "lang"})
 
 
 def parse_private(
@@ -288,26 +234,17 @@ def parse_private(
             platform_message_id=message_ref(message.chat.id, message.message_id),
         )
     command, rest = parsed
-    if command == "/start":
+    word = command[1:]
+    if word == "start":
         return Greet()
-    if command == "/help":
-        return c.ShowHelp(actor=actor, reply_context=ctx)
-    if command == "/ticket":
-        return c.OpenTicket(actor=actor, reply_context=ctx, text=rest) if rest else TriageStart()
-    if command == "/status":
-        return c.ShowStatus(actor=actor, reply_context=ctx)
-    if command == "/lang":
-        return (
-            c.SetLanguage(actor=actor, reply_context=ctx, lang=rest) if rest else ChooseLanguage()
-        )
-    if command == "/queue":
-        return c.ShowQueue(actor=actor, reply_context=ctx)
-    if command == "/mine":
-        return c.ShowMine(actor=actor, reply_context=ctx)
-    if command == "/cancel" and not rest and triage is not None:
+    if word == "ticket" and not rest:
+        return TriageStart()
+    if word == "lang" and not rest:
+        return ChooseLanguage()
+    if word == "cancel" and not rest and triage is not None:
         return TriageCancel()
-    handled = _ticket_command(command, rest, actor, ctx, None)
-    return handled or Say("error.unknown_command", {"command": command})
+    handled = parse(word, rest, actor, ctx, TELEGRAM)
+    return handled or unknown_command(command)
 
 
 def parse_agents(
@@ -325,8 +262,8 @@ def parse_agents(
     if parsed is None:
         if ticket is None:
             return None  # agents talking among themselves
-        if text.strip().lower().startswith(NOTE_PREFIX):
-            note = text.strip()[len(NOTE_PREFIX) :].strip()
+        note = note_text(text)
+        if note is not None:
             return c.Note(actor=actor, reply_context=ctx, number=ticket, text=note)
         attachments = attachments_of(message)
         if not text.strip() and not attachments:
@@ -340,43 +277,31 @@ def parse_agents(
             platform_message_id=message_ref(message.chat.id, message.message_id),
         )
     command, rest = parsed
-    if command == "/queue":
-        return c.ShowQueue(actor=actor, reply_context=ctx)
-    if command == "/mine":
-        return c.ShowMine(actor=actor, reply_context=ctx)
-    if command == "/help":
-        return c.ShowHelp(actor=actor, reply_context=ctx)
-    if command == "/assign":
-        return _assign(message, actor, ctx, rest, ticket, bot_id)
-    handled = _ticket_command(command, rest, actor, ctx, ticket)
-    if handled is not None:
-        return handled
-    if command in ("/start", "/ticket", "/status", "/lang"):
-        return None  # requester commands: meant for the private chat
-    return Say("error.unknown_command", {"command": command})
+    word = command[1:]
+    if word in REQUESTER_WORDS:
+        return None  # meant for the private chat
+    person = _replied_agent(message, bot_id)
+    handled = parse(word, rest, actor, ctx, TELEGRAM, ticket=ticket, person=person)
+    return handled or unknown_command(command)
 
 
-def _assign(
-    message: Message, actor: Actor, ctx: str, rest: str, ticket: int | None, bot_id: int
-) -> Action:
-    """`/assign N` as a reply to a message of the agent who should take the ticket."""
-    number = _number(rest.split(" ", 1)[0]) if rest else ticket
-    replied = message.reply_to_message
-    target = replied.from_user if replied is not None else None
-    if (
-        number is None
-        or target is None
-        or target.is_bot
-        or target.id == bot_id
-        or (replied is not None and replied.forum_topic_created is not None)
-    ):
-        return _usage("/assign N (reply to the agent's message)")
-    return c.Assign(
-        actor=actor,
-        reply_context=ctx,
-        number=number,
-        assignee=actor_of(target, is_agent=True),
-    )
+def _replied_agent(message: Message, bot_id: int) -> PersonLookup:
+    """`/assign N` names the agent by replying to one of their messages."""
+
+    def lookup(_text: str) -> Actor | None:
+        replied = message.reply_to_message
+        target = replied.from_user if replied is not None else None
+        if (
+            replied is None
+            or target is None
+            or target.is_bot
+            or target.id == bot_id
+            or replied.forum_topic_created is not None
+        ):
+            return None
+        return actor_of(target, is_agent=True)
+
+    return lookup
 
 
 def parse_edit(message: Message, actor: Actor) -> c.EditMessage | None:

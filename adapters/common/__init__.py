@@ -1,0 +1,1 @@
+"""What every chat surface shares: the command grammar and the adapter's own answers."""
