@@ -2,8 +2,9 @@
 
 The app is built with `process_before_response=True`, so each listener stores
 the update (the intake commits it to the inbox) before Slack gets its ack; the
-desk applies it right after, and the Web API work happens in the outbox. Duplicate deliveries (Slack retries, a second
-Socket Mode envelope) carry the same event id or trigger id and have no effect.
+desk applies it right after, and the Web API work happens in the outbox. Duplicate
+deliveries (Slack retries, a second Socket Mode envelope) carry the same event id or
+trigger id and have no effect.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.common.refusal import Refusal
 from adapters.slack import inbound
 from adapters.slack.codecs import (
     ACTION_PATTERN,
@@ -32,7 +34,7 @@ from adapters.slack.directory import AgentDirectory, UserDirectory
 from adapters.slack.people import actor_of
 from adapters.slack.render import refusal_text
 from adapters.slack.sender import KIND_CARD
-from adapters.slack.slash import OpenModal, Refusal, mentioned_users, slash_command
+from adapters.slack.slash import OpenModal, mentioned_users, slash_command
 from adapters.slack.views import modal_view
 from core import commands as c
 from core.desk import InboundKey

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from adapters.common.grammar import note_text
+from adapters.slack import codecs
 from adapters.slack.codecs import (
     CATEGORIES,
     MODAL_CATEGORY,
@@ -19,23 +21,12 @@ from adapters.slack.codecs import (
     MODAL_URGENCY,
     REACTION_CLAIM,
     REACTION_RESOLVE,
-    AssignSelect,
-    CardAction,
-    CardButton,
-    FaqFeedbackButton,
-    FaqPickButton,
-    PriorityOption,
-    RatingButton,
     ReplyPlace,
     message_ref,
-    parse_action,
 )
 from adapters.slack.people import agent_actor
 from core import commands as c
 from core.domain import Actor, Priority
-
-NOTE_PREFIX = "note:"
-
 
 # messages
 
@@ -169,14 +160,9 @@ def thread_command(
     """A message in a ticket card's thread: a reply to the requester, or an internal note."""
     context = place.encode()
     if facts.kind == "new":
-        text = facts.text.strip()
-        if text.lower().startswith(NOTE_PREFIX):
-            return c.Note(
-                actor=actor,
-                number=ticket_number,
-                text=text[len(NOTE_PREFIX) :].strip(),
-                reply_context=context,
-            )
+        note = note_text(facts.text)
+        if note is not None:
+            return c.Note(actor=actor, number=ticket_number, text=note, reply_context=context)
         return c.Reply(
             actor=actor,
             number=ticket_number,
@@ -223,16 +209,19 @@ def source_ticket_text(text: str, permalink: str | None) -> str:
 
 # buttons and selects
 
-_CARD_COMMANDS: dict[CardAction, type[c.TicketCommand]] = {
-    CardAction.CLAIM: c.Claim,
-    CardAction.RESOLVE: c.Resolve,
-    CardAction.REOPEN: c.Reopen,
+_CARD_COMMANDS: dict[codecs.CardAction, type[c.TicketCommand]] = {
+    codecs.CardAction.CLAIM: c.Claim,
+    codecs.CardAction.RESOLVE: c.Resolve,
+    codecs.CardAction.REOPEN: c.Reopen,
 }
 
 
 def action_place(channel: str, container: Mapping[str, Any], agents_channel: str) -> ReplyPlace:
-    """Where the answer to a button goes: only the agent sees it in the agents' channel,
-    a channel's thread for a public message, otherwise the DM."""
+    """Where the answer to a button goes.
+
+    In the agents' channel only the agent sees it; under a public message it goes in
+    that message's thread; anywhere else (a DM, the App Home) to the person's DM.
+    """
     if channel == agents_channel:
         return ReplyPlace(channel=channel, ephemeral=True)
     if channel and not channel.startswith("D"):
@@ -250,25 +239,25 @@ def action_command(
     action: Mapping[str, Any], actor: Actor, place: ReplyPlace, names: Mapping[str, str]
 ) -> c.Command | None:
     """A button or select in one of our messages -> the command it stands for."""
-    data = parse_action(action)
+    data = codecs.parse_action(action)
     context = place.encode()
-    if isinstance(data, FaqFeedbackButton):
+    if isinstance(data, codecs.FaqFeedbackButton):
         return c.FaqFeedback(
             actor=actor, query_id=data.query_id, helped=data.helped, reply_context=context
         )
-    if isinstance(data, FaqPickButton):
+    if isinstance(data, codecs.FaqPickButton):
         return c.ChooseSuggestion(
             actor=actor, query_id=data.query_id, entry_id=data.entry_id, reply_context=context
         )
-    if isinstance(data, RatingButton):
+    if isinstance(data, codecs.RatingButton):
         return c.Rate(actor=actor, number=data.number, score=data.score, reply_context=context)
-    if isinstance(data, CardButton):
+    if isinstance(data, codecs.CardButton):
         command = _CARD_COMMANDS[data.action]
         return command(actor=actor, number=data.number, reply_context=context)
-    if isinstance(data, AssignSelect):
+    if isinstance(data, codecs.AssignSelect):
         assignee = agent_actor(data.user_id, names)
         return c.Assign(actor=actor, number=data.number, assignee=assignee, reply_context=context)
-    if isinstance(data, PriorityOption):
+    if isinstance(data, codecs.PriorityOption):
         return c.SetPriority(
             actor=actor, number=data.number, priority=data.priority, reply_context=context
         )

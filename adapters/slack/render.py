@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from adapters.common.refusal import Refusal
 from adapters.slack.codecs import (
     AssignSelect,
     CardAction,
@@ -30,7 +31,6 @@ from adapters.slack.mrkdwn import (
     markdown_to_mrkdwn,
     mention,
 )
-from adapters.slack.slash import Refusal
 from core.domain import Priority, TicketState
 from core.events import (
     Event,

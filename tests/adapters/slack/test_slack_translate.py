@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from adapters.common.refusal import Refusal
 from adapters.slack import codecs, errors, inbound, mrkdwn, slash
 from core import commands as c
 from core.domain import Actor, Priority
@@ -32,7 +33,7 @@ def test_slash_command_words_and_free_text() -> None:
     assert isinstance(ticket, c.OpenTicket) and ticket.text == "claim my expenses are wrong"
     assign = slash.slash_command("assign 3 <@UBOB|bob>", ACTOR, HERE, {"UBOB": "Bob"})
     assert isinstance(assign, c.Assign) and assign.assignee.display_name == "Bob"
-    assert slash.slash_command("assign 3 bob", ACTOR, HERE) == slash.Refusal(
+    assert slash.slash_command("assign 3 bob", ACTOR, HERE) == Refusal(
         "error.usage", {"usage": "/ticket assign N @agent"}
     )
     priority = slash.slash_command("priority 2 urgent", ACTOR, HERE)
@@ -65,3 +66,19 @@ def test_retry_after_parsing() -> None:
     assert errors.retry_after_seconds("3") == 3.0
     assert errors.retry_after_seconds(None) == 1.0
     assert errors.retry_after_seconds("soon") == 1.0
+
+
+def test_slash_command_numbers_and_usage_come_from_the_shared_grammar() -> None:
+    usage = Refusal("error.usage", {"usage": "/ticket claim N"})
+    assert slash.slash_command("claim 99999999999", ACTOR, HERE) == usage
+    assert slash.slash_command("claim #", ACTOR, HERE) == usage
+    assert slash.slash_command("rate 2", ACTOR, HERE) == Refusal(
+        "error.usage", {"usage": "/ticket rate N 1-5"}
+    )
+    assert slash.slash_command("lang", ACTOR, HERE) == Refusal(
+        "error.usage", {"usage": "/ticket lang en|pl|ru"}
+    )
+    # words typed elsewhere (a note goes in the card's thread) open a ticket here
+    note = slash.slash_command("note 4 call him", ACTOR, HERE)
+    assert isinstance(note, c.OpenTicket) and note.text == "note 4 call him"
+    assert isinstance(slash.slash_command("queue please", ACTOR, HERE), c.OpenTicket)
