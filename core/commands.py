@@ -9,13 +9,21 @@ to the actor and never interprets it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, get_args
 
 from pydantic import TypeAdapter, ValidationError
 
 from core.domain import Actor, Priority
+
+
+@dataclass(frozen=True)
+class InboundKey:
+    """The platform's own id of an update: (platform, update id)."""
+
+    platform: str
+    update_id: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,7 +70,6 @@ class OpenTicket(Command):
     category: str | None = None
     priority: Priority | None = None
     source_link: str | None = None
-    from_query_id: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -156,7 +163,7 @@ class SetLanguage(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class ShowHelp(Command):
-    topics: tuple[str, ...] = field(default_factory=tuple)
+    """What the actor can do here."""
 
 
 AnyCommand = (

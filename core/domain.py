@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
 
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "pl", "ru")
+
+# The longest text (question, ticket, message, note, reply) the desk accepts.
+MAX_TEXT = 20_000
+# Ticket numbers and FAQ query ids are 32-bit integer columns: a number typed
+# beyond them names nothing, and must not reach the database as one.
+MAX_ID = 2**31 - 1
+
+# Where escalations go: the triage menus offer these, a ticket without one is "general".
+CATEGORIES: tuple[str, ...] = ("general", "it", "hr", "facilities", "finance")
+DEFAULT_CATEGORY = "general"
 
 
 class TicketState(enum.StrEnum):
@@ -17,7 +29,65 @@ class TicketState(enum.StrEnum):
 
     @property
     def is_active(self) -> bool:
-        return self in (TicketState.OPEN, TicketState.CLAIMED)
+        return self in ACTIVE_STATES
+
+
+ACTIVE_STATES: tuple[TicketState, ...] = (TicketState.OPEN, TicketState.CLAIMED)
+
+
+class TicketAction(enum.StrEnum):
+    """What a command does to a ticket, as far as its state is concerned."""
+
+    CLAIM = "claim"
+    ASSIGN = "assign"
+    REPLY = "reply"
+    RESOLVE = "resolve"
+    REOPEN = "reopen"
+    CANCEL = "cancel"
+    RATE = "rate"
+    PRIORITY = "priority"
+
+
+_A, _S = TicketAction, TicketState
+
+# The ticket state machine: (action, state it starts from) -> the state it leads to.
+# A pair missing here is refused. Rating and priority change no state; they are
+# listed to say in which states they may be done.
+TRANSITIONS: Mapping[tuple[TicketAction, TicketState], TicketState] = MappingProxyType(
+    {
+        (_A.CLAIM, _S.OPEN): _S.CLAIMED,
+        (_A.ASSIGN, _S.OPEN): _S.CLAIMED,
+        (_A.ASSIGN, _S.CLAIMED): _S.CLAIMED,
+        (_A.REPLY, _S.OPEN): _S.CLAIMED,  # answering an unclaimed ticket is claiming it
+        (_A.REPLY, _S.CLAIMED): _S.CLAIMED,
+        (_A.RESOLVE, _S.OPEN): _S.RESOLVED,
+        (_A.RESOLVE, _S.CLAIMED): _S.RESOLVED,
+        (_A.REOPEN, _S.RESOLVED): _S.OPEN,
+        (_A.REOPEN, _S.CANCELLED): _S.OPEN,
+        (_A.CANCEL, _S.OPEN): _S.CANCELLED,
+        (_A.CANCEL, _S.CLAIMED): _S.CANCELLED,
+        (_A.RATE, _S.RESOLVED): _S.RESOLVED,
+        (_A.PRIORITY, _S.OPEN): _S.OPEN,
+        (_A.PRIORITY, _S.CLAIMED): _S.CLAIMED,
+    }
+)
+
+
+def next_state(action: TicketAction, state: TicketState, *, assigned: bool) -> TicketState | None:
+    """Where `action` takes a ticket in `state`; None when the table forbids it.
+
+    A ticket someone holds is never open: a move to OPEN of an assigned ticket
+    lands on CLAIMED (the agent who had it keeps it).
+    """
+    to = TRANSITIONS.get((action, state))
+    if to is TicketState.OPEN and assigned:
+        return TicketState.CLAIMED
+    return to
+
+
+def allowed_from(action: TicketAction) -> tuple[TicketState, ...]:
+    """Every state `action` may start from: the condition of its conditional update."""
+    return tuple(state for (done, state) in TRANSITIONS if done is action)
 
 
 class Priority(enum.StrEnum):

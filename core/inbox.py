@@ -4,11 +4,12 @@ A platform's ack waits only for `submit`: the update's command is written to
 the `inbox` table (deduplicated by its platform id) and committed. Updates
 arriving together share that commit (group commit), so a burst of events is
 acknowledged in a few milliseconds each. `run_forever` applies the queued
-updates in batches, oldest first, one transaction per batch (Desk.apply_queued);
-a batch that stops on one update is split so the others still apply, and the
-failing update is retried with backoff, then parked as failed with its error
-(`helpdesk inbox list|retry`). Several workers share the queue: rows are
-claimed with SKIP LOCKED, one person's updates in order.
+updates in batches, oldest first, one transaction per batch (`apply_queued`:
+the desk applies each command in it, `Desk.apply`); a batch that stops on one
+update is split so the others still apply, and the failing update is retried
+with backoff, then parked as failed with its error (`helpdesk inbox list|retry`).
+Several workers share the queue: rows are claimed with SKIP LOCKED, one
+person's updates in order.
 
 Nothing is lost on a crash: before the commit the platform has no ack and
 redelivers; after it the row stays queued until a transaction that applied it
@@ -21,16 +22,56 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from core import commands as c
-from core.desk import Desk, InboundKey, QueuedBatch
+from core import errors
+from core.commands import InboundKey
+from core.desk import Desk
+from core.events import Event
 from core.redact import describe
 from core.storage.db import Database, is_outage
 from core.storage.inbox_store import InboxRecords, NewUpdate, QueuedUpdate
+from core.storage.repository import Repository
 
 log = logging.getLogger(__name__)
+
+# Commands about an existing ticket or FAQ answer, refused when it moved on meanwhile.
+_MAY_BE_REFUSED = (c.TicketCommand, c.EditMessage, c.FaqFeedback, c.ChooseSuggestion)
+
+
+@dataclass
+class QueuedBatch:
+    """What `Inbox.apply_queued` did: rows applied, or where the batch stopped."""
+
+    applied: int = 0
+    failed_at: int | None = None
+    row: QueuedUpdate | None = None
+    error: BaseException | None = None
+    taken_elsewhere: bool = False  # the row went to another worker meanwhile
+
+    @property
+    def found_nothing(self) -> bool:
+        """Nothing was queued and due: the caller may wait for news."""
+        return self.applied == 0 and self.failed_at is None and not self.taken_elsewhere
+
+
+class _BatchStopped(Exception):
+    def __init__(self, index: int, row: QueuedUpdate, error: BaseException) -> None:
+        super().__init__(f"queued update {row.id} failed: {error!r}")
+        self.index, self.row, self.error = index, row, error
+
+
+def _stored_command(row: QueuedUpdate) -> c.Command | ValueError:
+    """The row's command, or the error that says why it cannot be read."""
+    try:
+        return c.command_from_json(row.command)
+    except ValueError as error:
+        return error
 
 
 class Intake(Protocol):
@@ -122,7 +163,7 @@ class Inbox:
             self.last_cycle_at = self.clock()
             self._wake.clear()
             try:
-                batch = await self.desk.apply_queued(limit)
+                batch = await self.apply_queued(limit)
                 limit = await self._after(batch)
             except Exception:
                 log.exception("applying queued updates failed; trying again shortly")
@@ -135,11 +176,82 @@ class Inbox:
         """Apply everything that is due now (tests and one-off runs); how many applied."""
         total, limit = 0, self.batch_size
         while True:
-            batch = await self.desk.apply_queued(limit)
+            batch = await self.apply_queued(limit)
             limit = await self._after(batch)
             total += batch.applied
             if batch.found_nothing:
                 return total
+
+    async def apply_queued(self, limit: int) -> QueuedBatch:
+        """Apply up to `limit` queued updates, oldest first, in one transaction.
+
+        One commit for many updates is what lets a worker keep up with a busy
+        workspace. If the update at index k fails, the whole batch rolls back
+        and `failed_at` says so: the caller applies the k before it as a batch,
+        then the failing one alone. A refusal (DeskError) of an update applied
+        alone is answered like `Desk.handle` answers it; any other error is
+        retried later (`_postpone`).
+        """
+        now = self.clock()
+        try:
+            async with self.db.transaction() as conn:
+                repo, queue = self.desk.repository(conn), InboxRecords(conn)
+                rows = await queue.claim(now, limit=limit)
+                commands = [_stored_command(row) for row in rows]
+                await repo.prefetch_people(
+                    cmd.actor.ref for cmd in commands if isinstance(cmd, c.Command)
+                )
+                await repo.prefetch_active_tickets()
+                events: list[Event] = []
+                for index, (row, cmd) in enumerate(zip(rows, commands, strict=True)):
+                    try:
+                        if isinstance(cmd, Exception):
+                            raise cmd
+                        events += await self._apply_in_batch(conn, repo, cmd, now)
+                    except Exception as error:
+                        raise _BatchStopped(index, row, error) from error
+                await queue.done([row.id for row in rows])
+                await repo.enqueue(events, now)
+        except _BatchStopped as stopped:
+            if stopped.index == 0 and isinstance(stopped.error, errors.DeskError):
+                return await self._refuse_queued(stopped.row, stopped.error)
+            return QueuedBatch(failed_at=stopped.index, row=stopped.row, error=stopped.error)
+        self.desk.queued(events)
+        return QueuedBatch(applied=len(rows))
+
+    async def _apply_in_batch(
+        self, conn: AsyncConnection, repo: Repository, cmd: c.Command, now: datetime
+    ) -> list[Event]:
+        """Apply one of a batch; an agent's command that may be refused gets a savepoint.
+
+        A refusal then costs nothing to the rest of the batch, and no ticket
+        number is used up by a rolled-back batch when two agents race for a claim.
+        Plain messages, questions and new tickets (the bulk) need none.
+        """
+        if not isinstance(cmd, _MAY_BE_REFUSED):
+            return await self.desk.apply(repo, cmd, now)
+        savepoint = await conn.begin_nested()
+        try:
+            events = await self.desk.apply(repo, cmd, now)
+        except errors.DeskError as refused:
+            await savepoint.rollback()
+            repo.forget()  # what it read inside the savepoint may be gone
+            return await self.desk.refuse(repo, cmd, now, refused)
+        await savepoint.commit()
+        return events
+
+    async def _refuse_queued(self, row: QueuedUpdate, refused: errors.DeskError) -> QueuedBatch:
+        """Answer a refused update alone, unless another worker took it meanwhile."""
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            repo, queue = self.desk.repository(conn), InboxRecords(conn)
+            if not await queue.claim(now, limit=1, only=[row.id]):
+                return QueuedBatch(taken_elsewhere=True)
+            events = await self.desk.refuse(repo, c.command_from_json(row.command), now, refused)
+            await queue.done([row.id])
+            await repo.enqueue(events, now)
+        self.desk.queued(events)
+        return QueuedBatch(applied=1)
 
     def has_backlog(self) -> bool:
         return self.backlogged
@@ -179,7 +291,8 @@ class Inbox:
                 delay,
             )
             retry_at = self.clock() + timedelta(seconds=delay)
-        await self.desk.postpone_queued(row, error, retry_at)
+        async with self.db.transaction() as conn:
+            await InboxRecords(conn).postpone(row.id, describe(error, 500), retry_at)
 
     async def _idle(self, stop: asyncio.Event) -> None:
         waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]

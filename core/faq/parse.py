@@ -13,6 +13,7 @@ from typing import Literal
 
 import yaml
 
+from core.domain import DEFAULT_CATEGORY
 from core.faq.model import FaqEntry
 
 Severity = Literal["error", "warning"]
@@ -21,7 +22,6 @@ Severity = Literal["error", "warning"]
 # free (BANKING77 has "reverted_card_payment?").
 ID_PATTERN = re.compile(r"^[^\s/\\.][^\s/\\]*$")
 KNOWN_KEYS = frozenset({"id", "title", "questions", "tags", "category"})
-DEFAULT_CATEGORY = "general"
 _FRONT_MATTER_START = 2  # YAML line 0 is file line 2 (line 1 is the opening ---)
 # libyaml's parser when PyYAML has it (several times faster), same nodes and marks.
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -170,9 +170,16 @@ class Cluster:
         while loop.time() < deadline:
             await self.revive()
             async with self.db.transaction() as conn:
+                # The inbox first: applying a batch deletes its rows and writes their
+                # outbox rows in one commit, so once the inbox reads empty every outbox
+                # row of those updates is already visible to the second read.
+                queued = (await conn.execute(select(inbox.c.id))).all()
                 pending = (
-                    await conn.execute(select(outbox.c.id).where(outbox.c.status == "pending"))
-                ).all() + (await conn.execute(select(inbox.c.id))).all()
+                    queued
+                    + (
+                        await conn.execute(select(outbox.c.id).where(outbox.c.status == "pending"))
+                    ).all()
+                )
             if not pending:
                 return
             await asyncio.sleep(0.05)

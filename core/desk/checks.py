@@ -1,0 +1,62 @@
+"""Checks every rule shares: texts within the limit, agents only, tickets one may see."""
+
+from __future__ import annotations
+
+from core import errors
+from core.desk.scope import CommandScope
+from core.domain import MAX_ID, MAX_TEXT, Ticket, TicketAction, TicketState, next_state
+
+
+def bounded(text: str) -> str:
+    """`text` stripped; refused when longer than the desk accepts (it may be empty)."""
+    cleaned = text.strip()
+    if len(cleaned) > MAX_TEXT:
+        raise errors.BadInput(detail=f"text longer than {MAX_TEXT} characters")
+    return cleaned
+
+
+def required_text(text: str) -> str:
+    """`text` stripped; refused when empty or too long."""
+    cleaned = bounded(text)
+    if not cleaned:
+        raise errors.EmptyText()
+    return cleaned
+
+
+def require_agent(scope: CommandScope) -> None:
+    if not scope.actor.is_agent:
+        raise errors.NotAllowed()
+
+
+async def ticket_of(scope: CommandScope, number: int) -> Ticket:
+    found = await scope.repo.get_ticket(number) if 0 < number <= MAX_ID else None
+    if found is None:
+        raise errors.UnknownTicket(number=number)
+    return found
+
+
+async def own_or_agent(scope: CommandScope, number: int) -> Ticket:
+    """A ticket the actor may act on: their own, or any ticket for an agent.
+
+    A requester asking about someone else's ticket hears "unknown ticket",
+    so ticket numbers leak nothing about other people.
+    """
+    found = await ticket_of(scope, number)
+    if scope.actor.is_agent or found.requester.id == scope.actor.id:
+        return found
+    raise errors.UnknownTicket(number=number)
+
+
+async def reload(scope: CommandScope, number: int) -> Ticket:
+    """The ticket as this transaction sees it now (after a change)."""
+    found = await scope.repo.get_ticket(number)
+    assert found is not None
+    return found
+
+
+def planned_state(ticket: Ticket, action: TicketAction) -> TicketState:
+    """Where `action` takes `ticket` (core.domain.TRANSITIONS); refused when it may not."""
+    to = next_state(action, ticket.state, assigned=ticket.assignee is not None)
+    if to is None:
+        raise errors.InvalidTransition(number=ticket.number, state=ticket.state.value)
+    return to

@@ -1,0 +1,33 @@
+"""Delivery-failure feedback: a requester the platform cannot reach is flagged on their cards."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from core.desk.scope import thread_event
+from core.domain import ACTIVE_STATES, PersonRef
+from core.events import Event, PersonTarget, TicketCard, TicketView
+from core.storage.repository import Repository
+
+_REASON_CHARS = 500
+
+
+async def delivery_failure_cards(
+    repo: Repository, target: PersonTarget, reason: str, now: datetime, agents_lang: str
+) -> list[Event]:
+    """Record `reason` on the person's open tickets; their cards show it."""
+    person = await repo.person_by_ref(PersonRef(target.platform, target.user_id))
+    if person is None:
+        return []
+    problem = reason[:_REASON_CHARS]
+    events: list[Event] = []
+    for ticket in await repo.list_tickets(requester_id=person.id, states=ACTIVE_STATES):
+        await repo.update_ticket(ticket.number, now, delivery_problem=problem)
+        await repo.audit("delivery_failed", now, ticket_number=ticket.number, reason=reason)
+        card = TicketCard(
+            ticket=TicketView.of(replace(ticket, delivery_problem=problem)),
+            change="card.change.delivery_failed",
+        )
+        events.append(thread_event(ticket, agents_lang, card))
+    return events

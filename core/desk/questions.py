@@ -1,0 +1,128 @@
+"""Questions and the FAQ: answer, suggest or offer a ticket; what the person did next."""
+
+from __future__ import annotations
+
+from core import commands as c
+from core import errors
+from core.desk.checks import bounded, required_text
+from core.desk.scope import CommandScope
+from core.desk.tickets import create_ticket
+from core.domain import MAX_ID, SUPPORTED_LANGUAGES, Author, Visibility
+from core.events import FaqAnswer, FaqNoMatch, FaqOption, FaqSuggestions, Notice, Relay
+
+
+async def send_text(scope: CommandScope, cmd: c.SendText) -> None:
+    """A question, or, while the person has an open ticket, a message on it."""
+    if not cmd.text.strip() and not cmd.attachments:
+        raise errors.EmptyText()
+    active = await scope.repo.latest_active_ticket(scope.actor.id)
+    if active is None:
+        await answer_question(scope, required_text(cmd.text))
+        return
+    text = bounded(cmd.text)
+    message_id = await scope.repo.add_message(
+        ticket_number=active.number,
+        author=scope.actor,
+        role=Author.REQUESTER,
+        visibility=Visibility.PUBLIC,
+        text=text,
+        attachments=cmd.attachments,
+        platform_message_id=cmd.platform_message_id,
+        now=scope.now,
+    )
+    scope.to_thread(
+        active,
+        Relay(
+            ticket_number=active.number,
+            message_id=message_id,
+            author_name=scope.actor.display_name,
+            author_role="requester",
+            text=text,
+            attachments=cmd.attachments,
+        ),
+    )
+
+
+async def ask(scope: CommandScope, cmd: c.AskQuestion) -> None:
+    await answer_question(scope, required_text(cmd.text))
+
+
+async def answer_question(scope: CommandScope, text: str) -> None:
+    result = scope.faq.search(text, None)
+    lang = result.lang if result.lang in SUPPORTED_LANGUAGES else scope.actor.lang
+    query_id = await scope.repo.record_faq_query(
+        person=scope.actor,
+        platform=scope.actor.platform,
+        lang=lang,
+        text=text,
+        decision=result.decision,
+        results=[
+            {"id": m.entry_id, "title": m.title, "score": round(m.score, 4)} for m in result.results
+        ],
+        now=scope.now,
+    )
+    top = result.results[0] if result.results else None
+    entry = scope.faq.entry(top.entry_id, lang) if top else None
+    if result.decision == "answer" and top is not None and entry is not None:
+        scope.to_actor(
+            FaqAnswer(
+                query_id=query_id,
+                entry_id=entry.id,
+                title=entry.title,
+                answer=entry.answer,
+                score=top.score,
+            ),
+            lang,
+        )
+    elif result.decision == "suggest" and result.results:
+        options = []
+        for match in result.results[:3]:
+            suggested = scope.faq.entry(match.entry_id, lang)
+            options.append(
+                FaqOption(
+                    entry_id=match.entry_id,
+                    title=suggested.title if suggested else match.title,
+                )
+            )
+        scope.to_actor(FaqSuggestions(query_id=query_id, options=tuple(options)), lang)
+    else:
+        scope.to_actor(FaqNoMatch(query_id=query_id, question=text), lang)
+
+
+async def _own_query(scope: CommandScope, query_id: int) -> tuple[str, str]:
+    """The actor's own question and its language; someone else's is unknown."""
+    row = await scope.repo.faq_query(query_id) if 0 < query_id <= MAX_ID else None
+    if row is None or row["person_id"] != scope.actor.id:
+        raise errors.UnknownQuery()
+    return str(row["text"]), str(row["lang"])
+
+
+async def faq_feedback(scope: CommandScope, cmd: c.FaqFeedback) -> None:
+    """An answer that helped is recorded; wanting a human turns the question into a ticket."""
+    question, _lang = await _own_query(scope, cmd.query_id)
+    if cmd.helped:
+        await scope.repo.set_faq_outcome(cmd.query_id, "helped")
+        scope.to_actor(Notice(key="faq.glad_it_helped"))
+        return
+    ticket = await create_ticket(
+        scope, question, category=None, priority=None, source_link=None, query_id=cmd.query_id
+    )
+    await scope.repo.set_faq_outcome(cmd.query_id, "human", ticket.number)
+
+
+async def choose_suggestion(scope: CommandScope, cmd: c.ChooseSuggestion) -> None:
+    _question, lang = await _own_query(scope, cmd.query_id)
+    entry = scope.faq.entry(cmd.entry_id, lang)
+    if entry is None:
+        raise errors.BadInput(detail=cmd.entry_id)
+    await scope.repo.set_faq_outcome(cmd.query_id, "chose")
+    scope.to_actor(
+        FaqAnswer(
+            query_id=cmd.query_id,
+            entry_id=entry.id,
+            title=entry.title,
+            answer=entry.answer,
+            score=1.0,
+        ),
+        lang,
+    )

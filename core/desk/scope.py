@@ -1,0 +1,101 @@
+"""The unit of work of one command: who acts, on which transaction, and what it produced.
+
+A `CommandScope` lives for one command inside a transaction its caller owns
+(the desk for the console, the inbox for a batch). Rules read and change the
+database through `repo` and add the messages they send to `events`; the caller
+writes those events to the outbox in the same transaction, so a rolled-back
+command sends nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core import commands as c
+from core.desk.ports import FaqPort
+from core.domain import Person, Ticket
+from core.events import (
+    Event,
+    Payload,
+    PersonTarget,
+    TicketCard,
+    TicketThreadTarget,
+    TicketView,
+)
+from core.storage.repository import Repository
+
+
+def thread_event(ticket: Ticket, lang: str, payload: Payload) -> Event:
+    """An event for the agents' conversation about `ticket`."""
+    return Event(
+        target=TicketThreadTarget(platform=ticket.platform, ticket_number=ticket.number),
+        lang=lang,
+        payload=payload,
+    )
+
+
+class CommandScope:
+    """One command's actor, the transaction's repository, the FAQ, the time, the events."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        cmd: c.Command,
+        actor: Person,
+        *,
+        faq: FaqPort,
+        now: datetime,
+        agents_lang: str,
+    ) -> None:
+        self.repo = repo
+        self.cmd = cmd
+        self.actor = actor
+        self.faq = faq
+        self.now = now
+        self.agents_lang = agents_lang
+        self.events: list[Event] = []
+
+    def to_actor(self, payload: Payload, lang: str | None = None) -> None:
+        """Answer the actor where the command came from (its reply context)."""
+        self.events.append(
+            Event(
+                target=PersonTarget(
+                    platform=self.actor.platform,
+                    user_id=self.actor.user_id,
+                    display_name=self.actor.display_name,
+                    context=self.cmd.reply_context,
+                ),
+                lang=lang or self.actor.lang,
+                payload=payload,
+            )
+        )
+
+    def to_person(self, person: Person, payload: Payload) -> None:
+        if person.id == self.actor.id:
+            self.to_actor(payload)
+            return
+        self.events.append(
+            Event(
+                target=PersonTarget(
+                    platform=person.platform,
+                    user_id=person.user_id,
+                    display_name=person.display_name,
+                ),
+                lang=person.lang,
+                payload=payload,
+            )
+        )
+
+    def to_thread(self, ticket: Ticket, payload: Payload) -> None:
+        self.events.append(thread_event(ticket, self.agents_lang, payload))
+
+    def card(self, ticket: Ticket, change: str) -> None:
+        """Show `ticket` as it is now on its card, saying what changed and who did it."""
+        self.to_thread(
+            ticket,
+            TicketCard(
+                ticket=TicketView.of(ticket),
+                change=change,
+                actor_name=self.actor.display_name,
+            ),
+        )

@@ -1,0 +1,256 @@
+"""A ticket's life: open, claim, assign, resolve, reopen, cancel, rate, priority.
+
+Every state change is one conditional UPDATE whose condition and target come
+from the state machine in `core.domain.TRANSITIONS`: of concurrent requests
+exactly one wins, and a move the table does not list is refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core import commands as c
+from core import errors
+from core.desk.checks import (
+    own_or_agent,
+    planned_state,
+    reload,
+    require_agent,
+    required_text,
+    ticket_of,
+)
+from core.desk.scope import CommandScope
+from core.domain import (
+    DEFAULT_CATEGORY,
+    Actor,
+    Author,
+    Priority,
+    Ticket,
+    TicketAction,
+    TicketState,
+    Visibility,
+    allowed_from,
+    next_state,
+    subject_of,
+)
+from core.events import Notice, TicketOpened, TicketResolved, TicketView
+
+
+async def open_ticket(scope: CommandScope, cmd: c.OpenTicket) -> None:
+    await create_ticket(
+        scope,
+        required_text(cmd.text),
+        category=cmd.category,
+        priority=cmd.priority,
+        source_link=cmd.source_link,
+        query_id=None,
+    )
+
+
+def _guess_category(scope: CommandScope, text: str) -> str:
+    """Route by the closest FAQ entry's category when the matcher has an opinion."""
+    result = scope.faq.search(text, None)
+    if result.decision == "none" or not result.results:
+        return DEFAULT_CATEGORY
+    entry = scope.faq.entry(result.results[0].entry_id, result.lang)
+    return entry.category if entry and entry.category else DEFAULT_CATEGORY
+
+
+async def create_ticket(
+    scope: CommandScope,
+    text: str,
+    *,
+    category: str | None,
+    priority: Priority | None,
+    source_link: str | None,
+    query_id: int | None,
+) -> Ticket:
+    """A new ticket from the actor: told to them, shown on a new card."""
+    ticket = await scope.repo.insert_ticket(
+        platform=scope.actor.platform,
+        requester=scope.actor,
+        subject=subject_of(text),
+        text=text,
+        category=(category or "").strip().lower() or _guess_category(scope, text),
+        priority=priority or Priority.NORMAL,
+        source_link=source_link,
+        from_query_id=query_id,
+        now=scope.now,
+    )
+    await scope.repo.add_message(
+        ticket_number=ticket.number,
+        author=scope.actor,
+        role=Author.REQUESTER,
+        visibility=Visibility.PUBLIC,
+        text=text,
+        attachments=(),
+        platform_message_id=None,
+        now=scope.now,
+    )
+    await scope.repo.audit(
+        "opened",
+        scope.now,
+        ticket_number=ticket.number,
+        actor_id=scope.actor.id,
+        category=ticket.category,
+        priority=ticket.priority.value,
+    )
+    scope.to_actor(TicketOpened(ticket=TicketView.of(ticket)))
+    scope.card(ticket, "card.change.opened")
+    return ticket
+
+
+async def claim(scope: CommandScope, cmd: c.Claim) -> None:
+    """Exactly one agent wins a race; the others hear who has it."""
+    require_agent(scope)
+    ticket = await ticket_of(scope, cmd.number)
+    to = next_state(TicketAction.CLAIM, ticket.state, assigned=ticket.assignee is not None)
+    won = to is not None and await scope.repo.transition(
+        ticket.number,
+        allowed_from=allowed_from(TicketAction.CLAIM),
+        to=to,
+        now=scope.now,
+        assignee_must_be_unset=True,
+        assignee_id=scope.actor.id,
+        claimed_at=scope.now,
+    )
+    if not won:
+        current = await reload(scope, ticket.number)
+        owner = current.assignee if current.state is TicketState.CLAIMED else None
+        if owner is not None and owner.id == scope.actor.id:
+            scope.to_actor(Notice(key="ticket.already_yours", params={"number": current.number}))
+            return
+        if owner is not None:
+            raise errors.AlreadyClaimed(number=current.number, owner=owner.display_name)
+        raise errors.InvalidTransition(number=current.number, state=current.state.value)
+    await after_claim(scope, ticket.number, "claimed")
+
+
+async def after_claim(scope: CommandScope, number: int, action: str) -> None:
+    """Audit the new assignee, update the card, tell the requester who helps."""
+    ticket = await reload(scope, number)
+    assert ticket.assignee is not None
+    await scope.repo.audit(
+        action,
+        scope.now,
+        ticket_number=number,
+        actor_id=scope.actor.id,
+        assignee=ticket.assignee.display_name,
+    )
+    scope.card(ticket, f"card.change.{action}")
+    scope.to_person(
+        ticket.requester,
+        Notice(
+            key="ticket.agent_assigned",
+            params={"number": number, "agent": ticket.assignee.display_name},
+        ),
+    )
+
+
+async def assign(scope: CommandScope, cmd: c.Assign) -> None:
+    require_agent(scope)
+    ticket = await ticket_of(scope, cmd.number)
+    if cmd.assignee.platform != ticket.platform:
+        raise errors.BadInput(detail="assignee on another platform")
+    assignee = await scope.repo.upsert_person(
+        Actor(
+            platform=cmd.assignee.platform,
+            user_id=cmd.assignee.user_id,
+            display_name=cmd.assignee.display_name,
+            is_agent=True,
+        ),
+        scope.now,
+    )
+    moved = await scope.repo.transition(
+        ticket.number,
+        allowed_from=allowed_from(TicketAction.ASSIGN),
+        to=planned_state(ticket, TicketAction.ASSIGN),
+        now=scope.now,
+        assignee_id=assignee.id,
+        claimed_at=scope.now,
+    )
+    if not moved:
+        raise errors.InvalidTransition(number=ticket.number, state=ticket.state.value)
+    await after_claim(scope, ticket.number, "assigned")
+
+
+async def _move(
+    scope: CommandScope, ticket: Ticket, action: TicketAction, *, done: str, **values: Any
+) -> Ticket:
+    """One conditional state change, audited as `done` and shown on the card."""
+    moved = await scope.repo.transition(
+        ticket.number,
+        allowed_from=allowed_from(action),
+        to=planned_state(ticket, action),
+        now=scope.now,
+        **values,
+    )
+    current = await reload(scope, ticket.number)
+    if not moved:
+        raise errors.InvalidTransition(number=current.number, state=current.state.value)
+    await scope.repo.audit(done, scope.now, ticket_number=current.number, actor_id=scope.actor.id)
+    scope.card(current, f"card.change.{done}")
+    return current
+
+
+async def resolve(scope: CommandScope, cmd: c.Resolve) -> None:
+    require_agent(scope)
+    ticket = await ticket_of(scope, cmd.number)
+    values: dict[str, Any] = {"resolved_at": scope.now}
+    if ticket.assignee is None:
+        values["assignee_id"] = scope.actor.id
+    ticket = await _move(scope, ticket, TicketAction.RESOLVE, done="resolved", **values)
+    scope.to_person(
+        ticket.requester,
+        TicketResolved(ticket_number=ticket.number, agent_name=scope.actor.display_name),
+    )
+
+
+async def reopen(scope: CommandScope, cmd: c.Reopen) -> None:
+    ticket = await own_or_agent(scope, cmd.number)
+    ticket = await _move(
+        scope, ticket, TicketAction.REOPEN, done="reopened", resolved_at=None, rating=None
+    )
+    scope.to_person(
+        ticket.requester, Notice(key="ticket.reopened", params={"number": ticket.number})
+    )
+
+
+async def cancel(scope: CommandScope, cmd: c.Cancel) -> None:
+    ticket = await own_or_agent(scope, cmd.number)
+    ticket = await _move(scope, ticket, TicketAction.CANCEL, done="cancelled")
+    scope.to_person(
+        ticket.requester, Notice(key="ticket.cancelled", params={"number": ticket.number})
+    )
+
+
+async def rate(scope: CommandScope, cmd: c.Rate) -> None:
+    ticket = await ticket_of(scope, cmd.number)
+    if ticket.requester.id != scope.actor.id:
+        raise errors.UnknownTicket(number=cmd.number)
+    if not 1 <= cmd.score <= 5:
+        raise errors.BadRating()
+    planned_state(ticket, TicketAction.RATE)
+    await scope.repo.update_ticket(ticket.number, scope.now, rating=cmd.score)
+    await scope.repo.audit(
+        "rated", scope.now, ticket_number=ticket.number, actor_id=scope.actor.id, score=cmd.score
+    )
+    scope.card(await reload(scope, ticket.number), "card.change.rated")
+    scope.to_actor(
+        Notice(key="ticket.thanks_for_rating", params={"number": ticket.number, "score": cmd.score})
+    )
+
+
+async def set_priority(scope: CommandScope, cmd: c.SetPriority) -> None:
+    require_agent(scope)
+    ticket = await ticket_of(scope, cmd.number)
+    planned_state(ticket, TicketAction.PRIORITY)
+    await scope.repo.update_ticket(ticket.number, scope.now, priority=cmd.priority.value)
+    await scope.repo.audit(
+        "priority",
+        scope.now,
+        ticket_number=ticket.number,
+        actor_id=scope.actor.id,
+        priority=cmd.priority.value,
+    )
+    scope.card(await reload(scope, ticket.number), "card.change.priority")
