@@ -37,7 +37,6 @@ from adapters.slack.sender import KIND_CARD
 from adapters.slack.slash import OpenModal, mentioned_users, slash_command
 from adapters.slack.views import modal_view
 from core import commands as c
-from core.desk import InboundKey
 from core.domain import Actor
 from core.inbox import Intake
 from core.storage.refs import RefStore
@@ -73,7 +72,7 @@ class Listeners:
     async def submit(self, command: c.Command | None, update_id: str) -> None:
         if command is None or not update_id:
             return
-        await self.d.intake.submit(command, InboundKey(PLATFORM, update_id))
+        await self.d.intake.submit(command, c.InboundKey(PLATFORM, update_id))
 
     async def actor(self, user_id: str, *, in_agents_channel: bool = False) -> Actor:
         info = await self.d.users.get(user_id)

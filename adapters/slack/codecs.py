@@ -30,7 +30,6 @@ MODAL_TEXT = "text"
 MODAL_CATEGORY = "category"
 MODAL_URGENCY = "urgency"
 MODAL_INPUT = "value"
-CATEGORIES = ("general", "it", "hr", "facilities", "finance")  # the category select's values
 
 
 # where a reply to the actor goes

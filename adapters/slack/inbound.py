@@ -14,7 +14,6 @@ from typing import Any
 from adapters.common.grammar import note_text
 from adapters.slack import codecs
 from adapters.slack.codecs import (
-    CATEGORIES,
     MODAL_CATEGORY,
     MODAL_INPUT,
     MODAL_TEXT,
@@ -26,7 +25,7 @@ from adapters.slack.codecs import (
 )
 from adapters.slack.people import agent_actor
 from core import commands as c
-from core.domain import Actor, Priority
+from core.domain import CATEGORIES, Actor, Priority
 
 # messages
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.slack.codecs import (
-    CATEGORIES,
     MODAL_CALLBACK,
     MODAL_CATEGORY,
     MODAL_INPUT,
@@ -14,7 +13,7 @@ from adapters.slack.codecs import (
 )
 from adapters.slack.mrkdwn import clip, escape
 from adapters.slack.render import context_block, option, plain_text, section
-from core.domain import Priority
+from core.domain import CATEGORIES, Priority
 from core.events import TicketView
 from core.i18n import t
 
