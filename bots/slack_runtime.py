@@ -14,9 +14,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import SlackDeps, register
+from adapters.slack.codecs import PLATFORM
 from adapters.slack.directory import AgentDirectory, UserDirectory
+from adapters.slack.errors import refused_token_code
 from adapters.slack.sender import SlackSender
-from adapters.slack.translate import PLATFORM
 from bots.settings import Settings
 from bots.wiring import Core
 from core.delivery import Sender
@@ -27,17 +28,6 @@ log = logging.getLogger(__name__)
 
 SLACK_API_URL = "https://slack.com/api/"
 EVENTS_PATH = "/slack/events"
-# Web API errors about a token that no retry can mend
-REFUSED_TOKEN = frozenset(
-    {
-        "invalid_auth",
-        "not_allowed_token_type",
-        "not_authed",
-        "account_inactive",
-        "token_revoked",
-        "missing_scope",
-    }
-)
 WEB_API_TIMEOUT = 10  # seconds; with our own session slack_sdk takes the session's
 
 
@@ -76,7 +66,7 @@ class SlackRuntime:
         try:
             await self.client.auth_test()
         except SlackApiError as error:
-            if code := _refused(error):
+            if code := refused_token_code(error):
                 raise SystemExit(f"Slack refused SLACK_BOT_TOKEN ({code})") from None
             raise
         except (aiohttp.ClientError, TimeoutError) as error:
@@ -93,7 +83,7 @@ class SlackRuntime:
         try:
             await self.client.apps_connections_open(app_token=app_token)
         except SlackApiError as error:
-            if code := _refused(error):
+            if code := refused_token_code(error):
                 raise SystemExit(
                     f"Slack refused SLACK_APP_TOKEN ({code}): use the app-level token "
                     "(xapp-...) with the connections:write scope"
@@ -106,12 +96,6 @@ class SlackRuntime:
             self._socket = None
         if self.session is not None:
             await self.session.close()
-
-
-def _refused(error: SlackApiError) -> str | None:
-    """The error code when Slack refused the token itself, else None."""
-    code = error.response.get("error") if error.response is not None else None
-    return str(code) if code in REFUSED_TOKEN else None
 
 
 def api_base_url(settings: Settings) -> str:

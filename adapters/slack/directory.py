@@ -10,7 +10,7 @@ from collections.abc import Callable
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.translate import UserInfo, user_info_from_api
+from adapters.slack.people import UserInfo, user_info_from_api
 
 log = logging.getLogger(__name__)
 

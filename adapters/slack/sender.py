@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import translate as tr
-from core.delivery import PermanentFailure, RetryLater
+from adapters.slack.codecs import decode_place, message_ref, split_ref
+from adapters.slack.errors import ErrorKind, delivery_error, is_kind
+from adapters.slack.render import SlackMessage, message_for
+from adapters.slack.views import home_view
 from core.events import Event, PersonTarget, Relay, RelayEdited, TicketCard, TicketList
 from core.storage.refs import RefStore
 
@@ -31,12 +31,12 @@ class SlackSender:
             else:
                 await self._to_thread(event, event.target.ticket_number)
         except SlackApiError as error:
-            raise _delivery_error(error) from error
+            raise delivery_error(error) from error
 
     # the agents' side
 
     async def _to_thread(self, event: Event, number: int) -> None:
-        message = tr.message_for(event)
+        message = message_for(event)
         payload = event.payload
         card_ts = await self.refs.get(KIND_CARD, str(number))
         if isinstance(payload, TicketCard):
@@ -58,18 +58,18 @@ class SlackSender:
             await self.refs.put(
                 KIND_RELAY,
                 str(payload.message_id),
-                tr.message_ref(self.agents_channel, str(response["ts"])),
+                message_ref(self.agents_channel, str(response["ts"])),
             )
 
     # the person's side
 
     async def _to_person(self, event: Event, target: PersonTarget) -> None:
-        message = tr.message_for(event)
+        message = message_for(event)
         payload = event.payload
-        place = tr.decode_place(target.context)
+        place = decode_place(target.context)
         if place.home and isinstance(payload, TicketList):
             await self.client.views_publish(
-                user_id=target.user_id, view=tr.home_view(event.lang, payload.tickets)
+                user_id=target.user_id, view=home_view(event.lang, payload.tickets)
             )
             return
         if isinstance(payload, RelayEdited) and await self._update_copy(
@@ -90,7 +90,7 @@ class SlackSender:
         )
         if isinstance(payload, Relay):
             await self.refs.put(
-                KIND_RELAY, str(payload.message_id), tr.message_ref(channel, str(response["ts"]))
+                KIND_RELAY, str(payload.message_id), message_ref(channel, str(response["ts"]))
             )
 
     async def _dm_channel(self, user_id: str) -> str:
@@ -104,39 +104,19 @@ class SlackSender:
 
     # in-place updates
 
-    async def _update_copy(self, message_id: int, message: tr.SlackMessage) -> bool:
+    async def _update_copy(self, message_id: int, message: SlackMessage) -> bool:
         ref = await self.refs.get(KIND_RELAY, str(message_id))
         if ref is None:
             return False
-        channel, ts = tr.split_ref(ref)
+        channel, ts = split_ref(ref)
         return await self._update(channel, ts, message)
 
-    async def _update(self, channel: str, ts: str, message: tr.SlackMessage) -> bool:
+    async def _update(self, channel: str, ts: str, message: SlackMessage) -> bool:
         """chat.update; False when the message is gone (then the caller posts anew)."""
         try:
             await self.client.chat_update(channel=channel, ts=ts, **message.kwargs())
         except SlackApiError as error:
-            if _error_code(error) in ("message_not_found", "cant_update_message"):
+            if is_kind(error, ErrorKind.MESSAGE_GONE):
                 return False
             raise
         return True
-
-
-def _error_code(error: SlackApiError) -> str:
-    data: Any = error.response.data if error.response is not None else None
-    return str(data.get("error", "")) if isinstance(data, dict) else ""
-
-
-def _delivery_error(error: SlackApiError) -> Exception:
-    """Map a Web API error to the dispatcher's vocabulary."""
-    response = error.response
-    if response is not None and response.status_code == 429:
-        headers = {k.lower(): v for k, v in (response.headers or {}).items()}
-        value = headers.get("retry-after")
-        if isinstance(value, list):
-            value = value[0] if value else None
-        return RetryLater(tr.retry_after_seconds(value), "Slack rate limit")
-    code = _error_code(error)
-    if code in tr.PERMANENT_ERRORS:
-        return PermanentFailure(code)
-    return error

@@ -77,9 +77,9 @@ def test_console_parse_line_never_crashes(line: str) -> None:
     )
 )
 def test_slack_message_facts_take_any_event_shape(event: dict[str, Any]) -> None:
-    translate = pytest.importorskip("adapters.slack.translate")
+    inbound = pytest.importorskip("adapters.slack.inbound")
     try:
-        translate.message_facts(event)
+        inbound.message_facts(event)
     except (ValueError, TypeError, KeyError) as error:  # a clear refusal is fine
         assert str(error) or type(error).__name__
 
@@ -87,9 +87,10 @@ def test_slack_message_facts_take_any_event_shape(event: dict[str, Any]) -> None
 @FUZZ
 @given(text=texts)
 def test_slack_slash_command_takes_any_text(text: str) -> None:
-    translate = pytest.importorskip("adapters.slack.translate")
+    slash = pytest.importorskip("adapters.slack.slash")
+    codecs = pytest.importorskip("adapters.slack.codecs")
     actor = Actor(platform="slack", user_id="U1", display_name="Alice")
-    translate.slash_command(text, actor, translate.decode_place(None))
+    slash.slash_command(text, actor, codecs.decode_place(None))
 
 
 @FUZZ
@@ -173,9 +174,10 @@ slack_actions = st.dictionaries(
 def test_slack_buttons_and_selects_of_any_shape_are_understood_or_ignored(
     action: dict[str, Any],
 ) -> None:
-    translate = pytest.importorskip("adapters.slack.translate")
+    inbound = pytest.importorskip("adapters.slack.inbound")
+    codecs = pytest.importorskip("adapters.slack.codecs")
     actor = Actor(platform="slack", user_id="U1", display_name="Alice", is_agent=True)
-    command = translate.action_command(action, actor, translate.decode_place(None), {})
+    command = inbound.action_command(action, actor, codecs.decode_place(None), {})
     assert command is None or isinstance(command, c.Command)
 
 
@@ -183,20 +185,20 @@ def test_slack_buttons_and_selects_of_any_shape_are_understood_or_ignored(
 @given(view=json_values | st.dictionaries(st.just("state"), json_values))
 @example(view={"state": {"values": {"text": {"value": {"value": 42}}, "urgency": []}}})
 def test_slack_modal_submissions_of_any_shape_open_a_ticket_or_nothing(view: Any) -> None:
-    translate = pytest.importorskip("adapters.slack.translate")
+    inbound = pytest.importorskip("adapters.slack.inbound")
     actor = Actor(platform="slack", user_id="U1", display_name="Alice")
     if not isinstance(view, dict):
         view = {"state": view}
-    command = translate.modal_command(view, actor)
+    command = inbound.modal_command(view, actor)
     assert command is None or isinstance(command, c.OpenTicket)
 
 
 @FUZZ
 @given(context=st.none() | st.text(max_size=80) | json_values.map(json.dumps))
 def test_slack_reply_places_of_any_text_decode_to_a_place(context: str | None) -> None:
-    translate = pytest.importorskip("adapters.slack.translate")
-    place = translate.decode_place(context)
-    assert translate.decode_place(place.encode()) == place
+    codecs = pytest.importorskip("adapters.slack.codecs")
+    place = codecs.decode_place(context)
+    assert codecs.decode_place(place.encode()) == place
 
 
 @FUZZ

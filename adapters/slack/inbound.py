@@ -1,0 +1,298 @@
+"""Slack payloads -> core commands: messages, mentions, reactions, buttons, the modal. Pure.
+
+The listeners look people and cards up; these functions only read payloads,
+so every shape Slack (or an attacker) may send is understood or ignored here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from adapters.common.grammar import note_text
+from adapters.slack import codecs
+from adapters.slack.codecs import (
+    MODAL_CATEGORY,
+    MODAL_INPUT,
+    MODAL_TEXT,
+    MODAL_URGENCY,
+    REACTION_CLAIM,
+    REACTION_RESOLVE,
+    ReplyPlace,
+    message_ref,
+)
+from adapters.slack.people import agent_actor
+from core import commands as c
+from core.domain import CATEGORIES, Actor, Priority
+
+# messages
+
+
+@dataclass(frozen=True)
+class MessageFacts:
+    """What the listeners need to know about one `message` event."""
+
+    kind: str  # "new", "edited", "deleted" or "ignore"
+    channel: str
+    channel_type: str
+    user: str
+    text: str
+    ts: str
+    thread_ts: str | None
+    files: tuple[str, ...] = ()
+
+
+_IGNORED_SUBTYPES = {
+    "bot_message",
+    "channel_join",
+    "channel_leave",
+    "channel_topic",
+    "channel_purpose",
+    "channel_name",
+    "group_join",
+    "group_leave",
+    "thread_broadcast_removed",
+    "ekm_access_denied",
+    "me_message",
+}
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    """A nested payload object, or an empty one when Slack (or an attacker) sent another type."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _optional_str(value: object) -> str | None:
+    return str(value) if isinstance(value, str | int | float) and value != "" else None
+
+
+def message_facts(event: Mapping[str, Any]) -> MessageFacts:
+    """Normalise a `message` event, its edits (message_changed) and deletions."""
+    subtype = event.get("subtype")
+    channel = str(event.get("channel", ""))
+    channel_type = str(event.get("channel_type", ""))
+    ignore = MessageFacts("ignore", channel, channel_type, "", "", "", None)
+    if subtype == "message_changed":
+        message = _mapping(event.get("message"))
+        previous = _mapping(event.get("previous_message"))
+        if message.get("bot_id") or message.get("text") == previous.get("text"):
+            return ignore
+        return MessageFacts(
+            "edited",
+            channel,
+            channel_type,
+            str(message.get("user", "")),
+            str(message.get("text", "")),
+            str(message.get("ts", "")),
+            _optional_str(message.get("thread_ts")),
+        )
+    if subtype == "message_deleted":
+        previous = _mapping(event.get("previous_message"))
+        if previous.get("bot_id"):
+            return ignore
+        return MessageFacts(
+            "deleted",
+            channel,
+            channel_type,
+            str(previous.get("user", "")),
+            "",
+            str(event.get("deleted_ts") or previous.get("ts", "")),
+            _optional_str(previous.get("thread_ts")),
+        )
+    if event.get("bot_id") or subtype in _IGNORED_SUBTYPES or not event.get("user"):
+        return ignore
+    if subtype not in (None, "file_share", "thread_broadcast"):
+        return ignore
+    listed = event.get("files")
+    files = tuple(
+        str(f.get("permalink") or f.get("url_private") or f.get("name") or "file")
+        for f in (listed if isinstance(listed, list) else [])
+        if isinstance(f, Mapping)
+    )
+    return MessageFacts(
+        "new",
+        channel,
+        channel_type,
+        str(event["user"]),
+        str(event.get("text", "")),
+        str(event.get("ts", "")),
+        _optional_str(event.get("thread_ts")),
+        files,
+    )
+
+
+def _edit(facts: MessageFacts, actor: Actor, context: str | None) -> c.Command | None:
+    if facts.kind not in ("edited", "deleted"):
+        return None
+    return c.EditMessage(
+        actor=actor,
+        platform_message_id=message_ref(facts.channel, facts.ts),
+        text=facts.text,
+        deleted=facts.kind == "deleted",
+        reply_context=context,
+    )
+
+
+def dm_command(facts: MessageFacts, actor: Actor) -> c.Command | None:
+    """A message in the DM with the bot: a question, or a message on the open ticket.
+
+    The answer goes back to this DM channel, named in the reply context, so
+    sending it needs no look-up of the person's DM channel.
+    """
+    context = ReplyPlace(channel=facts.channel).encode()
+    if facts.kind == "new":
+        return c.SendText(
+            actor=actor,
+            text=facts.text,
+            attachments=facts.files,
+            platform_message_id=message_ref(facts.channel, facts.ts),
+            reply_context=context,
+        )
+    return _edit(facts, actor, context)
+
+
+def thread_command(
+    facts: MessageFacts, actor: Actor, ticket_number: int, place: ReplyPlace
+) -> c.Command | None:
+    """A message in a ticket card's thread: a reply to the requester, or an internal note."""
+    context = place.encode()
+    if facts.kind == "new":
+        note = note_text(facts.text)
+        if note is not None:
+            return c.Note(actor=actor, number=ticket_number, text=note, reply_context=context)
+        return c.Reply(
+            actor=actor,
+            number=ticket_number,
+            text=facts.text,
+            attachments=facts.files,
+            platform_message_id=message_ref(facts.channel, facts.ts),
+            reply_context=context,
+        )
+    # a note edited later stays internal: the desk only updates relayed copies
+    return _edit(facts, actor, context)
+
+
+_BOT_MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
+
+
+def mention_question(text: str) -> str:
+    """An @mention's text without the mentions themselves."""
+    return " ".join(_BOT_MENTION.sub(" ", text).split())
+
+
+# reactions and shortcuts
+
+
+def reaction_name(reaction: str) -> str:
+    """A reaction without its skin tone (`eyes::skin-tone-2` is still `eyes`)."""
+    return reaction.split("::")[0]
+
+
+def card_reaction_command(
+    reaction: str, actor: Actor, ticket_number: int, place: ReplyPlace
+) -> c.Command | None:
+    if reaction == REACTION_CLAIM:
+        return c.Claim(actor=actor, number=ticket_number, reply_context=place.encode())
+    if reaction == REACTION_RESOLVE:
+        return c.Resolve(actor=actor, number=ticket_number, reply_context=place.encode())
+    return None
+
+
+def source_ticket_text(text: str, permalink: str | None) -> str:
+    """The text of a ticket opened from someone's message (shortcut or 🎫)."""
+    cleaned = text.strip()
+    return cleaned or (permalink or "")
+
+
+# buttons and selects
+
+_CARD_COMMANDS: dict[codecs.CardAction, type[c.TicketCommand]] = {
+    codecs.CardAction.CLAIM: c.Claim,
+    codecs.CardAction.RESOLVE: c.Resolve,
+    codecs.CardAction.REOPEN: c.Reopen,
+}
+
+
+def action_place(channel: str, container: Mapping[str, Any], agents_channel: str) -> ReplyPlace:
+    """Where the answer to a button goes.
+
+    In the agents' channel only the agent sees it; under a public message it goes in
+    that message's thread; anywhere else (a DM, the App Home) to the person's DM.
+    """
+    if channel == agents_channel:
+        return ReplyPlace(channel=channel, ephemeral=True)
+    if channel and not channel.startswith("D"):
+        thread = _optional_str(container.get("thread_ts") or container.get("message_ts"))
+        return ReplyPlace(channel=channel, thread_ts=thread)
+    return ReplyPlace()
+
+
+def selected_users(action: Mapping[str, Any]) -> list[str]:
+    """The person a select picked, to be looked up before the action is parsed."""
+    return [str(action["selected_user"])] if action.get("selected_user") else []
+
+
+def action_command(
+    action: Mapping[str, Any], actor: Actor, place: ReplyPlace, names: Mapping[str, str]
+) -> c.Command | None:
+    """A button or select in one of our messages -> the command it stands for."""
+    data = codecs.parse_action(action)
+    context = place.encode()
+    if isinstance(data, codecs.FaqFeedbackButton):
+        return c.FaqFeedback(
+            actor=actor, query_id=data.query_id, helped=data.helped, reply_context=context
+        )
+    if isinstance(data, codecs.FaqPickButton):
+        return c.ChooseSuggestion(
+            actor=actor, query_id=data.query_id, entry_id=data.entry_id, reply_context=context
+        )
+    if isinstance(data, codecs.RatingButton):
+        return c.Rate(actor=actor, number=data.number, score=data.score, reply_context=context)
+    if isinstance(data, codecs.CardButton):
+        command = _CARD_COMMANDS[data.action]
+        return command(actor=actor, number=data.number, reply_context=context)
+    if isinstance(data, codecs.AssignSelect):
+        assignee = agent_actor(data.user_id, names)
+        return c.Assign(actor=actor, number=data.number, assignee=assignee, reply_context=context)
+    if isinstance(data, codecs.PriorityOption):
+        return c.SetPriority(
+            actor=actor, number=data.number, priority=data.priority, reply_context=context
+        )
+    return None
+
+
+# the triage modal
+
+
+def _dig(payload: object, *path: str) -> Any:
+    """payload[path[0]][path[1]]...; None where a step is missing or not an object."""
+    for key in path:
+        if not isinstance(payload, Mapping):
+            return None
+        payload = payload.get(key)
+    return payload
+
+
+def modal_command(view: Mapping[str, Any], actor: Actor) -> c.OpenTicket | None:
+    """The submitted triage modal -> a new ticket with its category and priority."""
+    values = _dig(view, "state", "values")
+
+    def selected(block: str) -> str | None:
+        chosen = _dig(values, block, MODAL_INPUT, "selected_option", "value")
+        return chosen if isinstance(chosen, str) else None
+
+    typed = _dig(values, MODAL_TEXT, MODAL_INPUT, "value")
+    text = typed if isinstance(typed, str) else ""
+    category = selected(MODAL_CATEGORY)
+    try:
+        priority = Priority(selected(MODAL_URGENCY) or Priority.NORMAL.value)
+    except ValueError:
+        priority = Priority.NORMAL
+    return c.OpenTicket(
+        actor=actor,
+        text=text,
+        category=category if category in CATEGORIES else None,
+        priority=priority,
+    )
