@@ -259,7 +259,7 @@ def _faq_app() -> typer.Typer:
     ) -> None:
         """Draft an FAQ entry from a resolved ticket (edit it, add questions, then commit)."""
         from bots.wiring import open_database
-        from core.faq_draft import draft_entry
+        from core.faq_draft import agent_answer, draft_entry
         from core.queries import ticket_detail
 
         settings = settings_or_exit()
@@ -276,6 +276,13 @@ def _faq_app() -> typer.Typer:
         if not write:
             print(text, end="")
             return
+        if not agent_answer(detail):
+            typer.secho(
+                f"ticket #{number} has no agent reply to use as the answer; nothing written",
+                err=True,
+                fg="red",
+            )
+            raise typer.Exit(1)
         path = settings.faq_dir / (lang or settings.lang) / f"{entry_id}.md"
         if path.exists():
             typer.secho(f"{path} exists; not overwritten", err=True, fg="red")
@@ -284,6 +291,9 @@ def _faq_app() -> typer.Typer:
         path.write_text(text, encoding="utf-8")
         typer.echo(f"wrote {path}")
 
+    from bots.faq_eval_cli import register_eval
+
+    register_eval(app)
     return app
 
 

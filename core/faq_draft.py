@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from core.faq.check import PLACEHOLDER_ANSWER
+
 
 def slug(text: str, limit: int = 48) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -15,13 +17,21 @@ def slug(text: str, limit: int = 48) -> str:
     return "-".join(words)[:limit].strip("-") or "entry"
 
 
-def draft_entry(detail: dict[str, Any]) -> tuple[str, str]:
-    """(entry id, file text): front matter from the ticket, the answer from the agents' replies."""
+def agent_answer(detail: dict[str, Any]) -> str:
+    """What the agents told the requester (public replies, in order); empty when nothing."""
     replies = [
         m["text"]
         for m in detail["messages"]
         if m["role"] == "agent" and m["visibility"] == "public" and m["text"].strip()
     ]
+    return "\n\n".join(replies)
+
+
+def draft_entry(detail: dict[str, Any]) -> tuple[str, str]:
+    """(entry id, file text): front matter from the ticket, the answer from the agents' replies.
+
+    Without a reply the body is PLACEHOLDER_ANSWER, which `helpdesk faq check` rejects.
+    """
     entry_id = slug(detail["subject"])
     front = {
         "id": entry_id if entry_id != "entry" else f"ticket-{detail['number']}",
@@ -30,6 +40,6 @@ def draft_entry(detail: dict[str, Any]) -> tuple[str, str]:
         "tags": [],
         "category": detail["category"],
     }
-    body = "\n\n".join(replies) or "(write the answer here)"
+    body = agent_answer(detail) or PLACEHOLDER_ANSWER
     header = yaml.safe_dump(front, allow_unicode=True, sort_keys=False).strip()
     return str(front["id"]), f"---\n{header}\n---\n{body}\n"

@@ -29,10 +29,13 @@ class EvalCase:
 
 
 class EvalFileError(Exception):
-    """A line of an evaluation file that cannot be used; str() is ``path:line: message``."""
+    """A line of an evaluation file that cannot be used; str() is ``path:line: message``.
+
+    ``line`` 0 is the file as a whole (unreadable, or empty) and is left out of str().
+    """
 
     def __init__(self, path: Path, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}")
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
         self.path = path
         self.line = line
 
