@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.faq_data import LOADERS, BenchDataset, Query, scale_dataset, write_knowledge_base
+from bench.faq_evalset import own_eval_set, print_eval_set
 from bench.faq_metrics import (
     Prediction,
     auroc,
@@ -285,6 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"index of {key} entries x questions: load {row['load_seconds']:.2f} s, "
             f"build {row['index_build_seconds']:.2f} s"
         )
+    eval_set = own_eval_set(PROJECT_ROOT / "faq", semantic)
+    print_eval_set(eval_set)
     payload = {
         "protocol": "faq-k10",
         "data": str(args.data),
@@ -294,6 +297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "machine": platform.machine(),
         "datasets": results,
         "build_times": scale,
+        "eval_set": eval_set,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")

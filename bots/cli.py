@@ -261,7 +261,7 @@ def _faq_app() -> typer.Typer:
     ) -> None:
         """Draft an FAQ entry from a resolved ticket (edit it, add questions, then commit)."""
         from bots.wiring import open_database
-        from core.faq_draft import draft_entry
+        from core.faq_draft import agent_answer, draft_entry
         from core.queries import TicketDetail, ticket_detail
 
         settings = settings_or_exit()
@@ -274,10 +274,17 @@ def _faq_app() -> typer.Typer:
         if detail is None:
             typer.secho(f"no ticket #{number}", err=True, fg="red")
             raise typer.Exit(1)
-        entry_id, text = draft_entry(detail.to_json())
+        entry_id, text = draft_entry(detail)
         if not write:
             print(text, end="")
             return
+        if not agent_answer(detail):
+            typer.secho(
+                f"ticket #{number} has no agent reply to use as the answer; nothing written",
+                err=True,
+                fg="red",
+            )
+            raise typer.Exit(1)
         path = settings.faq_dir / (lang or settings.lang) / f"{entry_id}.md"
         if path.exists():
             typer.secho(f"{path} exists; not overwritten", err=True, fg="red")
@@ -286,6 +293,9 @@ def _faq_app() -> typer.Typer:
         path.write_text(text, encoding="utf-8")
         typer.echo(f"wrote {path}")
 
+    from bots.faq_eval_cli import register_eval
+
+    register_eval(app)
     return app
 
 

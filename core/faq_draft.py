@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
 
 import yaml
+
+from core.domain import Author, Visibility
+from core.faq.check import PLACEHOLDER_ANSWER
+from core.queries import TicketDetail
 
 
 def slug(text: str, limit: int = 48) -> str:
@@ -15,21 +18,30 @@ def slug(text: str, limit: int = 48) -> str:
     return "-".join(words)[:limit].strip("-") or "entry"
 
 
-def draft_entry(detail: dict[str, Any]) -> tuple[str, str]:
-    """(entry id, file text): front matter from the ticket, the answer from the agents' replies."""
+def agent_answer(detail: TicketDetail) -> str:
+    """What the agents told the requester (public replies, in order); empty when nothing."""
     replies = [
-        m["text"]
-        for m in detail["messages"]
-        if m["role"] == "agent" and m["visibility"] == "public" and m["text"].strip()
+        m.text
+        for m in detail.messages
+        if m.role is Author.AGENT and m.visibility is Visibility.PUBLIC and m.text.strip()
     ]
-    entry_id = slug(detail["subject"])
+    return "\n\n".join(replies)
+
+
+def draft_entry(detail: TicketDetail) -> tuple[str, str]:
+    """(entry id, file text): front matter from the ticket, the answer from the agents' replies.
+
+    Without a reply the body is PLACEHOLDER_ANSWER, which `helpdesk faq check` rejects.
+    """
+    ticket = detail.ticket
+    entry_id = slug(ticket.subject)
     front = {
-        "id": entry_id if entry_id != "entry" else f"ticket-{detail['number']}",
-        "title": detail["subject"],
-        "questions": [" ".join(detail["text"].split())],
+        "id": entry_id if entry_id != "entry" else f"ticket-{ticket.number}",
+        "title": ticket.subject,
+        "questions": [" ".join(ticket.text.split())],
         "tags": [],
-        "category": detail["category"],
+        "category": ticket.category,
     }
-    body = "\n\n".join(replies) or "(write the answer here)"
+    body = agent_answer(detail) or PLACEHOLDER_ANSWER
     header = yaml.safe_dump(front, allow_unicode=True, sort_keys=False).strip()
     return str(front["id"]), f"---\n{header}\n---\n{body}\n"

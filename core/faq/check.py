@@ -15,6 +15,10 @@ from core.faq.parse import ParsedFile, parse_entry_file
 # make the matcher toss a coin between them.
 NEAR_DUPLICATE_RATIO = 92.0
 
+# What `helpdesk faq draft` puts where the agent's answer belongs. An entry still carrying
+# it would be served to users as if it were an answer.
+PLACEHOLDER_ANSWER = "(write the answer here)"
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -45,6 +49,7 @@ def check_knowledge_base(root: Path) -> list[Problem]:
     problems += _duplicate_ids(usable)
     problems += _missing_translations(usable)
     problems += _shared_questions(usable)
+    problems += _placeholder_answers(usable)
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.message))
 
 
@@ -104,6 +109,31 @@ def _missing_translations(parsed: list[ParsedFile]) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _placeholder_answers(parsed: list[ParsedFile]) -> list[Problem]:
+    problems: list[Problem] = []
+    for item in parsed:
+        assert item.entry is not None
+        if PLACEHOLDER_ANSWER in item.entry.answer:
+            problems.append(
+                Problem(
+                    item.path,
+                    _line_of(item.path, PLACEHOLDER_ANSWER),
+                    "error",
+                    f"the answer is still the draft placeholder {PLACEHOLDER_ANSWER!r}; "
+                    "write the answer before the entry is served",
+                )
+            )
+    return problems
+
+
+def _line_of(path: Path, text: str) -> int | None:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((n for n, line in enumerate(lines, start=1) if text in line), None)
 
 
 def _shared_questions(parsed: list[ParsedFile]) -> list[Problem]:

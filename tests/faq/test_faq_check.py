@@ -112,3 +112,27 @@ def test_problem_renders_as_file_line_severity_message(tmp_path: Path) -> None:
     problem = Problem(tmp_path / "en" / "a.md", 3, "error", "bad")
 
     assert str(problem) == f"{tmp_path / 'en' / 'a.md'}:3: error: bad"
+
+
+def test_a_draft_placeholder_or_an_empty_answer_is_an_error(
+    kb_root: Path, write_entry: WriteEntry
+) -> None:
+    write_entry("en", "vpn", "VPN", ["How do I connect to the VPN?"])
+    draft = write_entry(
+        "en",
+        "coffee",
+        raw="---\nid: coffee\ntitle: Coffee\nquestions: [coffee machine leaks]\n"
+        "category: facilities\n---\n(write the answer here)\n",
+    )
+    empty = write_entry(
+        "en",
+        "badge",
+        raw="---\nid: badge\ntitle: Badge\nquestions: [badge beeps]\ncategory: facilities\n---\n",
+    )
+
+    problems = check_knowledge_base(kb_root)
+
+    placeholder = _find(problems, "draft placeholder")
+    assert (placeholder.path, placeholder.line, placeholder.severity) == (draft, 7, "error")
+    blank = _find(problems, "answer (the Markdown after the front matter) is empty")
+    assert (blank.path, blank.severity) == (empty, "error")

@@ -9,8 +9,9 @@ import yaml
 from bots.report_render import RENDERERS
 from core import commands as c
 from core.faq_draft import draft_entry
+from core.queries import ticket_detail
 from core.report import build_report
-from tests.support import Harness, person, ticket_json
+from tests.support import Harness, person
 
 ALICE = person("alice")
 BOB = person("bob", agent=True)
@@ -45,7 +46,7 @@ async def test_a_resolved_ticket_becomes_a_valid_faq_draft(sqlite_harness: Harne
     await h.do(c.OpenTicket(actor=ALICE, text="Wie drukuje: printer on floor 2: offline"))
     await h.do(c.Reply(actor=BOB, number=1, text="Restart it from the **panel**."))
     await h.do(c.Note(actor=BOB, number=1, text="internal detail"))
-    detail = await ticket_json(h.db, 1)
+    detail = await ticket_detail(h.db, 1)
     assert detail is not None
     entry_id, text = draft_entry(detail)
     _, front, body = text.split("---\n", 2)
