@@ -7,6 +7,7 @@ fallback text and build their own buttons around them.
 from __future__ import annotations
 
 from core.events import (
+    CardChange,
     Event,
     FaqAnswer,
     FaqNoMatch,
@@ -48,8 +49,13 @@ def card_fields(lang: str, ticket: TicketView) -> list[tuple[str, str]]:
     return fields
 
 
+def card_change_key(change: CardChange) -> str:
+    """The catalog key of the line that says what happened (one per CardChange)."""
+    return f"card.change.{change.value}"
+
+
 def card_change(lang: str, card: TicketCard) -> str:
-    return t(lang, card.change, actor=card.actor_name or "")
+    return t(lang, card_change_key(card.change), actor=card.actor_name or "")
 
 
 def list_lines(lang: str, tickets: tuple[TicketView, ...]) -> list[str]:
@@ -108,7 +114,7 @@ def render_payload(lang: str, payload: Payload) -> str:
             f"{card_change(lang, payload)} | {t(lang, 'card.title', number=view.number, subject=view.subject)}"
         ]
         lines.append(f"  {fields}")
-        if payload.change == "card.change.opened":
+        if payload.change is CardChange.OPENED:
             lines.append(f"  {view.text}")
         if view.delivery_problem:
             lines.append("  " + t(lang, "card.delivery_problem", reason=view.delivery_problem))
