@@ -13,7 +13,8 @@ Guarantees, and the one window where they are weaker:
   retried if the database hiccups. The only way to deliver a message twice is
   a crash (or a lost database) between the platform's acceptance and that
   write, or a send that timed out after the platform accepted it: the
-  at-least-once window, one message per conversation at most (docs/deployment.md).
+  at-least-once window, one message per conversation at most (README, "What
+  'nothing lost, nothing twice' means precisely").
 - 429s are honoured for the whole conversation (every worker waits), other
   errors are retried with exponential backoff and jitter (core.retry), permanent
   failures and exhausted retries are dead-lettered with their reason.

@@ -127,8 +127,8 @@ async def test_an_update_that_keeps_failing_is_parked_and_the_others_go_on(
             await inbox.apply_all()
         async with inbox.db.transaction() as conn:
             parked = await InboxRecords(conn).failed()
-        assert [(row["update_id"], row["attempts"]) for row in parked] == [("bad", 3)]
-        assert "Teleport" in parked[0]["last_error"]
+        assert [(row.update_id, row.attempts) for row in parked] == [("bad", 3)]
+        assert "Teleport" in (parked[0].last_error or "")
         # Parked, it no longer holds Alice's later update back.
         async with inbox.db.transaction() as conn:
             rows = (await conn.execute(select(tickets.c.id))).all()
