@@ -10,12 +10,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
+from bots.runtime import PlatformConnection
 from bots.settings import Settings
-from bots.wiring import CoreTuning, build_core
+from bots.wiring import Core, CoreTuning, build_core
 from core.delivery import OUTBOX_BACKOFF, DeliveryTuning, Dispatcher
 from core.desk import Desk, InboundKey, Outcome, utc_now
 from core.domain import Actor
@@ -218,6 +219,34 @@ async def ticket_json(db: Database, number: int) -> dict[str, Any] | None:
     """Ticket `number` as `helpdesk tickets show --json` prints it (None: no such ticket)."""
     detail = await ticket_detail(db, number)
     return detail.to_json() if detail is not None else None
+
+
+Connection = TypeVar("Connection", bound=PlatformConnection)
+
+
+@asynccontextmanager
+async def platform_core(
+    settings: Settings,
+    faq: FaqService,
+    clock: Callable[[], datetime],
+    connect: Callable[[Settings, Database], Connection],
+) -> AsyncIterator[tuple[Core, Connection]]:
+    """A platform connected, and a core on the settings' database sending through it.
+
+    The database is migrated first and disposed of after; the caller builds the
+    platform's runtime from the two (`connection.runtime(core)`).
+    """
+    db = Database(settings.database_url)
+    await db.upgrade()
+    connection = connect(settings, db)
+    senders = {connection.platform: connection.sender}
+    try:
+        async with build_core(
+            settings, db=db, faq=faq, clock=clock, senders=senders, tuning=PLAIN_TUNING
+        ) as core:
+            yield core, connection
+    finally:
+        await db.dispose()
 
 
 def settings_for(kb_root: Path, **env: Any) -> Settings:

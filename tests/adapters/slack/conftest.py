@@ -20,11 +20,10 @@ from aiohttp import web
 from bots.http import build_http_app
 from bots.settings import Settings
 from bots.slack_runtime import connect_slack
-from bots.wiring import Core, build_core
+from bots.wiring import Core
 from core.faq.service import FaqService
-from core.storage.db import Database
 from tests.fakes.slack_api import BOT_TOKEN, BOT_USER, TEAM, FakeSlackApi, free_port, sign
-from tests.support import PLAIN_TUNING, FakeClock
+from tests.support import FakeClock, platform_core
 
 SECRET = "test-signing-secret"
 AGENTS = "CAGENTS"
@@ -241,14 +240,8 @@ async def running_slack(
         SLACK_API_URL=api.base_url,
     )
     clock = FakeClock(datetime.now(UTC))
-    db = Database(settings.database_url)
-    await db.upgrade()
-    slack = connect_slack(settings, db)
     faq = FaqService(small_kb, "en")
-    senders = {slack.platform: slack.sender}
-    async with build_core(
-        settings, db=db, faq=faq, clock=clock, senders=senders, tuning=PLAIN_TUNING
-    ) as core:
+    async with platform_core(settings, faq, clock, connect_slack) as (core, slack):
         runtime = slack.runtime(core)
         http = build_http_app(core)
         runtime.mount(http)
@@ -266,7 +259,6 @@ async def running_slack(
         finally:
             await runtime.stop()
             await runner.cleanup()
-            await db.dispose()
             await api.stop()
 
 

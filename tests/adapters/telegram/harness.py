@@ -22,12 +22,11 @@ from aiohttp import web
 from bots.http import build_http_app, start_http
 from bots.settings import Settings
 from bots.telegram_runtime import WEBHOOK_PATH, TelegramRuntime, connect_telegram
-from bots.wiring import Core, build_core
+from bots.wiring import Core
 from core.desk import utc_now
 from core.faq.service import FaqService
-from core.storage.db import Database
 from tests.fakes.telegram_api import FakeTelegram, SentMessage
-from tests.support import PLAIN_TUNING, FakeClock
+from tests.support import FakeClock, platform_core
 
 REPO = Path(__file__).resolve().parents[3]
 AGENTS = -1001234567890
@@ -129,13 +128,7 @@ async def start_desk(
         env["TELEGRAM_WEBHOOK_SECRET"] = SECRET
     settings = Settings(_env_file=None, **env)
     clock = FakeClock(utc_now())
-    db = Database(settings.database_url)
-    await db.upgrade()
-    telegram = connect_telegram(settings, db)
-    senders = {telegram.platform: telegram.sender}
-    async with build_core(
-        settings, db=db, faq=faq, clock=clock, senders=senders, tuning=PLAIN_TUNING
-    ) as core:
+    async with platform_core(settings, faq, clock, connect_telegram) as (core, telegram):
         runtime = telegram.runtime(core)
         http = build_http_app(core)
         runtime.mount(http)
@@ -147,5 +140,4 @@ async def start_desk(
         finally:
             await runtime.stop()
             await runner.cleanup()
-            await db.dispose()
             await fake.stop()
