@@ -106,7 +106,8 @@ async def build_core(
     migrated and disposes of itself); otherwise both are made from `settings`.
     """
     tuning = tuning or CoreTuning()
-    faq = faq or warmed_faq(settings)
+    if faq is None:
+        faq = warmed_faq(settings)
     async with AsyncExitStack() as owned:
         if db is None:
             db = await owned.enter_async_context(open_database(settings))
