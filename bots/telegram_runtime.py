@@ -23,7 +23,7 @@ from adapters.telegram.setup import check_agents_chat, register_commands
 from bots.settings import Settings
 from bots.wiring import Core
 from core.delivery import Sender
-from core.desk import DEFAULT_CATEGORY
+from core.domain import CATEGORIES, DEFAULT_CATEGORY
 from core.redact import redact
 from core.storage.db import Database
 from core.storage.refs import RefStore
@@ -44,10 +44,9 @@ def build_bot(settings: Settings) -> Bot:
     return Bot(settings.telegram_bot_token.get_secret_value(), session=session)
 
 
-def ticket_categories(core: Core) -> tuple[str, ...]:
-    """The triage menu's categories: those the FAQ routes to, plus the default."""
-    found = {entry.category for entry in core.faq.kb.all_entries() if entry.category}
-    return (*sorted(found - {DEFAULT_CATEGORY}), DEFAULT_CATEGORY)
+def ticket_categories() -> tuple[str, ...]:
+    """The triage menu's categories: the desk's, the default last (the catch-all)."""
+    return (*sorted(set(CATEGORIES) - {DEFAULT_CATEGORY}), DEFAULT_CATEGORY)
 
 
 class TelegramConnection:
@@ -82,7 +81,7 @@ class TelegramRuntime:
                     refs=telegram.refs,
                     facts=telegram.facts,
                     default_lang=settings.lang,
-                    categories=ticket_categories(core),
+                    categories=ticket_categories(),
                 )
             )
         )
