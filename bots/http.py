@@ -36,6 +36,9 @@ async def metrics(request: web.Request) -> web.Response:
 
 
 MAX_BODY_BYTES = 1024 * 1024
+# After an early answer (408, 413) the rest of a body is read this long so the client
+# sees the answer, then the connection is closed (aiohttp's default is 10 s).
+LINGER_SECONDS = 1.0
 
 
 def edge_timeouts(core: Core) -> EdgeTimeouts:
@@ -65,7 +68,9 @@ async def start_http(
     connections alike.
     """
     limits = timeouts or edge_timeouts(app[CORE_KEY])
-    runner = web.AppRunner(app, access_log=None, keepalive_timeout=limits.headers)
+    runner = web.AppRunner(
+        app, access_log=None, keepalive_timeout=limits.headers, lingering_time=LINGER_SECONDS
+    )
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     return runner

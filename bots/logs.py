@@ -39,7 +39,17 @@ class JsonFormatter(logging.Formatter):
 
 # Libraries whose DEBUG and INFO lines carry request bodies, SQL parameters or API
 # payloads: people's messages. They stay at WARNING unless content logging is on.
-CONTENT_LOGGERS = ("sqlalchemy", "aiohttp", "slack_bolt", "slack_sdk", "aiogram", "asyncio")
+CONTENT_LOGGERS = (
+    "sqlalchemy",
+    "aiosqlite",
+    "asyncpg",
+    "aiohttp",
+    "slack_bolt",
+    "slack_sdk",
+    "aiogram",
+    "websockets",
+    "asyncio",
+)
 
 
 def configure_logging(

@@ -47,9 +47,8 @@ class SlackRuntime:
         """POST /slack/events: events, interactivity and slash commands at one URL."""
         try:
             bolt_request = await to_bolt_request(request)
-        except (ValueError, RecursionError):  # signed, yet not JSON or a form bolt can read
-            return refuse(request, 400, "body is not a Slack request")
-        if not isinstance(bolt_request.body, dict):
+        # Signed, yet not JSON or a form bolt can read (bolt parses while constructing).
+        except (ValueError, RecursionError, AttributeError, TypeError):
             return refuse(request, 400, "body is not a Slack request")
         bolt_response = await self.app.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
