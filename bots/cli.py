@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from bots.cli_support import settings_or_exit
+from bots.cli_support import plain_console, settings_or_exit
 from bots.settings import Settings
 from core.domain import TicketState
 from core.faq.model import SearchResult
@@ -53,7 +53,7 @@ def _parse_since(value: str) -> datetime:
 def _setup_logging(settings: Settings) -> None:
     from bots.logs import configure_logging
 
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings.log_level, settings.log_format, log_content=settings.log_content)
 
 
 def search_json(result: SearchResult) -> dict[str, Any]:
@@ -87,7 +87,7 @@ def _print_search(result: SearchResult, as_json: bool) -> None:
         table.add_column(column)
     for match in result.results:
         table.add_row(match.entry_id, match.title, f"{match.score:.3f}")
-    Console().print(table)
+    plain_console().print(table)
 
 
 def _tickets_app() -> typer.Typer:
@@ -123,7 +123,7 @@ def _tickets_app() -> typer.Typer:
                 row.assignee.name if row.assignee else "-",
                 row.subject,
             )
-        Console().print(table)
+        plain_console().print(table)
 
     @app.command("show")
     def show(
@@ -145,22 +145,18 @@ def _tickets_app() -> typer.Typer:
         if as_json:
             print(json.dumps(detail.to_json(), ensure_ascii=False, indent=2))
             return
-        console = Console()
+        console = plain_console()
         ticket = detail.ticket
         assignee = ticket.assignee.name if ticket.assignee else "-"
-        console.print(f"[bold]#{ticket.number}[/bold] {ticket.subject}", markup=True)
+        console.print(Text.assemble((f"#{ticket.number}", "bold"), " ", ticket.subject))
         console.print(
             f"state: {ticket.state.value}  priority: {ticket.priority.value}  "
             f"category: {ticket.category}  "
-            f"requester: {ticket.requester.name}  assignee: {assignee}",
-            markup=False,
+            f"requester: {ticket.requester.name}  assignee: {assignee}"
         )
         for message in detail.messages:
             mark = " (internal)" if message.visibility == "internal" else ""
-            console.print(
-                f"  {message.at.isoformat()} {message.author.name}{mark}: {message.text}",
-                markup=False,
-            )
+            console.print(f"  {message.at.isoformat()} {message.author.name}{mark}: {message.text}")
 
     return app
 

@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from bots.cli_support import settings_or_exit
+from bots.cli_support import plain_console, settings_or_exit
 from core.faq.evaluate import EvalFileError, EvalReport, eval_files, evaluate, load_eval_file
 from core.faq.kb import KnowledgeBase
 
@@ -43,7 +42,7 @@ def register_eval(app: typer.Typer) -> None:
             payload = {"scorer": faq.scorer, "results": [r.as_dict() for r in reports]}
             print(json.dumps(payload, ensure_ascii=False, indent=2))
             return
-        Console().print(_table(reports, faq.scorer))
+        plain_console().print(_table(reports, faq.scorer))
 
 
 def _known_ids(kb: KnowledgeBase, name: str) -> frozenset[str]:

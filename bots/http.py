@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from aiohttp import web
 
+from bots.http_edge import EdgeTimeouts, body_deadline
 from bots.metrics import CONTENT_TYPE, render_metrics
 from bots.wiring import Core
 from core.desk import utc_now
@@ -34,16 +35,42 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(body=body.encode(), headers={"Content-Type": CONTENT_TYPE})
 
 
+MAX_BODY_BYTES = 1024 * 1024
+# After an early answer (408, 413) the rest of a body is read this long so the client
+# sees the answer, then the connection is closed (aiohttp's default is 10 s).
+LINGER_SECONDS = 1.0
+
+
+def edge_timeouts(core: Core) -> EdgeTimeouts:
+    settings = core.settings
+    return EdgeTimeouts(
+        headers=settings.http_header_timeout_seconds, body=settings.http_body_timeout_seconds
+    )
+
+
 def build_http_app(core: Core) -> web.Application:
-    app = web.Application(client_max_size=1024 * 1024)
+    app = web.Application(
+        client_max_size=MAX_BODY_BYTES, middlewares=[body_deadline(edge_timeouts(core).body)]
+    )
     app[CORE_KEY] = core
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     return app
 
 
-async def start_http(app: web.Application, host: str, port: int) -> web.AppRunner:
-    runner = web.AppRunner(app, access_log=None)
+async def start_http(
+    app: web.Application, host: str, port: int, timeouts: EdgeTimeouts | None = None
+) -> web.AppRunner:
+    """Serve `app`; a connection that sends no whole request head in time is closed.
+
+    aiohttp's keep-alive timer runs from a connection's start and from each answer
+    until the next request head is complete, so it bounds slow heads and idle
+    connections alike.
+    """
+    limits = timeouts or edge_timeouts(app[CORE_KEY])
+    runner = web.AppRunner(
+        app, access_log=None, keepalive_timeout=limits.headers, lingering_time=LINGER_SECONDS
+    )
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     return runner

@@ -7,10 +7,9 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from bots.cli_support import settings_or_exit
+from bots.cli_support import plain_console, settings_or_exit
 
 
 def inbox_app() -> typer.Typer:
@@ -52,7 +51,7 @@ def inbox_app() -> typer.Typer:
                     row.received_at.strftime("%Y-%m-%d %H:%M:%S"),
                     (row.last_error or "")[:80],
                 )
-            Console().print(table)
+            plain_console().print(table)
 
     @app.command()
     def retry() -> None:

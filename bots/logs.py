@@ -37,7 +37,25 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def configure_logging(level: str, fmt: str, stream: TextIO = sys.stderr) -> None:
+# Libraries whose DEBUG and INFO lines carry request bodies, SQL parameters or API
+# payloads: people's messages. They stay at WARNING unless content logging is on.
+CONTENT_LOGGERS = (
+    "sqlalchemy",
+    "aiosqlite",
+    "asyncpg",
+    "aiohttp",
+    "slack_bolt",
+    "slack_sdk",
+    "aiogram",
+    "websockets",
+    "asyncio",
+)
+
+
+def configure_logging(
+    level: str, fmt: str, stream: TextIO = sys.stderr, *, log_content: bool = False
+) -> None:
+    """Log to `stream` at `level`; with `log_content` off, the chatty libraries stay at WARNING."""
     handler = logging.StreamHandler(stream)
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
@@ -48,3 +66,5 @@ def configure_logging(level: str, fmt: str, stream: TextIO = sys.stderr) -> None
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    for name in CONTENT_LOGGERS:
+        logging.getLogger(name).setLevel(logging.NOTSET if log_content else logging.WARNING)

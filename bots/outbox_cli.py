@@ -9,10 +9,9 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from bots.cli_support import settings_or_exit
+from bots.cli_support import plain_console, settings_or_exit
 
 
 class StatusChoice(StrEnum):
@@ -66,7 +65,7 @@ def outbox_app() -> typer.Typer:
                 row.created_at.strftime("%Y-%m-%d %H:%M:%S"),
                 (row.last_error or "")[:80],
             )
-        Console().print(table)
+        plain_console().print(table)
         if not rows:
             typer.echo(f"no {status.value} rows")
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.desk import SlaPolicy
@@ -15,6 +15,15 @@ from core.desk import SlaPolicy
 def _env(name: str) -> AliasChoices:
     """The documented environment name only (not the field name: LANG is not HELPDESK_LANG)."""
     return AliasChoices(name)
+
+
+def describe_settings_errors(error: ValidationError) -> list[str]:
+    """One line per bad key: its name and what is wrong, never the value (it may be a token)."""
+    lines = []
+    for problem in error.errors(include_url=False, include_input=False, include_context=False):
+        key = ".".join(str(part) for part in problem["loc"]) or "settings"
+        lines.append(f"{key}: {problem['msg']}")
+    return lines
 
 
 class Settings(BaseSettings):
@@ -28,10 +37,17 @@ class Settings(BaseSettings):
     lang: Literal["en", "pl", "ru"] = Field("en", validation_alias=_env("HELPDESK_LANG"))
     http_host: str = Field("127.0.0.1", validation_alias=_env("HELPDESK_HTTP_HOST"))
     http_port: int = Field(3000, validation_alias=_env("HELPDESK_HTTP_PORT"))
+    http_header_timeout_seconds: float = Field(
+        10.0, gt=0, validation_alias=_env("HELPDESK_HTTP_HEADER_TIMEOUT_SECONDS")
+    )
+    http_body_timeout_seconds: float = Field(
+        30.0, gt=0, validation_alias=_env("HELPDESK_HTTP_BODY_TIMEOUT_SECONDS")
+    )
     log_level: str = Field("WARNING", validation_alias=_env("HELPDESK_LOG_LEVEL"))
     log_format: Literal["text", "json"] = Field(
         "text", validation_alias=_env("HELPDESK_LOG_FORMAT")
     )
+    log_content: bool = Field(False, validation_alias=_env("HELPDESK_LOG_CONTENT"))
     worker_id: str | None = Field(None, validation_alias=_env("HELPDESK_WORKER_ID"))
     sla_unclaimed_minutes: int = Field(
         30, ge=1, validation_alias=_env("HELPDESK_SLA_UNCLAIMED_MINUTES")

@@ -18,6 +18,7 @@ from adapters.slack.codecs import PLATFORM
 from adapters.slack.directory import AgentDirectory, UserDirectory
 from adapters.slack.errors import refused_token_code
 from adapters.slack.sender import SlackSender
+from bots.http_edge import refuse, slack_events_route
 from bots.settings import Settings
 from bots.wiring import Core
 from core.delivery import Sender
@@ -54,18 +55,26 @@ class SlackRuntime:
     app: AsyncApp
     client: AsyncWebClient
     app_token: str | None = None
+    signing_secret: str = ""
     platform: str = PLATFORM
     session: aiohttp.ClientSession | None = None
     _socket: Any = field(default=None, repr=False)
 
     async def handle_http(self, request: web.Request) -> web.Response:
         """POST /slack/events: events, interactivity and slash commands at one URL."""
-        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+        try:
+            bolt_request = await to_bolt_request(request)
+        # Signed, yet not JSON or a form bolt can read (bolt parses while constructing).
+        except (ValueError, RecursionError, AttributeError, TypeError):
+            return refuse(request, 400, "body is not a Slack request")
+        bolt_response = await self.app.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
     def mount(self, http: web.Application) -> None:
         if self.app_token is None:
-            http.router.add_post(EVENTS_PATH, self.handle_http)
+            http.router.add_post(
+                EVENTS_PATH, slack_events_route(self.signing_secret, self.handle_http)
+            )
 
     async def start(self) -> None:
         await self._check_bot_token()
@@ -180,5 +189,9 @@ def build_slack_runtime(core: Core, slack: SlackConnection) -> SlackRuntime:
     )
     register(app, deps)
     return SlackRuntime(
-        app=app, client=slack.client, app_token=slack.app_token, session=slack.session
+        app=app,
+        client=slack.client,
+        app_token=slack.app_token,
+        signing_secret=signing_secret,
+        session=slack.session,
     )

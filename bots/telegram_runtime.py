@@ -20,6 +20,7 @@ from adapters.telegram.handlers import ALLOWED_UPDATES, TelegramDeps, build_rout
 from adapters.telegram.polling import HoldWhileDatabaseDown
 from adapters.telegram.sender import TelegramSender
 from adapters.telegram.setup import check_agents_chat, register_commands
+from bots.http_edge import telegram_webhook_route
 from bots.settings import Settings
 from bots.wiring import Core
 from core.delivery import Sender
@@ -101,12 +102,13 @@ class TelegramRuntime:
         if not self.webhook_mode:
             return
         # Handled before the 200 goes back: Telegram redelivers what we failed to store.
-        SimpleRequestHandler(
+        handler = SimpleRequestHandler(
             dispatcher=self.dispatcher,
             bot=self.bot,
             handle_in_background=False,
             secret_token=self.webhook_secret,
-        ).register(http, path=WEBHOOK_PATH)
+        )
+        http.router.add_post(WEBHOOK_PATH, telegram_webhook_route(self.webhook_secret, handler))
 
     async def start(self) -> None:
         await self._check_token()

@@ -8,7 +8,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InvalidRequestError, NoSuchModuleError
 
 from bots.limits import platform_limits
 from bots.settings import Settings
@@ -73,20 +73,39 @@ async def open_database(settings: Settings) -> AsyncIterator[Database]:
     """The database, migrated to the newest schema, disposed of on exit.
 
     A database that cannot be reached or used stops here with one line naming
-    the setting, not a traceback.
+    the setting and the reason, never the URL (it may carry a password).
     """
-    db = Database(settings.database_url)
+    try:
+        db = Database(settings.database_url)
+    except Exception as error:
+        raise SystemExit(_database_problem(error)) from None
     try:
         try:
             await db.upgrade()
         except Exception as error:
-            if not (is_outage(error) or isinstance(error, DBAPIError)):
+            if not (is_outage(error) or isinstance(error, (DBAPIError, OverflowError))):
                 raise
-            reason = describe(error).splitlines()[0]  # without SQLAlchemy's link line
-            raise SystemExit(f"cannot use the database (HELPDESK_DATABASE_URL): {reason}") from None
+            raise SystemExit(_database_problem(error)) from None
         yield db
     finally:
         await db.dispose()
+
+
+def _database_problem(error: Exception) -> str:
+    """Why HELPDESK_DATABASE_URL is unusable, in one line without the URL itself."""
+    if isinstance(error, NoSuchModuleError):
+        reason = "unknown database driver (use sqlite+aiosqlite or postgresql+asyncpg)"
+    elif isinstance(error, ArgumentError):
+        reason = "not a URL SQLAlchemy can read (e.g. postgresql+asyncpg://user@host:5432/db)"
+    elif isinstance(error, InvalidRequestError):
+        reason = "not an asyncio driver (use sqlite+aiosqlite or postgresql+asyncpg)"
+    elif isinstance(error, ValueError | OverflowError):
+        reason = "the port is not a number from 1 to 65535"
+    elif isinstance(error, ImportError):
+        reason = f"the driver's module is not installed ({error.name})"
+    else:
+        reason = describe(error).splitlines()[0]  # without SQLAlchemy's link line
+    return f"cannot use the database (HELPDESK_DATABASE_URL): {reason}"
 
 
 @asynccontextmanager
