@@ -220,7 +220,7 @@ def _faq_app() -> typer.Typer:
     ) -> None:
         """Choose the answer/suggest thresholds from data; writes <faq dir>/thresholds.json."""
         from core.faq.calibrate import CalibrationError, LabelledQuery, calibrate_knowledge_base
-        from core.faq.semantic import load_embedder
+        from core.faq.embedder import load_embedder
 
         root = directory or settings_or_exit().faq_dir
         labelled = None

@@ -10,7 +10,8 @@ from core.faq.kb import KnowledgeBase
 from core.faq.langdetect import LanguageGuesser
 from core.faq.model import MAX_RESULTS, Match, SearchResult
 from core.faq.normalize import fold, normalize
-from core.faq.semantic import Embedder, SemanticIndex, SemanticWeights
+from core.faq.embedder import Embedder
+from core.faq.semantic import SemanticIndex, SemanticWeights
 from core.faq.thresholds import Thresholds, default_thresholds
 from core.faq.vectors import FloatArray
 

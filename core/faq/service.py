@@ -1,19 +1,34 @@
 """What the desk uses: the current matcher for a directory, rebuilt when its files change."""
 
+import asyncio
 import logging
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from core.faq.kb import KnowledgeBase, KnowledgeBaseError, load_knowledge_base
 from core.faq.layout import fingerprint
 from core.faq.matcher import FaqMatcher
 from core.faq.model import FaqEntry, SearchResult
-from core.faq.semantic import Embedder, load_embedder
+from core.faq.embedder import CachedEmbedder, Embedder, load_embedder
 from core.faq.thresholds import ThresholdsError, load_thresholds
 
 log = logging.getLogger(__name__)
+
+SemanticMode = bool | Literal["auto", "on", "off"]
+
+
+def _choose_embedder(semantic: SemanticMode, given: Embedder | None) -> Embedder | None:
+    if semantic in (False, "off"):
+        return None
+    if given is not None:
+        return given if isinstance(given, CachedEmbedder) else CachedEmbedder(given)
+    embedder = load_embedder()
+    if embedder is None and semantic in (True, "on"):
+        raise RuntimeError("semantic FAQ matching is on, but the embedder cannot load")
+    return embedder
 
 
 @dataclass(frozen=True)
@@ -38,17 +53,16 @@ class FaqService:
         default_lang: str,
         *,
         check_interval: float = 1.0,
-        semantic: bool = False,
+        semantic: SemanticMode = False,
+        embedder: Embedder | None = None,
     ) -> None:
-        """``semantic=True`` fuses sentence embeddings in (needs the ``semantic`` extra)."""
+        """``semantic``: True/"on" needs the embedder, "auto" falls back to lexical matching
+        when it cannot load, False/"off" stays lexical. ``embedder`` replaces the bundled one.
+        """
         self.root = root
         self.default_lang = default_lang
         self.check_interval = check_interval
-        self._embedder: Embedder | None = None
-        if semantic:
-            self._embedder = load_embedder()
-            if self._embedder is None:
-                raise RuntimeError("semantic FAQ matching needs: pip install '.[semantic]'")
+        self._embedder = _choose_embedder(semantic, embedder)
         self._lock = threading.Lock()
         self._snapshot: _Snapshot | None = None
         self._failed_stamp: tuple[tuple[str, int, int], ...] | None = None
@@ -68,6 +82,11 @@ class FaqService:
 
     def search(self, query: str, lang: str | None = None) -> SearchResult:
         return self._current().matcher.search(query, lang)
+
+    async def search_async(self, query: str, lang: str | None = None) -> SearchResult:
+        """``search`` on a worker thread: embedding a query takes tens of milliseconds of CPU,
+        which must not stall the event loop."""
+        return await asyncio.to_thread(self.search, query, lang)
 
     def entry(self, entry_id: str, lang: str) -> FaqEntry | None:
         return self._current().kb.get(entry_id, lang)

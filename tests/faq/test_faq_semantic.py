@@ -10,7 +10,8 @@ import pytest
 from core.faq.kb import load_knowledge_base
 from core.faq.matcher import FaqMatcher
 from core.faq.normalize import normalize_folded
-from core.faq.semantic import SemanticWeights, semantic_available
+from core.faq.embedder import semantic_available
+from core.faq.semantic import SemanticWeights
 from core.faq.service import FaqService
 from core.faq.thresholds import Thresholds, save_thresholds
 from core.faq.vectors import FloatArray
