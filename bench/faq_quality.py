@@ -37,9 +37,9 @@ from bench.faq_systems import (
     run_cli,
 )
 from core.faq.calibrate import LabelledQuery, calibrate_knowledge_base
+from core.faq.embedder import load_embedder, semantic_available
 from core.faq.kb import load_knowledge_base
 from core.faq.matcher import FaqMatcher
-from core.faq.embedder import load_embedder, semantic_available
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

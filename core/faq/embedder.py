@@ -110,7 +110,8 @@ class CachedEmbedder:
 def embed_query(embedder: Embedder, text: str) -> FloatArray:
     if isinstance(embedder, CachedEmbedder):
         return embedder.embed_query(text)
-    return embedder.embed([text])[0]
+    row: FloatArray = embedder.embed([text])[0]
+    return row
 
 
 @lru_cache(maxsize=1)

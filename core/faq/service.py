@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from core.faq.confidence import TrainedScorer
+from core.faq.embedder import CachedEmbedder, Embedder, load_embedder
 from core.faq.kb import KnowledgeBase, KnowledgeBaseError, load_knowledge_base
 from core.faq.layout import fingerprint
 from core.faq.matcher import FaqMatcher
 from core.faq.model import FaqEntry, SearchResult
-from core.faq.embedder import CachedEmbedder, Embedder, load_embedder
 from core.faq.thresholds import ThresholdsError, load_thresholds
+from core.faq.train import kb_fingerprint, load_or_train
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +72,17 @@ class FaqService:
 
     @property
     def scorer(self) -> str:
+        """The untrained scorer; ``matcher.scorer`` says "trained" once a model is in use."""
         return "semantic" if self._embedder is not None else "lexical"
+
+    def _train(self, kb: KnowledgeBase, current: "_Snapshot | None") -> TrainedScorer | None:
+        """The knowledge base's model: kept when its texts did not change, else retrained."""
+        if self._embedder is None:
+            return None
+        previous = current.matcher.trained if current is not None else None
+        if previous is not None and previous.fingerprint == kb_fingerprint(kb, self._embedder):
+            return previous
+        return load_or_train(self.root, kb, self._embedder)
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -117,14 +129,22 @@ class FaqService:
         try:
             kb = load_knowledge_base(self.root)
             thresholds = load_thresholds(self.root, self.scorer)
+            load_thresholds(self.root, "trained")  # a broken section fails here, not later
         except (KnowledgeBaseError, ThresholdsError) as exc:
             if current is None:
                 raise
             self._failed_stamp = stamp
             log.error("FAQ reload failed, still serving the previous version: %s", exc)
             return False
+        trained = self._train(kb, current)
+        if trained is not None:
+            thresholds = load_thresholds(self.root, "trained")
         matcher = FaqMatcher(
-            kb, thresholds, default_lang=self.default_lang, embedder=self._embedder
+            kb,
+            thresholds,
+            default_lang=self.default_lang,
+            embedder=self._embedder,
+            trained=trained,
         )
         self._snapshot = _Snapshot(stamp, kb, matcher)
         self._failed_stamp = None

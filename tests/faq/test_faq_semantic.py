@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.faq.embedder import semantic_available
 from core.faq.kb import load_knowledge_base
 from core.faq.matcher import FaqMatcher
 from core.faq.normalize import normalize_folded
-from core.faq.embedder import semantic_available
 from core.faq.semantic import SemanticWeights
 from core.faq.service import FaqService
 from core.faq.thresholds import Thresholds, save_thresholds
