@@ -16,7 +16,7 @@ import platform
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bench.faq_data import LOADERS, BenchDataset, Query, scale_dataset, write_knowledge_base
@@ -262,6 +262,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cli-command", nargs="+", help="how to start the CLI (default: helpdesk)")
     parser.add_argument("--limit", type=int, help="only the first N test queries (smoke runs)")
     parser.add_argument(
+        "--every",
+        type=int,
+        default=1,
+        help="every Nth test and calibration query (an even sample of in-scope and OOS)",
+    )
+    parser.add_argument(
         "--cores", type=int, default=1, help="CPU cores to pin the run to (0 = all)"
     )
     return parser.parse_args(argv)
@@ -278,6 +284,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: dict[str, dict[str, object]] = {}
     for key in args.datasets.split(","):
         dataset = LOADERS[key.strip().lower()](args.data)
+        if args.every > 1:
+            dataset = replace(
+                dataset,
+                test=dataset.test[:: args.every],
+                calibration=dataset.calibration[:: args.every],
+            )
         print(
             f"{dataset.name}: {len(dataset.intents)} entries, {len(dataset.test)} test queries",
             flush=True,
@@ -296,6 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "protocol": "faq-k10",
         "data": str(args.data),
         "limit": args.limit,
+        "every": args.every,
         "cores": args.cores or os.cpu_count(),
         "python": platform.python_version(),
         "machine": platform.machine(),
