@@ -61,7 +61,6 @@ def search_json(result: SearchResult) -> dict[str, Any]:
         "query": result.query,
         "lang": result.lang,
         "decision": result.decision,
-        "chit_chat": result.chit_chat,
         "results": [
             {"id": m.entry_id, "title": m.title, "score": round(m.score, 4)} for m in result.results
         ],
