@@ -218,7 +218,7 @@ def _faq_app() -> typer.Typer:
     ) -> None:
         """Choose the answer/suggest thresholds from data; writes <faq dir>/thresholds.json."""
         from core.faq.calibrate import CalibrationError, LabelledQuery, calibrate_knowledge_base
-        from core.faq.semantic import load_embedder
+        from core.faq.embedder import load_embedder
 
         root = directory or settings_or_exit().faq_dir
         labelled = None
@@ -243,6 +243,34 @@ def _faq_app() -> typer.Typer:
             f"answer >= {t.answer:.3f}, suggest >= {t.suggest:.3f} ({result.source}); "
             f"answered correctly {result.answered_accuracy:.1%}, "
             f"out of scope kept quiet {result.oos_recall:.1%}; written to {root / 'thresholds.json'}"
+        )
+
+    @app.command()
+    def train(
+        directory: Annotated[
+            Path | None, typer.Option("--dir", help="defaults to HELPDESK_FAQ_DIR")
+        ] = None,
+    ) -> None:
+        """Fit the confidence model on the knowledge base's own questions (the bot also does
+        this on start and on reload); writes <faq dir>/faq-model.npz."""
+        from core.faq.embedder import load_embedder
+        from core.faq.kb import load_knowledge_base
+        from core.faq.train import save_model, train
+
+        root = directory or settings_or_exit().faq_dir
+        embedder = load_embedder()
+        if embedder is None:
+            typer.secho("the embedder cannot load: the matcher stays lexical", err=True)
+            raise typer.Exit(2)
+        kb = load_knowledge_base(root)
+        trained = train(kb, embedder)
+        if trained is None:
+            typer.secho("cannot train: too few example questions", err=True, fg="red")
+            raise typer.Exit(1)
+        path = save_model(root, trained, kb, embedder)
+        t = trained.thresholds
+        typer.echo(
+            f"answer >= {t.answer:.3f}, suggest >= {t.suggest:.3f} ({trained.info}); written to {path}"
         )
 
     @app.command()

@@ -26,6 +26,12 @@ def describe_settings_errors(error: ValidationError) -> list[str]:
     return lines
 
 
+_SWITCH = {
+    **dict.fromkeys(("1", "true", "yes", "y"), "on"),
+    **dict.fromkeys(("0", "false", "no", "n"), "off"),
+}
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_ignore_empty=True)
 
@@ -33,7 +39,10 @@ class Settings(BaseSettings):
         "sqlite+aiosqlite:///./helpdesk.db", validation_alias=_env("HELPDESK_DATABASE_URL")
     )
     faq_dir: Path = Field(Path("./faq"), validation_alias=_env("HELPDESK_FAQ_DIR"))
-    faq_semantic: bool = Field(False, validation_alias=_env("HELPDESK_FAQ_SEMANTIC"))
+    # auto: embeddings when the bundled model loads, lexical matching (one warning) otherwise.
+    faq_semantic: Literal["auto", "on", "off"] = Field(
+        "auto", validation_alias=_env("HELPDESK_FAQ_SEMANTIC")
+    )
     lang: Literal["en", "pl", "ru"] = Field("en", validation_alias=_env("HELPDESK_LANG"))
     http_host: str = Field("127.0.0.1", validation_alias=_env("HELPDESK_HTTP_HOST"))
     http_port: int = Field(3000, validation_alias=_env("HELPDESK_HTTP_PORT"))
@@ -71,6 +80,17 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = Field(
         None, validation_alias=_env("TELEGRAM_WEBHOOK_SECRET")
     )
+
+    @field_validator("faq_semantic", mode="before")
+    @classmethod
+    def _semantic_mode(cls, value: object) -> object:
+        """The yes/no spellings a boolean setting accepted stay valid."""
+        if isinstance(value, bool):
+            return "on" if value else "off"
+        if isinstance(value, str):
+            word = value.strip().lower()
+            return _SWITCH.get(word, word)
+        return value
 
     @field_validator("lang", mode="before")
     @classmethod

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
+from core.faq.embedder import Embedder
 from core.faq.kb import KnowledgeBase, load_knowledge_base
 from core.faq.matcher import FaqMatcher
 from core.faq.model import FaqEntry, SearchResult
-from core.faq.semantic import Embedder
 from core.faq.thresholds import Thresholds, save_thresholds
 
 SELF_CALIBRATION_FOLDS = 5

@@ -1,6 +1,10 @@
 """Small talk that must never be answered with an FAQ entry ("hi", "thanks!", "are you a bot?")."""
 
+import re
+from dataclasses import dataclass
 from functools import lru_cache
+
+from core.faq.normalize import normalize_folded
 
 # Whole phrases, normalised and without diacritics (the input is folded the same way).
 _PHRASES = {
@@ -69,3 +73,66 @@ def _lexicon() -> tuple[frozenset[tuple[str, ...]], frozenset[str]]:
         if phrase.strip()
     )
     return phrases, frozenset(_FILLER.split())
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\s*\n+\s*")
+_CLAUSE_END = re.compile(r"(?<=[,:—-])\s+")
+MAX_PARTS = 4  # longer messages are scored whole and by their first sentences
+MIN_PART_WORDS = 3
+
+
+@dataclass(frozen=True)
+class MessageParts:
+    """A message with its small talk taken out: what is left to match, and its sentences."""
+
+    question: str  # the message without greetings, thanks and sign-offs
+    parts: tuple[str, ...]  # its sentences, when there are several worth scoring alone
+
+    @property
+    def only_chit_chat(self) -> bool:
+        return not self.question
+
+
+def split_message(text: str) -> MessageParts:
+    """Drop sentences and leading/trailing clauses that are only small talk.
+
+    "Hi team, my VPN drops every hour. Thanks, Anna" -> "my VPN drops every hour." A short
+    last piece after a dropped thanks or goodbye is a signature and goes with it.
+    """
+    sentences: list[str] = []
+    dropped_last = False
+    for sentence in _SENTENCE_END.split(text.strip()):
+        clauses = [c for c in _CLAUSE_END.split(sentence.strip()) if c.strip()]
+        while clauses and is_chit_chat(normalize_folded(clauses[0])):
+            clauses.pop(0)
+            dropped_last = True
+        if clauses and dropped_last and _signature(clauses) and not sentences:
+            clauses = []
+        while clauses and is_chit_chat(normalize_folded(clauses[-1])):
+            clauses.pop()
+        if clauses:
+            sentences.append(" ".join(clauses))
+            dropped_last = False
+        else:
+            dropped_last = True
+    if len(sentences) > 1 and dropped_last is False and _signature([sentences[-1]]):
+        before = " ".join(sentences[:-1])
+        if _ends_with_chit_chat(text, sentences[-1]):
+            sentences = [before]
+    question = " ".join(sentences)
+    long_enough = [s for s in sentences if len(s.split()) >= MIN_PART_WORDS]
+    parts = tuple(long_enough[:MAX_PARTS]) if len(long_enough) > 1 else ()
+    return MessageParts(question, parts)
+
+
+def _signature(clauses: list[str]) -> bool:
+    """One or two capitalised words: a name under a message ("Anna", "Jan K.")."""
+    words = " ".join(clauses).split()
+    return 1 <= len(words) <= 2 and all(w[:1].isupper() for w in words) and "?" not in words[-1]
+
+
+def _ends_with_chit_chat(text: str, last: str) -> bool:
+    """Whether small talk comes right before the message's last piece ("thanks, Anna")."""
+    head = text[: text.rfind(last)].rstrip(" ,\n")
+    tail = _CLAUSE_END.split(_SENTENCE_END.split(head)[-1])[-1] if head else ""
+    return bool(tail) and is_chit_chat(normalize_folded(tail))

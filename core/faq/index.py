@@ -100,6 +100,18 @@ class LexicalIndex:
         ) / w.total
         return np.clip(fused, 0.0, 1.0)
 
+    def coverage(self, normal_query: str) -> float:
+        """Share of the query's words the knowledge base uses (typos forgiven).
+
+        A question about something the FAQ never mentions shares few words with it,
+        however close its embedding lands.
+        """
+        words = fold(normal_query).split()
+        if not words:
+            return 0.0
+        known = self.typos.known
+        return sum(self.typos.correct(w) in known for w in words) / len(words)
+
     def _stems(self, word: str) -> tuple[str, ...]:
         return stem_variants(word, self.lang)
 

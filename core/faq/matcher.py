@@ -1,16 +1,19 @@
 """Query -> ranked FAQ entries and a decision (answer / suggest / none)."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
-from core.faq.chitchat import is_chit_chat
+from core.faq.chitchat import split_message
+from core.faq.confidence import Evidence, TrainedScorer, evidence
+from core.faq.embedder import Embedder
 from core.faq.index import LexicalIndex, LexicalWeights
 from core.faq.kb import KnowledgeBase
 from core.faq.langdetect import LanguageGuesser
 from core.faq.model import MAX_RESULTS, Match, SearchResult
-from core.faq.normalize import fold, normalize
-from core.faq.semantic import Embedder, SemanticIndex, SemanticWeights
+from core.faq.normalize import normalize
+from core.faq.semantic import SemanticIndex, SemanticWeights
 from core.faq.thresholds import Thresholds, default_thresholds
 from core.faq.vectors import FloatArray
 
@@ -32,10 +35,17 @@ class FaqMatcher:
         embedder: Embedder | None = None,
         lexical_weights: LexicalWeights | None = None,
         semantic_weights: SemanticWeights | None = None,
+        trained: TrainedScorer | None = None,
     ) -> None:
+        """With ``trained`` (needs ``embedder``), scores are its calibrated confidences."""
         self.kb = kb
-        self.scorer = "semantic" if embedder is not None else "lexical"
-        self.thresholds = thresholds or default_thresholds(self.scorer)
+        self.trained = trained if embedder is not None else None
+        self.scorer = (
+            "trained" if self.trained else "semantic" if embedder is not None else "lexical"
+        )
+        self.thresholds = thresholds or (
+            self.trained.thresholds if self.trained else default_thresholds(self.scorer)
+        )
         languages = kb.languages or ("en",)
         self.default_lang = default_lang if default_lang in languages else languages[0]
         self._lexical: Mapping[str, LexicalIndex] = {
@@ -56,36 +66,72 @@ class FaqMatcher:
             }
         )
 
+    def entry_ids(self, lang: str) -> tuple[str, ...]:
+        """Entry ids of ``lang`` in the order of the score arrays."""
+        index = self._lexical.get(lang)
+        return tuple(e.id for e in index.entries) if index else ()
+
     def detect_language(self, query: str) -> str:
         return self._guesser.guess(query, self.default_lang)
 
     def search(self, query: str, lang: str | None = None) -> SearchResult:
+        """Small talk alone gets no entry (``chit_chat``); a long message is scored whole,
+        without its greetings and thanks, and sentence by sentence: the surest wins."""
         lang = lang or self.detect_language(query)
-        normal = normalize(query)
-        if not normal or is_chit_chat(fold(normal)):
-            return SearchResult(query, lang, "none", ())
+        message = split_message(query)
+        if message.only_chit_chat or not normalize(message.question):
+            return SearchResult(query, lang, "none", (), chit_chat=bool(normalize(query)))
         index_lang = lang if lang in self._lexical else self.default_lang
-        scores = self.scores(query, normal, index_lang)
-        if scores is None:
+        best: _Scored | None = None
+        for text in (message.question, *message.parts):
+            scored = self._score(text, index_lang)
+            if scored is not None and (best is None or scored.sureness > best.sureness):
+                best = scored
+        if best is None:
             return SearchResult(query, lang, "none", ())
         index = self._lexical[index_lang]
-        top = _top(scores, MAX_RESULTS)
+        top = _top(best.scores, MAX_RESULTS)
         results = tuple(
-            Match(index.entries[i].id, index.entries[i].title, round(float(scores[i]), 4))
+            Match(index.entries[i].id, index.entries[i].title, round(float(best.scores[i]), 4))
             for i in top
-            if scores[i] > 0
+            if best.scores[i] > 0
         )
         decision = self.thresholds.decide(results[0].score if results else None)
         return SearchResult(query, lang, decision, results)
 
     def scores(self, query: str, normal: str, lang: str) -> FloatArray | None:
         """Fused scores of every entry of ``lang`` (in its index order), None if it has none."""
+        views = self.views(query, normal, lang)
+        return None if views is None else views[0]
+
+    def views(self, query: str, normal: str, lang: str) -> tuple[FloatArray, Evidence] | None:
+        """Fused scores of every entry of ``lang`` and the evidence about the first one."""
         index = self._lexical.get(lang)
         if index is None or not len(index):
             return None
         lexical = index.scores(normal)
         semantic = self._semantic.get(lang)
-        return lexical if semantic is None else semantic.fuse(lexical, query)
+        fused = lexical if semantic is None else semantic.fuse(lexical, query)
+        return fused, evidence(fused, lexical, index.coverage(normal))
+
+    def _score(self, text: str, lang: str) -> "_Scored | None":
+        normal = normalize(text)
+        views = self.views(text, normal, lang) if normal else None
+        if views is None:
+            return None
+        fused, seen = views
+        if self.trained is None:
+            return _Scored(fused, seen.top)
+        sure = self.trained.model.probability(seen)
+        # The first entry gets the confidence; the others keep their place below it.
+        scale = sure / seen.top if seen.top > 0 else 0.0
+        return _Scored(np.clip(fused * scale, 0.0, sure), sure)
+
+
+@dataclass(frozen=True)
+class _Scored:
+    scores: FloatArray
+    sureness: float
 
 
 def _top(scores: FloatArray, count: int) -> list[int]:

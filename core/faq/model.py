@@ -36,3 +36,4 @@ class SearchResult:
     lang: str
     decision: Decision
     results: tuple[Match, ...]  # best first, at most MAX_RESULTS
+    chit_chat: bool = False  # only small talk ("hi", "thanks!"): reply briefly, offer no ticket

@@ -1,19 +1,36 @@
 """What the desk uses: the current matcher for a directory, rebuilt when its files change."""
 
+import asyncio
 import logging
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
+from core.faq.confidence import TrainedScorer
+from core.faq.embedder import CachedEmbedder, Embedder, load_embedder
 from core.faq.kb import KnowledgeBase, KnowledgeBaseError, load_knowledge_base
 from core.faq.layout import fingerprint
 from core.faq.matcher import FaqMatcher
 from core.faq.model import FaqEntry, SearchResult
-from core.faq.semantic import Embedder, load_embedder
 from core.faq.thresholds import ThresholdsError, load_thresholds
+from core.faq.train import kb_fingerprint, load_or_train
 
 log = logging.getLogger(__name__)
+
+SemanticMode = bool | Literal["auto", "on", "off"]
+
+
+def _choose_embedder(semantic: SemanticMode, given: Embedder | None) -> Embedder | None:
+    if semantic in (False, "off"):
+        return None
+    if given is not None:
+        return given if isinstance(given, CachedEmbedder) else CachedEmbedder(given)
+    embedder = load_embedder()
+    if embedder is None and semantic in (True, "on"):
+        raise RuntimeError("semantic FAQ matching is on, but the embedder cannot load")
+    return embedder
 
 
 @dataclass(frozen=True)
@@ -38,17 +55,16 @@ class FaqService:
         default_lang: str,
         *,
         check_interval: float = 1.0,
-        semantic: bool = False,
+        semantic: SemanticMode = False,
+        embedder: Embedder | None = None,
     ) -> None:
-        """``semantic=True`` fuses sentence embeddings in (needs the ``semantic`` extra)."""
+        """``semantic``: True/"on" needs the embedder, "auto" falls back to lexical matching
+        when it cannot load, False/"off" stays lexical. ``embedder`` replaces the bundled one.
+        """
         self.root = root
         self.default_lang = default_lang
         self.check_interval = check_interval
-        self._embedder: Embedder | None = None
-        if semantic:
-            self._embedder = load_embedder()
-            if self._embedder is None:
-                raise RuntimeError("semantic FAQ matching needs: pip install '.[semantic]'")
+        self._embedder = _choose_embedder(semantic, embedder)
         self._lock = threading.Lock()
         self._snapshot: _Snapshot | None = None
         self._failed_stamp: tuple[tuple[str, int, int], ...] | None = None
@@ -56,7 +72,17 @@ class FaqService:
 
     @property
     def scorer(self) -> str:
+        """The untrained scorer; ``matcher.scorer`` says "trained" once a model is in use."""
         return "semantic" if self._embedder is not None else "lexical"
+
+    def _train(self, kb: KnowledgeBase, current: "_Snapshot | None") -> TrainedScorer | None:
+        """The knowledge base's model: kept when its texts did not change, else retrained."""
+        if self._embedder is None:
+            return None
+        previous = current.matcher.trained if current is not None else None
+        if previous is not None and previous.fingerprint == kb_fingerprint(kb, self._embedder):
+            return previous
+        return load_or_train(self.root, kb, self._embedder)
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -68,6 +94,11 @@ class FaqService:
 
     def search(self, query: str, lang: str | None = None) -> SearchResult:
         return self._current().matcher.search(query, lang)
+
+    async def search_async(self, query: str, lang: str | None = None) -> SearchResult:
+        """``search`` on a worker thread: embedding a query takes tens of milliseconds of CPU,
+        which must not stall the event loop."""
+        return await asyncio.to_thread(self.search, query, lang)
 
     def entry(self, entry_id: str, lang: str) -> FaqEntry | None:
         return self._current().kb.get(entry_id, lang)
@@ -98,14 +129,22 @@ class FaqService:
         try:
             kb = load_knowledge_base(self.root)
             thresholds = load_thresholds(self.root, self.scorer)
+            load_thresholds(self.root, "trained")  # a broken section fails here, not later
         except (KnowledgeBaseError, ThresholdsError) as exc:
             if current is None:
                 raise
             self._failed_stamp = stamp
             log.error("FAQ reload failed, still serving the previous version: %s", exc)
             return False
+        trained = self._train(kb, current)
+        if trained is not None:
+            thresholds = load_thresholds(self.root, "trained")
         matcher = FaqMatcher(
-            kb, thresholds, default_lang=self.default_lang, embedder=self._embedder
+            kb,
+            thresholds,
+            default_lang=self.default_lang,
+            embedder=self._embedder,
+            trained=trained,
         )
         self._snapshot = _Snapshot(stamp, kb, matcher)
         self._failed_stamp = None

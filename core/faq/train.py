@@ -1,0 +1,155 @@
+"""Train a knowledge base's confidence model on its own questions; store it beside the KB.
+
+Folds hold out some questions (their entry stays: in scope) and some whole entries
+(their questions become out of scope), the matcher is rebuilt without them, and the
+held-out questions are scored. The confidence model learns from those rows what a
+right first entry and an unknown question look like on *this* knowledge base; the
+thresholds are chosen on the same rows. ``<root>/faq-model.npz`` keeps the model, the
+knowledge base's content fingerprint (a stale file is ignored and retrained) and the
+vectors of its texts, so a restart does not embed the knowledge base again.
+"""
+
+import hashlib
+import json
+import logging
+import time
+from pathlib import Path
+
+import numpy as np
+
+from core.faq.calibrate import (
+    MIN_QUERIES,
+    SELF_CALIBRATION_FOLDS,
+    ScoredQuery,
+    calibrate,
+    self_calibration_queries,
+)
+from core.faq.confidence import ConfidenceModel, Evidence, TrainedScorer, fit
+from core.faq.embedder import CachedEmbedder, Embedder
+from core.faq.index import entry_texts
+from core.faq.kb import KnowledgeBase
+from core.faq.matcher import FaqMatcher
+from core.faq.normalize import normalize
+from core.faq.thresholds import Thresholds
+
+log = logging.getLogger(__name__)
+
+MODEL_FILE = "faq-model.npz"
+FORMAT = 1
+
+
+def kb_fingerprint(kb: KnowledgeBase, embedder: Embedder) -> str:
+    """Changes whenever a text the matcher indexes changes (answers do not count)."""
+    digest = hashlib.sha256(f"{FORMAT}\n{embedder.name}\n".encode())
+    for entry in sorted(kb.all_entries(), key=lambda e: (e.lang, e.id)):
+        digest.update(json.dumps([entry.lang, entry.id, *entry_texts(entry)]).encode())
+    return digest.hexdigest()
+
+
+def train(kb: KnowledgeBase, embedder: Embedder) -> TrainedScorer | None:
+    """None when the knowledge base is too small to hold anything out."""
+    started = time.perf_counter()
+    # Every held-out question is a text of the knowledge base: embed each once, up front.
+    embedder.embed([text for entry in kb.all_entries() for text in entry_texts(entry)])
+    rows: list[Evidence] = []
+    scored: list[ScoredQuery] = []
+    for held_kb, queries in self_calibration_queries(kb):
+        matcher = FaqMatcher(held_kb, embedder=embedder)
+        for query in queries:
+            lang = query.lang or matcher.default_lang
+            views = matcher.views(query.text, normalize(query.text), lang)
+            if views is None:
+                continue
+            fused, seen = views
+            first = matcher.entry_ids(lang)[int(np.argmax(fused))]
+            right = query.gold is not None and first == query.gold
+            rows.append(seen)
+            scored.append(ScoredQuery(query.gold, seen.top, right, right))
+    in_scope = sum(q.gold is not None for q in scored)
+    if len(rows) < MIN_QUERIES or not any(q.top1_right for q in scored) or in_scope == len(rows):
+        return None
+    model = fit(rows, [q.top1_right for q in scored])
+    confident = [
+        ScoredQuery(q.gold, model.probability(row), q.top1_right, q.top3_right)
+        for q, row in zip(scored, rows, strict=True)
+    ]
+    calibration = calibrate(confident, f"{SELF_CALIBRATION_FOLDS} folds of its own questions")
+    info: dict[str, object] = {
+        **calibration.info(),
+        "train_seconds": round(time.perf_counter() - started, 2),
+    }
+    return TrainedScorer(
+        model=model,
+        thresholds=calibration.thresholds,
+        fingerprint=kb_fingerprint(kb, embedder),
+        embedder=embedder.name,
+        info=info,
+    )
+
+
+def model_path(root: Path) -> Path:
+    return root / MODEL_FILE
+
+
+def save_model(root: Path, trained: TrainedScorer, kb: KnowledgeBase, embedder: Embedder) -> Path:
+    texts = sorted({text for entry in kb.all_entries() for text in entry_texts(entry)})
+    vectors = embedder.embed(texts).astype(np.float32) if texts else np.zeros((0, 1))
+    meta = {
+        "format": FORMAT,
+        "fingerprint": trained.fingerprint,
+        "embedder": trained.embedder,
+        "model": trained.model.to_json(),
+        "answer": trained.thresholds.answer,
+        "suggest": trained.thresholds.suggest,
+        "info": trained.info,
+    }
+    path = model_path(root)
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("wb") as handle:
+        np.savez(handle, meta=np.array(json.dumps(meta)), texts=np.array(texts), vectors=vectors)
+    tmp.replace(path)  # atomic: another process may be loading it
+    return path
+
+
+def load_model(root: Path, kb: KnowledgeBase, embedder: Embedder) -> TrainedScorer | None:
+    """The stored model when it was trained on this very knowledge base, else None."""
+    path = model_path(root)
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            meta = json.loads(str(stored["meta"]))
+            texts, vectors = stored["texts"], stored["vectors"]
+        same_embedder = meta.get("embedder") == embedder.name
+        if same_embedder and isinstance(embedder, CachedEmbedder) and len(texts) == len(vectors):
+            # Valid whatever else changed: a reload embeds only the texts that are new.
+            embedder.remember([str(t) for t in texts], vectors)
+        if not same_embedder or meta.get("fingerprint") != kb_fingerprint(kb, embedder):
+            return None
+        trained = TrainedScorer(
+            model=ConfidenceModel.from_json(meta["model"]),
+            thresholds=Thresholds(answer=float(meta["answer"]), suggest=float(meta["suggest"])),
+            fingerprint=meta["fingerprint"],
+            embedder=meta["embedder"],
+            info=dict(meta.get("info") or {}),
+        )
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        log.warning("ignoring %s: %s", path, error)
+        return None
+    return trained
+
+
+def load_or_train(root: Path, kb: KnowledgeBase, embedder: Embedder) -> TrainedScorer | None:
+    """What the service runs on start and on every reload that changed the knowledge base."""
+    trained = load_model(root, kb, embedder)
+    if trained is not None:
+        return trained
+    trained = train(kb, embedder)
+    if trained is None:
+        return None
+    try:
+        save_model(root, trained, kb, embedder)
+    except OSError as error:  # a read-only knowledge base still gets its model, in memory
+        log.warning("cannot store the FAQ model in %s: %s", root, error)
+    log.info("FAQ model trained for %s: %s", root, trained.info)
+    return trained
