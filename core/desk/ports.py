@@ -8,6 +8,8 @@ from core.faq.model import FaqEntry, SearchResult
 
 
 class FaqPort(Protocol):
-    def search(self, query: str, lang: str | None = None) -> SearchResult: ...
+    async def search_async(self, query: str, lang: str | None = None) -> SearchResult:
+        """Off the event loop: embedding a query costs tens of milliseconds of CPU."""
+        ...
 
     def entry(self, entry_id: str, lang: str) -> FaqEntry | None: ...

@@ -48,8 +48,13 @@ async def ask(scope: CommandScope, cmd: c.AskQuestion) -> None:
 
 
 async def answer_question(scope: CommandScope, text: str) -> None:
-    result = scope.faq.search(text, None)
+    result = await scope.faq.search_async(text, None)
     lang = result.lang if result.lang in SUPPORTED_LANGUAGES else scope.actor.lang
+    if result.chit_chat:
+        # Small talk alone ("hi", "thanks!") is no question: a friendly word, no ticket
+        # offer, and nothing for the FAQ's record of unanswered questions.
+        scope.to_actor(Notice(key="faq.small_talk"), lang)
+        return
     query_id = await scope.repo.record_faq_query(
         person=scope.actor,
         platform=scope.actor.platform,

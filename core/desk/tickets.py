@@ -47,9 +47,9 @@ async def open_ticket(scope: CommandScope, cmd: c.OpenTicket) -> None:
     )
 
 
-def _guess_category(scope: CommandScope, text: str) -> str:
+async def _guess_category(scope: CommandScope, text: str) -> str:
     """Route by the closest FAQ entry's category when the matcher has an opinion."""
-    result = scope.faq.search(text, None)
+    result = await scope.faq.search_async(text, None)
     if result.decision == "none" or not result.results:
         return DEFAULT_CATEGORY
     entry = scope.faq.entry(result.results[0].entry_id, result.lang)
@@ -71,7 +71,7 @@ async def create_ticket(
         requester=scope.actor,
         subject=subject_of(text),
         text=text,
-        category=(category or "").strip().lower() or _guess_category(scope, text),
+        category=(category or "").strip().lower() or await _guess_category(scope, text),
         priority=priority or Priority.NORMAL,
         source_link=source_link,
         from_query_id=query_id,

@@ -20,6 +20,7 @@ MESSAGES: dict[str, str] = {
     "faq.suggest_intro": "I am not sure I understood. Did you mean:",
     "faq.no_match": "I don't have an answer to that yet. Would you like to open a ticket? An agent will reply here.",
     "faq.glad_it_helped": "Glad it helped!",
+    "faq.small_talk": "Hello! Ask me a question, or type /ticket to reach a person.",
     "ticket.opened": "Ticket #{number} opened: {subject}. An agent will reply here.",
     "ticket.agent_assigned": "{agent} is now handling your ticket #{number}.",
     "ticket.already_yours": "Ticket #{number} is already yours.",

@@ -20,6 +20,7 @@ MESSAGES: dict[str, str] = {
     "faq.suggest_intro": "Nie jestem pewien, czy dobrze rozumiem. Czy chodzi o:",
     "faq.no_match": "Nie mam jeszcze odpowiedzi na to pytanie. Utworzyć zgłoszenie? Agent odpowie tutaj.",
     "faq.glad_it_helped": "Cieszę się, że pomogło!",
+    "faq.small_talk": "Cześć! Zadaj mi pytanie albo napisz /ticket, aby porozmawiać z człowiekiem.",
     "ticket.opened": "Utworzono zgłoszenie #{number}: {subject}. Agent odpowie tutaj.",
     "ticket.agent_assigned": "{agent} zajmuje się teraz Twoim zgłoszeniem #{number}.",
     "ticket.already_yours": "Zgłoszenie #{number} jest już Twoje.",

@@ -20,6 +20,7 @@ MESSAGES: dict[str, str] = {
     "faq.suggest_intro": "Не уверен, что понял. Возможно, вы имели в виду:",
     "faq.no_match": "У меня пока нет ответа на этот вопрос. Создать заявку? Агент ответит здесь.",
     "faq.glad_it_helped": "Рад, что помогло!",
+    "faq.small_talk": "Здравствуйте! Задайте вопрос или напишите /ticket, чтобы связаться с сотрудником.",
     "ticket.opened": "Заявка #{number} создана: {subject}. Агент ответит здесь.",
     "ticket.agent_assigned": "Вашей заявкой #{number} занимается {agent}.",
     "ticket.already_yours": "Заявка #{number} уже ваша.",

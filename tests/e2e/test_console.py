@@ -151,3 +151,11 @@ def test_a_wrong_faq_folder_or_database_is_one_clear_line(tmp_path: Path) -> Non
         assert len(run.stderr.strip().splitlines()) == 1  # no traceback
         assert "s3cret" not in run.stderr
     assert "nowhere" in no_faq.stderr
+
+
+def test_small_talk_is_answered_in_kind_in_the_persons_language(tmp_path: Path) -> None:
+    result = helpdesk(["run", "--adapter", "console"], tmp_path, "cześć!\nспасибо!\n/quit\n")
+    assert result.returncode == 0, result.stderr
+    assert "Zadaj mi pytanie" in result.stdout
+    assert "Задайте вопрос" in result.stdout
+    assert "open a ticket" not in result.stdout.lower()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from core import commands as c
 from core.domain import Actor, Priority
+from core.storage.tables import faq_queries
 from tests.support import Harness, person, ticket_json
 
 ALICE = person("alice")
@@ -26,6 +29,20 @@ async def test_an_unknown_question_offers_a_ticket(sqlite_harness: Harness) -> N
     await h.do(c.SendText(actor=ALICE, text="the coffee machine on floor 3 leaks water"))
     [event] = h.take()
     assert event.payload.kind == "faq_no_match"
+
+
+async def test_small_talk_gets_a_friendly_word_not_a_ticket_offer(
+    sqlite_harness: Harness,
+) -> None:
+    h = sqlite_harness
+    for greeting in ("hi there!", "thanks!", "dzięki!", "привет"):
+        await h.do(c.SendText(actor=ALICE, text=greeting))
+    events = h.take()
+    assert [e.payload.kind for e in events] == ["notice"] * 4
+    assert {e.payload.key for e in events} == {"faq.small_talk"}  # type: ignore[union-attr]
+    async with h.db.transaction() as conn:
+        asked = (await conn.execute(select(faq_queries.c.id))).all()
+    assert asked == [], "small talk is not recorded as an unanswered question"
 
 
 async def test_talk_to_a_human_turns_the_question_into_a_ticket(sqlite_harness: Harness) -> None:
