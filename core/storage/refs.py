@@ -2,12 +2,14 @@
 which Telegram topic belongs to ticket 5, which relayed copy a message became.
 
 Keys and values are opaque strings chosen by each adapter; `kind` keeps them apart.
+Some come from people (a button's data): they are made storable like commands.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import delete, select
 
+from core.storable import storable_text
 from core.storage.db import Database
 from core.storage.dialect import insert_for
 from core.storage.tables import platform_refs
@@ -24,7 +26,7 @@ class RefStore:
                 select(platform_refs.c.value).where(
                     platform_refs.c.platform == self.platform,
                     platform_refs.c.kind == kind,
-                    platform_refs.c.key == key,
+                    platform_refs.c.key == storable_text(key),
                 )
             )
         return str(value) if value is not None else None
@@ -37,7 +39,7 @@ class RefStore:
                 .where(
                     platform_refs.c.platform == self.platform,
                     platform_refs.c.kind == kind,
-                    platform_refs.c.value == value,
+                    platform_refs.c.value == storable_text(value),
                 )
                 .limit(1)
             )
@@ -47,7 +49,10 @@ class RefStore:
         """Map `key` to `value`, replacing what it mapped to (one statement, race-free)."""
         async with self.db.transaction() as conn:
             statement = insert_for(conn, platform_refs).values(
-                platform=self.platform, kind=kind, key=key, value=value
+                platform=self.platform,
+                kind=kind,
+                key=storable_text(key),
+                value=storable_text(value),
             )
             await conn.execute(
                 statement.on_conflict_do_update(
@@ -62,6 +67,6 @@ class RefStore:
                 delete(platform_refs).where(
                     platform_refs.c.platform == self.platform,
                     platform_refs.c.kind == kind,
-                    platform_refs.c.key == key,
+                    platform_refs.c.key == storable_text(key),
                 )
             )
