@@ -38,14 +38,16 @@ from aiohttp import web
 from adapters.console.translate import Session, parse_line
 from bench.slack_inbound import ack_percentiles, slack_inbound_run
 from bots.limits import TELEGRAM
+from bots.settings import Settings
+from bots.wiring import CoreTuning, build_core
 from core import commands as c
-from core.delivery import Dispatcher, RetryLater
+from core.delivery import DeliveryTuning, Dispatcher, RetryLater
 from core.desk import Desk, InboundKey, utc_now
 from core.events import Event, PersonTarget, Relay
 from core.faq.service import FaqService
 from core.ratelimit import PlatformLimits
 from core.storage.db import Database
-from core.storage.repository import Repository
+from core.storage.outbox_store import OutboxRecords
 
 POSTGRES = os.environ.get(
     "HELPDESK_BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -65,13 +67,27 @@ class CountingSender:
 async def worker(url: str, schema: str, port: int, worker_id: str) -> None:
     """One worker process: inbound HTTP + the dispatcher, as `helpdesk run` has them."""
     db = _database(url, schema)
-    dispatcher = Dispatcher(
-        db,
-        {"console": CountingSender()},
-        clock=utc_now,
-        worker_id=worker_id,
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        HELPDESK_FAQ_DIR=str(ROOT / "faq"),
+        HELPDESK_LANG="en",
+        HELPDESK_WORKER_ID=worker_id,
     )
-    desk = Desk(db, FaqService(ROOT / "faq", "en"), on_enqueued=dispatcher.wake)
+    # The earlier design had neither rate limits nor slots reserved ahead.
+    tuning = CoreTuning(delivery=DeliveryTuning(), limits={})
+    async with build_core(
+        settings,
+        db=db,
+        faq=FaqService(ROOT / "faq", "en"),
+        senders={"console": CountingSender()},
+        tuning=tuning,
+    ) as core:
+        await _serve_desk(core.desk, core.dispatcher, port)
+    await db.dispose()
+
+
+async def _serve_desk(desk: Desk, dispatcher: Dispatcher, port: int) -> None:
+    """Apply each update before answering it, as the earlier design did."""
 
     async def inbound(request: web.Request) -> web.Response:
         body = await request.json()
@@ -92,7 +108,6 @@ async def worker(url: str, schema: str, port: int, worker_id: str) -> None:
     await stop.wait()
     await task
     await runner.cleanup()
-    await db.dispose()
 
 
 def _port() -> int:
@@ -201,7 +216,7 @@ async def _drain_run(url: str, schema: str, messages: int, limit: int) -> dict[s
         for i in range(messages)
     ]
     async with db.transaction() as conn:
-        await Repository(conn, "en").enqueue(events, utc_now())
+        await OutboxRecords(conn).enqueue(events, utc_now())
     dispatcher = Dispatcher(
         db,
         {"bench": platform},
@@ -210,8 +225,7 @@ async def _drain_run(url: str, schema: str, messages: int, limit: int) -> dict[s
             # The budgets Telegram ships with, against a platform enforcing its documented 30/s.
             "bench": PlatformLimits(per_person=TELEGRAM.per_person, per_bot=TELEGRAM.per_bot)
         },
-        lookahead_seconds=0.25,
-        poll_seconds=0.2,
+        tuning=DeliveryTuning(lookahead_seconds=0.25, poll_seconds=0.2),
     )
     stop = asyncio.Event()
     task = asyncio.create_task(dispatcher.run_forever(stop))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -26,16 +26,16 @@ def inbox_app() -> typer.Typer:
     ) -> None:
         """How many updates wait, and the parked ones with their last error."""
         from bots.wiring import open_database
-        from core.storage.inbox_store import InboxRecords
+        from core.storage.inbox_store import InboxRecords, ParkedUpdate
 
-        async def fetch() -> tuple[dict[str, int], list[dict[str, Any]]]:
+        async def fetch() -> tuple[dict[str, int], list[ParkedUpdate]]:
             async with open_database(settings_or_exit()) as db, db.transaction() as conn:
                 records = InboxRecords(conn)
                 return await records.depth(), await records.failed(limit)
 
         depth, failed = asyncio.run(fetch())
         if as_json:
-            rows = [{**row, "received_at": row["received_at"].isoformat()} for row in failed]
+            rows = [row.to_json() for row in failed]
             print(json.dumps({"depth": depth, "failed": rows}, ensure_ascii=False, indent=2))
             return
         typer.echo(f"waiting: {depth.get('pending', 0)}, parked: {depth.get('failed', 0)}")
@@ -45,12 +45,12 @@ def inbox_app() -> typer.Typer:
                 table.add_column(column)
             for row in failed:
                 table.add_row(
-                    str(row["id"]),
-                    row["platform"],
-                    row["update_id"],
-                    str(row["attempts"]),
-                    row["received_at"].strftime("%Y-%m-%d %H:%M:%S"),
-                    (row["last_error"] or "")[:80],
+                    str(row.id),
+                    row.platform,
+                    row.update_id,
+                    str(row.attempts),
+                    row.received_at.strftime("%Y-%m-%d %H:%M:%S"),
+                    (row.last_error or "")[:80],
                 )
             Console().print(table)
 

@@ -8,13 +8,16 @@ import getpass
 import logging
 import signal
 import sys
+from contextlib import AsyncExitStack
 
 from adapters.console.app import ConsoleBot, ConsoleSender
 from adapters.console.translate import Session
 from bots.http import build_http_app, start_http
-from bots.runtime import AdapterRuntime
+from bots.runtime import AdapterRuntime, PlatformConnection
 from bots.settings import Settings
-from bots.wiring import Core, build_core
+from bots.wiring import Core, build_core, open_database, warmed_faq
+from core.delivery import Sender
+from core.storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -27,17 +30,15 @@ def _default_user() -> str:
     return name if name and name != "root" else "you"
 
 
-async def _build_runtime(name: str, settings: Settings, core: Core) -> AdapterRuntime:
+def _connect(name: str, settings: Settings, db: Database) -> PlatformConnection:
     if name == "slack":
-        from bots.slack_runtime import build_slack_runtime
+        from bots.slack_runtime import connect_slack
 
-        runtime: AdapterRuntime = await build_slack_runtime(settings, core)
-        return runtime
+        return connect_slack(settings, db)
     if name == "telegram":
-        from bots.telegram_runtime import build_telegram_runtime
+        from bots.telegram_runtime import connect_telegram
 
-        runtime = await build_telegram_runtime(settings, core)
-        return runtime
+        return connect_telegram(settings, db)
     raise SystemExit(f"unknown adapter: {name}")
 
 
@@ -69,43 +70,59 @@ async def run_adapters(
 ) -> None:
     """Run every named adapter until a signal (or, with the console, until /quit)."""
     session = Session(name=console_user or _default_user())
-    async with build_core(settings, {}) as core:
+    async with AsyncExitStack() as stack:
+        db = await stack.enter_async_context(open_database(settings))
+        faq = warmed_faq(settings)  # before any platform session opens: a bad FAQ stops here
+        platforms = [_connect(name, settings, db) for name in names if name != "console"]
+        senders: dict[str, Sender] = {p.platform: p.sender for p in platforms}
         if "console" in names:
-            core.dispatcher.senders["console"] = ConsoleSender(session, sys.stdout)
-        runtimes = [await _build_runtime(n, settings, core) for n in names if n != "console"]
-        for runtime in runtimes:
-            core.dispatcher.senders[runtime.platform] = runtime.sender
-        stop = asyncio.Event()
-        # The console drains the outbox itself after each line, so its output keeps
-        # the order things happened in; platforms need the background dispatcher.
-        background = (
-            [
-                asyncio.create_task(core.inbox.run_forever(stop)),
-                asyncio.create_task(core.dispatcher.run_forever(stop)),
-                asyncio.create_task(remind_periodically(core, stop)),
-            ]
-            if runtimes
-            else []
+            senders["console"] = ConsoleSender(session, sys.stdout)
+        core = await stack.enter_async_context(
+            build_core(settings, db=db, faq=faq, senders=senders)
         )
-        http_runner = None
-        if runtimes:
-            http = build_http_app(core)
-            for runtime in runtimes:
-                runtime.mount(http)
-            http_runner = await start_http(http, settings.http_host, settings.http_port)
-            log.warning("HTTP server on %s:%s", settings.http_host, settings.http_port)
-        try:
-            for runtime in runtimes:
-                await runtime.start()
-            if "console" in names:
-                bot = ConsoleBot(core.desk, core.dispatcher, session, lang=settings.lang)
-                await bot.run(sys.stdin, interactive=sys.stdin.isatty())
-            else:
-                await _wait_for_signal()
-        finally:
-            for runtime in runtimes:
-                await runtime.stop()
-            stop.set()
-            await asyncio.gather(*background)
-            if http_runner is not None:
-                await http_runner.cleanup()
+        runtimes = [platform.runtime(core) for platform in platforms]
+        await _run(settings, names, session, core, runtimes)
+
+
+async def _run(
+    settings: Settings,
+    names: list[str],
+    session: Session,
+    core: Core,
+    runtimes: list[AdapterRuntime],
+) -> None:
+    """The background loops, the HTTP server and the adapters, until the end."""
+    stop = asyncio.Event()
+    # The console drains the outbox itself after each line, so its output keeps
+    # the order things happened in; platforms need the background dispatcher.
+    background = (
+        [
+            asyncio.create_task(core.inbox.run_forever(stop)),
+            asyncio.create_task(core.dispatcher.run_forever(stop)),
+            asyncio.create_task(remind_periodically(core, stop)),
+        ]
+        if runtimes
+        else []
+    )
+    http_runner = None
+    if runtimes:
+        http = build_http_app(core)
+        for runtime in runtimes:
+            runtime.mount(http)
+        http_runner = await start_http(http, settings.http_host, settings.http_port)
+        log.warning("HTTP server on %s:%s", settings.http_host, settings.http_port)
+    try:
+        for runtime in runtimes:
+            await runtime.start()
+        if "console" in names:
+            bot = ConsoleBot(core.desk, core.dispatcher, session, lang=settings.lang)
+            await bot.run(sys.stdin, interactive=sys.stdin.isatty())
+        else:
+            await _wait_for_signal()
+    finally:
+        for runtime in runtimes:
+            await runtime.stop()
+        stop.set()
+        await asyncio.gather(*background)
+        if http_runner is not None:
+            await http_runner.cleanup()

@@ -22,6 +22,7 @@ from bots.settings import Settings
 from bots.wiring import Core
 from core.delivery import Sender
 from core.redact import describe
+from core.storage.db import Database
 from core.storage.refs import RefStore
 
 log = logging.getLogger(__name__)
@@ -32,10 +33,26 @@ WEB_API_TIMEOUT = 10  # seconds; with our own session slack_sdk takes the sessio
 
 
 @dataclass
+class SlackConnection:
+    """The Web API side: one HTTP session, the client, reply places and the sender."""
+
+    settings: Settings
+    session: aiohttp.ClientSession
+    client: AsyncWebClient
+    refs: RefStore
+    sender: Sender
+    agents_channel: str
+    app_token: str | None = None
+    platform: str = PLATFORM
+
+    def runtime(self, core: Core) -> SlackRuntime:
+        return build_slack_runtime(core, self)
+
+
+@dataclass
 class SlackRuntime:
     app: AsyncApp
     client: AsyncWebClient
-    sender: Sender
     app_token: str | None = None
     platform: str = PLATFORM
     session: aiohttp.ClientSession | None = None
@@ -103,7 +120,8 @@ def api_base_url(settings: Settings) -> str:
     return base if base.endswith("/") else base + "/"
 
 
-async def build_slack_runtime(settings: Settings, core: Core) -> SlackRuntime:
+def connect_slack(settings: Settings, db: Database) -> SlackConnection:
+    """Check the Slack settings, then open the Web API client; no request is made yet."""
     if settings.slack_bot_token is None:
         raise SystemExit("SLACK_BOT_TOKEN is not set")
     if not settings.slack_agents_channel:
@@ -125,31 +143,42 @@ async def build_slack_runtime(settings: Settings, core: Core) -> SlackRuntime:
         timeout=WEB_API_TIMEOUT,
         session=session,
     )
+    refs = RefStore(db, PLATFORM)
+    channel = settings.slack_agents_channel
+    return SlackConnection(
+        settings=settings,
+        session=session,
+        client=client,
+        refs=refs,
+        sender=SlackSender(client, refs, channel),
+        agents_channel=channel,
+        app_token=app_token,
+    )
+
+
+def build_slack_runtime(core: Core, slack: SlackConnection) -> SlackRuntime:
+    """The bolt app on `slack`'s client, its listeners handing updates to `core`'s inbox."""
+    settings = slack.settings
     signing_secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     )
     app = AsyncApp(
-        client=client,
+        client=slack.client,
         signing_secret=signing_secret,
         process_before_response=True,
-        request_verification_enabled=app_token is None,
+        request_verification_enabled=slack.app_token is None,
     )
-    refs = RefStore(core.db, PLATFORM)
-    channel = settings.slack_agents_channel
+    channel = slack.agents_channel
     deps = SlackDeps(
         intake=core.inbox,
-        client=client,
-        refs=refs,
-        users=UserDirectory(client),
-        agents=AgentDirectory(client, channel),
+        client=slack.client,
+        refs=slack.refs,
+        users=UserDirectory(slack.client),
+        agents=AgentDirectory(slack.client, channel),
         agents_channel=channel,
         default_lang=settings.lang,
     )
     register(app, deps)
     return SlackRuntime(
-        app=app,
-        client=client,
-        sender=SlackSender(client, refs, channel),
-        app_token=app_token,
-        session=session,
+        app=app, client=slack.client, app_token=slack.app_token, session=slack.session
     )

@@ -23,8 +23,9 @@ from adapters.telegram.setup import check_agents_chat, register_commands
 from bots.settings import Settings
 from bots.wiring import Core
 from core.delivery import Sender
-from core.desk import DEFAULT_CATEGORY
+from core.domain import CATEGORIES, DEFAULT_CATEGORY
 from core.redact import redact
+from core.storage.db import Database
 from core.storage.refs import RefStore
 
 log = logging.getLogger(__name__)
@@ -43,32 +44,44 @@ def build_bot(settings: Settings) -> Bot:
     return Bot(settings.telegram_bot_token.get_secret_value(), session=session)
 
 
-def ticket_categories(core: Core) -> tuple[str, ...]:
-    """The triage menu's categories: those the FAQ routes to, plus the default."""
-    found = {entry.category for entry in core.faq.kb.all_entries() if entry.category}
-    return (*sorted(found - {DEFAULT_CATEGORY}), DEFAULT_CATEGORY)
+def ticket_categories() -> tuple[str, ...]:
+    """The triage menu's categories: the desk's, the default last (the catch-all)."""
+    return (*sorted(set(CATEGORIES) - {DEFAULT_CATEGORY}), DEFAULT_CATEGORY)
+
+
+class TelegramConnection:
+    """The Bot API side: the bot, reply places, what we know of chats, and the sender."""
+
+    platform = PLATFORM
+
+    def __init__(self, settings: Settings, bot: Bot, db: Database) -> None:
+        self.settings = settings
+        self.bot = bot
+        self.refs = RefStore(db, PLATFORM)
+        self.facts = ChatFacts(bot, settings.telegram_agents_chat_id)
+        self.sender: Sender = TelegramSender(bot, self.refs, self.facts)
+
+    def runtime(self, core: Core) -> TelegramRuntime:
+        return TelegramRuntime(core, self)
 
 
 class TelegramRuntime:
     platform = PLATFORM
 
-    def __init__(self, settings: Settings, core: Core, bot: Bot) -> None:
+    def __init__(self, core: Core, telegram: TelegramConnection) -> None:
+        settings = telegram.settings
         self.settings = settings
-        self.core = core
-        self.bot = bot
-        self.refs = RefStore(core.db, PLATFORM)
-        self.facts = ChatFacts(bot, settings.telegram_agents_chat_id)
-        self.sender: Sender = TelegramSender(bot, self.refs, self.facts)
+        self.bot = telegram.bot
         self.dispatcher = Dispatcher(name="helpdesk-telegram")
         self.dispatcher.include_router(
             build_router(
                 TelegramDeps(
                     intake=core.inbox,
                     db=core.db,
-                    refs=self.refs,
-                    facts=self.facts,
+                    refs=telegram.refs,
+                    facts=telegram.facts,
                     default_lang=settings.lang,
-                    categories=ticket_categories(core),
+                    categories=ticket_categories(),
                 )
             )
         )
@@ -145,5 +158,5 @@ class TelegramRuntime:
         await self.bot.session.close()
 
 
-async def build_telegram_runtime(settings: Settings, core: Core) -> TelegramRuntime:
-    return TelegramRuntime(settings, core, build_bot(settings))
+def connect_telegram(settings: Settings, db: Database) -> TelegramConnection:
+    return TelegramConnection(settings, build_bot(settings), db)

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy.exc import DBAPIError
 
 from bots.limits import platform_limits
 from bots.settings import Settings
-from core.delivery import Dispatcher, Sender
+from core.delivery import DeliveryTuning, Dispatcher, Sender
 from core.desk import Desk, utc_now
 from core.faq.kb import KnowledgeBaseError
 from core.faq.service import FaqService
-from core.inbox import Inbox
+from core.inbox import Inbox, InboxTuning
+from core.ratelimit import PlatformLimits
 from core.redact import describe
 from core.storage.db import Database, is_outage
+from core.wakeup import Wakeup
 
 SQLITE_BATCH = 25  # updates applied per transaction on SQLite (bench/slack_inbound.py)
 
@@ -31,6 +35,22 @@ class Core:
     inbox: Inbox
 
 
+@dataclass(frozen=True)
+class CoreTuning:
+    """The inbox's and the outbox's knobs; the defaults are those of `helpdesk run`."""
+
+    # None: by database (SQLite has one writer: an ack waits for the batch being
+    # applied, so smaller batches there halve ack latency for a few percent of throughput).
+    inbox: InboxTuning | None = None
+    delivery: DeliveryTuning = field(default_factory=lambda: DeliveryTuning(lookahead_seconds=0.25))
+    limits: Mapping[str, PlatformLimits] = field(default_factory=platform_limits)
+
+    def inbox_for(self, db: Database) -> InboxTuning:
+        if self.inbox is not None:
+            return self.inbox
+        return InboxTuning(batch_size=SQLITE_BATCH) if db.is_sqlite else InboxTuning()
+
+
 def build_faq(settings: Settings) -> FaqService:
     """The FAQ, its knowledge base loaded now: an unusable folder stops here, in one line."""
     faq = FaqService(settings.faq_dir, settings.lang, semantic=settings.faq_semantic)
@@ -38,6 +58,13 @@ def build_faq(settings: Settings) -> FaqService:
         faq.kb  # noqa: B018 - loads the knowledge base
     except KnowledgeBaseError as error:
         raise SystemExit(f"knowledge base (HELPDESK_FAQ_DIR): {error}") from None
+    return faq
+
+
+def warmed_faq(settings: Settings) -> FaqService:
+    """`build_faq`, and one search, so bad files fail at start rather than on a question."""
+    faq = build_faq(settings)
+    faq.search("warm up", settings.lang)
     return faq
 
 
@@ -63,22 +90,41 @@ async def open_database(settings: Settings) -> AsyncIterator[Database]:
 
 
 @asynccontextmanager
-async def build_core(settings: Settings, senders: Mapping[str, Sender]) -> AsyncIterator[Core]:
-    faq = build_faq(settings)
-    faq.search("warm up", settings.lang)  # load the knowledge base now: bad files fail at start
-    async with open_database(settings) as db:
+async def build_core(
+    settings: Settings,
+    *,
+    db: Database | None = None,
+    faq: FaqService | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    senders: Mapping[str, Sender] | None = None,
+    tuning: CoreTuning | None = None,
+) -> AsyncIterator[Core]:
+    """The desk, the inbox and the dispatcher around one database and one FAQ.
+
+    A database or FAQ given here is the caller's (a test's fake, a database it
+    migrated and disposes of itself); otherwise both are made from `settings`.
+    """
+    tuning = tuning or CoreTuning()
+    if faq is None:
+        faq = warmed_faq(settings)
+    async with AsyncExitStack() as owned:
+        if db is None:
+            db = await owned.enter_async_context(open_database(settings))
+        # Built before both: the desk wakes the dispatcher when it queued something.
+        wakeup = Wakeup()
+        desk = Desk(db, faq, default_lang=settings.lang, clock=clock, on_enqueued=wakeup.wake)
+        inbox = Inbox(db, desk, clock=clock, tuning=tuning.inbox_for(db))
         dispatcher = Dispatcher(
             db,
-            senders,
-            clock=utc_now,
-            limits=platform_limits(),
-            lookahead_seconds=0.25,
+            senders or {},
+            clock=clock,
+            tuning=tuning.delivery,
+            limits=tuning.limits,
+            on_dead=desk.delivery_failed,
+            defer_while=inbox.has_backlog,
+            wakeup=wakeup,
             worker_id=settings.worker_id,
+            sleep=sleep,
         )
-        desk = Desk(db, faq, default_lang=settings.lang, on_enqueued=dispatcher.wake)
-        dispatcher.on_dead = desk.delivery_failed
-        # SQLite has one writer: an ack waits for the batch being applied, so
-        # smaller batches there halve ack latency for a few percent of throughput.
-        inbox = Inbox(db, desk, clock=utc_now, batch_size=SQLITE_BATCH if db.is_sqlite else 100)
-        dispatcher.defer_while = inbox.has_backlog
         yield Core(settings=settings, db=db, faq=faq, desk=desk, dispatcher=dispatcher, inbox=inbox)

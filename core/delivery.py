@@ -13,7 +13,8 @@ Guarantees, and the one window where they are weaker:
   retried if the database hiccups. The only way to deliver a message twice is
   a crash (or a lost database) between the platform's acceptance and that
   write, or a send that timed out after the platform accepted it: the
-  at-least-once window, one message per conversation at most (docs/deployment.md).
+  at-least-once window, one message per conversation at most (README, "What
+  'nothing lost, nothing twice' means precisely").
 - 429s are honoured for the whole conversation (every worker waits), other
   errors are retried with exponential backoff and jitter (core.retry), permanent
   failures and exhausted retries are dead-lettered with their reason.
@@ -28,7 +29,7 @@ import logging
 import os
 import socket
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -39,6 +40,7 @@ from core.redact import describe
 from core.retry import Backoff
 from core.storage.db import Database
 from core.storage.outbox_store import DueRow, OutboxRecords
+from core.wakeup import Wakeup
 
 log = logging.getLogger(__name__)
 
@@ -82,57 +84,66 @@ def _moment(epoch: float) -> datetime:
 DEFERRAL_STEP_SECONDS = 0.02
 
 
+@dataclass(frozen=True)
+class DeliveryTuning:
+    """How the dispatcher paces itself; the defaults suit one worker of `helpdesk run`."""
+
+    backoff: Backoff = OUTBOX_BACKOFF
+    lease_seconds: float = 60.0
+    # Below the lease, so a hung send is abandoned before another worker may take the row.
+    send_timeout_seconds: float = 30.0
+    # 429s do not count as attempts; this bounds how long a row may keep being refused.
+    give_up_after_seconds: float = 24 * 3600.0
+    batch_size: int = 50
+    poll_seconds: float = 0.5
+    # How far ahead rate-limit slots may be reserved (sends then wait for their slot).
+    lookahead_seconds: float = 0.0
+    concurrency: int = 32
+    # The longest a send waits at a time for the inbox's backlog (`defer_while`).
+    max_deferral_seconds: float = 1.0
+
+
 class Dispatcher:
     def __init__(
         self,
         db: Database,
         senders: Mapping[str, Sender],
         *,
-        backoff: Backoff = OUTBOX_BACKOFF,
-        lease_seconds: float = 60.0,
-        # Below the lease, so a hung send is abandoned before another worker may take the row.
-        send_timeout_seconds: float = 30.0,
-        # 429s do not count as attempts; this bounds how long a row may keep being refused.
-        give_up_after_seconds: float = 24 * 3600.0,
         clock: Callable[[], datetime],
-        on_dead: Callable[[Event, str], Awaitable[None]] | None = None,
-        batch_size: int = 50,
-        poll_seconds: float = 0.5,
+        tuning: DeliveryTuning = DeliveryTuning(),
         limits: Mapping[str, PlatformLimits] | None = None,
-        lookahead_seconds: float = 0.0,
-        concurrency: int = 32,
+        on_dead: Callable[[Event, str], Awaitable[None]] | None = None,
+        defer_while: Callable[[], bool] | None = None,
+        wakeup: Wakeup | None = None,
         worker_id: str | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.db = db
         self.senders = dict(senders)
-        self.backoff = backoff
-        self.lease_seconds = lease_seconds
-        self.send_timeout_seconds = send_timeout_seconds
-        self.give_up_after_seconds = give_up_after_seconds
+        self.backoff = tuning.backoff
+        self.lease_seconds = tuning.lease_seconds
+        self.send_timeout_seconds = tuning.send_timeout_seconds
+        self.give_up_after_seconds = tuning.give_up_after_seconds
         self.clock = clock
         self.on_dead = on_dead
-        self.batch_size = batch_size
-        self.poll_seconds = poll_seconds
-        self.limiter = RateLimiter(limits or {}, lookahead=lookahead_seconds)
-        self.departures = Departures(self.limiter.limits)  # the same limits, set_limits too
-        self.concurrency = max(1, concurrency)
+        self.batch_size = tuning.batch_size
+        self.poll_seconds = tuning.poll_seconds
+        self.limiter = RateLimiter(limits or {}, lookahead=tuning.lookahead_seconds)
+        self.departures = Departures(self.limiter.limits)
+        self.concurrency = max(1, tuning.concurrency)
         self.worker_id = worker_id or default_worker_id()
         self.sleep = sleep
         self.stats = DeliveryStats()
         self.outcomes = OutcomeWriter(db, self.stats, clock=clock, sleep=sleep)
-        self._wake = asyncio.Event()
+        self.wakeup = wakeup or Wakeup()
         self.last_cycle_at: datetime | None = None
         # While this says the inbox has a backlog, sending waits (at most
         # `max_deferral_seconds` at a time): acks and applying updates come first.
-        self.defer_while: Callable[[], bool] | None = None
-        self.max_deferral_seconds = 1.0
-
-    def set_limits(self, platform: str, limits: PlatformLimits) -> None:
-        self.limiter.limits[platform] = limits
+        self.defer_while = defer_while
+        self.max_deferral_seconds = tuning.max_deferral_seconds
 
     def wake(self) -> None:
-        self._wake.set()
+        self.wakeup.wake()
 
     # leasing
 
@@ -313,9 +324,9 @@ class Dispatcher:
                 in_flight = {task for task in in_flight if not task.done()}
                 continue
             timeout = self.poll_seconds if free <= 0 else await self._idle_timeout()
-            self._wake.clear()
+            self.wakeup.clear()
             waiters: set[asyncio.Future[object]] = {
-                asyncio.ensure_future(self._wake.wait()),
+                asyncio.ensure_future(self.wakeup.wait()),
                 asyncio.ensure_future(stop.wait()),
             }
             await asyncio.wait(

@@ -23,10 +23,6 @@ class NotAllowed(DeskError):
     key = "error.agents_only"
 
 
-class NotYourTicket(DeskError):
-    key = "error.not_your_ticket"
-
-
 class InvalidTransition(DeskError):
     key = "error.invalid_transition"
 

@@ -8,10 +8,11 @@ language through the message catalog, with its own buttons and markup.
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 from core.domain import Priority, Ticket, TicketState
 
@@ -119,13 +120,38 @@ class TicketOpened(_Frozen):
     ticket: TicketView
 
 
+class CardChange(enum.StrEnum):
+    """What just happened to a ticket, said on its card (core.presenter picks the words)."""
+
+    OPENED = "opened"
+    CLAIMED = "claimed"
+    ASSIGNED = "assigned"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+    CANCELLED = "cancelled"
+    RATED = "rated"
+    PRIORITY = "priority"
+    DELIVERY_FAILED = "delivery_failed"
+
+
+# Cards written to the outbox before CardChange existed stored its catalog key.
+_STORED_CATALOG_PREFIX = "card.change."
+
+
 class TicketCard(_Frozen):
     """The agents' card for a ticket: posted once, then updated in place."""
 
     kind: Literal["ticket_card"] = "ticket_card"
     ticket: TicketView
-    change: str  # catalog key of what just happened, e.g. "card.change.claimed"
+    change: CardChange
     actor_name: str | None = None
+
+    @field_validator("change", mode="before")
+    @classmethod
+    def _from_catalog_key(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.removeprefix(_STORED_CATALOG_PREFIX)
+        return value
 
 
 class Relay(_Frozen):

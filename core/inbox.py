@@ -111,6 +111,16 @@ class Intake(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class InboxTuning:
+    """How the inbox groups its work; the defaults suit PostgreSQL."""
+
+    batch_size: int = 100  # updates applied per transaction
+    poll_seconds: float = 1.0
+    backoff: Backoff = INBOX_BACKOFF
+    store_batch_size: int = 500  # updates stored per group commit
+
+
 class Inbox:
     """Group-committed intake plus the loop that applies what it stored."""
 
@@ -120,18 +130,15 @@ class Inbox:
         desk: Desk,
         *,
         clock: Callable[[], datetime],
-        batch_size: int = 100,
-        poll_seconds: float = 1.0,
-        backoff: Backoff = INBOX_BACKOFF,
-        store_batch_size: int = 500,
+        tuning: InboxTuning = InboxTuning(),
     ) -> None:
         self.db = db
         self.desk = desk
         self.clock = clock
-        self.batch_size = batch_size
-        self.poll_seconds = poll_seconds
-        self.backoff = backoff
-        self.store_batch_size = store_batch_size
+        self.batch_size = tuning.batch_size
+        self.poll_seconds = tuning.poll_seconds
+        self.backoff = tuning.backoff
+        self.store_batch_size = tuning.store_batch_size
         self.applied = 0
         self.backlogged = False  # the last batch was full: more is waiting
         self.last_cycle_at: datetime | None = None

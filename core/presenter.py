@@ -6,33 +6,19 @@ fallback text and build their own buttons around them.
 
 from __future__ import annotations
 
-from core.events import (
-    Event,
-    FaqAnswer,
-    FaqNoMatch,
-    FaqSuggestions,
-    Notice,
-    Payload,
-    Relay,
-    RelayEdited,
-    TicketCard,
-    TicketList,
-    TicketOpened,
-    TicketResolved,
-    TicketView,
-)
+from core import events as ev
 from core.i18n import t, t_first
 
 
-def state_label(lang: str, ticket: TicketView) -> str:
+def state_label(lang: str, ticket: ev.TicketView) -> str:
     return t(lang, f"state.{ticket.state.value}")
 
 
-def priority_label(lang: str, ticket: TicketView) -> str:
+def priority_label(lang: str, ticket: ev.TicketView) -> str:
     return t(lang, f"priority.{ticket.priority.value}")
 
 
-def card_fields(lang: str, ticket: TicketView) -> list[tuple[str, str]]:
+def card_fields(lang: str, ticket: ev.TicketView) -> list[tuple[str, str]]:
     """The card's labelled fields, in display order (values are raw user text)."""
     fields = [
         (t(lang, "card.requester"), ticket.requester_name),
@@ -48,11 +34,16 @@ def card_fields(lang: str, ticket: TicketView) -> list[tuple[str, str]]:
     return fields
 
 
-def card_change(lang: str, card: TicketCard) -> str:
-    return t(lang, card.change, actor=card.actor_name or "")
+def card_change_key(change: ev.CardChange) -> str:
+    """The catalog key of the line that says what happened (one per CardChange)."""
+    return f"card.change.{change.value}"
 
 
-def list_lines(lang: str, tickets: tuple[TicketView, ...]) -> list[str]:
+def card_change(lang: str, card: ev.TicketCard) -> str:
+    return t(lang, card_change_key(card.change), actor=card.actor_name or "")
+
+
+def list_lines(lang: str, tickets: tuple[ev.TicketView, ...]) -> list[str]:
     if not tickets:
         return [t(lang, "list.empty")]
     return [
@@ -61,7 +52,7 @@ def list_lines(lang: str, tickets: tuple[TicketView, ...]) -> list[str]:
     ]
 
 
-def notice_text(lang: str, notice: Notice, platform: str = "") -> str:
+def notice_text(lang: str, notice: ev.Notice, platform: str = "") -> str:
     params = dict(notice.params)
     if notice.key.startswith("help."):
         role = notice.key.rsplit(".", 1)[-1]
@@ -71,7 +62,7 @@ def notice_text(lang: str, notice: Notice, platform: str = "") -> str:
     return t(lang, notice.key, **params)
 
 
-def relay_text(lang: str, relay: Relay) -> str:
+def relay_text(lang: str, relay: ev.Relay) -> str:
     text = relay.text
     if relay.attachments:
         extra = t(lang, "relay.attachments", count=len(relay.attachments))
@@ -83,39 +74,39 @@ def relay_text(lang: str, relay: Relay) -> str:
     return t(lang, "relay.from_requester", name=relay.author_name, text=text)
 
 
-def render_text(event: Event) -> str:
+def render_text(event: ev.Event) -> str:
     """The whole event as plain text (no markup, no escaping)."""
     return render_payload(event.lang, event.payload)
 
 
-def render_payload(lang: str, payload: Payload) -> str:
-    if isinstance(payload, FaqAnswer):
+def render_payload(lang: str, payload: ev.Payload) -> str:
+    if isinstance(payload, ev.FaqAnswer):
         return f"{payload.title}\n{payload.answer.strip()}\n{t(lang, 'faq.did_it_help')}"
-    if isinstance(payload, FaqSuggestions):
+    if isinstance(payload, ev.FaqSuggestions):
         lines = [t(lang, "faq.suggest_intro")]
         lines += [f"  {i}. {option.title}" for i, option in enumerate(payload.options, 1)]
         return "\n".join(lines)
-    if isinstance(payload, FaqNoMatch):
+    if isinstance(payload, ev.FaqNoMatch):
         return t(lang, "faq.no_match")
-    if isinstance(payload, TicketOpened):
+    if isinstance(payload, ev.TicketOpened):
         return t(
             lang, "ticket.opened", number=payload.ticket.number, subject=payload.ticket.subject
         )
-    if isinstance(payload, TicketCard):
+    if isinstance(payload, ev.TicketCard):
         view = payload.ticket
         fields = ", ".join(f"{name}: {value}" for name, value in card_fields(lang, view))
         lines = [
             f"{card_change(lang, payload)} | {t(lang, 'card.title', number=view.number, subject=view.subject)}"
         ]
         lines.append(f"  {fields}")
-        if payload.change == "card.change.opened":
+        if payload.change is ev.CardChange.OPENED:
             lines.append(f"  {view.text}")
         if view.delivery_problem:
             lines.append("  " + t(lang, "card.delivery_problem", reason=view.delivery_problem))
         return "\n".join(lines)
-    if isinstance(payload, Relay):
+    if isinstance(payload, ev.Relay):
         return relay_text(lang, payload)
-    if isinstance(payload, RelayEdited):
+    if isinstance(payload, ev.RelayEdited):
         if payload.deleted:
             return t(lang, "relay.deleted", name=payload.author_name, number=payload.ticket_number)
         return t(
@@ -125,12 +116,12 @@ def render_payload(lang: str, payload: Payload) -> str:
             number=payload.ticket_number,
             text=payload.text,
         )
-    if isinstance(payload, TicketResolved):
+    if isinstance(payload, ev.TicketResolved):
         resolved = t(
             lang, "ticket.resolved", number=payload.ticket_number, agent=payload.agent_name or ""
         )
         return f"{resolved} {t(lang, 'ticket.rate_prompt')}"
-    if isinstance(payload, TicketList):
+    if isinstance(payload, ev.TicketList):
         return "\n".join(
             [t(lang, payload.title_key) + ":"]
             + [f"  {line}" for line in list_lines(lang, payload.tickets)]

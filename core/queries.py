@@ -20,6 +20,7 @@ from core.domain import (
     TicketState,
     Visibility,
 )
+from core.storage.audit_records import AuditEntry
 from core.storage.db import Database
 from core.storage.repository import Repository
 
@@ -124,17 +125,6 @@ class MessageView:
 
 
 @dataclass(frozen=True)
-class AuditEntry:
-    action: str
-    actor: str | None  # display name; None for the system
-    at: str  # ISO 8601, as stored
-    detail: dict[str, Any]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"action": self.action, "actor": self.actor, "at": self.at, "detail": self.detail}
-
-
-@dataclass(frozen=True)
 class TicketDetail:
     ticket: TicketSummary
     delivery_problem: str | None
@@ -171,15 +161,7 @@ async def ticket_detail(db: Database, number: int) -> TicketDetail | None:
         ticket=TicketSummary.of(ticket),
         delivery_problem=ticket.delivery_problem,
         messages=tuple(MessageView.of(message) for message in messages),
-        audit=tuple(
-            AuditEntry(
-                action=entry["action"],
-                actor=entry["actor"],
-                at=entry["at"],
-                detail=entry["detail"],
-            )
-            for entry in trail
-        ),
+        audit=tuple(trail),
     )
 
 

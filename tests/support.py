@@ -10,15 +10,19 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
-from core.delivery import OUTBOX_BACKOFF, Dispatcher
+from bots.runtime import PlatformConnection
+from bots.settings import Settings
+from bots.wiring import Core, CoreTuning, build_core
+from core.delivery import OUTBOX_BACKOFF, DeliveryTuning, Dispatcher
 from core.desk import Desk, InboundKey, Outcome, utc_now
 from core.domain import Actor
 from core.events import Event, PersonTarget
 from core.faq.service import FaqService
+from core.inbox import InboxTuning
 from core.presenter import render_text
 from core.queries import ticket_detail
 from core.storage.db import Database
@@ -145,11 +149,18 @@ async def eventually(condition: Callable[[], bool], within: float = 10.0) -> Non
         raise AssertionError(f"still not true after {within} s") from None
 
 
+# The constructors' own defaults and no platform rate limits: a test core paces
+# itself as its test says, not as `helpdesk run` does (CoreTuning's defaults).
+PLAIN_TUNING = CoreTuning(inbox=InboxTuning(), delivery=DeliveryTuning(), limits={})
+
+FAKE_START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
 class FakeClock:
     """Simulated time: advanced by the test, never by waiting."""
 
-    def __init__(self) -> None:
-        self.now = datetime(2026, 1, 1, tzinfo=UTC)
+    def __init__(self, start: datetime = FAKE_START) -> None:
+        self.now = start
 
     def __call__(self) -> datetime:
         return self.now
@@ -210,6 +221,40 @@ async def ticket_json(db: Database, number: int) -> dict[str, Any] | None:
     return detail.to_json() if detail is not None else None
 
 
+Connection = TypeVar("Connection", bound=PlatformConnection)
+
+
+@asynccontextmanager
+async def platform_core(
+    settings: Settings,
+    faq: FaqService,
+    clock: Callable[[], datetime],
+    connect: Callable[[Settings, Database], Connection],
+) -> AsyncIterator[tuple[Core, Connection]]:
+    """A platform connected, and a core on the settings' database sending through it.
+
+    The database is migrated first and disposed of after; the caller builds the
+    platform's runtime from the two (`connection.runtime(core)`).
+    """
+    db = Database(settings.database_url)
+    await db.upgrade()
+    connection = connect(settings, db)
+    senders = {connection.platform: connection.sender}
+    try:
+        async with build_core(
+            settings, db=db, faq=faq, clock=clock, senders=senders, tuning=PLAIN_TUNING
+        ) as core:
+            yield core, connection
+    finally:
+        await db.dispose()
+
+
+def settings_for(kb_root: Path, **env: Any) -> Settings:
+    """Settings of a test's core: its knowledge base, English, no `.env` file."""
+    values: dict[str, Any] = {"HELPDESK_FAQ_DIR": str(kb_root), "HELPDESK_LANG": "en", **env}
+    return Settings(_env_file=None, **values)
+
+
 def person(name: str, *, agent: bool = False, platform: str = "test") -> Actor:
     return Actor(platform=platform, user_id=name, display_name=name.title(), is_agent=agent)
 
@@ -220,12 +265,18 @@ async def harness_on(
 ) -> AsyncIterator[Harness]:
     await db.upgrade()
     sender = RecordingSender()
-    dispatcher = Dispatcher(
-        db, {"test": sender}, clock=clock, backoff=replace(OUTBOX_BACKOFF, base=0.01)
+    fast_retries = replace(
+        PLAIN_TUNING, delivery=DeliveryTuning(backoff=replace(OUTBOX_BACKOFF, base=0.01))
     )
-    desk = Desk(db, FaqService(kb_root, "en"), default_lang="en", clock=clock)
-    dispatcher.on_dead = desk.delivery_failed
     try:
-        yield Harness(db=db, desk=desk, dispatcher=dispatcher, sender=sender)
+        async with build_core(
+            settings_for(kb_root),
+            db=db,
+            faq=FaqService(kb_root, "en"),
+            clock=clock,
+            senders={"test": sender},
+            tuning=fast_retries,
+        ) as core:
+            yield Harness(db=db, desk=core.desk, dispatcher=core.dispatcher, sender=sender)
     finally:
         await db.dispose()

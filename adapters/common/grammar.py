@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 from adapters.common.refusal import Refusal, usage
 from core import commands as c
-from core.desk import MAX_ID
-from core.domain import SUPPORTED_LANGUAGES, Actor, Priority
+from core.domain import MAX_ID, SUPPORTED_LANGUAGES, Actor, Priority
 
 NOTE_PREFIX = "note:"
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import NextMiddlewareType
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import (
@@ -71,6 +71,8 @@ from core.queries import person_language
 from core.storage.db import Database
 from core.storage.refs import RefStore
 
+_Next = NextMiddlewareType[TelegramObject]  # the rest of the chain
+
 log = logging.getLogger(__name__)
 
 
@@ -101,12 +103,7 @@ class SeenUpdates:
         self.size = size
         self._seen: OrderedDict[int, None] = OrderedDict()
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: _Next, event: TelegramObject, data: dict[str, Any]) -> Any:
         update = data.get("event_update")
         if not isinstance(update, Update):
             return await handler(event, data)

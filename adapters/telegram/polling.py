@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.dispatcher.event.bases import NextMiddlewareType
 from aiogram.types import TelegramObject, Update
 
 from core.redact import describe
 from core.retry import Backoff
 from core.storage.db import is_outage
+
+_Next = NextMiddlewareType[TelegramObject]  # the rest of the chain
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +38,7 @@ class HoldWhileDatabaseDown(BaseMiddleware):
         self.backoff = backoff
         self.held = 0  # tries that met an unreachable database (each one is logged)
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: _Next, event: TelegramObject, data: dict[str, Any]) -> Any:
         tries = 0
         while True:
             try:

@@ -24,6 +24,7 @@ from adapters.telegram.markup import CAPTION_LIMIT, Rich, shorten
 from adapters.telegram.reactions import CLAIM_EMOJI, RESOLVE_EMOJI
 from core.domain import SUPPORTED_LANGUAGES, Priority, TicketState
 from core.events import (
+    CardChange,
     FaqAnswer,
     FaqNoMatch,
     FaqSuggestions,
@@ -208,7 +209,7 @@ def card_overflow(lang: str, view: TicketView) -> OutMessage | None:
 def change_line(lang: str, card: TicketCard) -> OutMessage:
     """A short line in the ticket's thread saying what changed on the card."""
     text = f"#{card.ticket.number}: {card_change(lang, card)}"
-    if card.change == "card.change.delivery_failed" and card.ticket.delivery_problem:
+    if card.change is CardChange.DELIVERY_FAILED and card.ticket.delivery_problem:
         text += " — " + t(lang, "card.delivery_problem", reason=card.ticket.delivery_problem)
     return _out(Rich().add(text, "italic"))
 

@@ -40,6 +40,7 @@ from adapters.telegram.render import (
 from core.delivery import PermanentFailure
 from core.domain import TicketState
 from core.events import (
+    CardChange,
     Event,
     Notice,
     PersonTarget,
@@ -373,9 +374,9 @@ class TelegramSender:
         chat_id = self._agents_chat()
         try:
             if card.ticket.state in (TicketState.RESOLVED, TicketState.CANCELLED):
-                if card.change in ("card.change.resolved", "card.change.cancelled"):
+                if card.change in (CardChange.RESOLVED, CardChange.CANCELLED):
                     await self.bot.close_forum_topic(chat_id, int(topic))
-            elif card.change == "card.change.reopened":
+            elif card.change is CardChange.REOPENED:
                 await self.bot.reopen_forum_topic(chat_id, int(topic))
         except TelegramBadRequest as error:
             if not topic_not_modified(error):

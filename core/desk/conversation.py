@@ -8,7 +8,7 @@ from core.desk.checks import bounded, planned_state, require_agent, required_tex
 from core.desk.scope import CommandScope
 from core.desk.tickets import after_claim
 from core.domain import Author, TicketAction, Visibility
-from core.events import Notice, Relay, RelayEdited
+from core.events import CardChange, Notice, Relay, RelayEdited
 
 
 async def reply(scope: CommandScope, cmd: c.Reply) -> None:
@@ -29,7 +29,7 @@ async def reply(scope: CommandScope, cmd: c.Reply) -> None:
         claimed_at=scope.now,
     ):
         # The requester sees who helps before the answer itself.
-        await after_claim(scope, ticket.number, "claimed")
+        await after_claim(scope, ticket.number, CardChange.CLAIMED)
     message_id = await scope.repo.add_message(
         ticket_number=ticket.number,
         author=scope.actor,

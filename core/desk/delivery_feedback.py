@@ -7,7 +7,7 @@ from datetime import datetime
 
 from core.desk.scope import thread_event
 from core.domain import ACTIVE_STATES, PersonRef
-from core.events import Event, PersonTarget, TicketCard, TicketView
+from core.events import CardChange, Event, PersonTarget, TicketCard, TicketView
 from core.storage.repository import Repository
 
 _REASON_CHARS = 500
@@ -27,7 +27,7 @@ async def delivery_failure_cards(
         await repo.audit("delivery_failed", now, ticket_number=ticket.number, reason=reason)
         card = TicketCard(
             ticket=TicketView.of(replace(ticket, delivery_problem=problem)),
-            change="card.change.delivery_failed",
+            change=CardChange.DELIVERY_FAILED,
         )
         events.append(thread_event(ticket, agents_lang, card))
     return events

@@ -15,6 +15,7 @@ from core import commands as c
 from core.desk.ports import FaqPort
 from core.domain import Person, Ticket
 from core.events import (
+    CardChange,
     Event,
     Payload,
     PersonTarget,
@@ -89,7 +90,7 @@ class CommandScope:
     def to_thread(self, ticket: Ticket, payload: Payload) -> None:
         self.events.append(thread_event(ticket, self.agents_lang, payload))
 
-    def card(self, ticket: Ticket, change: str) -> None:
+    def card(self, ticket: Ticket, change: CardChange) -> None:
         """Show `ticket` as it is now on its card, saying what changed and who did it."""
         self.to_thread(
             ticket,

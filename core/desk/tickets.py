@@ -34,7 +34,7 @@ from core.domain import (
     next_state,
     subject_of,
 )
-from core.events import Notice, TicketOpened, TicketResolved, TicketView
+from core.events import CardChange, Notice, TicketOpened, TicketResolved, TicketView
 
 
 async def open_ticket(scope: CommandScope, cmd: c.OpenTicket) -> None:
@@ -97,7 +97,7 @@ async def create_ticket(
         priority=ticket.priority.value,
     )
     scope.to_actor(TicketOpened(ticket=TicketView.of(ticket)))
-    scope.card(ticket, "card.change.opened")
+    scope.card(ticket, CardChange.OPENED)
     return ticket
 
 
@@ -124,21 +124,21 @@ async def claim(scope: CommandScope, cmd: c.Claim) -> None:
         if owner is not None:
             raise errors.AlreadyClaimed(number=current.number, owner=owner.display_name)
         raise errors.InvalidTransition(number=current.number, state=current.state.value)
-    await after_claim(scope, ticket.number, "claimed")
+    await after_claim(scope, ticket.number, CardChange.CLAIMED)
 
 
-async def after_claim(scope: CommandScope, number: int, action: str) -> None:
+async def after_claim(scope: CommandScope, number: int, change: CardChange) -> None:
     """Audit the new assignee, update the card, tell the requester who helps."""
     ticket = await reload(scope, number)
     assert ticket.assignee is not None
     await scope.repo.audit(
-        action,
+        change.value,
         scope.now,
         ticket_number=number,
         actor_id=scope.actor.id,
         assignee=ticket.assignee.display_name,
     )
-    scope.card(ticket, f"card.change.{action}")
+    scope.card(ticket, change)
     scope.to_person(
         ticket.requester,
         Notice(
@@ -164,11 +164,11 @@ async def assign(scope: CommandScope, cmd: c.Assign) -> None:
     )
     if not moved:
         raise errors.InvalidTransition(number=ticket.number, state=ticket.state.value)
-    await after_claim(scope, ticket.number, "assigned")
+    await after_claim(scope, ticket.number, CardChange.ASSIGNED)
 
 
 async def _move(
-    scope: CommandScope, ticket: Ticket, action: TicketAction, *, done: str, **values: Any
+    scope: CommandScope, ticket: Ticket, action: TicketAction, *, done: CardChange, **values: Any
 ) -> Ticket:
     """One conditional state change, audited as `done` and shown on the card."""
     moved = await scope.repo.transition(
@@ -181,8 +181,10 @@ async def _move(
     current = await reload(scope, ticket.number)
     if not moved:
         raise errors.InvalidTransition(number=current.number, state=current.state.value)
-    await scope.repo.audit(done, scope.now, ticket_number=current.number, actor_id=scope.actor.id)
-    scope.card(current, f"card.change.{done}")
+    await scope.repo.audit(
+        done.value, scope.now, ticket_number=current.number, actor_id=scope.actor.id
+    )
+    scope.card(current, done)
     return current
 
 
@@ -192,7 +194,7 @@ async def resolve(scope: CommandScope, cmd: c.Resolve) -> None:
     values: dict[str, Any] = {"resolved_at": scope.now}
     if ticket.assignee is None:
         values["assignee_id"] = scope.actor.id
-    ticket = await _move(scope, ticket, TicketAction.RESOLVE, done="resolved", **values)
+    ticket = await _move(scope, ticket, TicketAction.RESOLVE, done=CardChange.RESOLVED, **values)
     scope.to_person(
         ticket.requester,
         TicketResolved(ticket_number=ticket.number, agent_name=scope.actor.display_name),
@@ -202,7 +204,7 @@ async def resolve(scope: CommandScope, cmd: c.Resolve) -> None:
 async def reopen(scope: CommandScope, cmd: c.Reopen) -> None:
     ticket = await own_or_agent(scope, cmd.number)
     ticket = await _move(
-        scope, ticket, TicketAction.REOPEN, done="reopened", resolved_at=None, rating=None
+        scope, ticket, TicketAction.REOPEN, done=CardChange.REOPENED, resolved_at=None, rating=None
     )
     scope.to_person(
         ticket.requester, Notice(key="ticket.reopened", params={"number": ticket.number})
@@ -211,7 +213,7 @@ async def reopen(scope: CommandScope, cmd: c.Reopen) -> None:
 
 async def cancel(scope: CommandScope, cmd: c.Cancel) -> None:
     ticket = await own_or_agent(scope, cmd.number)
-    ticket = await _move(scope, ticket, TicketAction.CANCEL, done="cancelled")
+    ticket = await _move(scope, ticket, TicketAction.CANCEL, done=CardChange.CANCELLED)
     scope.to_person(
         ticket.requester, Notice(key="ticket.cancelled", params={"number": ticket.number})
     )
@@ -228,7 +230,7 @@ async def rate(scope: CommandScope, cmd: c.Rate) -> None:
     await scope.repo.audit(
         "rated", scope.now, ticket_number=ticket.number, actor_id=scope.actor.id, score=cmd.score
     )
-    scope.card(await reload(scope, ticket.number), "card.change.rated")
+    scope.card(await reload(scope, ticket.number), CardChange.RATED)
     scope.to_actor(
         Notice(key="ticket.thanks_for_rating", params={"number": ticket.number, "score": cmd.score})
     )
@@ -246,4 +248,4 @@ async def set_priority(scope: CommandScope, cmd: c.SetPriority) -> None:
         actor_id=scope.actor.id,
         priority=cmd.priority.value,
     )
-    scope.card(await reload(scope, ticket.number), "card.change.priority")
+    scope.card(await reload(scope, ticket.number), CardChange.PRIORITY)

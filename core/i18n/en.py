@@ -4,7 +4,6 @@ MESSAGES: dict[str, str] = {
     "error.generic": "Something went wrong; nothing was changed. Please try again.",
     "error.unknown_ticket": "There is no ticket #{number} that you can see.",
     "error.agents_only": "Only agents can do that.",
-    "error.not_your_ticket": "Ticket #{number} is not yours.",
     "error.invalid_transition": "Ticket #{number} is {state}; that cannot be done now.",
     "error.already_claimed": "Ticket #{number} is already claimed by {owner}.",
     "error.not_an_agent": "Ticket #{number} cannot be assigned to {name}: they are not an agent.",

@@ -4,7 +4,6 @@ MESSAGES: dict[str, str] = {
     "error.generic": "Coś poszło nie tak; nic nie zostało zmienione. Spróbuj ponownie.",
     "error.unknown_ticket": "Nie ma zgłoszenia #{number}, które możesz zobaczyć.",
     "error.agents_only": "Tylko agenci mogą to zrobić.",
-    "error.not_your_ticket": "Zgłoszenie #{number} nie jest Twoje.",
     "error.invalid_transition": "Zgłoszenie #{number} ma stan {state}; teraz nie można tego zrobić.",
     "error.already_claimed": "Zgłoszenie #{number} zostało już przejęte przez: {owner}.",
     "error.not_an_agent": "Nie można przypisać zgłoszenia #{number}: {name} nie należy do zespołu agentów.",

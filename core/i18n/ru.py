@@ -4,7 +4,6 @@ MESSAGES: dict[str, str] = {
     "error.generic": "Что-то пошло не так; ничего не изменено. Попробуйте ещё раз.",
     "error.unknown_ticket": "Заявки #{number}, доступной вам, нет.",
     "error.agents_only": "Это могут делать только агенты.",
-    "error.not_your_ticket": "Заявка #{number} не ваша.",
     "error.invalid_transition": "Заявка #{number} в состоянии «{state}»; сейчас это сделать нельзя.",
     "error.already_claimed": "Заявку #{number} уже взял(а) {owner}.",
     "error.not_an_agent": "Нельзя назначить заявку #{number}: {name} не входит в команду агентов.",

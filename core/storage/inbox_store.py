@@ -44,6 +44,28 @@ class QueuedUpdate:
     attempts: int
 
 
+@dataclass(frozen=True)
+class ParkedUpdate:
+    """A row that failed for good, as operators see it (`helpdesk inbox list`)."""
+
+    id: int
+    platform: str
+    update_id: str
+    attempts: int
+    last_error: str | None
+    received_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "platform": self.platform,
+            "update_id": self.update_id,
+            "attempts": self.attempts,
+            "last_error": self.last_error,
+            "received_at": self.received_at.isoformat(),
+        }
+
+
 class InboxRecords:
     """The inbox seen through one open transaction."""
 
@@ -168,7 +190,7 @@ class InboxRecords:
         )
         return value if isinstance(value, datetime) else None
 
-    async def failed(self, limit: int = 50) -> list[dict[str, Any]]:
+    async def failed(self, limit: int = 50) -> list[ParkedUpdate]:
         rows = await self.conn.execute(
             select(
                 inbox.c.id,
@@ -182,7 +204,7 @@ class InboxRecords:
             .order_by(inbox.c.id)
             .limit(limit)
         )
-        return [dict(r) for r in rows.mappings().all()]
+        return [ParkedUpdate(**row) for row in rows.mappings().all()]
 
 
 # Statements built once (list parameters: core.storage.params).

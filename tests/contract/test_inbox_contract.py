@@ -11,16 +11,17 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bots.wiring import build_core
 from core import commands as c
-from core.desk import Desk, InboundKey
+from core.desk import InboundKey
 from core.events import Event, Notice, PersonTarget, event_from_json
 from core.faq.service import FaqService
-from core.inbox import INBOX_BACKOFF, Inbox
+from core.inbox import INBOX_BACKOFF, Inbox, InboxTuning
 from core.storage.db import Database
 from core.storage.inbox_store import InboxRecords, NewUpdate
 from core.storage.tables import outbox, ticket_messages, tickets
 from tests.conftest import DatabaseFactory
-from tests.support import FakeClock, person, ticket_json
+from tests.support import PLAIN_TUNING, FakeClock, person, settings_for, ticket_json
 
 ALICE = person("alice")
 CAROL = person("carol")
@@ -31,11 +32,16 @@ DAVE = person("dave", agent=True)
 @asynccontextmanager
 async def inbox_on(db: Database, kb: Path, clock: FakeClock) -> AsyncIterator[Inbox]:
     await db.upgrade()
-    desk = Desk(db, FaqService(kb, "en"), default_lang="en", clock=clock)
+    inbox = InboxTuning(batch_size=50, backoff=replace(INBOX_BACKOFF, attempts=3))
     try:
-        yield Inbox(
-            db, desk, clock=clock, batch_size=50, backoff=replace(INBOX_BACKOFF, attempts=3)
-        )
+        async with build_core(
+            settings_for(kb),
+            db=db,
+            faq=FaqService(kb, "en"),
+            clock=clock,
+            tuning=replace(PLAIN_TUNING, inbox=inbox),
+        ) as core:
+            yield core.inbox
     finally:
         await db.dispose()
 
@@ -127,8 +133,8 @@ async def test_an_update_that_keeps_failing_is_parked_and_the_others_go_on(
             await inbox.apply_all()
         async with inbox.db.transaction() as conn:
             parked = await InboxRecords(conn).failed()
-        assert [(row["update_id"], row["attempts"]) for row in parked] == [("bad", 3)]
-        assert "Teleport" in parked[0]["last_error"]
+        assert [(row.update_id, row.attempts) for row in parked] == [("bad", 3)]
+        assert "Teleport" in (parked[0].last_error or "")
         # Parked, it no longer holds Alice's later update back.
         async with inbox.db.transaction() as conn:
             rows = (await conn.execute(select(tickets.c.id))).all()

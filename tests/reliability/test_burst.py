@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bots.limits import TELEGRAM
-from core.delivery import Dispatcher, RetryLater
+from core.delivery import DeliveryTuning, Dispatcher, RetryLater
 from core.events import Event, PersonTarget, Relay, TicketThreadTarget, target_key
 from core.storage.db import Database
 from core.storage.outbox_store import OutboxRecords
@@ -102,7 +102,7 @@ async def run_burst(databases: list[Database], report: Report, note: str) -> Non
             limits={"telegram": TELEGRAM},
             # Reserve up to a minute ahead: the sends wait for their slots on the
             # simulated clock, and the suite needs 50 lease cycles instead of 1,000.
-            lookahead_seconds=60.0,
+            tuning=DeliveryTuning(lookahead_seconds=60.0),
             worker_id=f"w{i}",
         )
         for i, db in enumerate(databases)

@@ -17,8 +17,9 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.exc import DBAPIError
 
+from bots.wiring import build_core
 from core import commands as c
-from core.delivery import OUTBOX_BACKOFF, Dispatcher
+from core.delivery import OUTBOX_BACKOFF, DeliveryTuning, Dispatcher
 from core.desk import Desk, InboundKey
 from core.events import event_from_json
 from core.faq.service import FaqService
@@ -30,7 +31,15 @@ from core.storage.tables import inbound_updates, outbox, ticket_messages, ticket
 from core.storage.tables import inbox as inbox_table
 from tests.reliability.conftest import Report
 from tests.reliability.loopback import Answer, LoopbackPlatform, LoopbackSender, outgoing
-from tests.support import POSTGRES_ADMIN_DSN, FakeClock, person, postgres_database, postgres_schema
+from tests.support import (
+    PLAIN_TUNING,
+    POSTGRES_ADMIN_DSN,
+    FakeClock,
+    person,
+    postgres_database,
+    postgres_schema,
+    settings_for,
+)
 
 
 @dataclass
@@ -38,6 +47,7 @@ class Rig:
     db: Database
     desk: Desk
     dispatcher: Dispatcher
+    inbox: Inbox
     platform: LoopbackPlatform
     clock: FakeClock
 
@@ -85,18 +95,21 @@ async def rig(
     await platform.start()
     clock = FakeClock()
     sender = LoopbackSender(platform.url, timeout=send_limit)
-    dispatcher = Dispatcher(
-        db,
-        {"test": sender},
-        clock=clock,
-        sleep=clock.sleep,
+    delivery = DeliveryTuning(
         backoff=backoff or replace(OUTBOX_BACKOFF, base=2, attempts=6),
         send_timeout_seconds=send_timeout_seconds,
     )
-    desk = Desk(db, FaqService(kb, "en"), clock=clock)
-    dispatcher.on_dead = desk.delivery_failed
     try:
-        yield Rig(db, desk, dispatcher, platform, clock)
+        async with build_core(
+            settings_for(kb),
+            db=db,
+            faq=FaqService(kb, "en"),
+            clock=clock,
+            sleep=clock.sleep,
+            senders={"test": sender},
+            tuning=replace(PLAIN_TUNING, delivery=delivery),
+        ) as core:
+            yield Rig(db, core.desk, core.dispatcher, core.inbox, platform, clock)
     finally:
         await sender.close()
         await platform.stop()
@@ -253,7 +266,7 @@ async def test_a_dropped_connection_while_applying_keeps_the_updates_queued(
     small_kb: Path, report: Report
 ) -> None:
     async with postgres_schema() as schema, rig(postgres_database(schema), small_kb) as r:
-        inbox = Inbox(r.db, r.desk, clock=r.desk.clock)
+        inbox = r.inbox
         await inbox.submit(
             c.OpenTicket(actor=person("alice"), text="no wifi"), InboundKey("t", "1")
         )

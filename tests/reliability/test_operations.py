@@ -18,11 +18,12 @@ from bots.http import build_http_app
 from bots.inbox_cli import inbox_app
 from bots.outbox_cli import outbox_app
 from bots.settings import Settings
-from bots.wiring import build_core
+from bots.wiring import CoreTuning, build_core
 from core import commands as c
 from core.delivery import PermanentFailure
 from core.desk import InboundKey, utc_now
 from core.events import Event
+from core.inbox import INBOX_BACKOFF, InboxTuning
 from core.storage.inbox_store import InboxRecords, NewUpdate
 from core.storage.tables import inbound_updates
 from tests.support import person
@@ -39,7 +40,7 @@ async def test_dead_letters_are_listed_retried_and_counted(
     url = f"sqlite+aiosqlite:///{tmp_path / 'ops.db'}"
     monkeypatch.setenv("HELPDESK_DATABASE_URL", url)
     monkeypatch.setenv("HELPDESK_FAQ_DIR", str(small_kb))
-    async with build_core(Settings(), {"test": Refuses()}) as core:
+    async with build_core(Settings(), senders={"test": Refuses()}) as core:
         await core.desk.handle(c.ShowStatus(actor=person("alice")), InboundKey("test", "1"))
         await core.dispatcher.run_until_idle()
         async with TestClient(TestServer(build_http_app(core))) as client:
@@ -74,13 +75,13 @@ async def test_parked_updates_are_listed_measured_and_queued_again(
     url = f"sqlite+aiosqlite:///{tmp_path / 'ops.db'}"
     monkeypatch.setenv("HELPDESK_DATABASE_URL", url)
     monkeypatch.setenv("HELPDESK_FAQ_DIR", str(small_kb))
-    async with build_core(Settings(), {}) as core:
+    no_retries = CoreTuning(inbox=InboxTuning(backoff=replace(INBOX_BACKOFF, attempts=1)))
+    async with build_core(Settings(), tuning=no_retries) as core:
         async with core.db.transaction() as conn:
             # An update this release cannot read (a newer release's command, say).
             unreadable = NewUpdate("test", "u-1", "test:alice", '{"type": "Teleport"}')
             await InboxRecords(conn).store([unreadable], utc_now())
         await core.inbox.submit(c.ShowStatus(actor=person("bob")), InboundKey("test", "u-2"))
-        core.inbox.backoff = replace(core.inbox.backoff, attempts=1)
         await core.inbox.apply_all()
         async with TestClient(TestServer(build_http_app(core))) as client:
             metrics = await (await client.get("/metrics")).text()
@@ -103,7 +104,7 @@ async def test_parked_updates_are_listed_measured_and_queued_again(
     assert retried.exit_code == 0 and "1 update(s) queued again" in retried.output
     assert json.loads((await invoke("list", "--json")).output)["depth"] == {"pending": 1}
 
-    async with build_core(Settings(), {}) as core, core.db.transaction() as conn:
+    async with build_core(Settings()) as core, core.db.transaction() as conn:
         # A month later: the applied update's key goes, the queued one's stays.
         forgotten = await InboxRecords(conn).forget_keys(utc_now() + timedelta(days=30))
         kept = (await conn.execute(select(inbound_updates.c.update_id))).scalars().all()

@@ -33,16 +33,17 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import event
 
+from bots.wiring import CoreTuning, build_core
 from core import commands as c
-from core.delivery import OUTBOX_BACKOFF, Dispatcher
-from core.desk import Desk, InboundKey, utc_now
+from core.delivery import OUTBOX_BACKOFF, DeliveryTuning, Dispatcher
+from core.desk import InboundKey
 from core.domain import Actor
 from core.events import Event
 from core.faq.service import FaqService
-from core.inbox import Inbox
+from core.inbox import Inbox, InboxTuning
 from core.storage.db import Database
 from tests.reliability.loopback import LoopbackSender
-from tests.support import postgres_database
+from tests.support import postgres_database, settings_for
 
 PLATFORM = "loop"
 _crash = os.environ.get("HELPDESK_TEST_CRASH", "")
@@ -113,17 +114,26 @@ async def main(argv: list[str]) -> None:
             crashpoint("receive")
 
     sender = CrashingSender(platform_url)
-    dispatcher = Dispatcher(
-        db,
-        {PLATFORM: sender},
-        clock=utc_now,
-        backoff=replace(OUTBOX_BACKOFF, base=0.05, cap=0.5),
-        send_timeout_seconds=5,
-        poll_seconds=0.05,
-        worker_id=worker_id,
+    tuning = CoreTuning(
+        inbox=InboxTuning(poll_seconds=0.05),
+        delivery=DeliveryTuning(
+            backoff=replace(OUTBOX_BACKOFF, base=0.05, cap=0.5),
+            send_timeout_seconds=5,
+            poll_seconds=0.05,
+        ),
+        limits={},
     )
-    desk = Desk(db, FaqService(Path(kb), "en"), on_enqueued=dispatcher.wake)
-    inbox = Inbox(db, desk, clock=utc_now, poll_seconds=0.05)
+    settings = settings_for(Path(kb), HELPDESK_WORKER_ID=worker_id)
+    faq = FaqService(Path(kb), "en")
+    senders = {PLATFORM: sender}
+    async with build_core(settings, db=db, faq=faq, senders=senders, tuning=tuning) as core:
+        await serve(core.inbox, core.dispatcher, int(port))
+    await sender.close()
+    await db.dispose()
+
+
+async def serve(inbox: Inbox, dispatcher: Dispatcher, port: int) -> None:
+    """Answer inbound updates on `port` and run both loops until SIGTERM."""
 
     async def inbound(request: web.Request) -> web.Response:
         body = await request.json()
@@ -135,7 +145,7 @@ async def main(argv: list[str]) -> None:
     app.router.add_post("/update", inbound)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", int(port)).start()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
@@ -147,8 +157,6 @@ async def main(argv: list[str]) -> None:
     await stop.wait()
     await asyncio.gather(*tasks)
     await runner.cleanup()
-    await sender.close()
-    await db.dispose()
 
 
 if __name__ == "__main__":

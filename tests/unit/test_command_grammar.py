@@ -16,8 +16,7 @@ from adapters.common.grammar import (
 )
 from adapters.common.refusal import Refusal, usage
 from core import commands as c
-from core.desk import MAX_ID
-from core.domain import Actor, Priority
+from core.domain import MAX_ID, Actor, Priority
 
 BOB = Actor(platform="chat", user_id="bob", display_name="Bob", is_agent=True)
 CAROL = Actor(platform="chat", user_id="carol", display_name="Carol", is_agent=True)

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
+from bots.wiring import CoreTuning, build_core
 from core import commands as c
-from core.delivery import OUTBOX_BACKOFF, Dispatcher, PermanentFailure, RetryLater
+from core.delivery import (
+    OUTBOX_BACKOFF,
+    DeliveryTuning,
+    Dispatcher,
+    PermanentFailure,
+    RetryLater,
+    Sender,
+)
 from core.desk import Desk, InboundKey, utc_now
 from core.events import Event, PersonTarget, Relay
 from core.faq.service import FaqService
@@ -19,7 +29,14 @@ from core.ratelimit import PlatformLimits, Rate
 from core.storage.db import Database
 from core.storage.outbox_store import OutboxRecords
 from core.storage.tables import outbox
-from tests.support import FakeClock, eventually, person, ticket_json
+from tests.support import (
+    PLAIN_TUNING,
+    FakeClock,
+    eventually,
+    person,
+    settings_for,
+    ticket_json,
+)
 
 
 @dataclass
@@ -38,15 +55,28 @@ class FlakyPlatform:
         self.delivered.append(event)
 
 
-async def _setup(tmp_path: Path, kb: Path, platform: FlakyPlatform, clock: FakeClock):  # type: ignore[no-untyped-def]
+FEW_RETRIES = replace(
+    PLAIN_TUNING, delivery=DeliveryTuning(backoff=replace(OUTBOX_BACKOFF, base=2, attempts=3))
+)
+
+
+@asynccontextmanager
+async def _setup(
+    tmp_path: Path,
+    kb: Path,
+    platform: Sender,
+    clock: Callable[[], datetime],
+    tuning: CoreTuning = FEW_RETRIES,
+) -> AsyncIterator[tuple[Database, Desk, Dispatcher]]:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'd.db'}")
     await db.upgrade()
-    dispatcher = Dispatcher(
-        db, {"test": platform}, clock=clock, backoff=replace(OUTBOX_BACKOFF, base=2, attempts=3)
-    )
-    desk = Desk(db, FaqService(kb, "en"), clock=clock)
-    dispatcher.on_dead = desk.delivery_failed
-    return db, desk, dispatcher
+    faq = FaqService(kb, "en")
+    senders = {"test": platform}
+    async with build_core(
+        settings_for(kb), db=db, faq=faq, clock=clock, senders=senders, tuning=tuning
+    ) as core:
+        yield db, core.desk, core.dispatcher
+    await db.dispose()
 
 
 async def _statuses(db: Database) -> list[tuple[str, int]]:
@@ -58,18 +88,17 @@ async def _statuses(db: Database) -> list[tuple[str, int]]:
 async def test_retry_after_is_honoured_then_delivered(tmp_path: Path, small_kb: Path) -> None:
     clock = FakeClock()
     platform = FlakyPlatform(RetryLater(30), failures=1)
-    db, desk, dispatcher = await _setup(tmp_path, small_kb, platform, clock)
-    await desk.handle(c.ShowStatus(actor=person("alice")), InboundKey("test", "1"))
-    await dispatcher.run_until_idle()
-    assert platform.delivered == []
-    clock.advance(29)
-    await dispatcher.run_until_idle()
-    assert platform.delivered == [] and platform.attempts == 1
-    clock.advance(2)
-    await dispatcher.run_until_idle()
-    assert len(platform.delivered) == 1
-    assert await _statuses(db) == [("sent", 1)]
-    await db.dispose()
+    async with _setup(tmp_path, small_kb, platform, clock) as (db, desk, dispatcher):
+        await desk.handle(c.ShowStatus(actor=person("alice")), InboundKey("test", "1"))
+        await dispatcher.run_until_idle()
+        assert platform.delivered == []
+        clock.advance(29)
+        await dispatcher.run_until_idle()
+        assert platform.delivered == [] and platform.attempts == 1
+        clock.advance(2)
+        await dispatcher.run_until_idle()
+        assert len(platform.delivered) == 1
+        assert await _statuses(db) == [("sent", 1)]
 
 
 async def test_temporary_errors_back_off_and_give_up_into_a_dead_letter(
@@ -77,14 +106,13 @@ async def test_temporary_errors_back_off_and_give_up_into_a_dead_letter(
 ) -> None:
     clock = FakeClock()
     platform = FlakyPlatform(ConnectionError("reset by peer"), failures=100)
-    db, desk, dispatcher = await _setup(tmp_path, small_kb, platform, clock)
-    await desk.handle(c.ShowStatus(actor=person("alice")), InboundKey("test", "1"))
-    for _ in range(10):
-        await dispatcher.run_until_idle()
-        clock.advance(600)
-    assert platform.attempts == 3
-    assert await _statuses(db) == [("dead", 3)]
-    await db.dispose()
+    async with _setup(tmp_path, small_kb, platform, clock) as (db, desk, dispatcher):
+        await desk.handle(c.ShowStatus(actor=person("alice")), InboundKey("test", "1"))
+        for _ in range(10):
+            await dispatcher.run_until_idle()
+            clock.advance(600)
+        assert platform.attempts == 3
+        assert await _statuses(db) == [("dead", 3)]
 
 
 async def test_a_blocked_requester_is_shown_on_the_ticket_card(
@@ -102,20 +130,15 @@ async def test_a_blocked_requester_is_shown_on_the_ticket_card(
             self.delivered.append(event)
 
     platform = BlocksAlice()
-    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'd.db'}")
-    await db.upgrade()
-    dispatcher = Dispatcher(db, {"test": platform}, clock=clock)
-    desk = Desk(db, FaqService(small_kb, "en"), clock=clock)
-    dispatcher.on_dead = desk.delivery_failed
-    await desk.handle(c.OpenTicket(actor=person("alice"), text="help"), InboundKey("test", "1"))
-    await dispatcher.run_until_idle()
-    cards = [e for e in platform.delivered if e.payload.kind == "ticket_card"]
-    assert cards[-1].payload.ticket.delivery_problem  # type: ignore[union-attr]
-    assert "blocked" in cards[-1].payload.ticket.delivery_problem  # type: ignore[union-attr]
-    detail = await ticket_json(db, 1)
-    assert detail is not None and "blocked" in detail["delivery_problem"]
-    assert ("dead", 1) in await _statuses(db)
-    await db.dispose()
+    async with _setup(tmp_path, small_kb, platform, clock, PLAIN_TUNING) as (db, desk, dispatcher):
+        await desk.handle(c.OpenTicket(actor=person("alice"), text="help"), InboundKey("test", "1"))
+        await dispatcher.run_until_idle()
+        cards = [e for e in platform.delivered if e.payload.kind == "ticket_card"]
+        assert cards[-1].payload.ticket.delivery_problem  # type: ignore[union-attr]
+        assert "blocked" in cards[-1].payload.ticket.delivery_problem  # type: ignore[union-attr]
+        detail = await ticket_json(db, 1)
+        assert detail is not None and "blocked" in detail["delivery_problem"]
+        assert ("dead", 1) in await _statuses(db)
 
 
 async def test_a_crashed_workers_lease_expires_and_the_message_is_delivered(
@@ -123,16 +146,15 @@ async def test_a_crashed_workers_lease_expires_and_the_message_is_delivered(
 ) -> None:
     clock = FakeClock()
     platform = FlakyPlatform(RuntimeError("unused"), failures=0)
-    db, desk, dispatcher = await _setup(tmp_path, small_kb, platform, clock)
-    await desk.handle(c.ShowStatus(actor=person("alice")), InboundKey("test", "1"))
-    leased = await dispatcher._lease(10)  # a worker takes the row, then dies before sending
-    assert len(leased) == 1
-    await dispatcher.run_until_idle()
-    assert platform.delivered == []  # still leased by the dead worker
-    clock.advance(dispatcher.lease_seconds + 1)
-    await dispatcher.run_until_idle()
-    assert len(platform.delivered) == 1
-    await db.dispose()
+    async with _setup(tmp_path, small_kb, platform, clock) as (_, desk, dispatcher):
+        await desk.handle(c.ShowStatus(actor=person("alice")), InboundKey("test", "1"))
+        leased = await dispatcher._lease(10)  # a worker takes the row, then dies before sending
+        assert len(leased) == 1
+        await dispatcher.run_until_idle()
+        assert platform.delivered == []  # still leased by the dead worker
+        clock.advance(dispatcher.lease_seconds + 1)
+        await dispatcher.run_until_idle()
+        assert len(platform.delivered) == 1
 
 
 async def test_agents_are_reminded_once_per_sla_period(tmp_path: Path, small_kb: Path) -> None:
@@ -141,57 +163,62 @@ async def test_agents_are_reminded_once_per_sla_period(tmp_path: Path, small_kb:
 
     clock = FakeClock()
     platform = FlakyPlatform(RuntimeError("unused"), failures=0)
-    db, desk, dispatcher = await _setup(tmp_path, small_kb, platform, clock)
-    policy = SlaPolicy(unclaimed=timedelta(minutes=30), reply=timedelta(hours=4))
-    alice, bob = person("alice"), person("bob", agent=True)
-    await desk.handle(c.OpenTicket(actor=alice, text="no one claims me"), InboundKey("test", "1"))
-    await desk.handle(c.OpenTicket(actor=alice, text="waiting for bob"), InboundKey("test", "2"))
-    await desk.handle(c.Claim(actor=bob, number=2), InboundKey("test", "3"))
-    await desk.handle(c.SendText(actor=alice, text="any news?"), InboundKey("test", "4"))
-    await dispatcher.run_until_idle()
-    platform.delivered.clear()
+    async with _setup(tmp_path, small_kb, platform, clock) as (_, desk, dispatcher):
+        policy = SlaPolicy(unclaimed=timedelta(minutes=30), reply=timedelta(hours=4))
+        alice, bob = person("alice"), person("bob", agent=True)
+        await desk.handle(
+            c.OpenTicket(actor=alice, text="no one claims me"), InboundKey("test", "1")
+        )
+        await desk.handle(
+            c.OpenTicket(actor=alice, text="waiting for bob"), InboundKey("test", "2")
+        )
+        await desk.handle(c.Claim(actor=bob, number=2), InboundKey("test", "3"))
+        await desk.handle(c.SendText(actor=alice, text="any news?"), InboundKey("test", "4"))
+        await dispatcher.run_until_idle()
+        platform.delivered.clear()
 
-    clock.advance(29 * 60)
-    assert await desk.remind_overdue(policy) == 0
-    clock.advance(2 * 60)
-    assert await desk.remind_overdue(policy) == 1
-    assert await desk.remind_overdue(policy) == 0  # not again within the period
-    clock.advance(4 * 3600)
-    assert await desk.remind_overdue(policy) == 2
-    await dispatcher.run_until_idle()
-    texts = sorted(render_text(e) for e in platform.delivered)  # ordered per ticket only
-    assert texts == [
-        "Reminder: the requester of #2 has waited 271 min for an answer from Bob.",
-        "Reminder: ticket #1 has waited 271 min and nobody has claimed it.",
-        "Reminder: ticket #1 has waited 31 min and nobody has claimed it.",
-    ]
-    await desk.handle(c.Reply(actor=bob, number=2, text="on it"), InboundKey("test", "5"))
-    clock.advance(5 * 3600)
-    assert await desk.remind_overdue(policy) == 1  # only #1: #2 got its answer
-    await db.dispose()
+        clock.advance(29 * 60)
+        assert await desk.remind_overdue(policy) == 0
+        clock.advance(2 * 60)
+        assert await desk.remind_overdue(policy) == 1
+        assert await desk.remind_overdue(policy) == 0  # not again within the period
+        clock.advance(4 * 3600)
+        assert await desk.remind_overdue(policy) == 2
+        await dispatcher.run_until_idle()
+        texts = sorted(render_text(e) for e in platform.delivered)  # ordered per ticket only
+        assert texts == [
+            "Reminder: the requester of #2 has waited 271 min for an answer from Bob.",
+            "Reminder: ticket #1 has waited 271 min and nobody has claimed it.",
+            "Reminder: ticket #1 has waited 31 min and nobody has claimed it.",
+        ]
+        await desk.handle(c.Reply(actor=bob, number=2, text="on it"), InboundKey("test", "5"))
+        clock.advance(5 * 3600)
+        assert await desk.remind_overdue(policy) == 1  # only #1: #2 got its answer
 
 
 async def test_sending_yields_to_a_backlog_of_updates_but_not_for_long(
     tmp_path: Path, small_kb: Path
 ) -> None:
     platform = FlakyPlatform(RetryLater(1), failures=0)
-    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'd.db'}")
-    await db.upgrade()
-    dispatcher = Dispatcher(db, {"test": platform}, clock=utc_now, poll_seconds=0.05)
-    desk = Desk(db, FaqService(small_kb, "en"))
-    await desk.handle(c.ShowStatus(actor=person("alice")), InboundKey("test", "1"))
-    dispatcher.defer_while = lambda: True  # the inbox never catches up
-    dispatcher.max_deferral_seconds = 2.0
-    stop = asyncio.Event()
-    task = asyncio.create_task(dispatcher.run_forever(stop))
-    await asyncio.sleep(0.3)
-    held_back = list(platform.delivered)
-    try:
-        await eventually(lambda: bool(platform.delivered))  # sent once the deferral ran out
-    finally:
-        stop.set()
-        await task
-        await db.dispose()
+    async with _setup(tmp_path, small_kb, platform, utc_now, PLAIN_TUNING) as (db, desk, _):
+        # This dispatcher alone: its inbox never catches up.
+        dispatcher = Dispatcher(
+            db,
+            {"test": platform},
+            clock=utc_now,
+            tuning=DeliveryTuning(poll_seconds=0.05, max_deferral_seconds=2.0),
+            defer_while=lambda: True,
+        )
+        await desk.handle(c.ShowStatus(actor=person("alice")), InboundKey("test", "1"))
+        stop = asyncio.Event()
+        task = asyncio.create_task(dispatcher.run_forever(stop))
+        await asyncio.sleep(0.3)
+        held_back = list(platform.delivered)
+        try:
+            await eventually(lambda: bool(platform.delivered))  # sent once the deferral ran out
+        finally:
+            stop.set()
+            await task
     assert held_back == []
     assert len(platform.delivered) == 1
 
@@ -260,7 +287,8 @@ async def test_sends_that_wake_late_together_still_leave_at_the_bot_wide_rate(
         {"test": platform},
         clock=clock,
         limits={"test": PlatformLimits(per_bot=Rate(10, 1.0))},
-        lookahead_seconds=1.0,  # all ten slots (0.0 s .. 0.9 s) reserved in one lease
+        # All ten slots (0.0 s .. 0.9 s) reserved in one lease.
+        tuning=DeliveryTuning(lookahead_seconds=1.0),
         sleep=stalling.sleep,
     )
     sending = asyncio.create_task(dispatcher.run_once())

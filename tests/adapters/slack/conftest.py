@@ -9,7 +9,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +19,11 @@ from aiohttp import web
 
 from bots.http import build_http_app
 from bots.settings import Settings
-from bots.slack_runtime import build_slack_runtime
+from bots.slack_runtime import connect_slack
 from bots.wiring import Core
-from core.delivery import Dispatcher
-from core.desk import Desk
 from core.faq.service import FaqService
-from core.inbox import Inbox
-from core.storage.db import Database
 from tests.fakes.slack_api import BOT_TOKEN, BOT_USER, TEAM, FakeSlackApi, free_port, sign
+from tests.support import FakeClock, platform_core
 
 SECRET = "test-signing-secret"
 AGENTS = "CAGENTS"
@@ -35,19 +32,6 @@ ALICE = "UALICE"  # an employee
 BOB = "UBOB"  # an agent
 CAROL = "UCAROL"  # an agent
 CONNECT_TIMEOUT = 5  # seconds
-
-
-class Clock:
-    """The desk's and the outbox's clock: tests move it instead of sleeping."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 @dataclass
@@ -100,7 +84,7 @@ def interaction_payload(payload: dict[str, Any]) -> dict[str, Any]:
 class SlackHarness:
     api: FakeSlackApi
     core: Core
-    clock: Clock
+    clock: FakeClock
     url: str
     session: aiohttp.ClientSession
 
@@ -255,34 +239,27 @@ async def running_slack(
         SLACK_AGENTS_CHANNEL=AGENTS,
         SLACK_API_URL=api.base_url,
     )
-    clock = Clock()
-    db = Database(settings.database_url)
-    await db.upgrade()
+    clock = FakeClock(datetime.now(UTC))
     faq = FaqService(small_kb, "en")
-    dispatcher = Dispatcher(db, {}, clock=clock)
-    desk = Desk(db, faq, default_lang="en", clock=clock)
-    dispatcher.on_dead = desk.delivery_failed
-    inbox = Inbox(db, desk, clock=clock)
-    core = Core(settings=settings, db=db, faq=faq, desk=desk, dispatcher=dispatcher, inbox=inbox)
-    runtime = await build_slack_runtime(settings, core)
-    dispatcher.senders[runtime.platform] = runtime.sender
-    http = build_http_app(core)
-    runtime.mount(http)
-    runner = web.AppRunner(http, access_log=None)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
-        # slack_sdk retries a failed Socket Mode connect forever: fail instead.
-        async with asyncio.timeout(CONNECT_TIMEOUT):
-            await runtime.start()
-        async with aiohttp.ClientSession() as session:
-            yield SlackHarness(api, core, clock, f"http://127.0.0.1:{port}/slack/events", session)
-    finally:
-        await runtime.stop()
-        await runner.cleanup()
-        await db.dispose()
-        await api.stop()
+    async with platform_core(settings, faq, clock, connect_slack) as (core, slack):
+        runtime = slack.runtime(core)
+        http = build_http_app(core)
+        runtime.mount(http)
+        runner = web.AppRunner(http, access_log=None)
+        await runner.setup()
+        port = free_port()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        try:
+            # slack_sdk retries a failed Socket Mode connect forever: fail instead.
+            async with asyncio.timeout(CONNECT_TIMEOUT):
+                await runtime.start()
+            async with aiohttp.ClientSession() as session:
+                url = f"http://127.0.0.1:{port}/slack/events"
+                yield SlackHarness(api, core, clock, url, session)
+        finally:
+            await runtime.stop()
+            await runner.cleanup()
+            await api.stop()
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from __future__ import annotations
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,31 +21,16 @@ from aiohttp import web
 
 from bots.http import build_http_app, start_http
 from bots.settings import Settings
-from bots.telegram_runtime import WEBHOOK_PATH, TelegramRuntime, build_telegram_runtime
+from bots.telegram_runtime import WEBHOOK_PATH, TelegramRuntime, connect_telegram
 from bots.wiring import Core
-from core.delivery import Dispatcher
-from core.desk import Desk, utc_now
+from core.desk import utc_now
 from core.faq.service import FaqService
-from core.inbox import Inbox
-from core.storage.db import Database
 from tests.fakes.telegram_api import FakeTelegram, SentMessage
+from tests.support import FakeClock, platform_core
 
 REPO = Path(__file__).resolve().parents[3]
 AGENTS = -1001234567890
 SECRET = "s3cret-token_for-tests"
-
-
-class Clock:
-    """The dispatcher's clock: tests move it forward instead of sleeping."""
-
-    def __init__(self) -> None:
-        self.now = utc_now()
-
-    def __call__(self) -> datetime:
-        return max(self.now, utc_now())
-
-    def advance(self, seconds: float) -> None:
-        self.now = max(self.now, utc_now()) + timedelta(seconds=seconds)
 
 
 def _free_port() -> int:
@@ -63,7 +47,7 @@ class Harness:
     core: Core
     runtime: TelegramRuntime
     transport: str
-    clock: Clock
+    clock: FakeClock
     webhook_url: str | None
 
     @property
@@ -143,25 +127,17 @@ async def start_desk(
         env["TELEGRAM_WEBHOOK_URL"] = "https://desk.example.com"
         env["TELEGRAM_WEBHOOK_SECRET"] = SECRET
     settings = Settings(_env_file=None, **env)
-    clock = Clock()
-    db = Database(settings.database_url)
-    await db.upgrade()
-    dispatcher = Dispatcher(db, {}, clock=clock)
-    desk = Desk(db, faq, default_lang="en", on_enqueued=dispatcher.wake)
-    dispatcher.on_dead = desk.delivery_failed
-    inbox = Inbox(db, desk, clock=clock)
-    core = Core(settings=settings, db=db, faq=faq, desk=desk, dispatcher=dispatcher, inbox=inbox)
-    runtime = await build_telegram_runtime(settings, core)
-    dispatcher.senders[runtime.platform] = runtime.sender
-    http = build_http_app(core)
-    runtime.mount(http)
-    runner: web.AppRunner = await start_http(http, "127.0.0.1", port)
-    url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}" if transport == "webhook" else None
-    try:
-        await runtime.start()
-        yield Harness(fake, core, runtime, transport, clock, url)
-    finally:
-        await runtime.stop()
-        await runner.cleanup()
-        await db.dispose()
-        await fake.stop()
+    clock = FakeClock(utc_now())
+    async with platform_core(settings, faq, clock, connect_telegram) as (core, telegram):
+        runtime = telegram.runtime(core)
+        http = build_http_app(core)
+        runtime.mount(http)
+        runner: web.AppRunner = await start_http(http, "127.0.0.1", port)
+        url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}" if transport == "webhook" else None
+        try:
+            await runtime.start()
+            yield Harness(fake, core, runtime, transport, clock, url)
+        finally:
+            await runtime.stop()
+            await runner.cleanup()
+            await fake.stop()

@@ -1,0 +1,66 @@
+"""The `faq_queries` table: every question the FAQ answered, and how it turned out."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import RowMapping
+
+from core.domain import Person
+from core.storage.records import Records
+from core.storage.tables import faq_queries
+
+
+@cache
+def _faq_query_insert() -> Any:
+    return insert(faq_queries).returning(faq_queries.c.id)
+
+
+class FaqLogRecords(Records):
+    async def record_faq_query(
+        self,
+        *,
+        person: Person,
+        platform: str,
+        lang: str,
+        text: str,
+        decision: str,
+        results: list[dict[str, Any]],
+        now: datetime,
+    ) -> int:
+        top = results[0] if results else None
+        result = await self.conn.execute(
+            _faq_query_insert(),
+            {
+                "person_id": person.id,
+                "platform": platform,
+                "lang": lang,
+                "text": text,
+                "decision": decision,
+                "results": json.dumps(results, ensure_ascii=False),
+                "top_entry_id": top["id"] if top else None,
+                "top_score": top["score"] if top else None,
+                "outcome": None,
+                "ticket_id": None,
+                "created_at": now,
+            },
+        )
+        return int(result.scalar_one())
+
+    async def faq_query(self, query_id: int) -> RowMapping | None:
+        found = await self.conn.execute(select(faq_queries).where(faq_queries.c.id == query_id))
+        row: RowMapping | None = found.mappings().first()
+        return row
+
+    async def set_faq_outcome(
+        self, query_id: int, outcome: str, ticket_number: int | None = None
+    ) -> None:
+        await self.conn.execute(
+            update(faq_queries)
+            .where(faq_queries.c.id == query_id)
+            .values(outcome=outcome, ticket_id=ticket_number)
+        )

@@ -1,0 +1,71 @@
+"""Tickets the SLA reminders look for, and the mark that one reminder went out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, or_, select, update
+
+from core.domain import Author, Ticket, TicketState, Visibility
+from core.storage.records import Records
+from core.storage.rows import ticket_from_row, ticket_select
+from core.storage.tables import ticket_messages, tickets
+
+
+class ReminderRecords(Records):
+    async def take_reminder(self, number: int, not_since: datetime, now: datetime) -> bool:
+        """Mark a reminder as sent unless one was sent after `not_since`; True if ours.
+
+        Conditional, so several workers checking at once remind the agents once.
+        """
+        self._active.clear()
+        result = await self.conn.execute(
+            update(tickets)
+            .where(
+                tickets.c.id == number,
+                or_(tickets.c.reminded_at.is_(None), tickets.c.reminded_at <= not_since),
+            )
+            .values(reminded_at=now)
+        )
+        return bool(result.rowcount == 1)
+
+    async def overdue_unclaimed(self, created_before: datetime, limit: int = 200) -> list[Ticket]:
+        query = (
+            ticket_select()
+            .where(
+                tickets.c.state == TicketState.OPEN.value, tickets.c.created_at <= created_before
+            )
+            .order_by(tickets.c.id)
+            .limit(limit)
+        )
+        rows = (await self.conn.execute(query)).mappings().all()
+        return [ticket_from_row(row, self.default_lang) for row in rows]
+
+    async def waiting_for_agent(
+        self, last_message_before: datetime, limit: int = 200
+    ) -> list[tuple[Ticket, datetime]]:
+        """Claimed tickets whose newest public message is the requester's, and old."""
+        newer = ticket_messages.alias("newer")
+        latest = (
+            select(func.max(newer.c.id))
+            .where(
+                newer.c.ticket_id == tickets.c.id,
+                newer.c.visibility == Visibility.PUBLIC.value,
+            )
+            .correlate(tickets)
+            .scalar_subquery()
+        )
+        query = (
+            ticket_select()
+            .add_columns(ticket_messages.c.created_at.label("waiting_since"))
+            .join(ticket_messages, ticket_messages.c.id == latest)
+            .where(
+                tickets.c.state == TicketState.CLAIMED.value,
+                ticket_messages.c.author_role == Author.REQUESTER.value,
+                ticket_messages.c.created_at <= last_message_before,
+            )
+            .order_by(tickets.c.id)
+            .limit(limit)
+        )
+        rows = (await self.conn.execute(query)).mappings().all()
+        return [(ticket_from_row(row, self.default_lang), row["waiting_since"]) for row in rows]

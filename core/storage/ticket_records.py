@@ -1,0 +1,186 @@
+"""The `tickets` table: opening, reading, listing and moving tickets.
+
+State changes are conditional UPDATEs (`WHERE state IN (...)`): the database
+decides which of two concurrent requests wins, never a read-then-write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Integer, and_, bindparam, insert, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.sql import Select
+
+from core.domain import Person, Priority, Ticket, TicketState
+from core.storage.params import one_of
+from core.storage.records import Records
+from core.storage.rows import ACTIVE_STATES, ticket_from_row, ticket_select
+from core.storage.tables import tickets
+
+
+@cache
+def _active_of_select(postgres: bool) -> Select[Any]:
+    """Open and claimed tickets of many requesters, oldest first."""
+    requester = one_of(
+        tickets.c.requester_id, "requester_ids", postgres=postgres, item_type=Integer
+    )
+    return (
+        ticket_select().where(requester, tickets.c.state.in_(ACTIVE_STATES)).order_by(tickets.c.id)
+    )
+
+
+@cache
+def _latest_active_select() -> Select[Any]:
+    return (
+        ticket_select()
+        .where(
+            tickets.c.requester_id == bindparam("requester_id"),
+            tickets.c.state.in_(ACTIVE_STATES),
+        )
+        .order_by(tickets.c.id.desc())
+        .limit(1)
+    )
+
+
+class TicketRecords(Records):
+    def _ticket(self, row: RowMapping) -> Ticket:
+        return ticket_from_row(row, self.default_lang)
+
+    async def prefetch_active_tickets(self) -> None:
+        """After `prefetch_people`: each of those people's newest open or claimed ticket."""
+        ids = sorted({int(row["id"]) for row in self._prefetched.values()})
+        if not ids:
+            return
+        rows = await self.conn.execute(_active_of_select(self.is_postgres), {"requester_ids": ids})
+        newest: dict[int, Ticket | None] = dict.fromkeys(ids)
+        for row in rows.mappings():  # oldest first: the newest one stays
+            newest[int(row["requester_id"])] = self._ticket(row)
+        self._active.update(newest)
+
+    async def insert_ticket(
+        self,
+        *,
+        platform: str,
+        requester: Person,
+        subject: str,
+        text: str,
+        category: str,
+        priority: Priority,
+        source_link: str | None,
+        from_query_id: int | None,
+        now: datetime,
+    ) -> Ticket:
+        self._active.pop(requester.id, None)  # nobody else's newest open ticket changes
+        result = await self.conn.execute(
+            insert(tickets)
+            .values(
+                platform=platform,
+                requester_id=requester.id,
+                subject=subject,
+                text=text,
+                category=category,
+                priority=priority.value,
+                state=TicketState.OPEN.value,
+                source_link=source_link,
+                from_query_id=from_query_id,
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(tickets.c.id)
+        )
+        # Everything but the number is known: no second round trip to read it back.
+        return Ticket(
+            number=int(result.scalar_one()),
+            platform=platform,
+            requester=requester,
+            assignee=None,
+            subject=subject,
+            text=text,
+            category=category,
+            priority=priority,
+            state=TicketState.OPEN,
+            created_at=now,
+            updated_at=now,
+            source_link=source_link,
+        )
+
+    async def get_ticket(self, number: int) -> Ticket | None:
+        found = await self.conn.execute(ticket_select().where(tickets.c.id == number))
+        row = found.mappings().first()
+        return self._ticket(row) if row else None
+
+    async def transition(
+        self,
+        number: int,
+        *,
+        allowed_from: Iterable[TicketState],
+        to: TicketState,
+        now: datetime,
+        assignee_must_be_unset: bool = False,
+        **values: Any,
+    ) -> bool:
+        """Move a ticket to `to` only if it is in one of `allowed_from`; True if it moved.
+
+        One conditional UPDATE: of concurrent requests exactly one sees a row change.
+        """
+        conditions = [
+            tickets.c.id == number,
+            tickets.c.state.in_([state.value for state in allowed_from]),
+        ]
+        if assignee_must_be_unset:
+            conditions.append(tickets.c.assignee_id.is_(None))
+        self._active.clear()
+        result = await self.conn.execute(
+            update(tickets)
+            .where(and_(*conditions))
+            .values(state=to.value, updated_at=now, **values)
+        )
+        return bool(result.rowcount == 1)
+
+    async def update_ticket(self, number: int, now: datetime, **values: Any) -> None:
+        self._active.clear()
+        await self.conn.execute(
+            update(tickets).where(tickets.c.id == number).values(updated_at=now, **values)
+        )
+
+    async def mark_first_response(self, number: int, now: datetime) -> None:
+        self._active.clear()
+        await self.conn.execute(
+            update(tickets)
+            .where(tickets.c.id == number, tickets.c.first_response_at.is_(None))
+            .values(first_response_at=now)
+        )
+
+    async def list_tickets(
+        self,
+        *,
+        requester_id: int | None = None,
+        assignee_id: int | None = None,
+        states: Sequence[TicketState] | None = None,
+        platform: str | None = None,
+        limit: int = 50,
+    ) -> list[Ticket]:
+        query = ticket_select()
+        if requester_id is not None:
+            query = query.where(tickets.c.requester_id == requester_id)
+        if assignee_id is not None:
+            query = query.where(tickets.c.assignee_id == assignee_id)
+        if states is not None:
+            query = query.where(tickets.c.state.in_([s.value for s in states]))
+        if platform is not None:
+            query = query.where(tickets.c.platform == platform)
+        query = query.order_by(tickets.c.id.desc()).limit(limit)
+        rows = (await self.conn.execute(query)).mappings().all()
+        return [self._ticket(row) for row in rows]
+
+    async def latest_active_ticket(self, requester_id: int) -> Ticket | None:
+        """The person's newest open or claimed ticket (asked for by every message)."""
+        if requester_id in self._active:
+            return self._active[requester_id]
+        found = await self.conn.execute(_latest_active_select(), {"requester_id": requester_id})
+        row = found.mappings().first()
+        return self._ticket(row) if row else None
