@@ -51,7 +51,7 @@ async def test_hostile_text_in_every_field_is_applied_and_nothing_waits(small_kb
             assert await inbox.depth() == {"failed": 1}
             async with db.transaction() as conn:
                 parked = await InboxRecords(conn).failed()
-            assert [(row["update_id"], row["attempts"]) for row in parked] == [("s1", 1)]
+            assert [(row.update_id, row.attempts) for row in parked] == [("s1", 1)]
             async with db.transaction() as conn:
                 subjects = (await conn.execute(select(tickets.c.subject))).scalars().all()
             assert len(subjects) == len(HOSTILE)

@@ -79,7 +79,7 @@ async def inbox(tmp_path: Path, small_kb: Path) -> AsyncIterator[Inbox]:
 async def _parked(inbox: Inbox) -> list[tuple[str, int]]:
     async with inbox.db.transaction() as conn:
         parked = await InboxRecords(conn).failed()
-    return [(row["update_id"], row["attempts"]) for row in parked]
+    return [(row.update_id, row.attempts) for row in parked]
 
 
 async def test_a_data_error_parks_the_update_at_once_and_the_next_one_applies(
