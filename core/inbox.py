@@ -151,7 +151,8 @@ class Inbox:
     async def submit(self, cmd: c.Command, update: InboundKey) -> bool:
         """Store the update for the desk; returns once it is committed."""
         # A lone surrogate could not even be written to the queue.
-        cmd, update = storable(cmd), storable(update)
+        keep_nul = self.db.is_sqlite
+        cmd, update = storable(cmd, keep_nul=keep_nul), storable(update, keep_nul=keep_nul)
         item = NewUpdate(
             platform=update.platform,
             update_id=update.update_id,
@@ -336,7 +337,9 @@ class Inbox:
             )
             retry_at = self.clock() + timedelta(seconds=delay)
         async with self.db.transaction() as conn:
-            await InboxRecords(conn).postpone(row.id, storable_text(describe(error, 500)), retry_at)
+            await InboxRecords(conn).postpone(
+                row.id, storable_text(describe(error, 500), keep_nul=self.db.is_sqlite), retry_at
+            )
 
     async def _idle(self, stop: asyncio.Event) -> None:
         waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]

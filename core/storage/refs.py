@@ -20,13 +20,16 @@ class RefStore:
         self.db = db
         self.platform = platform
 
+    def _storable(self, text: str) -> str:
+        return storable_text(text, keep_nul=self.db.is_sqlite)
+
     async def get(self, kind: str, key: str) -> str | None:
         async with self.db.transaction() as conn:
             value = await conn.scalar(
                 select(platform_refs.c.value).where(
                     platform_refs.c.platform == self.platform,
                     platform_refs.c.kind == kind,
-                    platform_refs.c.key == storable_text(key),
+                    platform_refs.c.key == self._storable(key),
                 )
             )
         return str(value) if value is not None else None
@@ -39,7 +42,7 @@ class RefStore:
                 .where(
                     platform_refs.c.platform == self.platform,
                     platform_refs.c.kind == kind,
-                    platform_refs.c.value == storable_text(value),
+                    platform_refs.c.value == self._storable(value),
                 )
                 .limit(1)
             )
@@ -51,8 +54,8 @@ class RefStore:
             statement = insert_for(conn, platform_refs).values(
                 platform=self.platform,
                 kind=kind,
-                key=storable_text(key),
-                value=storable_text(value),
+                key=self._storable(key),
+                value=self._storable(value),
             )
             await conn.execute(
                 statement.on_conflict_do_update(
@@ -67,6 +70,6 @@ class RefStore:
                 delete(platform_refs).where(
                     platform_refs.c.platform == self.platform,
                     platform_refs.c.kind == kind,
-                    platform_refs.c.key == storable_text(key),
+                    platform_refs.c.key == self._storable(key),
                 )
             )

@@ -33,3 +33,9 @@ def test_every_string_of_a_command_is_cleaned_and_a_clean_one_is_not_copied() ->
     clean = c.OpenTicket(actor=cleaned.actor, text="fine", priority=Priority.HIGH)
     assert storable(clean) is clean
     assert storable(clean).priority is Priority.HIGH
+
+
+def test_sqlite_keeps_a_nul_character_as_it_came() -> None:
+    assert storable_text("nul\u0000 \ud800", keep_nul=True) == f"nul\u0000 {REPLACEMENT}"
+    text = "a\u0000b"
+    assert storable_text(text, keep_nul=True) is text
