@@ -31,6 +31,16 @@ class AlreadyClaimed(DeskError):
     key = "error.already_claimed"
 
 
+class NotAnAgent(DeskError):
+    """A ticket may be assigned only to an agent: anyone else could do nothing with it."""
+
+    key = "error.not_an_agent"
+
+
+class UnknownCategory(DeskError):
+    key = "error.unknown_category"
+
+
 class EmptyText(DeskError):
     key = "error.empty_text"
 

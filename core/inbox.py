@@ -7,7 +7,9 @@ acknowledged in a few milliseconds each. `run_forever` applies the queued
 updates in batches, oldest first, one transaction per batch (`apply_queued`:
 the desk applies each command in it, `Desk.apply`); a batch that stops on one
 update is split so the others still apply, and the failing update is retried
-with backoff, then parked as failed with its error (`helpdesk inbox list|retry`).
+with backoff, then parked as failed with its error (`helpdesk inbox list|retry`);
+one that retrying cannot help (not even JSON, or values the database refuses)
+is parked at once.
 Several workers share the queue: rows are claimed with SKIP LOCKED, one
 person's updates in order.
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,7 +38,8 @@ from core.desk import Desk
 from core.events import Event
 from core.redact import describe
 from core.retry import Backoff
-from core.storage.db import Database, is_outage
+from core.storable import storable, storable_text
+from core.storage.db import Database, is_data_error, is_outage
 from core.storage.inbox_store import InboxRecords, NewUpdate, QueuedUpdate
 from core.storage.outbox_store import OutboxRecords
 from core.storage.repository import Repository
@@ -68,12 +72,31 @@ class _BatchStopped(Exception):
         self.index, self.row, self.error = index, row, error
 
 
+class UnreadableUpdate(ValueError):
+    """A queued row whose text is not a stored command of any version (not even JSON)."""
+
+
 def _stored_command(row: QueuedUpdate) -> c.Command | ValueError:
-    """The row's command, or the error that says why it cannot be read."""
+    """The row's command, or the error that says why it cannot be read.
+
+    A row of a command type or shape this version does not know may come from
+    a newer release, whose workers can apply it: that one is retried as usual.
+    """
     try:
         return c.command_from_json(row.command)
     except ValueError as error:
+        if isinstance(error.__cause__, json.JSONDecodeError):
+            return UnreadableUpdate(str(error))
         return error
+
+
+def retry_cannot_help(error: BaseException) -> bool:
+    """The update itself is at fault: the same row would fail the same way every time.
+
+    Such a row is parked at once, so the person's next update is not held
+    behind its backoff.
+    """
+    return isinstance(error, UnreadableUpdate) or is_data_error(error)
 
 
 # A failing update: tried again after 2, 4, 8, 16 s, then parked as failed.
@@ -127,6 +150,9 @@ class Inbox:
 
     async def submit(self, cmd: c.Command, update: InboundKey) -> bool:
         """Store the update for the desk; returns once it is committed."""
+        # A lone surrogate could not even be written to the queue.
+        keep_nul = self.db.is_sqlite
+        cmd, update = storable(cmd, keep_nul=keep_nul), storable(update, keep_nul=keep_nul)
         item = NewUpdate(
             platform=update.platform,
             update_id=update.update_id,
@@ -283,7 +309,15 @@ class Inbox:
 
     async def _postpone(self, row: QueuedUpdate, error: BaseException) -> None:
         attempts = row.attempts + 1
-        if self.backoff.exhausted(attempts):
+        if retry_cannot_help(error):
+            log.error(
+                "update %s:%s cannot be applied and is parked (helpdesk inbox list): %s",
+                row.platform,
+                row.update_id,
+                describe(error),
+            )
+            retry_at = None
+        elif self.backoff.exhausted(attempts):
             log.error(
                 "update %s:%s failed %d times and is parked (helpdesk inbox list): %s",
                 row.platform,
@@ -303,7 +337,9 @@ class Inbox:
             )
             retry_at = self.clock() + timedelta(seconds=delay)
         async with self.db.transaction() as conn:
-            await InboxRecords(conn).postpone(row.id, describe(error, 500), retry_at)
+            await InboxRecords(conn).postpone(
+                row.id, storable_text(describe(error, 500), keep_nul=self.db.is_sqlite), retry_at
+            )
 
     async def _idle(self, stop: asyncio.Event) -> None:
         waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]

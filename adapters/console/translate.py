@@ -55,7 +55,8 @@ def _name(text: str) -> str | None:
 def _assignee(text: str) -> Actor | None:
     name = _name(text)
     return (
-        Actor(platform=PLATFORM, user_id=name, display_name=name, is_agent=True) if name else None
+        # The console cannot check membership: the desk's record of who acted as an agent decides.
+        Actor(platform=PLATFORM, user_id=name, display_name=name) if name else None
     )
 
 

@@ -20,6 +20,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.common.assignee import with_checked_assignee
 from adapters.common.refusal import Refusal
 from adapters.slack import inbound
 from adapters.slack.codecs import (
@@ -72,6 +73,7 @@ class Listeners:
     async def submit(self, command: c.Command | None, update_id: str) -> None:
         if command is None or not update_id:
             return
+        command = await with_checked_assignee(command, self.d.agents.is_agent)
         await self.d.intake.submit(command, c.InboundKey(PLATFORM, update_id))
 
     async def actor(self, user_id: str, *, in_agents_channel: bool = False) -> Actor:

@@ -23,7 +23,7 @@ from adapters.slack.codecs import (
     ReplyPlace,
     message_ref,
 )
-from adapters.slack.people import agent_actor
+from adapters.slack.people import assignee_actor
 from core import commands as c
 from core.domain import CATEGORIES, Actor, Priority
 
@@ -254,7 +254,7 @@ def action_command(
         command = _CARD_COMMANDS[data.action]
         return command(actor=actor, number=data.number, reply_context=context)
     if isinstance(data, codecs.AssignSelect):
-        assignee = agent_actor(data.user_id, names)
+        assignee = assignee_actor(data.user_id, names)
         return c.Assign(actor=actor, number=data.number, assignee=assignee, reply_context=context)
     if isinstance(data, codecs.PriorityOption):
         return c.SetPriority(

@@ -46,7 +46,10 @@ def actor_of(info: UserInfo, *, is_agent: bool) -> Actor:
     )
 
 
-def agent_actor(user_id: str, names: Mapping[str, str], fallback: str | None = None) -> Actor:
-    """A person named as an assignee: an agent known by id, shown by their looked-up name."""
+def assignee_actor(user_id: str, names: Mapping[str, str], fallback: str | None = None) -> Actor:
+    """A person named as an assignee, shown by their looked-up name.
+
+    Not yet an agent: the listener checks the agents' channel before submitting.
+    """
     name = names.get(user_id) or fallback or user_id
-    return Actor(platform=PLATFORM, user_id=user_id, display_name=name, is_agent=True)
+    return Actor(platform=PLATFORM, user_id=user_id, display_name=name)

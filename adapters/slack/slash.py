@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from adapters.common.grammar import Surface, parse, split_word
 from adapters.common.refusal import Refusal
 from adapters.slack.codecs import ReplyPlace
-from adapters.slack.people import agent_actor
+from adapters.slack.people import assignee_actor
 from core import commands as c
 from core.domain import Actor
 
@@ -72,7 +72,7 @@ def slash_command(
         match = _USER_MENTION.search(tail)
         if match is None:
             return None
-        return agent_actor(match.group(1), names or {}, fallback=match.group(2))
+        return assignee_actor(match.group(1), names or {}, fallback=match.group(2))
 
     word, rest = split_word(text)
     parsed = parse(word, rest, actor, context, SLACK, person=assignee)

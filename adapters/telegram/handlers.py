@@ -27,6 +27,7 @@ from aiogram.types import (
     User,
 )
 
+from adapters.common.assignee import with_checked_assignee
 from adapters.common.refusal import Refusal
 from adapters.telegram import PLATFORM
 from adapters.telegram.buttons import parse_callback
@@ -173,9 +174,13 @@ class _Handlers:
         await self.say(bot, place, out)
 
     async def submit(self, command: c.Command, update: Update) -> None:
+        command = await with_checked_assignee(command, self._is_agent)
         new = await self.deps.intake.submit(command, InboundKey(PLATFORM, str(update.update_id)))
         if not new:
             log.info("update %s was handled before", update.update_id)
+
+    async def _is_agent(self, user_id: str) -> bool:
+        return user_id.isdigit() and await self.deps.facts.is_agent(int(user_id))
 
     async def act(
         self,

@@ -178,7 +178,7 @@ def _replied_agent(message: Message, bot_id: int) -> PersonLookup:
             or replied.forum_topic_created is not None
         ):
             return None
-        return actor_of(target, is_agent=True)
+        return actor_of(target, is_agent=False)  # membership is checked before submitting
 
     return lookup
 

@@ -1,10 +1,21 @@
-"""Checks every rule shares: texts within the limit, agents only, tickets one may see."""
+"""Checks every rule shares: texts within the limit, agents only, tickets one may see,
+known categories, assignees who are agents."""
 
 from __future__ import annotations
 
 from core import errors
 from core.desk.scope import CommandScope
-from core.domain import MAX_ID, MAX_TEXT, Ticket, TicketAction, TicketState, next_state
+from core.domain import (
+    CATEGORIES,
+    MAX_ID,
+    MAX_TEXT,
+    Actor,
+    Person,
+    Ticket,
+    TicketAction,
+    TicketState,
+    next_state,
+)
 
 
 def bounded(text: str) -> str:
@@ -21,6 +32,38 @@ def required_text(text: str) -> str:
     if not cleaned:
         raise errors.EmptyText()
     return cleaned
+
+
+def known_category(value: str | None) -> str | None:
+    """A category a person chose (a button, a menu): one of ours, or None for "not chosen".
+
+    Button data can be crafted by hand, so anything else is refused here, for
+    every surface at once.
+    """
+    category = (value or "").strip().lower()
+    if not category:
+        return None
+    if category not in CATEGORIES:
+        raise errors.UnknownCategory(value=category[:40], known=", ".join(CATEGORIES))
+    return category
+
+
+async def agent_to_assign(scope: CommandScope, who: Actor, number: int) -> Person:
+    """The agent a ticket is assigned to, decided the way claims are.
+
+    `who.is_agent` is the adapter's platform fact at command time (membership
+    of the agents' channel or group), recorded like the actor's own. An adapter
+    that cannot check says False, and then the desk's record decides: the
+    person must be one the desk has seen acting as an agent.
+    """
+    if who.is_agent:
+        person: Person | None = await scope.repo.upsert_person(who, scope.now)
+    else:
+        person = await scope.repo.person_by_ref(who.ref)
+    if person is None or not person.is_agent:
+        name = person.display_name if person is not None else who.display_name
+        raise errors.NotAnAgent(number=number, name=name)
+    return person
 
 
 def require_agent(scope: CommandScope) -> None:

@@ -23,6 +23,7 @@ from core.desk.ports import FaqPort
 from core.desk.scope import CommandScope
 from core.desk.sla import SlaPolicy, overdue_reminders
 from core.events import Event, PersonTarget
+from core.storable import storable
 from core.storage.db import Database
 from core.storage.dedupe import record_new_updates
 from core.storage.outbox_store import OutboxRecords
@@ -84,6 +85,7 @@ class Desk:
         async with self.db.transaction() as conn:
             repo = self.repository(conn)
             key = (update.platform, update.update_id) if update is not None else None
+            key = storable(key, keep_nul=self.db.is_sqlite)
             if key is not None and not await record_new_updates(conn, [key], now):
                 return Outcome(duplicate=True)
             events = await self._run(repo, cmd, now, rule)
@@ -107,6 +109,7 @@ class Desk:
     async def _run(
         self, repo: Repository, cmd: c.Command, now: datetime, rule: Rule
     ) -> list[Event]:
+        cmd = storable(cmd, keep_nul=self.db.is_sqlite)  # every string of it is stored
         actor = await repo.upsert_person(cmd.actor, now)
         scope = CommandScope(repo, cmd, actor, faq=self.faq, now=now, agents_lang=self.default_lang)
         await rule(scope)

@@ -12,6 +12,8 @@ from typing import Any
 from core import commands as c
 from core import errors
 from core.desk.checks import (
+    agent_to_assign,
+    known_category,
     own_or_agent,
     planned_state,
     reload,
@@ -22,7 +24,6 @@ from core.desk.checks import (
 from core.desk.scope import CommandScope
 from core.domain import (
     DEFAULT_CATEGORY,
-    Actor,
     Author,
     Priority,
     Ticket,
@@ -40,7 +41,7 @@ async def open_ticket(scope: CommandScope, cmd: c.OpenTicket) -> None:
     await create_ticket(
         scope,
         required_text(cmd.text),
-        category=cmd.category,
+        category=known_category(cmd.category),
         priority=cmd.priority,
         source_link=cmd.source_link,
         query_id=None,
@@ -152,15 +153,7 @@ async def assign(scope: CommandScope, cmd: c.Assign) -> None:
     ticket = await ticket_of(scope, cmd.number)
     if cmd.assignee.platform != ticket.platform:
         raise errors.BadInput(detail="assignee on another platform")
-    assignee = await scope.repo.upsert_person(
-        Actor(
-            platform=cmd.assignee.platform,
-            user_id=cmd.assignee.user_id,
-            display_name=cmd.assignee.display_name,
-            is_agent=True,
-        ),
-        scope.now,
-    )
+    assignee = await agent_to_assign(scope, cmd.assignee, ticket.number)
     moved = await scope.repo.transition(
         ticket.number,
         allowed_from=allowed_from(TicketAction.ASSIGN),

@@ -143,6 +143,32 @@ _OUTAGE_ERRORS = frozenset(
 _OUTAGE_SQLSTATE_CLASSES = frozenset({"08", "53", "57"})
 
 
+def is_data_error(error: BaseException) -> bool:
+    """The values themselves cannot be stored: trying the same statement again cannot help.
+
+    True for PostgreSQL's SQLSTATE class 22 ("data exception": a character the
+    encoding cannot hold, a value out of range, text too long for its column)
+    and for a string the driver could not even encode (a lone surrogate).
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, UnicodeError):
+            return True
+        if isinstance(current, DBAPIError) and is_outage(current):
+            return False
+        # The driver's own errors carry the SQLSTATE; SQLAlchemy's wrap them as `orig`.
+        sqlstate = str(getattr(current, "sqlstate", "") or "")
+        if sqlstate[:2] == _DATA_EXCEPTION_CLASS:
+            return True
+        current = getattr(current, "orig", None) or current.__cause__
+    return False
+
+
+_DATA_EXCEPTION_CLASS = "22"
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
