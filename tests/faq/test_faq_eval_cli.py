@@ -22,6 +22,7 @@ def labelled_kb(kb_root: Path, write_entry: WriteEntry, monkeypatch: pytest.Monk
         text = "".join(json.dumps(r) + "\n" for r in rows)
         (kb_root / "eval" / f"{lang}.jsonl").write_text(text, encoding="utf-8")
     monkeypatch.setenv("HELPDESK_FAQ_DIR", str(kb_root))
+    monkeypatch.setenv("HELPDESK_FAQ_SEMANTIC", "off")  # the lexical matcher: exact, fast
     return kb_root
 
 
