@@ -85,29 +85,18 @@ def _missing_translations(parsed: list[ParsedFile]) -> list[Problem]:
     all_langs = sorted({item.entry.lang for item in parsed if item.entry is not None})
     problems: list[Problem] = []
     for entry_id, by_lang in sorted(langs_by_id.items()):
+        first = by_lang[min(by_lang)]
+
+        def warn(message: str, first: ParsedFile = first) -> None:
+            problems.append(Problem(first.path, first.id_line, "warning", message))
+
         missing = [lang for lang in all_langs if lang not in by_lang]
         if missing:
             # Not an error: the bot falls back to another language for the answer.
-            first = by_lang[min(by_lang)]
-            problems.append(
-                Problem(
-                    first.path,
-                    first.id_line,
-                    "warning",
-                    f"id '{entry_id}' has no translation in: {', '.join(missing)}",
-                )
-            )
+            warn(f"id '{entry_id}' has no translation in: {', '.join(missing)}")
         categories = {lang: p.entry.category for lang, p in by_lang.items() if p.entry is not None}
         if len(set(categories.values())) > 1:
-            first = by_lang[min(by_lang)]
-            problems.append(
-                Problem(
-                    first.path,
-                    first.id_line,
-                    "warning",
-                    f"id '{entry_id}' has a different category per language: {categories}",
-                )
-            )
+            warn(f"id '{entry_id}' has a different category per language: {categories}")
     return problems
 
 
