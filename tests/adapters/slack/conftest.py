@@ -54,7 +54,10 @@ def event_callback(event: dict[str, Any], event_id: str | None = None) -> dict[s
 
 
 def command_fields(user: str, text: str, channel: str = GENERAL) -> dict[str, str]:
-    """A `/ticket` invocation: the HTTP form, and the `payload` of a Socket Mode envelope."""
+    """A `/ticket` invocation: the HTTP form, and the `payload` of a Socket Mode envelope.
+
+    `text` is as Slack sends it (FakeSlackApi.typed with `slash`).
+    """
     return {
         "token": "legacy",
         "team_id": TEAM,
@@ -105,15 +108,15 @@ class SlackHarness:
         return await self.post(json.dumps(envelope), "application/json", headers=headers)
 
     def dm_event(self, user: str, text: str, **extra: Any) -> dict[str, Any]:
-        """A message `user` writes in their DM with the bot, as its `message` event."""
-        self.api.dms.setdefault(user, f"D{user}")
-        ts = self.api.human_message(self.api.dms[user], user, text)
+        """A message `user` types in their DM with the bot, as its `message` event."""
+        channel = self.api.dms.setdefault(user, f"D{user}")
+        ts = self.api.human_message(channel, user, text)
         return {
             "type": "message",
-            "channel": self.api.dms[user],
+            "channel": channel,
             "channel_type": "im",
             "user": user,
-            "text": text,
+            "text": self.api.message(channel, ts).text,
             "ts": ts,
             **extra,
         }
@@ -129,7 +132,7 @@ class SlackHarness:
                 "channel": AGENTS,
                 "channel_type": "channel",
                 "user": user,
-                "text": text,
+                "text": self.api.message(AGENTS, ts).text,
                 "ts": ts,
                 "thread_ts": thread_ts,
             }
@@ -148,7 +151,9 @@ class SlackHarness:
         )
 
     async def command(self, user: str, text: str, channel: str = GENERAL) -> Posted:
-        return await self.interactive_form(command_fields(user, text, channel))
+        """`/ticket` followed by what `user` typed."""
+        sent = self.api.typed(text, slash=True)
+        return await self.interactive_form(command_fields(user, sent, channel))
 
     async def interactive_form(self, fields: dict[str, str]) -> Posted:
         from urllib.parse import urlencode

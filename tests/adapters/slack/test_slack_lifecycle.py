@@ -176,7 +176,7 @@ async def test_agent_slash_commands(slack: SlackHarness) -> None:
     assert "#1" in queue and "#2" in queue
 
     await slack.command(BOB, "claim 1", channel=AGENTS)
-    await slack.command(BOB, "assign 2 <@UCAROL|carol>", channel=AGENTS)
+    await slack.command(BOB, "assign 2 @Carol", channel=AGENTS)
     await slack.deliver()
     assert "<@UBOB>" in str(slack.card(1).blocks)
     assert "<@UCAROL>" in str(slack.card(2).blocks)
