@@ -83,6 +83,27 @@ def interaction_payload(payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def modal_submission(
+    user: str, text: str, category: str | None = None, urgency: str | None = None
+) -> dict[str, Any]:
+    """The triage modal submitted (`view_submission`).
+
+    Block Kit input values arrive as typed, without the escaping of message text
+    (https://api.slack.com/reference/interaction-payloads/views).
+    """
+    values: dict[str, Any] = {"text": {"value": {"type": "plain_text_input", "value": text}}}
+    if category:
+        values["category"] = {"value": {"selected_option": {"value": category}}}
+    if urgency:
+        values["urgency"] = {"value": {"selected_option": {"value": urgency}}}
+    view = {"id": "V1", "type": "modal", "hash": "h1", "callback_id": "ticket_modal"}
+    return {
+        "type": "view_submission",
+        "user": {"id": user},
+        "view": {**view, "state": {"values": values}},
+    }
+
+
 @dataclass
 class SlackHarness:
     api: FakeSlackApi

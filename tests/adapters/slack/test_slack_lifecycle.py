@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from tests.adapters.slack.conftest import AGENTS, ALICE, BOB, GENERAL, SlackHarness
+from tests.adapters.slack.conftest import (
+    AGENTS,
+    ALICE,
+    BOB,
+    GENERAL,
+    SlackHarness,
+    modal_submission,
+)
 
 
 def _action_ids(blocks: list[dict] | None) -> list[str]:
@@ -220,25 +227,7 @@ async def test_slash_command_without_text_opens_a_modal_and_its_submission_opens
     [opened] = slack.api.views
     view = opened["view"]
     assert view["callback_id"] == "ticket_modal"
-    await slack.interaction(
-        {
-            "type": "view_submission",
-            "user": {"id": ALICE},
-            "view": {
-                "id": "V1",
-                "type": "modal",
-                "hash": "h1",
-                "callback_id": "ticket_modal",
-                "state": {
-                    "values": {
-                        "text": {"value": {"type": "plain_text_input", "value": "Payslip missing"}},
-                        "category": {"value": {"selected_option": {"value": "finance"}}},
-                        "urgency": {"value": {"selected_option": {"value": "high"}}},
-                    }
-                },
-            },
-        }
-    )
+    await slack.interaction(modal_submission(ALICE, "Payslip missing", "finance", "high"))
     await slack.deliver()
     card = str(slack.card(1).blocks)
     assert "Payslip missing" in card and "finance" in card and "high" in card

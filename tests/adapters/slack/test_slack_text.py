@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.adapters.slack.conftest import AGENTS, ALICE, BOB, GENERAL, SlackHarness
+from tests.adapters.slack.conftest import (
+    AGENTS,
+    ALICE,
+    BOB,
+    GENERAL,
+    SlackHarness,
+    modal_submission,
+)
 from tests.support import ticket_json
 
 TYPED = "R&D printer <3, see https://wiki.example.com/p?a=1&b=2 and ask @Bob"
@@ -121,3 +128,14 @@ async def test_a_mention_of_the_bot_asks_the_faq_in_plain_words(slack: SlackHarn
     await slack.deliver()
     [answer] = slack.api.posted(GENERAL)
     assert "Connecting to the VPN" in answer.text
+
+
+async def test_modal_input_arrives_raw_and_is_kept_as_typed(slack: SlackHarness) -> None:
+    typed = "R&D &amp; <3 <@UBOB>"
+    await slack.interaction(modal_submission(ALICE, typed))
+    await slack.deliver()
+    detail = await ticket_json(slack.core.db, 1)
+    assert detail is not None and detail["text"] == typed
+    quote = [t for t in _texts(slack.card(1).blocks) if t.startswith(">")]
+    assert [slack.api.shown(t).text for t in quote] == [f"> {typed}"]
+    assert slack.api.shown(quote[0]).mentions == ()
