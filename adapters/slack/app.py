@@ -113,7 +113,9 @@ class Listeners:
         channel = context.channel_id or ""
         if channel == self.d.agents_channel and context.thread_ts:
             return  # in a card's thread the message listener relays it
-        question = inbound.mention_question(str(event.get("text", "")))
+        text = str(event.get("text", ""))
+        names = await self.d.users.names(mentioned_users(text))
+        question = inbound.mention_question(text, context.bot_user_id, names)
         if not context.user_id or not question or event.get("bot_id"):
             return
         actor = await self.actor(context.user_id)

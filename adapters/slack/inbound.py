@@ -183,12 +183,18 @@ def thread_command(
     return _edit(facts, actor, context)
 
 
-_BOT_MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
+_ANY_MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
 
 
-def mention_question(text: str) -> str:
-    """An @mention's text (as Slack sends it) without the mentions themselves."""
-    return " ".join(plain_text(_BOT_MENTION.sub(" ", text)).split())
+def mention_question(
+    text: str, bot_user_id: str | None = None, names: Mapping[str, str] | None = None
+) -> str:
+    """An @mention's text (as Slack sends it) without the bot's mention, in plain words.
+
+    Other people mentioned keep their names; without the bot's id every mention goes.
+    """
+    bot = re.compile(rf"<@{re.escape(bot_user_id)}(\|[^>]*)?>") if bot_user_id else _ANY_MENTION
+    return " ".join(plain_text(bot.sub(" ", text), names).split())
 
 
 # reactions and shortcuts

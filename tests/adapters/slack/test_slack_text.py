@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
+from core.storage.tables import faq_queries
 from tests.adapters.slack.conftest import (
     AGENTS,
     ALICE,
@@ -32,6 +35,12 @@ def _texts(blocks: list[dict[str, Any]] | None) -> list[str]:
     return found
 
 
+async def _questions(slack: SlackHarness) -> list[str]:
+    """What the FAQ matcher was asked, as it records it."""
+    async with slack.core.db.transaction() as conn:
+        return list((await conn.execute(select(faq_queries.c.text))).scalars())
+
+
 async def _ticket_from_dm(slack: SlackHarness, typed: str) -> None:
     """`typed` in Alice's DM, then "Talk to a human": ticket #1."""
     await slack.dm(ALICE, typed)
@@ -51,6 +60,7 @@ async def _ticket_from_dm(slack: SlackHarness, typed: str) -> None:
 async def test_typed_text_shows_and_is_stored_exactly_as_written(slack: SlackHarness) -> None:
     await _ticket_from_dm(slack, TYPED)
     card = slack.card(1)
+    assert await _questions(slack) == [TYPED]  # the FAQ matcher saw the plain words
     quote = [slack.api.shown(text) for text in _texts(card.blocks) if text.startswith(">")]
     assert [q.text for q in quote] == [f"> {TYPED}"]
     assert quote[0].links == (URL,)  # the link is clickable, the whole of it
@@ -118,7 +128,7 @@ async def test_the_ticket_reaction_on_a_thread_reply_opens_a_ticket_with_that_re
 
 
 async def test_a_mention_of_the_bot_asks_the_faq_in_plain_words(slack: SlackHarness) -> None:
-    typed = "@helpdesk how do I connect to the VPN & stay connected?"
+    typed = "@helpdesk how do I connect to the VPN & stay connected? @Bob said ask"
     ts = slack.api.human_message(GENERAL, ALICE, typed)
     text = slack.api.message(GENERAL, ts).text
     assert text.startswith("<@UBOT> ") and "&amp;" in text  # as Slack sends it
@@ -128,6 +138,8 @@ async def test_a_mention_of_the_bot_asks_the_faq_in_plain_words(slack: SlackHarn
     await slack.deliver()
     [answer] = slack.api.posted(GENERAL)
     assert "Connecting to the VPN" in answer.text
+    [asked] = [m for m in await _questions(slack) if "VPN" in m]
+    assert asked == "how do I connect to the VPN & stay connected? @Bob said ask"
 
 
 async def test_modal_input_arrives_raw_and_is_kept_as_typed(slack: SlackHarness) -> None:
