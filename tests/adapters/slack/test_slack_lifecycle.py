@@ -51,14 +51,14 @@ async def test_an_unknown_question_offers_a_ticket_and_talk_to_a_human_opens_it(
 
 
 async def test_a_mention_in_a_channel_is_answered_in_its_thread(slack: SlackHarness) -> None:
-    ts = slack.api.human_message(GENERAL, ALICE, "<@UBOT> how do I connect to the VPN?")
+    ts = slack.api.human_message(GENERAL, ALICE, "@helpdesk how do I connect to the VPN?")
     await slack.event(
         {
             "type": "app_mention",
             "channel": GENERAL,
             "user": ALICE,
             "ts": ts,
-            "text": "<@UBOT> how do I connect to the VPN?",
+            "text": slack.api.message(GENERAL, ts).text,
         }
     )
     await slack.deliver()
