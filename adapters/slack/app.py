@@ -32,10 +32,11 @@ from adapters.slack.codecs import (
     ReplyPlace,
 )
 from adapters.slack.directory import AgentDirectory, UserDirectory
+from adapters.slack.markup import mentioned_users
 from adapters.slack.people import actor_of
 from adapters.slack.render import refusal_text
 from adapters.slack.sender import KIND_CARD
-from adapters.slack.slash import OpenModal, mentioned_users, slash_command
+from adapters.slack.slash import OpenModal, slash_command
 from adapters.slack.views import modal_view
 from core import commands as c
 from core.domain import Actor
@@ -93,6 +94,7 @@ class Listeners:
         facts = inbound.message_facts(event)
         if facts.kind == "ignore" or not facts.user:
             return
+        facts = inbound.meant(facts, await self.d.users.names(mentioned_users(facts.text)))
         if facts.channel_type == "im":
             actor = await self.actor(facts.user)
             await self.submit(inbound.dm_command(facts, actor), body.get("event_id", ""))
@@ -113,7 +115,9 @@ class Listeners:
         channel = context.channel_id or ""
         if channel == self.d.agents_channel and context.thread_ts:
             return  # in a card's thread the message listener relays it
-        question = inbound.mention_question(str(event.get("text", "")))
+        text = str(event.get("text", ""))
+        names = await self.d.users.names(mentioned_users(text))
+        question = inbound.mention_question(text, context.bot_user_id, names)
         if not context.user_id or not question or event.get("bot_id"):
             return
         actor = await self.actor(context.user_id)
@@ -141,8 +145,9 @@ class Listeners:
         if reaction == REACTION_TICKET:
             actor = await self.actor(user)
             text, link = await self.source_message(channel, ts)
+            names = await self.d.users.names(mentioned_users(text))
             command = c.OpenTicket(
-                actor=actor, text=inbound.source_ticket_text(text, link), source_link=link
+                actor=actor, text=inbound.source_ticket_text(text, link, names), source_link=link
             )
             await self.submit(command, body.get("event_id", ""))
 
@@ -155,9 +160,11 @@ class Listeners:
                     channel=channel, latest=ts, inclusive=True, limit=1
                 )
                 messages = [m for m in found.get("messages") or [] if m.get("ts") == ts]
-                if not messages:  # a reply inside a thread
+                if not messages:
+                    # A reply inside a thread: Slack answers with the thread's parent first,
+                    # so the window starts at the reply and holds the parent and the reply.
                     found = await self.d.client.conversations_replies(
-                        channel=channel, ts=ts, limit=1
+                        channel=channel, ts=ts, oldest=ts, inclusive=True, limit=2
                     )
                     messages = [m for m in found.get("messages") or [] if m.get("ts") == ts]
                 text = str(messages[0].get("text", "")) if messages else ""
@@ -215,7 +222,9 @@ class Listeners:
                 link = await self.permalink(channel, ts)
         except (SlackApiError, OSError, TimeoutError) as error:
             log.warning("chat.getPermalink failed: %s", error)
-        text = inbound.source_ticket_text(str(message.get("text", "")), link)
+        text = str(message.get("text", ""))
+        names = await self.d.users.names(mentioned_users(text))
+        text = inbound.source_ticket_text(text, link, names)
         command = c.OpenTicket(actor=actor, text=text, source_link=link)
         await self.submit(command, f"shortcut:{body.get('trigger_id', '')}")
         await ack()

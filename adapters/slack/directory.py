@@ -14,6 +14,10 @@ from adapters.slack.people import UserInfo, user_info_from_api
 
 log = logging.getLogger(__name__)
 
+# Mentions looked up per message: enough for any real message, and a mention flood
+# cannot turn one update into a burst of users.info calls.
+MAX_NAMED = 10
+
 
 class UserDirectory:
     """users.info with a time-limited cache: names change rarely, events arrive often."""
@@ -47,7 +51,14 @@ class UserDirectory:
         return info
 
     async def names(self, user_ids: list[str]) -> dict[str, str]:
-        return {user_id: (await self.get(user_id)).name for user_id in user_ids}
+        """Names of the people a message mentions, looked up side by side.
+
+        Together they take one look-up's time, so the ack is not delayed per mention;
+        past MAX_NAMED the rest keep the label or id Slack sent (markup.plain_text).
+        """
+        wanted = list(dict.fromkeys(user_ids))[:MAX_NAMED]
+        infos = await asyncio.gather(*(self.get(user_id) for user_id in wanted))
+        return {user_id: info.name for user_id, info in zip(wanted, infos, strict=True)}
 
 
 class AgentDirectory:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from adapters.common.grammar import note_text
@@ -23,6 +23,7 @@ from adapters.slack.codecs import (
     ReplyPlace,
     message_ref,
 )
+from adapters.slack.markup import plain_text
 from adapters.slack.people import assignee_actor
 from core import commands as c
 from core.domain import CATEGORIES, Actor, Priority
@@ -32,7 +33,10 @@ from core.domain import CATEGORIES, Actor, Priority
 
 @dataclass(frozen=True)
 class MessageFacts:
-    """What the listeners need to know about one `message` event."""
+    """What the listeners need to know about one `message` event.
+
+    `text` is as Slack sent it until `meant` turns it into what the person meant.
+    """
 
     kind: str  # "new", "edited", "deleted" or "ignore"
     channel: str
@@ -123,6 +127,11 @@ def message_facts(event: Mapping[str, Any]) -> MessageFacts:
     )
 
 
+def meant(facts: MessageFacts, names: Mapping[str, str]) -> MessageFacts:
+    """The facts with the text the person meant; `names` names the people it mentions."""
+    return replace(facts, text=plain_text(facts.text, names))
+
+
 def _edit(facts: MessageFacts, actor: Actor, context: str | None) -> c.Command | None:
     if facts.kind not in ("edited", "deleted"):
         return None
@@ -174,12 +183,18 @@ def thread_command(
     return _edit(facts, actor, context)
 
 
-_BOT_MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
+_ANY_MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
 
 
-def mention_question(text: str) -> str:
-    """An @mention's text without the mentions themselves."""
-    return " ".join(_BOT_MENTION.sub(" ", text).split())
+def mention_question(
+    text: str, bot_user_id: str | None = None, names: Mapping[str, str] | None = None
+) -> str:
+    """An @mention's text (as Slack sends it) without the bot's mention, in plain words.
+
+    Other people mentioned keep their names; without the bot's id every mention goes.
+    """
+    bot = re.compile(rf"<@{re.escape(bot_user_id)}(\|[^>]*)?>") if bot_user_id else _ANY_MENTION
+    return " ".join(plain_text(bot.sub(" ", text), names).split())
 
 
 # reactions and shortcuts
@@ -200,9 +215,9 @@ def card_reaction_command(
     return None
 
 
-def source_ticket_text(text: str, permalink: str | None) -> str:
-    """The text of a ticket opened from someone's message (shortcut or 🎫)."""
-    cleaned = text.strip()
+def source_ticket_text(text: str, permalink: str | None, names: Mapping[str, str]) -> str:
+    """The text of a ticket opened from someone's message (shortcut or 🎫), as Slack sent it."""
+    cleaned = plain_text(text, names).strip()
     return cleaned or (permalink or "")
 
 

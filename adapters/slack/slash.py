@@ -2,8 +2,8 @@
 
 The words and their arguments are the shared grammar's; what is Slack's own is
 that `/ticket` is one command (the word follows it), that text which does not
-read as a word is the text of a new ticket, and that people are named as
-`<@U123|name>` mentions.
+read as a word is the text of a new ticket, and that the text comes escaped,
+people named as `<@U123|name>` mentions.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from adapters.common.grammar import Surface, parse, split_word
 from adapters.common.refusal import Refusal
 from adapters.slack.codecs import ReplyPlace
+from adapters.slack.markup import plain_text
 from adapters.slack.people import assignee_actor
 from core import commands as c
 from core.domain import Actor
@@ -48,12 +49,8 @@ class OpenModal:
     """`/ticket` with no text: the triage modal."""
 
 
+# With the manifest's `should_escape: true` Slack names people as `<@U123|name>`.
 _USER_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]*))?>")
-
-
-def mentioned_users(text: str) -> list[str]:
-    """User ids in a slash command's text (Slack sends `<@U123|name>` when escaping is on)."""
-    return [m.group(1) for m in _USER_MENTION.finditer(text)]
 
 
 def slash_command(
@@ -62,7 +59,11 @@ def slash_command(
     place: ReplyPlace,
     names: Mapping[str, str] | None = None,
 ) -> c.Command | OpenModal | Refusal:
-    """`/ticket …`: a command word and its arguments, otherwise the text of a new ticket."""
+    """`/ticket …`: a command word and its arguments, otherwise the text of a new ticket.
+
+    `text` is as Slack sends it; a new ticket keeps what the person meant (markup.plain_text),
+    `names` naming the people mentioned in it.
+    """
     text = text.strip()
     if not text:
         return OpenModal()
@@ -78,5 +79,5 @@ def slash_command(
     parsed = parse(word, rest, actor, context, SLACK, person=assignee)
     if parsed is None:
         # "/ticket claim my laptop is broken" is a ticket, not a typo
-        return c.OpenTicket(actor=actor, text=text, reply_context=context)
+        return c.OpenTicket(actor=actor, text=plain_text(text, names), reply_context=context)
     return parsed

@@ -30,12 +30,15 @@ from urllib.parse import urlencode
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
+from tests.fakes.slack_text import Shown, as_sent, shown
+
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-1-A0001-1-test"  # app-level token, the only one apps.connections.open takes
 APP_ID = "A0001"
 ACK_WINDOW = 3.0  # seconds Slack waits for an envelope's ack before it redelivers
 CONNECT_WAIT = 5.0  # seconds to wait for the app to open its socket
 BOT_USER = "UBOT"
+BOT_NAME = "helpdesk"
 BOT_ID = "BBOT"
 TEAM = "T0001"
 TEAM_URL = "https://acme.slack.com/"
@@ -64,6 +67,7 @@ class Message:
     thread_ts: str | None = None
     ephemeral_for: str | None = None
     edits: list[str] = field(default_factory=list)
+    link_names: bool = False
 
 
 @dataclass
@@ -79,6 +83,7 @@ class FakeSlackApi:
         self.messages: list[Message] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.members: dict[str, list[str]] = {}
+        self.channel_names: dict[str, str] = {}
         self.views: list[dict[str, Any]] = []
         self.dms: dict[str, str] = {}
         self._failures: dict[str, deque[Failure]] = {}
@@ -105,15 +110,32 @@ class FakeSlackApi:
             "profile": {"display_name": name, "real_name": name},
         }
 
-    def add_channel(self, channel: str, members: list[str]) -> None:
+    def add_channel(self, channel: str, members: list[str], name: str | None = None) -> None:
         self.members[channel] = list(members)
+        self.channel_names[channel] = name or channel.removeprefix("C").lower()
+
+    def typed(self, text: str, *, slash: bool = False) -> str:
+        """What Slack sends when a person types `text` in a message (or after a slash command)."""
+        users = {BOT_NAME: BOT_USER}
+        for user_id, user in self.users.items():
+            users[user["profile"]["display_name"].lower()] = user_id
+        channels = {name: channel for channel, name in self.channel_names.items()}
+        return as_sent(text, users, channels, slash=slash)
+
+    def shown(self, message: Message | str) -> Shown:
+        """What a person sees of a message the app posted (or of one of its texts)."""
+        names = {user_id: u["profile"]["display_name"] for user_id, u in self.users.items()}
+        if isinstance(message, str):
+            return shown(message, names)
+        return shown(message.text, names, link_names=message.link_names)
 
     def human_message(
         self, channel: str, user: str, text: str, thread_ts: str | None = None
     ) -> str:
-        """A message a person wrote (so conversations.history can find it); returns its ts."""
+        """A message a person typed, stored as Slack sends it (see `typed`); returns its ts."""
         ts = self.next_ts()
-        self.messages.append(Message(channel, ts, text, user=user, thread_ts=thread_ts))
+        sent = self.typed(text)
+        self.messages.append(Message(channel, ts, sent, user=user, thread_ts=thread_ts))
         return ts
 
     def fail_next(
@@ -355,6 +377,7 @@ class FakeSlackApi:
             str(params.get("text", "")),
             self._blocks(params),
             thread_ts=params.get("thread_ts"),
+            link_names=str(params.get("link_names", "")).lower() in ("1", "true"),
         )
         self.messages.append(message)
         return {
@@ -421,26 +444,62 @@ class FakeSlackApi:
             "response_metadata": {"next_cursor": ""},
         }
 
+    @staticmethod
+    def _listed(m: Message) -> dict[str, Any]:
+        listed: dict[str, Any] = {"type": "message", "user": m.user, "text": m.text, "ts": m.ts}
+        if m.thread_ts is not None:
+            listed["thread_ts"] = m.thread_ts
+        return listed
+
+    @staticmethod
+    def _in_window(ts: str, params: dict[str, Any]) -> bool:
+        """`oldest` and `latest` bound a listing; only with `inclusive` do they count themselves."""
+        oldest, latest = str(params.get("oldest", "") or "0"), str(params.get("latest", "") or "")
+        inclusive = str(params.get("inclusive", "")).lower() in ("1", "true")
+        after = float(ts) >= float(oldest) if inclusive else float(ts) > float(oldest)
+        if not latest:
+            return after
+        return after and (float(ts) <= float(latest) if inclusive else float(ts) < float(latest))
+
     def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel, latest = str(params.get("channel", "")), str(params.get("latest", ""))
+        """https://api.slack.com/methods/conversations.history: newest first, no thread replies."""
+        channel = str(params.get("channel", ""))
+        if not self._known_channel(channel):
+            return self._error("channel_not_found")
         found = [
-            {"type": "message", "user": m.user, "text": m.text, "ts": m.ts}
+            self._listed(m)
             for m in self.messages
             if m.channel == channel
-            and m.thread_ts is None
+            and (m.thread_ts is None or m.thread_ts == m.ts)
             and m.ephemeral_for is None
-            and (not latest or m.ts <= latest)
+            and self._in_window(m.ts, params)
         ]
-        return {"ok": True, "messages": list(reversed(found))[: int(params.get("limit", 100))]}
+        found.sort(key=lambda m: float(m["ts"]), reverse=True)
+        return {"ok": True, "messages": found[: int(params.get("limit", 100))]}
 
     def _conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        """https://api.slack.com/methods/conversations.replies, as documented.
+
+        `ts` names the thread's parent or any message in it; the answer is the thread,
+        its parent first, then the replies inside `oldest`/`latest` (bounds counted
+        only with `inclusive`), at most `limit` messages in all.
+        """
         channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
-        found = [
-            {"type": "message", "user": m.user, "text": m.text, "ts": m.ts}
-            for m in self.messages
-            if m.channel == channel and (m.ts == ts or m.thread_ts == ts)
-        ]
-        return {"ok": True, "messages": found}
+        if not self._known_channel(channel):
+            return self._error("channel_not_found")
+        visible = [m for m in self.messages if m.channel == channel and m.ephemeral_for is None]
+        named = next((m for m in visible if m.ts == ts), None)
+        if named is None:
+            return self._error("thread_not_found")
+        root = named.thread_ts or named.ts
+        parent = [m for m in visible if m.ts == root]
+        replies = sorted(
+            (m for m in visible if m.thread_ts == root and m.ts != root),
+            key=lambda m: float(m.ts),
+        )
+        found = [self._listed(m) for m in parent]
+        found += [self._listed(m) for m in replies if self._in_window(m.ts, params)]
+        return {"ok": True, "messages": found[: int(params.get("limit", 1000))]}
 
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
         user = self.users.get(str(params.get("user", "")))

@@ -54,7 +54,10 @@ def event_callback(event: dict[str, Any], event_id: str | None = None) -> dict[s
 
 
 def command_fields(user: str, text: str, channel: str = GENERAL) -> dict[str, str]:
-    """A `/ticket` invocation: the HTTP form, and the `payload` of a Socket Mode envelope."""
+    """A `/ticket` invocation: the HTTP form, and the `payload` of a Socket Mode envelope.
+
+    `text` is as Slack sends it (FakeSlackApi.typed with `slash`).
+    """
     return {
         "token": "legacy",
         "team_id": TEAM,
@@ -77,6 +80,27 @@ def interaction_payload(payload: dict[str, Any]) -> dict[str, Any]:
         "token": "legacy",
         "trigger_id": f"{uuid.uuid4().int % 10**12}.1.{uuid.uuid4().hex[:8]}",
         **payload,
+    }
+
+
+def modal_submission(
+    user: str, text: str, category: str | None = None, urgency: str | None = None
+) -> dict[str, Any]:
+    """The triage modal submitted (`view_submission`).
+
+    Block Kit input values arrive as typed, without the escaping of message text
+    (https://api.slack.com/reference/interaction-payloads/views).
+    """
+    values: dict[str, Any] = {"text": {"value": {"type": "plain_text_input", "value": text}}}
+    if category:
+        values["category"] = {"value": {"selected_option": {"value": category}}}
+    if urgency:
+        values["urgency"] = {"value": {"selected_option": {"value": urgency}}}
+    view = {"id": "V1", "type": "modal", "hash": "h1", "callback_id": "ticket_modal"}
+    return {
+        "type": "view_submission",
+        "user": {"id": user},
+        "view": {**view, "state": {"values": values}},
     }
 
 
@@ -105,15 +129,15 @@ class SlackHarness:
         return await self.post(json.dumps(envelope), "application/json", headers=headers)
 
     def dm_event(self, user: str, text: str, **extra: Any) -> dict[str, Any]:
-        """A message `user` writes in their DM with the bot, as its `message` event."""
-        self.api.dms.setdefault(user, f"D{user}")
-        ts = self.api.human_message(self.api.dms[user], user, text)
+        """A message `user` types in their DM with the bot, as its `message` event."""
+        channel = self.api.dms.setdefault(user, f"D{user}")
+        ts = self.api.human_message(channel, user, text)
         return {
             "type": "message",
-            "channel": self.api.dms[user],
+            "channel": channel,
             "channel_type": "im",
             "user": user,
-            "text": text,
+            "text": self.api.message(channel, ts).text,
             "ts": ts,
             **extra,
         }
@@ -129,7 +153,7 @@ class SlackHarness:
                 "channel": AGENTS,
                 "channel_type": "channel",
                 "user": user,
-                "text": text,
+                "text": self.api.message(AGENTS, ts).text,
                 "ts": ts,
                 "thread_ts": thread_ts,
             }
@@ -148,7 +172,9 @@ class SlackHarness:
         )
 
     async def command(self, user: str, text: str, channel: str = GENERAL) -> Posted:
-        return await self.interactive_form(command_fields(user, text, channel))
+        """`/ticket` followed by what `user` typed."""
+        sent = self.api.typed(text, slash=True)
+        return await self.interactive_form(command_fields(user, sent, channel))
 
     async def interactive_form(self, fields: dict[str, str]) -> Posted:
         from urllib.parse import urlencode

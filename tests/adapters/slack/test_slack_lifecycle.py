@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from tests.adapters.slack.conftest import AGENTS, ALICE, BOB, GENERAL, SlackHarness
+from tests.adapters.slack.conftest import (
+    AGENTS,
+    ALICE,
+    BOB,
+    GENERAL,
+    SlackHarness,
+    modal_submission,
+)
 
 
 def _action_ids(blocks: list[dict] | None) -> list[str]:
@@ -44,14 +51,14 @@ async def test_an_unknown_question_offers_a_ticket_and_talk_to_a_human_opens_it(
 
 
 async def test_a_mention_in_a_channel_is_answered_in_its_thread(slack: SlackHarness) -> None:
-    ts = slack.api.human_message(GENERAL, ALICE, "<@UBOT> how do I connect to the VPN?")
+    ts = slack.api.human_message(GENERAL, ALICE, "@helpdesk how do I connect to the VPN?")
     await slack.event(
         {
             "type": "app_mention",
             "channel": GENERAL,
             "user": ALICE,
             "ts": ts,
-            "text": "<@UBOT> how do I connect to the VPN?",
+            "text": slack.api.message(GENERAL, ts).text,
         }
     )
     await slack.deliver()
@@ -176,7 +183,7 @@ async def test_agent_slash_commands(slack: SlackHarness) -> None:
     assert "#1" in queue and "#2" in queue
 
     await slack.command(BOB, "claim 1", channel=AGENTS)
-    await slack.command(BOB, "assign 2 <@UCAROL|carol>", channel=AGENTS)
+    await slack.command(BOB, "assign 2 @Carol", channel=AGENTS)
     await slack.deliver()
     assert "<@UBOB>" in str(slack.card(1).blocks)
     assert "<@UCAROL>" in str(slack.card(2).blocks)
@@ -220,25 +227,7 @@ async def test_slash_command_without_text_opens_a_modal_and_its_submission_opens
     [opened] = slack.api.views
     view = opened["view"]
     assert view["callback_id"] == "ticket_modal"
-    await slack.interaction(
-        {
-            "type": "view_submission",
-            "user": {"id": ALICE},
-            "view": {
-                "id": "V1",
-                "type": "modal",
-                "hash": "h1",
-                "callback_id": "ticket_modal",
-                "state": {
-                    "values": {
-                        "text": {"value": {"type": "plain_text_input", "value": "Payslip missing"}},
-                        "category": {"value": {"selected_option": {"value": "finance"}}},
-                        "urgency": {"value": {"selected_option": {"value": "high"}}},
-                    }
-                },
-            },
-        }
-    )
+    await slack.interaction(modal_submission(ALICE, "Payslip missing", "finance", "high"))
     await slack.deliver()
     card = str(slack.card(1).blocks)
     assert "Payslip missing" in card and "finance" in card and "high" in card

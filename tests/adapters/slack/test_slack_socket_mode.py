@@ -59,8 +59,9 @@ class SocketModeHarness(SlackHarness):
         )
 
     async def command(self, user: str, text: str, channel: str = GENERAL) -> Posted:
+        sent = self.api.typed(text, slash=True)
         return await self.envelope(
-            "slash_commands", command_fields(user, text, channel), accepts_response_payload=True
+            "slash_commands", command_fields(user, sent, channel), accepts_response_payload=True
         )
 
     async def interaction(self, payload: dict[str, Any]) -> Posted:
