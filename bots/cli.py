@@ -318,8 +318,10 @@ def _faq_app() -> typer.Typer:
         typer.echo(f"wrote {path}")
 
     from bots.faq_eval_cli import register_eval
+    from bots.faq_learned_cli import learned_app
 
     register_eval(app)
+    app.add_typer(learned_app(), name="learned")
     return app
 
 

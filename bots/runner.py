@@ -15,7 +15,7 @@ from adapters.console.translate import Session
 from bots.http import build_http_app, start_http
 from bots.runtime import AdapterRuntime, PlatformConnection
 from bots.settings import Settings
-from bots.wiring import Core, build_core, open_database, warmed_faq
+from bots.wiring import Core, build_core, load_learned, open_database, warmed_faq
 from core.delivery import Sender
 from core.storage.db import Database
 
@@ -46,12 +46,17 @@ REMINDER_INTERVAL_SECONDS = 60.0
 
 
 async def remind_periodically(core: Core, stop: asyncio.Event) -> None:
-    """Remind the agents of tickets past their SLA (safe with several workers)."""
+    """Remind the agents of tickets past their SLA (safe with several workers), and pick
+    up learned phrasings other workers or `helpdesk faq learned remove` changed."""
     while not stop.is_set():
         try:
             await core.desk.remind_overdue(core.settings.sla)
         except Exception:
             log.exception("SLA reminder check failed; trying again later")
+        try:
+            await load_learned(core.db, core.faq, core.settings.lang)
+        except Exception:
+            log.exception("loading the learned FAQ phrasings failed; trying again later")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), REMINDER_INTERVAL_SECONDS)
 

@@ -20,6 +20,7 @@ from core.inbox import Inbox, InboxTuning
 from core.ratelimit import PlatformLimits
 from core.redact import describe
 from core.storage.db import Database, is_outage
+from core.storage.repository import Repository
 from core.wakeup import Wakeup
 
 SQLITE_BATCH = 25  # updates applied per transaction on SQLite (bench/slack_inbound.py)
@@ -108,6 +109,13 @@ def _database_problem(error: Exception) -> str:
     return f"cannot use the database (HELPDESK_DATABASE_URL): {reason}"
 
 
+async def load_learned(db: Database, faq: FaqService, lang: str) -> bool:
+    """Give the FAQ the learned phrasings stored now; True when its index changed."""
+    async with db.transaction() as conn:
+        phrasings = await Repository(conn, lang).learned_phrasings()
+    return await asyncio.to_thread(faq.set_learned, phrasings)
+
+
 @asynccontextmanager
 async def build_core(
     settings: Settings,
@@ -130,6 +138,7 @@ async def build_core(
     async with AsyncExitStack() as owned:
         if db is None:
             db = await owned.enter_async_context(open_database(settings))
+        await load_learned(db, faq, settings.lang)
         # Built before both: the desk wakes the dispatcher when it queued something.
         wakeup = Wakeup()
         desk = Desk(db, faq, default_lang=settings.lang, clock=clock, on_enqueued=wakeup.wake)

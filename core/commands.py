@@ -105,7 +105,10 @@ class Note(TicketCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class Resolve(TicketCommand):
-    pass
+    """Resolve the ticket; with `entry_id`, by that FAQ entry: the requester gets its
+    answer and the ticket's question becomes a learned phrasing of it."""
+
+    entry_id: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

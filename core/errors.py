@@ -59,3 +59,7 @@ class BadRating(DeskError):
 
 class UnknownQuery(DeskError):
     key = "error.unknown_query"
+
+
+class UnknownFaqEntry(DeskError):
+    key = "error.unknown_faq_entry"

@@ -17,6 +17,7 @@ from core import commands as c
 from core.domain import MAX_ID, SUPPORTED_LANGUAGES, Actor, Priority
 
 NOTE_PREFIX = "note:"
+FAQ_PREFIX = "faq:"
 
 
 class Shape(enum.Enum):
@@ -27,6 +28,7 @@ class Shape(enum.Enum):
     LANG = "|".join(SUPPORTED_LANGUAGES)
     CHOICE = "K"
     NUMBER = "N"
+    NUMBER_ENTRY = f"N [{FAQ_PREFIX}ID]"
     NUMBER_TEXT = "N TEXT"
     NUMBER_SCORE = "N 1-5"
     NUMBER_PRIORITY = "N " + "|".join(p.value for p in Priority)
@@ -46,6 +48,7 @@ class Values:
     score: int = 0
     priority: Priority = Priority.NORMAL
     assignee: Actor | None = None
+    entry_id: str | None = None
 
 
 Builder = Callable[[Actor, str | None, Values], c.Command]
@@ -105,8 +108,10 @@ _ROWS = (
     ),
     Word(
         "resolve",
-        Shape.NUMBER,
-        lambda a, ctx, v: c.Resolve(actor=a, reply_context=ctx, number=v.number),
+        Shape.NUMBER_ENTRY,
+        lambda a, ctx, v: c.Resolve(
+            actor=a, reply_context=ctx, number=v.number, entry_id=v.entry_id
+        ),
     ),
     Word(
         "reopen",
@@ -172,6 +177,15 @@ def note_text(text: str) -> str | None:
     return stripped[len(NOTE_PREFIX) :].strip()
 
 
+def faq_entry_id(text: str) -> str | None:
+    """The entry in `faq:vpn-access` (any case of the prefix); None when the text names none."""
+    stripped = text.strip()
+    if not stripped.lower().startswith(FAQ_PREFIX):
+        return None
+    entry_id = stripped[len(FAQ_PREFIX) :].strip()
+    return entry_id if entry_id and len(entry_id.split()) == 1 else None
+
+
 def split_word(text: str) -> tuple[str, str]:
     """`claim 4 now` -> ("claim", "4 now"): the first word in lower case, and the rest."""
     parts = text.strip().split(None, 1)
@@ -231,6 +245,11 @@ def _numbered_values(
         return None
     if shape is Shape.NUMBER:
         return Values(number=number)
+    if shape is Shape.NUMBER_ENTRY:
+        if not tail.lower().startswith(FAQ_PREFIX):
+            return Values(number=number)
+        entry_id = faq_entry_id(tail)
+        return Values(number=number, entry_id=entry_id) if entry_id is not None else None
     if shape is Shape.NUMBER_TEXT:
         return Values(number=number, text=tail) if tail else None
     if shape is Shape.NUMBER_SCORE:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from core.faq.learned import LearnedPhrasing
 from core.faq.model import FaqEntry, SearchResult
 
 
@@ -13,3 +14,7 @@ class FaqPort(Protocol):
         ...
 
     def entry(self, entry_id: str, lang: str) -> FaqEntry | None: ...
+
+    async def learn_async(self, phrasing: LearnedPhrasing) -> bool:
+        """Index a confirmed phrasing as an extra question of its entry."""
+        ...

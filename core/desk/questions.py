@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy.engine import RowMapping
+
 from core import commands as c
 from core import errors
 from core.desk.checks import bounded, required_text
+from core.desk.learning import learn
 from core.desk.scope import CommandScope
 from core.desk.tickets import create_ticket
 from core.domain import MAX_ID, SUPPORTED_LANGUAGES, Author, Visibility
@@ -94,19 +97,31 @@ async def answer_question(scope: CommandScope, text: str) -> None:
         scope.to_actor(FaqNoMatch(query_id=query_id, question=text), lang)
 
 
-async def _own_query(scope: CommandScope, query_id: int) -> tuple[str, str]:
-    """The actor's own question and its language; someone else's is unknown."""
+async def _own_query(scope: CommandScope, query_id: int) -> RowMapping:
+    """The actor's own question; someone else's is unknown."""
     row = await scope.repo.faq_query(query_id) if 0 < query_id <= MAX_ID else None
     if row is None or row["person_id"] != scope.actor.id:
         raise errors.UnknownQuery()
-    return str(row["text"]), str(row["lang"])
+    return row
 
 
 async def faq_feedback(scope: CommandScope, cmd: c.FaqFeedback) -> None:
-    """An answer that helped is recorded; wanting a human turns the question into a ticket."""
-    question, _lang = await _own_query(scope, cmd.query_id)
+    """An answer that helped is recorded (a chosen suggestion's question is learned);
+    wanting a human turns the question into a ticket."""
+    row = await _own_query(scope, cmd.query_id)
+    question = str(row["text"])
     if cmd.helped:
+        chosen = row["chosen_entry_id"] if row["outcome"] == "chose" else None
         await scope.repo.set_faq_outcome(cmd.query_id, "helped")
+        if chosen and scope.faq.entry(str(chosen), str(row["lang"])) is not None:
+            await learn(
+                scope,
+                str(chosen),
+                question,
+                lang=str(row["lang"]),
+                source="helped",
+                query_id=cmd.query_id,
+            )
         scope.to_actor(Notice(key="faq.glad_it_helped"))
         return
     ticket = await create_ticket(
@@ -116,11 +131,11 @@ async def faq_feedback(scope: CommandScope, cmd: c.FaqFeedback) -> None:
 
 
 async def choose_suggestion(scope: CommandScope, cmd: c.ChooseSuggestion) -> None:
-    _question, lang = await _own_query(scope, cmd.query_id)
+    lang = str((await _own_query(scope, cmd.query_id))["lang"])
     entry = scope.faq.entry(cmd.entry_id, lang)
     if entry is None:
         raise errors.BadInput(detail=cmd.entry_id)
-    await scope.repo.set_faq_outcome(cmd.query_id, "chose")
+    await scope.repo.set_chosen_entry(cmd.query_id, entry.id)
     scope.to_actor(
         FaqAnswer(
             query_id=cmd.query_id,

@@ -21,6 +21,7 @@ from core.desk.checks import (
     required_text,
     ticket_of,
 )
+from core.desk.learning import answer_ticket_with_entry, known_entry
 from core.desk.scope import CommandScope
 from core.domain import (
     DEFAULT_CATEGORY,
@@ -189,12 +190,16 @@ async def _move(
 
 
 async def resolve(scope: CommandScope, cmd: c.Resolve) -> None:
+    """With an entry, the requester gets its answer before the resolution (see learning)."""
     require_agent(scope)
     ticket = await ticket_of(scope, cmd.number)
+    entry = known_entry(scope, cmd.entry_id, ticket.requester.lang) if cmd.entry_id else None
     values: dict[str, Any] = {"resolved_at": scope.now}
     if ticket.assignee is None:
         values["assignee_id"] = scope.actor.id
     ticket = await _move(scope, ticket, TicketAction.RESOLVE, done=CardChange.RESOLVED, **values)
+    if entry is not None:
+        await answer_ticket_with_entry(scope, ticket, entry)
     scope.to_person(
         ticket.requester,
         TicketResolved(ticket_number=ticket.number, agent_name=scope.actor.display_name),

@@ -4,6 +4,7 @@ import asyncio
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -12,9 +13,10 @@ from core.faq.confidence import TrainedScorer
 from core.faq.embedder import CachedEmbedder, Embedder, load_embedder
 from core.faq.kb import KnowledgeBase, KnowledgeBaseError, load_knowledge_base
 from core.faq.layout import fingerprint
+from core.faq.learned import LearnedPhrasing, with_learned
 from core.faq.matcher import FaqMatcher
 from core.faq.model import FaqEntry, SearchResult
-from core.faq.thresholds import ThresholdsError, load_thresholds
+from core.faq.thresholds import Thresholds, ThresholdsError, load_thresholds
 from core.faq.train import kb_fingerprint, load_or_train
 
 log = logging.getLogger(__name__)
@@ -36,7 +38,8 @@ def _choose_embedder(semantic: SemanticMode, given: Embedder | None) -> Embedder
 @dataclass(frozen=True)
 class _Snapshot:
     stamp: tuple[tuple[str, int, int], ...]
-    kb: KnowledgeBase
+    files: KnowledgeBase  # as written in the files; the trained model's fingerprint is of it
+    kb: KnowledgeBase  # the files' entries with the learned phrasings among their questions
     matcher: FaqMatcher
 
 
@@ -69,6 +72,7 @@ class FaqService:
         self._snapshot: _Snapshot | None = None
         self._failed_stamp: tuple[tuple[str, int, int], ...] | None = None
         self._checked_at = 0.0
+        self._learned: tuple[LearnedPhrasing, ...] = ()
 
     @property
     def scorer(self) -> str:
@@ -80,6 +84,7 @@ class FaqService:
         if self._embedder is None:
             return None
         previous = current.matcher.trained if current is not None else None
+        # Learned phrasings do not retrain: they join the index the model scores.
         if previous is not None and previous.fingerprint == kb_fingerprint(kb, self._embedder):
             return previous
         return load_or_train(self.root, kb, self._embedder)
@@ -102,6 +107,35 @@ class FaqService:
 
     def entry(self, entry_id: str, lang: str) -> FaqEntry | None:
         return self._current().kb.get(entry_id, lang)
+
+    @property
+    def learned(self) -> tuple[LearnedPhrasing, ...]:
+        return self._learned
+
+    def set_learned(self, phrasings: Sequence[LearnedPhrasing]) -> bool:
+        """Index these phrasings (all of them, replacing the previous set) as extra questions
+        of their entries; True when the matcher was rebuilt."""
+        learned = tuple(dict.fromkeys(phrasings))
+        with self._lock:
+            if learned == self._learned and self._snapshot is not None:
+                return False
+            self._learned = learned
+            current = self._snapshot
+            if current is None:
+                self._reload_locked(force=True)
+            else:
+                self._snapshot = self._build(current.stamp, current.files, current)
+        return True
+
+    def learn(self, phrasing: LearnedPhrasing) -> bool:
+        """Add one phrasing to the learned set; True when it was new."""
+        if phrasing in self._learned:
+            return False
+        return self.set_learned((*self._learned, phrasing))
+
+    async def learn_async(self, phrasing: LearnedPhrasing) -> bool:
+        """``learn`` on a worker thread: the new phrasing is embedded and the index rebuilt."""
+        return await asyncio.to_thread(self.learn, phrasing)
 
     def reload(self) -> bool:
         """Rebuild now if the files changed; True when a new snapshot was installed."""
@@ -136,9 +170,26 @@ class FaqService:
             self._failed_stamp = stamp
             log.error("FAQ reload failed, still serving the previous version: %s", exc)
             return False
-        trained = self._train(kb, current)
+        self._snapshot = self._build(stamp, kb, current, thresholds)
+        self._failed_stamp = None
+        if current is not None:
+            log.info("FAQ reloaded from %s: %d entries", self.root, len(kb))
+        return True
+
+    def _build(
+        self,
+        stamp: tuple[tuple[str, int, int], ...],
+        files: KnowledgeBase,
+        current: "_Snapshot | None",
+        thresholds: Thresholds | None = None,
+    ) -> _Snapshot:
+        """The matcher over ``files`` plus the learned phrasings."""
+        trained = self._train(files, current)
         if trained is not None:
             thresholds = load_thresholds(self.root, "trained")
+        elif thresholds is None:
+            thresholds = load_thresholds(self.root, self.scorer)
+        kb = with_learned(files, self._learned)
         matcher = FaqMatcher(
             kb,
             thresholds,
@@ -146,8 +197,4 @@ class FaqService:
             embedder=self._embedder,
             trained=trained,
         )
-        self._snapshot = _Snapshot(stamp, kb, matcher)
-        self._failed_stamp = None
-        if current is not None:
-            log.info("FAQ reloaded from %s: %d entries", self.root, len(kb))
-        return True
+        return _Snapshot(stamp, files, kb, matcher)

@@ -13,6 +13,7 @@ MESSAGES: dict[str, str] = {
     "error.unknown_category": "Unknown category '{value}'. Choose one of: {known}.",
     "error.bad_rating": "A rating is a number from 1 to 5.",
     "error.unknown_query": "That question has expired; please ask again.",
+    "error.unknown_faq_entry": 'There is no FAQ entry "{entry_id}"; nothing was changed.',
     "error.unknown_command": "Unknown command {command}. Type /help for the list.",
     "error.usage": "Usage: {usage}",
     "faq.did_it_help": "Did this answer help?",
@@ -91,7 +92,7 @@ MESSAGES: dict[str, str] = {
     ),
     "help.agent": (
         "Agent commands: /queue (unclaimed), /mine, /claim N, /reply N TEXT, /note N TEXT (internal), "
-        "/resolve N, /reopen N, /assign N NAME."
+        "/resolve N [faq:ID], /reopen N, /assign N NAME."
     ),
     "help.console.requester": (
         "Type a question, or a message for your open ticket.\n"
@@ -122,7 +123,7 @@ MESSAGES: dict[str, str] = {
     "card.open_link": "open",
     "home.hint": "Write to me in the Messages tab, or type /ticket TEXT anywhere.",
     "help.slack.requester": "Ask me anything here: I answer from the FAQ or open a ticket for you.\n/ticket TEXT opens a ticket (/ticket alone opens a form), /ticket status lists your tickets, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. In a thread, use the message menu “Create help desk ticket” or react with :ticket:.",
-    "help.slack.agent": "Agents: react :eyes: on a card to claim, :white_check_mark: to resolve; reply in the card's thread to answer the requester, start with note: for an internal note. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N, /ticket assign N @agent, /ticket priority N low|normal|high|urgent.",
+    "help.slack.agent": "Agents: react :eyes: on a card to claim, :white_check_mark: to resolve; reply in the card's thread to answer the requester, start with note: for an internal note. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N [faq:ID], /ticket assign N @agent, /ticket priority N low|normal|high|urgent.",
     "telegram.start": "Hi! I am the help desk. Ask me a question and I will answer from the FAQ, or open a ticket with /ticket and an agent will reply here. Choose your language:",
     "telegram.lang.choose": "Choose your language:",
     "telegram.relay.agent_head": "{agent} · #{number}",
@@ -147,5 +148,5 @@ MESSAGES: dict[str, str] = {
     "telegram.cmd.agents.assign": "Assign: /assign N, replying to the agent's message",
     "telegram.cmd.agents.help": "Agent commands",
     "help.telegram.requester": "Ask me anything: I answer from the FAQ or open a ticket for you.\n/ticket TEXT opens a ticket (/ticket alone opens a short form), /status lists your tickets, /cancel N cancels one, /reopen N reopens one, /lang changes the language. While a ticket is open, your messages, photos, files and voice messages go to the agents.",
-    "help.telegram.agent": "Agents: react 👀 on a ticket card to claim it, 👌 to resolve it (or use the buttons). Write in the ticket's topic, or reply to its card, to answer the requester; start with note: for an internal note. /queue, /mine, /claim N, /resolve N, /reopen N, /assign N (as a reply to the agent's message), /priority N low|normal|high|urgent.",
+    "help.telegram.agent": "Agents: react 👀 on a ticket card to claim it, 👌 to resolve it (or use the buttons). Write in the ticket's topic, or reply to its card, to answer the requester; start with note: for an internal note. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (as a reply to the agent's message), /priority N low|normal|high|urgent.",
 }

@@ -13,6 +13,7 @@ MESSAGES: dict[str, str] = {
     "error.unknown_category": "Nieznana kategoria „{value}”. Wybierz jedną z: {known}.",
     "error.bad_rating": "Ocena to liczba od 1 do 5.",
     "error.unknown_query": "To pytanie wygasło; zadaj je ponownie.",
+    "error.unknown_faq_entry": "Nie ma wpisu FAQ „{entry_id}”; nic nie zmieniono.",
     "error.unknown_command": "Nieznane polecenie {command}. Wpisz /help, aby zobaczyć listę.",
     "error.usage": "Użycie: {usage}",
     "faq.did_it_help": "Czy ta odpowiedź pomogła?",
@@ -91,7 +92,7 @@ MESSAGES: dict[str, str] = {
     ),
     "help.agent": (
         "Polecenia agenta: /queue (nieprzejęte), /mine, /claim N, /reply N TEKST, "
-        "/note N TEKST (wewnętrzna), /resolve N, /reopen N, /assign N NAZWA."
+        "/note N TEKST (wewnętrzna), /resolve N [faq:ID], /reopen N, /assign N NAZWA."
     ),
     "help.console.requester": (
         "Napisz pytanie albo wiadomość do otwartego zgłoszenia.\n"
@@ -122,7 +123,7 @@ MESSAGES: dict[str, str] = {
     "card.open_link": "otwórz",
     "home.hint": "Napisz do mnie w karcie Wiadomości albo wpisz /ticket TEKST w dowolnym miejscu.",
     "help.slack.requester": "Zapytaj mnie o cokolwiek: odpowiem z FAQ albo utworzę zgłoszenie.\n/ticket TEKST tworzy zgłoszenie (samo /ticket otwiera formularz), /ticket status pokazuje Twoje zgłoszenia, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. W wątku użyj menu wiadomości „Create help desk ticket” albo reakcji :ticket:.",
-    "help.slack.agent": "Agenci: reakcja :eyes: na karcie przejmuje zgłoszenie, :white_check_mark: je rozwiązuje; odpowiedź w wątku karty trafia do zgłaszającego, a tekst zaczynający się od note: jest notatką wewnętrzną. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N, /ticket assign N @agent, /ticket priority N low|normal|high|urgent.",
+    "help.slack.agent": "Agenci: reakcja :eyes: na karcie przejmuje zgłoszenie, :white_check_mark: je rozwiązuje; odpowiedź w wątku karty trafia do zgłaszającego, a tekst zaczynający się od note: jest notatką wewnętrzną. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N [faq:ID], /ticket assign N @agent, /ticket priority N low|normal|high|urgent.",
     "telegram.start": "Cześć! Jestem helpdeskiem. Zadaj pytanie, a odpowiem z FAQ, albo utwórz zgłoszenie poleceniem /ticket — agent odpowie tutaj. Wybierz język:",
     "telegram.lang.choose": "Wybierz język:",
     "telegram.relay.agent_head": "{agent} · #{number}",
@@ -147,5 +148,5 @@ MESSAGES: dict[str, str] = {
     "telegram.cmd.agents.assign": "Przypisz: /assign N w odpowiedzi na wiadomość agenta",
     "telegram.cmd.agents.help": "Polecenia agentów",
     "help.telegram.requester": "Zapytaj mnie o cokolwiek: odpowiem z FAQ albo utworzę zgłoszenie.\n/ticket TEKST tworzy zgłoszenie (samo /ticket otwiera krótki formularz), /status pokazuje Twoje zgłoszenia, /cancel N anuluje, /reopen N otwiera ponownie, /lang zmienia język. Gdy zgłoszenie jest otwarte, Twoje wiadomości, zdjęcia, pliki i wiadomości głosowe trafiają do agentów.",
-    "help.telegram.agent": "Agenci: reakcja 👀 na karcie zgłoszenia je przejmuje, 👌 rozwiązuje (albo przyciski). Pisz w wątku zgłoszenia lub odpowiadaj na kartę, aby odpowiedzieć zgłaszającemu; tekst zaczynający się od note: jest notatką wewnętrzną. /queue, /mine, /claim N, /resolve N, /reopen N, /assign N (w odpowiedzi na wiadomość agenta), /priority N low|normal|high|urgent.",
+    "help.telegram.agent": "Agenci: reakcja 👀 na karcie zgłoszenia je przejmuje, 👌 rozwiązuje (albo przyciski). Pisz w wątku zgłoszenia lub odpowiadaj na kartę, aby odpowiedzieć zgłaszającemu; tekst zaczynający się od note: jest notatką wewnętrzną. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (w odpowiedzi na wiadomość agenta), /priority N low|normal|high|urgent.",
 }

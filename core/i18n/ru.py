@@ -13,6 +13,7 @@ MESSAGES: dict[str, str] = {
     "error.unknown_category": "Неизвестная категория «{value}». Выберите одну из: {known}.",
     "error.bad_rating": "Оценка — число от 1 до 5.",
     "error.unknown_query": "Этот вопрос устарел; задайте его снова.",
+    "error.unknown_faq_entry": "Статьи FAQ «{entry_id}» нет; ничего не изменено.",
     "error.unknown_command": "Неизвестная команда {command}. Список команд: /help.",
     "error.usage": "Использование: {usage}",
     "faq.did_it_help": "Этот ответ помог?",
@@ -91,7 +92,7 @@ MESSAGES: dict[str, str] = {
     ),
     "help.agent": (
         "Команды агента: /queue (без исполнителя), /mine, /claim N, /reply N ТЕКСТ, "
-        "/note N ТЕКСТ (внутренняя), /resolve N, /reopen N, /assign N ИМЯ."
+        "/note N ТЕКСТ (внутренняя), /resolve N [faq:ID], /reopen N, /assign N ИМЯ."
     ),
     "help.console.requester": (
         "Напишите вопрос или сообщение по открытой заявке.\n"
@@ -122,7 +123,7 @@ MESSAGES: dict[str, str] = {
     "card.open_link": "открыть",
     "home.hint": "Напишите мне во вкладке «Сообщения» или введите /ticket ТЕКСТ где угодно.",
     "help.slack.requester": "Спросите меня о чём угодно: я отвечу из FAQ или создам заявку.\n/ticket ТЕКСТ создаёт заявку (просто /ticket открывает форму), /ticket status — ваши заявки, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. В треде используйте меню сообщения «Create help desk ticket» или реакцию :ticket:.",
-    "help.slack.agent": "Агентам: реакция :eyes: на карточке — взять заявку, :white_check_mark: — решить; ответ в треде карточки уходит заявителю, текст с префиксом note: — внутренняя заметка. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N, /ticket assign N @agent, /ticket priority N low|normal|high|urgent.",
+    "help.slack.agent": "Агентам: реакция :eyes: на карточке — взять заявку, :white_check_mark: — решить; ответ в треде карточки уходит заявителю, текст с префиксом note: — внутренняя заметка. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N [faq:ID], /ticket assign N @agent, /ticket priority N low|normal|high|urgent.",
     "telegram.start": "Здравствуйте! Я служба поддержки. Задайте вопрос — я отвечу из FAQ, или создайте заявку командой /ticket, и агент ответит здесь. Выберите язык:",
     "telegram.lang.choose": "Выберите язык:",
     "telegram.relay.agent_head": "{agent} · #{number}",
@@ -147,5 +148,5 @@ MESSAGES: dict[str, str] = {
     "telegram.cmd.agents.assign": "Назначить: /assign N ответом на сообщение агента",
     "telegram.cmd.agents.help": "Команды агентов",
     "help.telegram.requester": "Спросите меня о чём угодно: я отвечу из FAQ или создам заявку.\n/ticket ТЕКСТ создаёт заявку (просто /ticket открывает короткую форму), /status — ваши заявки, /cancel N — отменить, /reopen N — открыть снова, /lang — сменить язык. Пока заявка открыта, ваши сообщения, фото, файлы и голосовые уходят агентам.",
-    "help.telegram.agent": "Агентам: реакция 👀 на карточке заявки — взять её, 👌 — решить (или кнопки). Пишите в теме заявки или отвечайте на карточку, чтобы ответить заявителю; текст с префиксом note: — внутренняя заметка. /queue, /mine, /claim N, /resolve N, /reopen N, /assign N (ответом на сообщение агента), /priority N low|normal|high|urgent.",
+    "help.telegram.agent": "Агентам: реакция 👀 на карточке заявки — взять её, 👌 — решить (или кнопки). Пишите в теме заявки или отвечайте на карточку, чтобы ответить заявителю; текст с префиксом note: — внутренняя заметка. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (ответом на сообщение агента), /priority N low|normal|high|urgent.",
 }

@@ -1,7 +1,7 @@
 """Reads and writes of the desk's records inside one transaction.
 
 One `Repository` per transaction; each part owns one table's statements
-(people, tickets, SLA reminders, messages, audit log, FAQ log) and they share
+(people, tickets, SLA reminders, messages, audit log, FAQ log, learned phrasings) and they share
 the transaction and its read-ahead caches (core.storage.records).
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from core.storage.audit_records import AuditRecords
 from core.storage.faq_log import FaqLogRecords
+from core.storage.learned_records import LearnedRecords
 from core.storage.message_records import MessageRecords
 from core.storage.people_records import PeopleRecords
 from core.storage.reminder_records import ReminderRecords
@@ -22,5 +23,6 @@ class Repository(
     MessageRecords,
     AuditRecords,
     FaqLogRecords,
+    LearnedRecords,
 ):
     """The desk's records, seen through one open transaction."""

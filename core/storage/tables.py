@@ -183,7 +183,26 @@ faq_queries = Table(
     Column("outcome", String(16), nullable=True),  # helped | human | ticket | chose
     Column("ticket_id", Integer, nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
+    # The "did you mean" entry the person chose: what a later "That helped" confirms.
+    Column("chosen_entry_id", String(128), nullable=True),
     Index("ix_faq_queries_created", "created_at"),
+)
+
+# Questions people asked in their own words, confirmed as meaning an FAQ entry (an agent
+# resolved the ticket with it, or "That helped" after a chosen suggestion). The matcher
+# indexes them as extra questions of their entry.
+faq_learned = Table(
+    "faq_learned",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entry_id", String(128), nullable=False),
+    Column("lang", String(8), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("source", String(16), nullable=False),  # resolved | helped
+    Column("ticket_id", Integer, nullable=True),
+    Column("query_id", Integer, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_faq_learned_entry", "entry_id", "lang"),
 )
 
 platform_refs = Table(

@@ -109,3 +109,13 @@ def test_note_prefix_and_split_word() -> None:
     assert note_text("a note: no") is None
     assert split_word("Claim  4 now") == ("claim", "4 now")
     assert split_word("   ") == ("", "")
+
+
+def test_resolve_names_an_faq_entry_on_every_surface() -> None:
+    expected = c.Resolve(actor=BOB, number=4, entry_id="vpn-access")
+    assert parse("resolve", "4 faq:vpn-access", BOB, None, SLASH) == expected
+    assert parse("resolve", "#4 FAQ: vpn-access", BOB, None, TICKET) == expected
+    assert parse("resolve", "faq:vpn-access", BOB, None, SLASH, ticket=4) == expected
+    assert parse("resolve", "4", BOB, None, SLASH) == c.Resolve(actor=BOB, number=4)
+    assert parse("resolve", "4 faq:", BOB, None, SLASH) == usage("/resolve N [faq:ID]")
+    assert parse("resolve", "4 faq:a b", BOB, None, TICKET) == usage("/ticket resolve N [faq:ID]")

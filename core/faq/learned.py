@@ -1,0 +1,41 @@
+"""Learned phrasings: people's own words for an entry, indexed as extra questions of it.
+
+They come from use (an agent resolved a ticket with the entry, or "That helped" after a
+chosen suggestion) and live outside the knowledge base's files; the service is given
+them as data and the matcher sees a knowledge base whose entries carry them.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from core.faq.kb import KnowledgeBase
+from core.faq.model import FaqEntry
+
+
+@dataclass(frozen=True)
+class LearnedPhrasing:
+    entry_id: str
+    lang: str
+    text: str
+
+
+def with_learned(kb: KnowledgeBase, phrasings: Iterable[LearnedPhrasing]) -> KnowledgeBase:
+    """``kb`` with each phrasing added to its entry's questions (the entry in the phrasing's
+    language, else the entry ``kb.get`` falls back to). Phrasings of unknown entries and
+    phrasings the entry already has are left out."""
+    extra: dict[tuple[str, str], list[str]] = {}
+    for phrasing in phrasings:
+        entry = kb.get(phrasing.entry_id, phrasing.lang)
+        text = " ".join(phrasing.text.split())
+        if entry is None or not text:
+            continue
+        known = extra.setdefault((entry.lang, entry.id), [])
+        if text not in entry.questions and text not in known:
+            known.append(text)
+    if not any(extra.values()):
+        return kb
+    entries: list[FaqEntry] = []
+    for entry in kb.all_entries():
+        added = extra.get((entry.lang, entry.id))
+        entries.append(replace(entry, questions=entry.questions + tuple(added)) if added else entry)
+    return KnowledgeBase(kb.root, entries)
