@@ -286,14 +286,21 @@ async def test_a_reply_held_by_a_killed_worker_arrives_within_ten_seconds_once(
 ) -> None:
     loop = asyncio.get_running_loop()
     async with cluster(backend, tmp_path, small_kb, "before_send:1", workers, named=False) as c:
-        victim = c.workers[0]
         accepted_at: list[float] = []
         c.platform.on_accept = lambda _to, _text: accepted_at.append(loop.time())
         async with aiohttp.ClientSession() as session:
-            await c.post(session, victim, {"id": "o", "kind": "open", "user": "u", "text": "help"})
-        assert victim.proc is not None
-        await asyncio.wait_for(victim.proc.wait(), START_TIMEOUT)  # killed with the row leased
+            body = {"id": "o", "kind": "open", "user": "u", "text": "help"}
+            await c.post(session, c.workers[0], body)
+        # Whichever worker leased the first reply is killed holding it.
+        exits = {asyncio.ensure_future(w.proc.wait()): w for w in c.workers if w.proc}
+        done, waiting = await asyncio.wait(
+            exits, timeout=START_TIMEOUT, return_when="FIRST_COMPLETED"
+        )
         died_at = loop.time()
+        for future in waiting:
+            future.cancel()
+        assert len(done) == 1, "no worker was killed"
+        victim = exits[done.pop()]
         await c.revive()
         await c.settle()
         recovered = max(accepted_at) - died_at

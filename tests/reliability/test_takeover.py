@@ -22,8 +22,8 @@ from tests.conftest import DatabaseFactory
 from tests.reliability.conftest import Report
 from tests.support import eventually
 
-FAST = DeliveryTuning(heartbeat_seconds=0.2, stale_worker_seconds=0.6, poll_seconds=0.05)
-SLOW_SEND_SECONDS = 3.0  # five staleness bounds
+FAST = DeliveryTuning(heartbeat_seconds=1.0, stale_worker_seconds=3.0, poll_seconds=0.05)
+SLOW_SEND_SECONDS = 7.0  # over two staleness bounds
 
 
 class Platform:
