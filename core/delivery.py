@@ -5,8 +5,9 @@ Guarantees, and the one window where they are weaker:
 - A row is leased before it is sent (lease time, owner, attempt count, and its
   rate-limit slots are written in one transaction; PostgreSQL workers take
   rows with FOR UPDATE SKIP LOCKED, so two workers never lease the same row).
-  A worker killed at any point leaves its rows leased; they come back when
-  the lease expires, or at once when the same worker id starts again.
+  A worker killed at any point leaves its rows leased; they come back as soon
+  as its heartbeat is stale (core.heartbeat: seconds), at once when the same
+  worker id starts again, and at the latest when the lease expires.
 - Rows of one conversation (`target_key`) go out in order: a row is only
   eligible when no earlier row of its conversation is still pending.
 - A row is marked sent right after the platform accepted it; that write is
@@ -35,6 +36,7 @@ from typing import Protocol
 
 from core.delivery_outcomes import DeliveryStats, Leased, OutcomeWriter
 from core.events import Event, event_from_json
+from core.heartbeat import Heartbeat
 from core.ratelimit import Departures, PlatformLimits, RateLimiter
 from core.redact import describe
 from core.retry import Backoff
@@ -101,6 +103,10 @@ class DeliveryTuning:
     concurrency: int = 32
     # The longest a send waits at a time for the inbox's backlog (`defer_while`).
     max_deferral_seconds: float = 1.0
+    # A worker beats this often; one silent for `stale_worker_seconds` (3 beats) is
+    # taken for dead and its leased rows are sent by the others.
+    heartbeat_seconds: float = 2.0
+    stale_worker_seconds: float = 6.0
 
 
 class Dispatcher:
@@ -132,6 +138,13 @@ class Dispatcher:
         self.departures = Departures(self.limiter.limits)
         self.concurrency = max(1, tuning.concurrency)
         self.worker_id = worker_id or default_worker_id()
+        self.heartbeat = Heartbeat(
+            db,
+            self.worker_id,
+            clock=clock,
+            every_seconds=tuning.heartbeat_seconds,
+            stale_after_seconds=tuning.stale_worker_seconds,
+        )
         self.sleep = sleep
         self.stats = DeliveryStats()
         self.outcomes = OutcomeWriter(db, self.stats, clock=clock, sleep=sleep)
@@ -172,6 +185,7 @@ class Dispatcher:
                     deferred.append((row.id, _moment(grant.at)))
                     self.stats.deferred[row.event.target.platform] += 1
             if leased:
+                await self.heartbeat.beat_with(conn, now)
                 until = now + timedelta(seconds=self.lease_seconds + self.limiter.lookahead)
                 await records.lease([row.id for row in leased], until, self.worker_id)
             if deferred:
@@ -291,11 +305,26 @@ class Dispatcher:
         return min(self.poll_seconds, max(0.001, (due - self.clock()).total_seconds()))
 
     async def run_forever(self, stop: asyncio.Event) -> None:
-        """Lease and deliver until `stop`; up to `concurrency` sends in flight."""
+        """Lease and deliver until `stop`, beating meanwhile; up to `concurrency` sends."""
         try:
             await self.recover()
         except Exception:
-            log.exception("could not release this worker's old leases; they will expire")
+            log.exception("could not release this worker's old leases; they will be taken over")
+        # Beats until the last send is finished, not just until `stop`: rows still in
+        # flight during a shutdown are not taken over.
+        drained = asyncio.Event()
+        beating = asyncio.create_task(self.heartbeat.run(drained, self.wake))
+        try:
+            await self._loop(stop)
+        finally:
+            drained.set()
+            await beating
+        try:
+            await self.heartbeat.retire()
+        except Exception as error:
+            log.error("could not retire this worker's heartbeat: %s", describe(error))
+
+    async def _loop(self, stop: asyncio.Event) -> None:
         in_flight: set[asyncio.Task[None]] = set()
         loop = asyncio.get_running_loop()
         deferred_since: float | None = None

@@ -7,7 +7,8 @@ FOR UPDATE SKIP LOCKED on PostgreSQL, so two workers never lease the same
 row, and only the first pending row of each conversation (`target_key`) is
 eligible, so one conversation's messages go out in order. Writes that finish
 a row say `status = 'pending'`: a row another worker already finished stays
-as it is.
+as it is. Rows leased by a worker whose heartbeat went stale are taken over
+(`take_over`), so a dead worker's messages go out within seconds.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Select
 
 from core.events import Event, event_to_json, target_key
-from core.storage.tables import outbox
+from core.storage.tables import outbox, workers
 
 Status = Literal["pending", "sent", "dead"]
 PENDING: Status = "pending"
@@ -148,6 +149,25 @@ class OutboxRecords:
         result = await self.conn.execute(
             update(outbox)
             .where(outbox.c.status == PENDING, outbox.c.leased_by == worker_id)
+            .values(lease_until=None, leased_by=None)
+        )
+        return int(result.rowcount or 0)
+
+    async def take_over(self, now: datetime) -> int:
+        """Free the rows leased by a worker that has no heartbeat row (it died); how many.
+
+        Stale workers' rows are deleted first (WorkerRecords.forget_stale), in the
+        same transaction. A lease and its owner's heartbeat commit together, so a
+        live worker's leases are never seen without its row.
+        """
+        alive = select(workers.c.worker_id)
+        result = await self.conn.execute(
+            update(outbox)
+            .where(
+                outbox.c.status == PENDING,
+                outbox.c.lease_until > now,
+                or_(outbox.c.leased_by.is_(None), outbox.c.leased_by.not_in(alive)),
+            )
             .values(lease_until=None, leased_by=None)
         )
         return int(result.rowcount or 0)

@@ -156,6 +156,16 @@ outbox = Table(
     Index("ix_outbox_target", "target_key", "id"),
 )
 
+# One row per running dispatcher: its heartbeat tells the others it is alive,
+# so the outbox rows it leased are left to it (core/heartbeat.py).
+workers = Table(
+    "workers",
+    metadata,
+    Column("worker_id", String(128), primary_key=True),
+    Column("heartbeat_at", UtcDateTime, nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,

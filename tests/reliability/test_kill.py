@@ -4,7 +4,8 @@ Workers are real processes (tests/reliability/worker.py) behind a loopback
 inbound endpoint, delivering to a loopback platform. The crash point is chosen
 with HELPDESK_TEST_CRASH; the test plays the platform's part on the inbound
 side: an update whose ack never came is sent again (as Slack and Telegram do),
-and a dead worker is started again with the same worker id (as systemd does).
+and a dead worker is started again (as systemd does): with the same worker id,
+or with the default one, a new id, whose leases the heartbeats hand over.
 On PostgreSQL two workers share the database and every update is delivered
 to both of them, so inbound deduplication is exercised across processes.
 """
@@ -188,14 +189,15 @@ class Cluster:
 
 @asynccontextmanager
 async def cluster(
-    backend: str, tmp_path: Path, kb: Path, crash: str, workers: int
+    backend: str, tmp_path: Path, kb: Path, crash: str, workers: int, *, named: bool = True
 ) -> AsyncIterator[Cluster]:
+    """`named`: each worker has a stable HELPDESK_WORKER_ID; otherwise the default."""
     platform = LoopbackPlatform()
     await platform.start()
     async with _database(backend, tmp_path) as (db, url, schema):
         await db.upgrade()
         members = [
-            Worker([url, schema, str(kb), platform.url], free_port(), f"w{i}")
+            Worker([url, schema, str(kb), platform.url], free_port(), f"w{i}" if named else "-")
             for i in range(workers)
         ]
         try:
@@ -271,3 +273,45 @@ async def test_kill_minus_nine_loses_nothing(
         first_seen = [c.platform.accepted.index(m) for m in extra]
         assert all(n == 1 for n in extra.values())
         assert all(i < c.accepted_before_death[0] for i in first_seen)
+
+
+RECOVERY_PROMISE_SECONDS = 10.0
+
+
+# Default settings: no HELPDESK_WORKER_ID, so the restarted worker has a new id and
+# the reply waits for the dead worker's heartbeat to go stale, not for its lease.
+@pytest.mark.parametrize(("backend", "workers"), [("sqlite", 1), ("postgres", 1), ("postgres", 2)])
+async def test_a_reply_held_by_a_killed_worker_arrives_within_ten_seconds_once(
+    backend: str, workers: int, tmp_path: Path, small_kb: Path, report: Report
+) -> None:
+    loop = asyncio.get_running_loop()
+    async with cluster(backend, tmp_path, small_kb, "before_send:1", workers, named=False) as c:
+        accepted_at: list[float] = []
+        c.platform.on_accept = lambda _to, _text: accepted_at.append(loop.time())
+        async with aiohttp.ClientSession() as session:
+            body = {"id": "o", "kind": "open", "user": "u", "text": "help"}
+            await c.post(session, c.workers[0], body)
+        # Whichever worker leased the first reply is killed holding it.
+        exits = {asyncio.ensure_future(w.proc.wait()): w for w in c.workers if w.proc}
+        done, waiting = await asyncio.wait(
+            exits, timeout=START_TIMEOUT, return_when="FIRST_COMPLETED"
+        )
+        died_at = loop.time()
+        for future in waiting:
+            future.cancel()
+        assert len(done) == 1, "no worker was killed"
+        victim = exits[done.pop()]
+        await c.revive()
+        await c.settle()
+        recovered = max(accepted_at) - died_at
+        _, lost, extra = await tally(c)
+        report(
+            sent=len(c.platform.accepted),
+            lost=len(lost),
+            duplicated=sum(extra.values()),
+            note=f"{backend}, {workers} worker(s), default worker ids, "
+            f"delivered {recovered:.1f}s after the kill",
+        )
+        assert victim.restarts == 1
+        assert lost == [] and extra == {}
+        assert recovered < RECOVERY_PROMISE_SECONDS

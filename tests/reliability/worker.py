@@ -1,7 +1,8 @@
 """A worker process for the fault suite: inbound HTTP -> inbox -> desk -> outbox -> platform.
 
 Run as `python -m tests.reliability.worker DB_URL SCHEMA KB_DIR PLATFORM_URL PORT WORKER_ID`
-(SCHEMA is "-" for SQLite). It prints "ready" once it listens.
+(SCHEMA is "-" for SQLite; WORKER_ID "-" leaves HELPDESK_WORKER_ID unset, the
+default). It prints "ready" once it listens.
 
 HELPDESK_TEST_CRASH="point:n" makes the process SIGKILL itself the n-th time
 it reaches `point`:
@@ -123,7 +124,8 @@ async def main(argv: list[str]) -> None:
         ),
         limits={},
     )
-    settings = settings_for(Path(kb), HELPDESK_WORKER_ID=worker_id)
+    named = {"HELPDESK_WORKER_ID": worker_id} if worker_id != "-" else {}
+    settings = settings_for(Path(kb), **named)
     faq = FaqService(Path(kb), "en")
     senders = {PLATFORM: sender}
     async with build_core(settings, db=db, faq=faq, senders=senders, tuning=tuning) as core:

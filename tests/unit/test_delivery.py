@@ -28,7 +28,7 @@ from core.faq.service import FaqService
 from core.ratelimit import PlatformLimits, Rate
 from core.storage.db import Database
 from core.storage.outbox_store import OutboxRecords
-from core.storage.tables import outbox
+from core.storage.tables import outbox, workers
 from tests.support import (
     PLAIN_TUNING,
     FakeClock,
@@ -155,6 +155,27 @@ async def test_a_crashed_workers_lease_expires_and_the_message_is_delivered(
         clock.advance(dispatcher.lease_seconds + 1)
         await dispatcher.run_until_idle()
         assert len(platform.delivered) == 1
+
+
+async def test_a_lease_commits_with_its_owners_heartbeat_and_a_clean_stop_retires_it(
+    tmp_path: Path, small_kb: Path
+) -> None:
+    clock = FakeClock()
+    platform = FlakyPlatform(RuntimeError("unused"), failures=0)
+    async with _setup(tmp_path, small_kb, platform, clock) as (db, desk, dispatcher):
+        await desk.handle(c.ShowStatus(actor=person("alice")), InboundKey("test", "1"))
+        assert len(await dispatcher._lease(10)) == 1
+        assert await _workers(db) == [(dispatcher.worker_id, clock())]
+        stop = asyncio.Event()
+        stop.set()
+        await dispatcher.run_forever(stop)
+        assert await _workers(db) == []
+
+
+async def _workers(db: Database) -> list[tuple[str, datetime]]:
+    async with db.transaction() as conn:
+        rows = (await conn.execute(select(workers.c.worker_id, workers.c.heartbeat_at))).all()
+    return [(row.worker_id, row.heartbeat_at) for row in rows]
 
 
 async def test_agents_are_reminded_once_per_sla_period(tmp_path: Path, small_kb: Path) -> None:
