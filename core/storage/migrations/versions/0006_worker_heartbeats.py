@@ -1,7 +1,7 @@
 """workers: dispatcher heartbeats, so a dead worker's outbox leases are taken over
 
-Revision ID: 0005_workers
-Revises: 0004
+Revision ID: 0006_workers
+Revises: 0005_learned_phrasings
 Create Date: 2026-12-02
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import core.storage.tables
 
-revision = "0005_workers"
-down_revision = "0004"
+revision = "0006_workers"
+down_revision = "0005_learned_phrasings"
 branch_labels = None
 depends_on = None
 
