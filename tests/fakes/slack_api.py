@@ -7,6 +7,14 @@ for the wrong kind of token (bot or app-level). Every call is recorded
 (method, parameters from the query string, form or JSON body, headers), and it
 keeps the messages it was sent so tests read what a user would see.
 
+A post keeps its message metadata (https://api.slack.com/metadata/using), and
+conversations.history / conversations.replies return it when called with
+`include_all_metadata` and honour `oldest` and `latest`
+(https://api.slack.com/methods/conversations.history). A test can make an answer
+slow: after storing the message ("accepted then slow", as during Slack's
+degraded-performance incidents on https://slack-status.com, where posts arrive
+but the API answers late) or without storing it (the request lost on the way).
+
 Socket Mode follows https://api.slack.com/apis/socket-mode: `apps.connections.open`
 (app-level `xapp-` token only) hands out a `ws://` URL served by this same server;
 the socket says `hello` first, the test pushes envelopes through it, and the
@@ -64,6 +72,7 @@ class Message:
     thread_ts: str | None = None
     ephemeral_for: str | None = None
     edits: list[str] = field(default_factory=list)
+    metadata: dict[str, Any] | None = None
 
 
 @dataclass
@@ -71,6 +80,12 @@ class Failure:
     status: int = 429
     error: str = "ratelimited"
     retry_after: int = 1
+
+
+@dataclass
+class Slowness:
+    seconds: float
+    handled: bool  # True: the call takes effect before the late answer; False: it never does
 
 
 class FakeSlackApi:
@@ -82,6 +97,7 @@ class FakeSlackApi:
         self.views: list[dict[str, Any]] = []
         self.dms: dict[str, str] = {}
         self._failures: dict[str, deque[Failure]] = {}
+        self._slow: dict[str, deque[Slowness]] = {}
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -122,6 +138,11 @@ class FakeSlackApi:
         """The next `times` calls of `method` answer with 429 (Retry-After: 1) or `error`."""
         queue = self._failures.setdefault(method, deque())
         queue.extend(Failure(status=status, error=error) for _ in range(times))
+
+    def slow_next(self, method: str, seconds: float, *, handled: bool = True) -> None:
+        """The next call of `method` answers only after `seconds`: having taken effect
+        first (`handled`, "accepted then slow") or not at all (lost on the way)."""
+        self._slow.setdefault(method, deque()).append(Slowness(seconds, handled))
 
     @property
     def base_url(self) -> str:
@@ -257,7 +278,14 @@ class FakeSlackApi:
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
+        slow = self._slow.get(method)
+        slowness = slow.popleft() if slow else None
+        if slowness is not None and not slowness.handled:
+            await asyncio.sleep(slowness.seconds)
+            return web.json_response(self._error("internal_error"), status=500)
         result: dict[str, Any] = handler(params)
+        if slowness is not None:
+            await asyncio.sleep(slowness.seconds)
         return web.json_response(result)
 
     @staticmethod
@@ -343,6 +371,37 @@ class FakeSlackApi:
             "bot_id": BOT_ID,
         }
 
+    @staticmethod
+    def _metadata(params: dict[str, Any]) -> dict[str, Any] | None:
+        metadata = params.get("metadata")
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        return metadata if isinstance(metadata, dict) else None
+
+    def _listed(self, message: Message, params: dict[str, Any]) -> dict[str, Any]:
+        """A message as history and replies list it; metadata only when asked for."""
+        listed: dict[str, Any] = {
+            "type": "message",
+            "user": message.user,
+            "text": message.text,
+            "ts": message.ts,
+        }
+        if message.user == BOT_USER:
+            listed["bot_id"] = BOT_ID
+        if message.thread_ts is not None:
+            listed["thread_ts"] = message.thread_ts
+        wanted = str(params.get("include_all_metadata", "")).lower() in ("true", "1")
+        if wanted and message.metadata is not None:
+            listed["metadata"] = message.metadata
+        return listed
+
+    @staticmethod
+    def _within(message: Message, params: dict[str, Any]) -> bool:
+        oldest, latest = params.get("oldest"), params.get("latest")
+        if oldest and float(message.ts) < float(oldest):
+            return False
+        return not (latest and float(message.ts) > float(latest))
+
     def _chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = str(params.get("channel", ""))
         if not self._known_channel(channel):
@@ -355,6 +414,7 @@ class FakeSlackApi:
             str(params.get("text", "")),
             self._blocks(params),
             thread_ts=params.get("thread_ts"),
+            metadata=self._metadata(params),
         )
         self.messages.append(message)
         return {
@@ -422,23 +482,26 @@ class FakeSlackApi:
         }
 
     def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel, latest = str(params.get("channel", "")), str(params.get("latest", ""))
+        channel = str(params.get("channel", ""))
         found = [
-            {"type": "message", "user": m.user, "text": m.text, "ts": m.ts}
+            self._listed(m, params)
             for m in self.messages
             if m.channel == channel
             and m.thread_ts is None
             and m.ephemeral_for is None
-            and (not latest or m.ts <= latest)
+            and self._within(m, params)
         ]
         return {"ok": True, "messages": list(reversed(found))[: int(params.get("limit", 100))]}
 
     def _conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
         channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
         found = [
-            {"type": "message", "user": m.user, "text": m.text, "ts": m.ts}
+            self._listed(m, params)
             for m in self.messages
-            if m.channel == channel and (m.ts == ts or m.thread_ts == ts)
+            if m.channel == channel
+            and (m.ts == ts or m.thread_ts == ts)
+            and m.ephemeral_for is None
+            and (m.ts == ts or self._within(m, params))
         ]
         return {"ok": True, "messages": found}
 
