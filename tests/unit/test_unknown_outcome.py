@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bots.wiring import build_core
@@ -89,46 +90,40 @@ async def _one_send(desk: Desk, dispatcher: Dispatcher, clock: FakeClock) -> Non
         clock.advance(600)
 
 
-async def test_a_lost_answer_of_a_message_that_landed_is_found_not_resent(
-    tmp_path: Path, small_kb: Path
+@pytest.mark.parametrize(
+    ("land", "resolution"),
+    [
+        (True, "found"),  # it is there: recorded as sent, not sent again
+        (False, "missing"),  # it is not: sent again, once
+    ],
+)
+async def test_a_lost_answer_is_looked_for_before_anything_is_sent_again(
+    tmp_path: Path, small_kb: Path, land: bool, resolution: str
 ) -> None:
     clock = FakeClock()
-    platform = Marks(land=True)
-    async with _desk(tmp_path, small_kb, platform, clock) as (db, desk, dispatcher):
-        await _one_send(desk, dispatcher, clock)
-        assert len(platform.delivered) == 1 and len(platform.looked) == 1
-        assert await _statuses(db) == ["sent"]
-        assert dispatcher.stats.unknown == {("test", "found"): 1}
-
-
-async def test_a_lost_answer_of_a_message_that_did_not_land_is_sent_again_once(
-    tmp_path: Path, small_kb: Path
-) -> None:
-    clock = FakeClock()
-    platform = Marks(land=False)
+    platform = Marks(land=land)
     async with _desk(tmp_path, small_kb, platform, clock) as (db, desk, dispatcher):
         await _one_send(desk, dispatcher, clock)
         assert len(platform.delivered) == 1
+        assert platform.looked == platform.delivered  # the same marker on every attempt
         assert await _statuses(db) == ["sent"]
-        assert dispatcher.stats.unknown == {("test", "missing"): 1}
-        assert platform.delivered == platform.looked  # the same marker on every attempt
+        assert dispatcher.stats.unknown == {("test", resolution): 1}
 
 
-async def test_a_sender_that_cannot_look_gets_one_more_try(tmp_path: Path, small_kb: Path) -> None:
+@pytest.mark.parametrize(
+    ("lost", "copies", "resolution"),
+    [
+        (1, 2, "resent"),  # the one more try is answered
+        (100, 2, "assumed_sent"),  # lost again: taken as sent, never a third copy
+    ],
+)
+async def test_a_sender_that_cannot_look_gets_one_more_try_at_most(
+    tmp_path: Path, small_kb: Path, lost: int, copies: int, resolution: str
+) -> None:
     clock = FakeClock()
-    platform = LosesAnswers(lost=1)
+    platform = LosesAnswers(lost=lost)
     async with _desk(tmp_path, small_kb, platform, clock) as (db, desk, dispatcher):
         await _one_send(desk, dispatcher, clock)
-        assert len(platform.delivered) == 2
+        assert len(platform.delivered) == copies
         assert await _statuses(db) == ["sent"]
-        assert dispatcher.stats.unknown == {("test", "resent"): 1}
-
-
-async def test_two_lost_answers_in_a_row_are_taken_as_sent(tmp_path: Path, small_kb: Path) -> None:
-    clock = FakeClock()
-    platform = LosesAnswers(lost=100)
-    async with _desk(tmp_path, small_kb, platform, clock) as (db, desk, dispatcher):
-        await _one_send(desk, dispatcher, clock)
-        assert len(platform.delivered) == 2  # never more than one extra copy
-        assert await _statuses(db) == ["sent"]
-        assert dispatcher.stats.unknown == {("test", "assumed_sent"): 1}
+        assert dispatcher.stats.unknown == {("test", resolution): 1}
