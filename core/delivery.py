@@ -10,14 +10,16 @@ Guarantees, and the one window where they are weaker:
 - Rows of one conversation (`target_key`) go out in order: a row is only
   eligible when no earlier row of its conversation is still pending.
 - A row is marked sent right after the platform accepted it; that write is
-  retried if the database hiccups. The only way to deliver a message twice is
-  a crash (or a lost database) between the platform's acceptance and that
-  write, or a send that timed out after the platform accepted it: the
-  at-least-once window, one message per conversation at most (README, "What
-  'nothing lost, nothing twice' means precisely").
+  retried if the database hiccups. The only ways to deliver a message twice
+  are a crash (or a lost database) between the platform's acceptance and that
+  write, and a send whose answer was lost where the platform cannot be asked
+  whether it has the message: the at-least-once window, one message per
+  conversation at most (README, "What 'nothing lost, nothing twice' means
+  precisely").
 - A send whose answer was lost (the sender raises MaybeSent) is never repeated
   blindly: the message is looked for first, or tried once more at most
-  (core.unknown_outcome).
+  (core.unknown_outcome). A send that outlives `send_timeout_seconds` is an
+  ordinary temporary failure; senders give up on the platform before that.
 - 429s are honoured for the whole conversation (every worker waits), other
   errors are retried with exponential backoff and jitter (core.retry), permanent
   failures and exhausted retries are dead-lettered with their reason.
