@@ -268,7 +268,7 @@ class Dispatcher:
             resolution = await settle(
                 sender, row.event, marker_of(row.id), self.send_timeout_seconds
             )
-        except Exception as error:  # the one resend failed: an ordinary failure now
+        except Exception as error:  # the resend was refused or failed outright: the ordinary way
             self.stats.unknown[(platform, Resolution.RESENT.value)] += 1
             await self._failed(row, error)
             return

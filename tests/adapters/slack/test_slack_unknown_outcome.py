@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from adapters.slack.marks import MARK_EVENT
+from bots.metrics import render_metrics
 from tests.adapters.slack.conftest import AGENTS, ALICE, BOB, SlackHarness, running_slack
 
 WEB_API_TIMEOUT = 0.5  # seconds: the Web API client gives up on an answer this late
@@ -44,6 +45,8 @@ async def test_a_post_slack_took_but_answered_late_is_found_not_posted_twice(
     assert await slack.core.dispatcher.depth() == 0
     posted = slack.api.posted(slack.api.dms[ALICE])[0]
     assert posted.metadata is not None and posted.metadata["event_type"] == MARK_EVENT
+    metrics = await render_metrics(slack.core.db, slack.core.dispatcher, slack.core.inbox)
+    assert 'helpdesk_sends_unknown_total{platform="slack",resolution="found"' in metrics
 
 
 async def test_a_post_lost_on_the_way_is_posted_once_more(impatient: SlackHarness) -> None:
