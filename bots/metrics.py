@@ -124,6 +124,16 @@ async def render_metrics(db: Database, dispatcher: Dispatcher, inbox: Inbox) -> 
         [({"platform": p, "worker": worker}, n) for p, n in sorted(stats.dead.items())],
     )
     out.family(
+        "helpdesk_sends_unknown_total",
+        "counter",
+        "Sends whose answer was lost, by what became of them "
+        "(found, missing, resent, assumed_sent).",
+        [
+            ({"platform": p, "resolution": resolution, "worker": worker}, n)
+            for (p, resolution), n in sorted(stats.unknown.items())
+        ],
+    )
+    out.family(
         "helpdesk_delivery_deferred_total",
         "counter",
         "Sends held back by our own rate limits (not failures).",

@@ -32,15 +32,20 @@ from core.storage.refs import RefStore
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
+# Below the dispatcher's send timeout (30 s): a late answer is then aiogram's timeout, a
+# "maybe sent" that gets one more try at most, not a blind retry of the whole send.
+BOT_API_TIMEOUT = 20.0  # seconds; long polling adds its own wait to this
 
 
 def build_bot(settings: Settings) -> Bot:
     if settings.telegram_bot_token is None:
         raise SystemExit("TELEGRAM_BOT_TOKEN is not set")
     session = (
-        AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+        AiohttpSession(
+            api=TelegramAPIServer.from_base(settings.telegram_api_url), timeout=BOT_API_TIMEOUT
+        )
         if settings.telegram_api_url
-        else AiohttpSession()
+        else AiohttpSession(timeout=BOT_API_TIMEOUT)
     )
     return Bot(settings.telegram_bot_token.get_secret_value(), session=session)
 

@@ -11,11 +11,16 @@ Guarantees, and the one window where they are weaker:
 - Rows of one conversation (`target_key`) go out in order: a row is only
   eligible when no earlier row of its conversation is still pending.
 - A row is marked sent right after the platform accepted it; that write is
-  retried if the database hiccups. The only way to deliver a message twice is
-  a crash (or a lost database) between the platform's acceptance and that
-  write, or a send that timed out after the platform accepted it: the
-  at-least-once window, one message per conversation at most (README, "What
-  'nothing lost, nothing twice' means precisely").
+  retried if the database hiccups. The only ways to deliver a message twice
+  are a crash (or a lost database) between the platform's acceptance and that
+  write, and a send whose answer was lost where the platform cannot be asked
+  whether it has the message: the at-least-once window, one message per
+  conversation at most (README, "What 'nothing lost, nothing twice' means
+  precisely").
+- A send whose answer was lost (the sender raises MaybeSent) is never repeated
+  blindly: the message is looked for first, or tried once more at most
+  (core.unknown_outcome). A send that outlives `send_timeout_seconds` is an
+  ordinary temporary failure; senders give up on the platform before that.
 - 429s are honoured for the whole conversation (every worker waits), other
   errors are retried with exponential backoff and jitter (core.retry), permanent
   failures and exhausted retries are dead-lettered with their reason.
@@ -42,6 +47,7 @@ from core.redact import describe
 from core.retry import Backoff
 from core.storage.db import Database
 from core.storage.outbox_store import DueRow, OutboxRecords
+from core.unknown_outcome import MaybeSent, Resolution, marker_of, send_once, settle
 from core.wakeup import Wakeup
 
 log = logging.getLogger(__name__)
@@ -246,18 +252,44 @@ class Dispatcher:
             return
         try:
             async with asyncio.timeout(self.send_timeout_seconds):
-                await sender.send(row.event)
-        except RetryLater as wait_error:
-            await self._rate_limited(row, wait_error)
-        except PermanentFailure as failure:
-            await self._dead(row, f"permanent: {failure}")
-        except Exception as error:  # network errors, 5xx, timeouts: all temporary
-            cause = "timeout" if isinstance(error, TimeoutError) else "error"
-            reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-            if self.backoff.exhausted(row.attempts):
-                await self._dead(row, f"gave up after {row.attempts} attempts: {reason}")
-            else:
-                await self.outcomes.retry(row, self.backoff.delay(row.attempts), reason, cause)
+                await send_once(sender, row.event, marker_of(row.id))
+        except MaybeSent as unsure:
+            await self._unsure(row, sender, unsure)
+        except Exception as error:
+            await self._failed(row, error)
+        else:
+            await self.outcomes.sent(row)
+
+    async def _failed(self, row: Leased, error: Exception) -> None:
+        if isinstance(error, RetryLater):
+            await self._rate_limited(row, error)
+            return
+        if isinstance(error, PermanentFailure):
+            await self._dead(row, f"permanent: {error}")
+            return
+        # network errors, 5xx, timeouts: all temporary
+        cause = "timeout" if isinstance(error, TimeoutError) else "error"
+        reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        if self.backoff.exhausted(row.attempts):
+            await self._dead(row, f"gave up after {row.attempts} attempts: {reason}")
+        else:
+            await self.outcomes.retry(row, self.backoff.delay(row.attempts), reason, cause)
+
+    async def _unsure(self, row: Leased, sender: Sender, unsure: MaybeSent) -> None:
+        """Looked for before anything is sent again; only a message known missing is retried."""
+        platform = row.event.target.platform
+        try:
+            resolution = await settle(
+                sender, row.event, marker_of(row.id), self.send_timeout_seconds
+            )
+        except Exception as error:  # the resend was refused or failed outright: the ordinary way
+            self.stats.unknown[(platform, Resolution.RESENT.value)] += 1
+            await self._failed(row, error)
+            return
+        self.stats.unknown[(platform, resolution.value)] += 1
+        log.warning("delivery id=%s outcome unknown (%s): %s", row.id, resolution, describe(unsure))
+        if resolution is Resolution.MISSING:
+            await self._failed(row, unsure)
         else:
             await self.outcomes.sent(row)
 

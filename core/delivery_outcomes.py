@@ -46,6 +46,8 @@ class DeliveryStats:
     retried: Counter[tuple[str, str]] = field(default_factory=Counter)  # (platform, cause)
     dead: Counter[str] = field(default_factory=Counter)
     deferred: Counter[str] = field(default_factory=Counter)  # held back by our own limits
+    # Sends whose answer was lost, by (platform, resolution): core.unknown_outcome.Resolution.
+    unknown: Counter[tuple[str, str]] = field(default_factory=Counter)
 
 
 class OutcomeWriter:

@@ -1,16 +1,24 @@
-"""Delivers core events to Slack through the Web API (called by the outbox dispatcher)."""
+"""Delivers core events to Slack through the Web API (called by the outbox dispatcher).
+
+Every post carries its delivery's mark (adapters.slack.marks); a post whose
+answer was lost raises MaybeSent, and `verify` then looks for it.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack import marks
 from adapters.slack.codecs import decode_place, message_ref, split_ref
 from adapters.slack.errors import ErrorKind, delivery_error, is_kind
 from adapters.slack.render import SlackMessage, message_for
 from adapters.slack.views import home_view
 from core.events import Event, PersonTarget, Relay, RelayEdited, TicketCard, TicketList
 from core.storage.refs import RefStore
+from core.unknown_outcome import MaybeSent
 
 KIND_CARD = "card"  # ticket number -> card ts in the agents' channel
 KIND_RELAY = "relay"  # core message id -> "channel:ts" of the relayed copy
@@ -23,47 +31,103 @@ class SlackSender:
         self.refs = refs
         self.agents_channel = agents_channel
         self._dm_channels: dict[str, str] = {}  # a person's DM channel id never changes
+        # Posts whose answer was lost, by mark: looked for before posting them again.
+        self._lost: dict[str, marks.Attempt] = {}
 
     async def send(self, event: Event) -> None:
+        await self.send_marked(event, None)
+
+    async def send_marked(self, event: Event, marker: str | None) -> None:
         try:
             if isinstance(event.target, PersonTarget):
-                await self._to_person(event, event.target)
+                await self._to_person(event, event.target, marker)
             else:
-                await self._to_thread(event, event.target.ticket_number)
+                await self._to_thread(event, event.target.ticket_number, marker)
         except SlackApiError as error:
             raise delivery_error(error) from error
 
+    async def verify(self, event: Event, marker: str) -> bool | None:
+        """Whether Slack has the post whose answer was lost (then its follow-up is done)."""
+        lost = self._lost.get(marker)
+        if lost is None:
+            return None  # not a post of ours (an ephemeral, an update): cannot tell
+        ts = await marks.find(self.client, lost, marker)
+        if ts is None:
+            return False
+        del self._lost[marker]
+        await lost.after(ts)
+        return True
+
+    async def _post(
+        self,
+        marker: str | None,
+        *,
+        channel: str,
+        thread_ts: str | None,
+        after: marks.AfterPost = marks.nothing_after,
+        **kwargs: Any,
+    ) -> None:
+        """chat.postMessage carrying the mark; a lost answer is looked for before posting again."""
+        if marker is not None and marker in self._lost:
+            ts = await marks.find(self.client, self._lost[marker], marker)
+            if ts is not None:
+                del self._lost[marker]
+                await after(ts)
+                return
+        where = marks.attempt(channel, thread_ts, after)
+        try:
+            response = await self.client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread_ts,
+                metadata=marks.metadata(marker) if marker is not None else None,
+                **kwargs,
+            )
+        except Exception as error:
+            if not marks.answer_lost(error):
+                raise
+            if marker is not None:
+                self._lost[marker] = where
+            raise MaybeSent(f"slack chat.postMessage: {type(error).__name__}") from error
+        self._lost.pop(marker or "", None)
+        await after(str(response["ts"]))
+
     # the agents' side
 
-    async def _to_thread(self, event: Event, number: int) -> None:
+    async def _to_thread(self, event: Event, number: int, marker: str | None) -> None:
         message = message_for(event)
         payload = event.payload
         card_ts = await self.refs.get(KIND_CARD, str(number))
         if isinstance(payload, TicketCard):
             if card_ts is not None and await self._update(self.agents_channel, card_ts, message):
                 return
-            response = await self.client.chat_postMessage(
-                channel=self.agents_channel, unfurl_links=False, **message.kwargs()
+
+            async def remember_card(ts: str) -> None:
+                await self.refs.put(KIND_CARD, str(number), ts)
+
+            await self._post(
+                marker,
+                channel=self.agents_channel,
+                thread_ts=None,
+                after=remember_card,
+                unfurl_links=False,
+                **message.kwargs(),
             )
-            await self.refs.put(KIND_CARD, str(number), str(response["ts"]))
             return
         if isinstance(payload, RelayEdited) and await self._update_copy(
             payload.message_id, message
         ):
             return
-        response = await self.client.chat_postMessage(
-            channel=self.agents_channel, thread_ts=card_ts, **message.kwargs()
+        await self._post(
+            marker,
+            channel=self.agents_channel,
+            thread_ts=card_ts,
+            after=self._remember_copy(payload, self.agents_channel),
+            **message.kwargs(),
         )
-        if isinstance(payload, Relay):
-            await self.refs.put(
-                KIND_RELAY,
-                str(payload.message_id),
-                message_ref(self.agents_channel, str(response["ts"])),
-            )
 
     # the person's side
 
-    async def _to_person(self, event: Event, target: PersonTarget) -> None:
+    async def _to_person(self, event: Event, target: PersonTarget, marker: str | None) -> None:
         message = message_for(event)
         payload = event.payload
         place = decode_place(target.context)
@@ -85,13 +149,25 @@ class SlackSender:
             )
             return
         channel = place.channel or await self._dm_channel(target.user_id)
-        response = await self.client.chat_postMessage(
-            channel=channel, thread_ts=place.thread_ts, unfurl_links=False, **message.kwargs()
+        await self._post(
+            marker,
+            channel=channel,
+            thread_ts=place.thread_ts,
+            after=self._remember_copy(payload, channel),
+            unfurl_links=False,
+            **message.kwargs(),
         )
-        if isinstance(payload, Relay):
-            await self.refs.put(
-                KIND_RELAY, str(payload.message_id), message_ref(channel, str(response["ts"]))
-            )
+
+    def _remember_copy(self, payload: object, channel: str) -> marks.AfterPost:
+        """A relayed message's copy is remembered, so that its edits find it."""
+        if not isinstance(payload, Relay):
+            return marks.nothing_after
+        message_id = payload.message_id
+
+        async def remember(ts: str) -> None:
+            await self.refs.put(KIND_RELAY, str(message_id), message_ref(channel, ts))
+
+        return remember
 
     async def _dm_channel(self, user_id: str) -> str:
         channel = self._dm_channels.get(user_id) or await self.refs.get(KIND_DM, user_id)

@@ -3,8 +3,11 @@
 429 -> RetryLater(retry_after); a blocked bot, a chat that is gone or moved, a
 request Telegram refused -> PermanentFailure (the desk then shows the problem on
 the ticket's card). Anything not listed (network trouble, 5xx) is raised as it is
-and retried with backoff. Some refusals only mean "nothing to do": they are named
-below, for the sender to pass over.
+and retried with backoff, except a request whose answer was lost (a timeout, a
+connection dropped after connecting): that one may have been delivered, so it is
+MaybeSent and never repeated blindly. An answer with `ok: true` that aiogram
+cannot parse is a delivery. Some refusals only mean "nothing to do": they are
+named below, for the sender to pass over.
 """
 
 from __future__ import annotations
@@ -12,18 +15,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import aiohttp
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
     TelegramMigrateToChat,
+    TelegramNetworkError,
     TelegramNotFound,
     TelegramRetryAfter,
 )
 
 from core.delivery import PermanentFailure, RetryLater
+from core.unknown_outcome import MaybeSent
 
-Verdict = RetryLater | PermanentFailure
+Verdict = RetryLater | PermanentFailure | MaybeSent
 
 TAXONOMY: tuple[tuple[type[TelegramAPIError], Callable[[Any], Verdict]], ...] = (
     (
@@ -44,6 +51,12 @@ TAXONOMY: tuple[tuple[type[TelegramAPIError], Callable[[Any], Verdict]], ...] = 
 
 def verdict(error: TelegramAPIError) -> Verdict | None:
     """What the dispatcher should do about `error`; None: retry it with backoff."""
+    # aiogram wraps every transport failure (a timeout, an aiohttp error) in this one type;
+    # only a connection never made surely sent nothing.
+    if isinstance(error, TelegramNetworkError) and not isinstance(
+        error.__cause__, aiohttp.ClientConnectorError
+    ):
+        return MaybeSent(f"telegram: {error.message}")
     for kind, judge in TAXONOMY:
         if isinstance(error, kind):
             return judge(error)
@@ -63,3 +76,13 @@ def message_gone(error: TelegramBadRequest) -> bool:
 def topic_not_modified(error: TelegramBadRequest) -> bool:
     """The topic is already closed (or open)."""
     return "TOPIC_NOT_MODIFIED" in error.message
+
+
+def accepted_result(error: ClientDecodeError) -> dict[str, Any] | None:
+    """The result of a call Telegram answered `ok: true` but aiogram could not parse;
+    None when Telegram did not accept it."""
+    data = error.data
+    if not isinstance(data, dict) or data.get("ok") is not True:
+        return None
+    result = data.get("result")
+    return result if isinstance(result, dict) else {}

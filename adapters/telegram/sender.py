@@ -2,7 +2,8 @@
 
 Errors become the dispatcher's vocabulary through errors.py's one list.
 An event that needs several API calls records how far it got, so a retry
-after a 429 in the middle does not send the first part twice.
+after a 429 in the middle does not send the first part twice. A message
+Telegram accepted but whose answer aiogram could not parse counts as sent.
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import ClientDecodeError, TelegramAPIError, TelegramBadRequest
 from aiogram.types import (
+    Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -22,7 +26,13 @@ from aiogram.types import (
     ReplyParameters,
 )
 
-from adapters.telegram.errors import message_gone, not_modified, topic_not_modified, verdict
+from adapters.telegram.errors import (
+    accepted_result,
+    message_gone,
+    not_modified,
+    topic_not_modified,
+    verdict,
+)
 from adapters.telegram.facts import ChatFacts
 from adapters.telegram.places import Place, message_ref, parse_message_ref
 from adapters.telegram.reactions import NOTE_EMOJI
@@ -90,6 +100,24 @@ class TelegramSender:
             if judged is None:
                 raise
             raise judged from error
+        except ClientDecodeError as error:
+            if accepted_result(error) is None:
+                raise
+            log.warning(
+                "telegram accepted a call whose answer could not be read: %s", error.message
+            )
+
+    async def _message(self, call: Awaitable[Message], chat_id: int) -> Message:
+        """The message a call sent; one Telegram accepted but aiogram could not parse is
+        stood in for by its id, so it is not sent again."""
+        try:
+            return await call
+        except ClientDecodeError as error:
+            result = accepted_result(error)
+            if result is None:
+                raise
+            log.warning("telegram accepted a message whose answer could not be read")
+            return _stand_in(result, chat_id)
 
     # sending primitives
 
@@ -99,16 +127,15 @@ class TelegramSender:
         sent: list[Message] = []
         for index, chunk in enumerate(out.chunks):
             last = index == len(out.chunks) - 1
-            sent.append(
-                await self.bot.send_message(
-                    chat_id=place.chat_id,
-                    text=chunk,
-                    parse_mode=ParseMode.HTML,
-                    message_thread_id=place.thread_id,
-                    reply_parameters=_reply(place),
-                    reply_markup=markup(out.keyboard) if last else None,
-                )
+            call = self.bot.send_message(
+                chat_id=place.chat_id,
+                text=chunk,
+                parse_mode=ParseMode.HTML,
+                message_thread_id=place.thread_id,
+                reply_parameters=_reply(place),
+                reply_markup=markup(out.keyboard) if last else None,
             )
+            sent.append(await self._message(call, place.chat_id))
         return sent
 
     async def _steps(self, event: Event, steps: list[Step]) -> None:
@@ -144,15 +171,18 @@ class TelegramSender:
             "caption": caption,
             "parse_mode": ParseMode.HTML if caption else None,
         }
+        call: Awaitable[Message]
         if kind == "photo":
-            return await self.bot.send_photo(photo=file_id, **common)  # type: ignore[arg-type]
-        if kind == "voice":
-            return await self.bot.send_voice(voice=file_id, **common)  # type: ignore[arg-type]
-        if kind == "video":
-            return await self.bot.send_video(video=file_id, **common)  # type: ignore[arg-type]
-        if kind == "audio":
-            return await self.bot.send_audio(audio=file_id, **common)  # type: ignore[arg-type]
-        return await self.bot.send_document(document=file_id, **common)  # type: ignore[arg-type]
+            call = self.bot.send_photo(photo=file_id, **common)  # type: ignore[arg-type]
+        elif kind == "voice":
+            call = self.bot.send_voice(voice=file_id, **common)  # type: ignore[arg-type]
+        elif kind == "video":
+            call = self.bot.send_video(video=file_id, **common)  # type: ignore[arg-type]
+        elif kind == "audio":
+            call = self.bot.send_audio(audio=file_id, **common)  # type: ignore[arg-type]
+        else:
+            call = self.bot.send_document(document=file_id, **common)  # type: ignore[arg-type]
+        return await self._message(call, place.chat_id)
 
     # to a person
 
@@ -381,6 +411,16 @@ class TelegramSender:
         except TelegramBadRequest as error:
             if not topic_not_modified(error):
                 raise
+
+
+def _stand_in(result: dict[str, Any], chat_id: int) -> Message:
+    """A sent message known only by the id in Telegram's unparsable answer."""
+    message_id = result.get("message_id")
+    return Message.model_construct(
+        message_id=message_id if isinstance(message_id, int) else 0,
+        date=datetime.now(UTC),
+        chat=Chat.model_construct(id=chat_id, type="private"),
+    )
 
 
 def _reply(place: Place) -> ReplyParameters | None:

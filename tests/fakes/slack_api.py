@@ -7,6 +7,14 @@ for the wrong kind of token (bot or app-level). Every call is recorded
 (method, parameters from the query string, form or JSON body, headers), and it
 keeps the messages it was sent so tests read what a user would see.
 
+A post keeps its message metadata (https://api.slack.com/metadata/using), and
+conversations.history / conversations.replies return it when called with
+`include_all_metadata` and honour `oldest` and `latest`
+(https://api.slack.com/methods/conversations.history). A test can make an answer
+slow: after storing the message ("accepted then slow", as during Slack's
+degraded-performance incidents on https://slack-status.com, where posts arrive
+but the API answers late) or without storing it (the request lost on the way).
+
 Socket Mode follows https://api.slack.com/apis/socket-mode: `apps.connections.open`
 (app-level `xapp-` token only) hands out a `ws://` URL served by this same server;
 the socket says `hello` first, the test pushes envelopes through it, and the
@@ -68,6 +76,7 @@ class Message:
     ephemeral_for: str | None = None
     edits: list[str] = field(default_factory=list)
     link_names: bool = False
+    metadata: dict[str, Any] | None = None
 
 
 @dataclass
@@ -75,6 +84,12 @@ class Failure:
     status: int = 429
     error: str = "ratelimited"
     retry_after: int = 1
+
+
+@dataclass
+class Slowness:
+    seconds: float
+    handled: bool  # True: the call takes effect before the late answer; False: it never does
 
 
 class FakeSlackApi:
@@ -87,6 +102,7 @@ class FakeSlackApi:
         self.views: list[dict[str, Any]] = []
         self.dms: dict[str, str] = {}
         self._failures: dict[str, deque[Failure]] = {}
+        self._slow: dict[str, deque[Slowness]] = {}
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -144,6 +160,11 @@ class FakeSlackApi:
         """The next `times` calls of `method` answer with 429 (Retry-After: 1) or `error`."""
         queue = self._failures.setdefault(method, deque())
         queue.extend(Failure(status=status, error=error) for _ in range(times))
+
+    def slow_next(self, method: str, seconds: float, *, handled: bool = True) -> None:
+        """The next call of `method` answers only after `seconds`: having taken effect
+        first (`handled`, "accepted then slow") or not at all (lost on the way)."""
+        self._slow.setdefault(method, deque()).append(Slowness(seconds, handled))
 
     @property
     def base_url(self) -> str:
@@ -279,7 +300,14 @@ class FakeSlackApi:
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
+        slow = self._slow.get(method)
+        slowness = slow.popleft() if slow else None
+        if slowness is not None and not slowness.handled:
+            await asyncio.sleep(slowness.seconds)
+            return web.json_response(self._error("internal_error"), status=500)
         result: dict[str, Any] = handler(params)
+        if slowness is not None:
+            await asyncio.sleep(slowness.seconds)
         return web.json_response(result)
 
     @staticmethod
@@ -365,6 +393,30 @@ class FakeSlackApi:
             "bot_id": BOT_ID,
         }
 
+    @staticmethod
+    def _metadata(params: dict[str, Any]) -> dict[str, Any] | None:
+        metadata = params.get("metadata")
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        return metadata if isinstance(metadata, dict) else None
+
+    def _listed(self, message: Message, params: dict[str, Any]) -> dict[str, Any]:
+        """A message as history and replies list it; metadata only when asked for."""
+        listed: dict[str, Any] = {
+            "type": "message",
+            "user": message.user,
+            "text": message.text,
+            "ts": message.ts,
+        }
+        if message.user == BOT_USER:
+            listed["bot_id"] = BOT_ID
+        if message.thread_ts is not None:
+            listed["thread_ts"] = message.thread_ts
+        wanted = str(params.get("include_all_metadata", "")).lower() in ("true", "1")
+        if wanted and message.metadata is not None:
+            listed["metadata"] = message.metadata
+        return listed
+
     def _chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = str(params.get("channel", ""))
         if not self._known_channel(channel):
@@ -378,6 +430,7 @@ class FakeSlackApi:
             self._blocks(params),
             thread_ts=params.get("thread_ts"),
             link_names=str(params.get("link_names", "")).lower() in ("1", "true"),
+            metadata=self._metadata(params),
         )
         self.messages.append(message)
         return {
@@ -445,13 +498,6 @@ class FakeSlackApi:
         }
 
     @staticmethod
-    def _listed(m: Message) -> dict[str, Any]:
-        listed: dict[str, Any] = {"type": "message", "user": m.user, "text": m.text, "ts": m.ts}
-        if m.thread_ts is not None:
-            listed["thread_ts"] = m.thread_ts
-        return listed
-
-    @staticmethod
     def _in_window(ts: str, params: dict[str, Any]) -> bool:
         """`oldest` and `latest` bound a listing; only with `inclusive` do they count themselves."""
         oldest, latest = str(params.get("oldest", "") or "0"), str(params.get("latest", "") or "")
@@ -467,7 +513,7 @@ class FakeSlackApi:
         if not self._known_channel(channel):
             return self._error("channel_not_found")
         found = [
-            self._listed(m)
+            self._listed(m, params)
             for m in self.messages
             if m.channel == channel
             and (m.thread_ts is None or m.thread_ts == m.ts)
@@ -497,8 +543,8 @@ class FakeSlackApi:
             (m for m in visible if m.thread_ts == root and m.ts != root),
             key=lambda m: float(m.ts),
         )
-        found = [self._listed(m) for m in parent]
-        found += [self._listed(m) for m in replies if self._in_window(m.ts, params)]
+        found = [self._listed(m, params) for m in parent]
+        found += [self._listed(m, params) for m in replies if self._in_window(m.ts, params)]
         return {"ok": True, "messages": found[: int(params.get("limit", 1000))]}
 
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,12 @@ It answers `POST /bot<token>/<method>` the way the documented Bot API does
 (https://core.telegram.org/bots/api): `{"ok": true, "result": ...}` on success,
 `{"ok": false, "error_code": ..., "description": ...}` on failure, 429 with
 `parameters.retry_after`, 403 "Forbidden: bot was blocked by the user".
-HTML parse mode is checked as Telegram checks it (allowed tags only, `<` and
+A test can make an answer undecodable: the call takes effect and is answered
+`ok: true` with a result lacking fields the docs call always present (as
+Telegram once answered a sendVideo without the video's `width`, `height` and
+`duration`, https://core.telegram.org/bots/api#video), or late, after taking
+effect (sendMessage takes no idempotency key, https://core.telegram.org/bots/api#sendmessage,
+so a client whose wait for the answer ran out cannot tell whether it was sent). HTML parse mode is checked as Telegram checks it (allowed tags only, `<` and
 `&` escaped, at most 4096 characters of visible text), so a test sees the same
 rejections a real bot would. Every call is recorded; tests push updates for
 getUpdates and build them with the helpers at the bottom.
@@ -183,6 +188,8 @@ class FakeTelegram:
         self._thread_ids = itertools.count(500)
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self._undecodable: dict[str, int] = {}
+        self._late: dict[str, list[float]] = {}
 
     @property
     def bot_id(self) -> int:
@@ -248,6 +255,12 @@ class FakeTelegram:
             result = await handler(params)
         except BotApiError as error:
             return self._error(error.code, error.description, error.retry_after)
+        if self._undecodable.get(method, 0) > 0 and isinstance(result, dict):
+            self._undecodable[method] -= 1
+            result = _incomplete(result)
+        late = self._late.get(method)
+        if late:
+            await asyncio.sleep(late.pop(0))
         return web.json_response({"ok": True, "result": result})
 
     @staticmethod
@@ -276,6 +289,14 @@ class FakeTelegram:
         self._failures.setdefault(method, []).append(
             Failure(after, times, code, description or "Bad Request", retry_after)
         )
+
+    def undecodable_next(self, method: str, times: int = 1) -> None:
+        """The next `times` calls of `method` take effect, answered with an incomplete result."""
+        self._undecodable[method] = self._undecodable.get(method, 0) + times
+
+    def late_next(self, method: str, seconds: float) -> None:
+        """The next call of `method` takes effect, then answers `seconds` late."""
+        self._late.setdefault(method, []).append(seconds)
 
     def add_chat(self, chat_id: int, kind: str, title: str = "", is_forum: bool = False) -> None:
         self.chats[chat_id] = {"id": chat_id, "type": kind, "title": title, "is_forum": is_forum}
@@ -494,6 +515,14 @@ class FakeTelegram:
             ]
         elif kind == "voice":
             result["voice"] = {"file_id": file_id, "file_unique_id": file_id[-8:], "duration": 1}
+        elif kind == "video":
+            result[kind] = {
+                "file_id": file_id,
+                "file_unique_id": file_id[-8:],
+                "width": 640,
+                "height": 360,
+                "duration": 5,
+            }
         else:
             result[kind] = {"file_id": file_id, "file_unique_id": file_id[-8:]}
         return result
@@ -639,6 +668,7 @@ class FakeTelegram:
         photo: str | None = None,
         document: str | None = None,
         voice: str | None = None,
+        video: str | None = None,
         caption: str | None = None,
     ) -> dict[str, Any]:
         """A message a person writes; it gets a message id in its chat like any other."""
@@ -665,6 +695,14 @@ class FakeTelegram:
             message["document"] = {"file_id": document, "file_unique_id": document[-8:]}
         if voice:
             message["voice"] = {"file_id": voice, "file_unique_id": voice[-8:], "duration": 2}
+        if video:
+            message["video"] = {
+                "file_id": video,
+                "file_unique_id": video[-8:],
+                "width": 640,
+                "height": 360,
+                "duration": 5,
+            }
         if thread_id is not None:
             message["message_thread_id"] = thread_id
             message["is_topic_message"] = True
@@ -748,3 +786,13 @@ class FakeTelegram:
                 "new_reaction": [{"type": "emoji", "emoji": e} for e in new],
             },
         }
+
+
+def _incomplete(result: dict[str, Any]) -> dict[str, Any]:
+    """A sent message's result without what aiogram needs: its date, its chat, and the
+    sizes of its media."""
+    kept = {k: v for k, v in result.items() if k not in ("date", "chat")}
+    for kind in ("video", "voice", "audio", "document"):
+        if isinstance(kept.get(kind), dict):
+            kept[kind] = {k: kept[kind][k] for k in ("file_id", "file_unique_id")}
+    return kept

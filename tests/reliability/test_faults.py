@@ -30,7 +30,13 @@ from core.storage.db import Database
 from core.storage.tables import inbound_updates, outbox, ticket_messages, tickets
 from core.storage.tables import inbox as inbox_table
 from tests.reliability.conftest import Report
-from tests.reliability.loopback import Answer, LoopbackPlatform, LoopbackSender, outgoing
+from tests.reliability.loopback import (
+    Answer,
+    LoopbackPlatform,
+    LoopbackSender,
+    MarkingLoopbackSender,
+    outgoing,
+)
 from tests.support import (
     PLAIN_TUNING,
     POSTGRES_ADMIN_DSN,
@@ -89,12 +95,13 @@ async def rig(
     backoff: Backoff | None = None,
     send_timeout_seconds: float = 30.0,
     send_limit: float = 5.0,
+    sender_type: type[LoopbackSender] = LoopbackSender,
 ) -> AsyncIterator[Rig]:
     await db.upgrade()
     platform = LoopbackPlatform()
     await platform.start()
     clock = FakeClock()
-    sender = LoopbackSender(platform.url, timeout=send_limit)
+    sender = sender_type(platform.url, timeout=send_limit)
     delivery = DeliveryTuning(
         backoff=backoff or replace(OUTBOX_BACKOFF, base=2, attempts=6),
         send_timeout_seconds=send_timeout_seconds,
@@ -167,6 +174,37 @@ async def test_slow_answers_are_waited_for_and_silence_is_a_timeout(
         # The silent answer arrived after we gave up: at most that one message twice.
         assert duplicated <= 1
         assert r.dispatcher.stats.retried[("test", "timeout")] == 1
+
+
+async def test_an_answer_that_never_came_is_looked_for_not_repeated(
+    tmp_path: Path, small_kb: Path, report: Report
+) -> None:
+    async with rig(
+        sqlite(tmp_path), small_kb, send_limit=0.3, sender_type=MarkingLoopbackSender
+    ) as r:
+        # accepted at once, answered after the client gave up; then lost before arriving
+        r.platform.script = [Answer(delay=0.8, accept_first=True), Answer(500, delay=0.8)]
+        await r.desk.handle(c.ShowStatus(actor=person("alice")), InboundKey("t", "1"))
+        await r.desk.handle(c.ShowStatus(actor=person("bob")), InboundKey("t", "2"))
+        await r.drain()
+        rows, lost, duplicated = await r.reported(report, "answers lost: looked for by marker")
+        assert lost == 0 and duplicated == 0 and rows == 2
+        assert r.dispatcher.stats.unknown == {("test", "found"): 1, ("test", "missing"): 1}
+
+
+async def test_an_answer_that_never_came_is_tried_once_more_at_most(
+    tmp_path: Path, small_kb: Path, report: Report
+) -> None:
+    async with rig(sqlite(tmp_path), small_kb, send_limit=0.3) as r:
+        r.platform.script = [Answer(delay=0.8, accept_first=True)] * 2
+        await r.desk.handle(c.ShowStatus(actor=person("alice")), InboundKey("t", "1"))
+        await r.drain()
+        rows, lost, duplicated = await r.reported(
+            report, "answers lost twice, nothing to look in: one more copy at most"
+        )
+        assert lost == 0 and rows == 1 and duplicated == 1
+        assert r.platform.requests == 2
+        assert r.dispatcher.stats.unknown == {("test", "assumed_sent"): 1}
 
 
 async def test_permanent_errors_are_dead_lettered_with_their_reason_and_can_be_retried(
