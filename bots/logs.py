@@ -52,6 +52,15 @@ CONTENT_LOGGERS = (
 )
 
 
+class WithholdPayloads(logging.Filter):
+    """Bolt's "Unhandled request (<body>)" warning quotes the request: people's words."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("slack_bolt") and str(record.msg).startswith("Unhandled request"):
+            record.msg, record.args = "Unhandled request (payload withheld)", None
+        return True
+
+
 def configure_logging(
     level: str, fmt: str, stream: TextIO = sys.stderr, *, log_content: bool = False
 ) -> None:
@@ -63,6 +72,8 @@ def configure_logging(
         handler.setFormatter(
             RedactingTextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
         )
+    if not log_content:
+        handler.addFilter(WithholdPayloads())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

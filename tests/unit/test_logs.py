@@ -39,3 +39,16 @@ def test_text_lines_are_scrubbed_too() -> None:
     finally:
         logging.getLogger().handlers.clear()
     assert SLACK_TOKEN not in out.getvalue() and "redacted" in out.getvalue()
+
+
+def test_bolts_unhandled_request_warning_keeps_the_payload_out() -> None:
+    out = io.StringIO()
+    configure_logging("DEBUG", "text", out)
+    try:
+        logging.getLogger("slack_bolt.AsyncApp").warning(
+            "Unhandled request ({'event': {'text': 'my salary is 4200'}})"
+        )
+    finally:
+        logging.getLogger().handlers.clear()
+    assert "Unhandled request" in out.getvalue()
+    assert "salary" not in out.getvalue()
