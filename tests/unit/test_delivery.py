@@ -313,13 +313,16 @@ async def test_sends_that_wake_late_together_still_leave_at_the_bot_wide_rate(
         sleep=stalling.sleep,
     )
     sending = asyncio.create_task(dispatcher.run_once())
-    for _ in range(10):
-        await asyncio.sleep(0)
+    # Leasing writes through the database's thread: wait for the nine later slots'
+    # sleepers (slot 0.0 leaves at once) in real time, not in loop turns.
+    await eventually(lambda: len(stalling.sleepers) >= 9)
     await stalling.move(0.55)  # the loop was busy: slots 0.1 .. 0.5 wake together
-    for _ in range(300):
+    for _ in range(3000):
         if sending.done():
             break
         await stalling.move(0.01)
+        await asyncio.sleep(0.001)  # recording a send also goes through that thread
+    assert sending.done(), "the dispatcher never finished its round"
     assert await sending == 10
     await db.dispose()
     assert len(platform.arrivals) == 10
