@@ -143,14 +143,18 @@ def connect_slack(settings: Settings, db: Database) -> SlackConnection:
     if app_token is None and settings.slack_signing_secret is None:
         raise SystemExit("set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)")
     # One HTTP session for every Web API call: slack_sdk opens a new one per call
-    # without it (a new connection each time). No sleeping retry handlers: a 429
-    # goes back to the outbox, which reschedules it.
+    # without it (a new connection each time). No retry handlers at all: a 429 goes
+    # back to the outbox, which reschedules it, and slack_sdk's default one (a blind
+    # second request after a dropped connection, slack_sdk/http_retry/
+    # builtin_async_handlers.py) could post a message twice; a lost answer is looked
+    # for instead (adapters/slack/marks.py).
     session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=WEB_API_TIMEOUT))
     client = AsyncWebClient(
         token=settings.slack_bot_token.get_secret_value(),
         base_url=api_base_url(settings),
         timeout=WEB_API_TIMEOUT,
         session=session,
+        retry_handlers=[],
     )
     refs = RefStore(db, PLATFORM)
     channel = settings.slack_agents_channel

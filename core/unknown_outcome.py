@@ -5,8 +5,9 @@ connection, an answer that could not be read) may well have been delivered;
 sending it again blindly is how a person gets the same video ten times. A
 sender says so by raising `MaybeSent`. Then a sender that tags its messages
 with the delivery's marker (`CheckingSender`) is asked to look for it; one
-that cannot look gets one more try at most, and if that answer is lost too the
-message is taken as delivered.
+that cannot look gets one more try at most, tagged (`TagsRepeats`) so that a person
+who ends up with two copies can tell the second one for what it is; if that answer
+is lost too the message is taken as delivered.
 """
 
 from __future__ import annotations
@@ -38,6 +39,16 @@ class CheckingSender(Protocol):
         """True: the message is there (and what the send does after posting is done);
         False: it is not; None: this sender cannot tell."""
         ...
+
+
+@runtime_checkable
+class TagsRepeats(Protocol):
+    """A sender that can mark a message it sends again without knowing whether the first
+    copy arrived."""
+
+    async def send(self, event: Event) -> None: ...
+
+    async def send_again(self, event: Event) -> None: ...
 
 
 class Resolution(enum.StrEnum):
@@ -81,7 +92,10 @@ async def settle(sender: object, event: Event, marker: str, seconds: float) -> R
         return Resolution.FOUND if found else Resolution.MISSING
     try:
         async with asyncio.timeout(seconds):
-            await send_once(sender, event, marker)
+            if isinstance(sender, TagsRepeats):
+                await sender.send_again(event)
+            else:
+                await send_once(sender, event, marker)
     except MaybeSent:
         return Resolution.ASSUMED_SENT
     return Resolution.RESENT

@@ -9,8 +9,11 @@ Telegram accepted but whose answer aiogram could not parse counts as sent.
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
+import re
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +37,7 @@ from adapters.telegram.errors import (
     verdict,
 )
 from adapters.telegram.facts import ChatFacts
+from adapters.telegram.markup import CAPTION_LIMIT, MESSAGE_LIMIT
 from adapters.telegram.places import Place, message_ref, parse_message_ref
 from adapters.telegram.reactions import NOTE_EMOJI
 from adapters.telegram.render import (
@@ -61,9 +65,13 @@ from core.events import (
     TicketView,
     event_to_json,
 )
+from core.i18n import t
 from core.storage.refs import RefStore
 
 log = logging.getLogger(__name__)
+
+# The line a message sent again carries (see send_again); set only for that one task.
+_AGAIN_TAG: ContextVar[str | None] = ContextVar("telegram_again_tag", default=None)
 
 Step = Callable[[], Awaitable[None]]
 
@@ -107,6 +115,15 @@ class TelegramSender:
                 "telegram accepted a call whose answer could not be read: %s", error.message
             )
 
+    async def send_again(self, event: Event) -> None:
+        """Send `event` once more after an answer was lost: Telegram cannot be asked whether
+        the first copy arrived, so this copy says that it may be a second one."""
+        token = _AGAIN_TAG.set(html.escape(t(event.lang, "delivery.sent_again")))
+        try:
+            await self.send(event)
+        finally:
+            _AGAIN_TAG.reset(token)
+
     async def _message(self, call: Awaitable[Message], chat_id: int) -> Message:
         """The message a call sent; one Telegram accepted but aiogram could not parse is
         stood in for by its id, so it is not sent again."""
@@ -127,6 +144,8 @@ class TelegramSender:
         sent: list[Message] = []
         for index, chunk in enumerate(out.chunks):
             last = index == len(out.chunks) - 1
+            if last and (tag := _AGAIN_TAG.get()):
+                chunk = _tagged(chunk, tag, MESSAGE_LIMIT)
             call = self.bot.send_message(
                 chat_id=place.chat_id,
                 text=chunk,
@@ -164,6 +183,8 @@ class TelegramSender:
 
     async def _send_file(self, place: Place, attachment: str, caption: str | None) -> Message:
         kind, _, file_id = attachment.partition(":")
+        if tag := _AGAIN_TAG.get():
+            caption = _tagged(caption or "", tag, CAPTION_LIMIT)
         common = {
             "chat_id": place.chat_id,
             "message_thread_id": place.thread_id,
@@ -411,6 +432,21 @@ class TelegramSender:
         except TelegramBadRequest as error:
             if not topic_not_modified(error):
                 raise
+
+
+def _tagged(html_text: str, tag: str, limit: int) -> str:
+    """`html_text` with the "sent again" line below it, when both fit in `limit` visible
+    characters (a chunk already at the limit goes out untagged rather than split)."""
+    line = f"<i>{tag}</i>"
+    if not html_text:
+        return line
+    if _visible_length(html_text) + len(html.unescape(tag)) + 2 > limit:
+        return html_text
+    return f"{html_text}\n\n{line}"
+
+
+def _visible_length(html_text: str) -> int:
+    return len(html.unescape(re.sub(r"<[^>]+>", "", html_text)))
 
 
 def _stand_in(result: dict[str, Any], chat_id: int) -> Message:

@@ -36,6 +36,7 @@ MESSAGES: dict[str, str] = {
     "relay.from_agent": "{agent} (#{number}): {text}",
     "relay.from_requester": "{name}: {text}",
     "relay.attachments": "[{count} attachment(s)]",
+    "delivery.sent_again": "↻ Sent again after a connection problem: if you already have this message, ignore this copy.",
     "relay.edited": "{name} edited a message (#{number}): {text}",
     "relay.deleted": "{name} deleted a message (#{number}).",
     "relay.deleted_mark": "(message deleted)",

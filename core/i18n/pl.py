@@ -36,6 +36,7 @@ MESSAGES: dict[str, str] = {
     "relay.from_agent": "{agent} (#{number}): {text}",
     "relay.from_requester": "{name}: {text}",
     "relay.attachments": "[załączniki: {count}]",
+    "delivery.sent_again": "↻ Wysłano ponownie po problemie z połączeniem: jeśli masz już tę wiadomość, zignoruj tę kopię.",
     "relay.edited": "{name} edytował(a) wiadomość (#{number}): {text}",
     "relay.deleted": "{name} usunął(-ęła) wiadomość (#{number}).",
     "relay.deleted_mark": "(wiadomość usunięta)",

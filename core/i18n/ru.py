@@ -36,6 +36,7 @@ MESSAGES: dict[str, str] = {
     "relay.from_agent": "{agent} (#{number}): {text}",
     "relay.from_requester": "{name}: {text}",
     "relay.attachments": "[вложений: {count}]",
+    "delivery.sent_again": "↻ Отправлено повторно из-за сбоя связи: если это сообщение у вас уже есть, не обращайте внимания на копию.",
     "relay.edited": "{name} изменил(а) сообщение (#{number}): {text}",
     "relay.deleted": "{name} удалил(а) сообщение (#{number}).",
     "relay.deleted_mark": "(сообщение удалено)",

@@ -13,7 +13,9 @@ conversations.history / conversations.replies return it when called with
 (https://api.slack.com/methods/conversations.history). A test can make an answer
 slow: after storing the message ("accepted then slow", as during Slack's
 degraded-performance incidents on https://slack-status.com, where posts arrive
-but the API answers late) or without storing it (the request lost on the way).
+but the API answers late) or without storing it (the request lost on the way), or
+store it and drop the connection before answering (a reset between a proxy and the
+client: the client sees the server disconnect, with no answer to read).
 
 Socket Mode follows https://api.slack.com/apis/socket-mode: `apps.connections.open`
 (app-level `xapp-` token only) hands out a `ws://` URL served by this same server;
@@ -103,6 +105,7 @@ class FakeSlackApi:
         self.dms: dict[str, str] = {}
         self._failures: dict[str, deque[Failure]] = {}
         self._slow: dict[str, deque[Slowness]] = {}
+        self._cut: dict[str, int] = {}
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -160,6 +163,10 @@ class FakeSlackApi:
         """The next `times` calls of `method` answer with 429 (Retry-After: 1) or `error`."""
         queue = self._failures.setdefault(method, deque())
         queue.extend(Failure(status=status, error=error) for _ in range(times))
+
+    def cut_next(self, method: str) -> None:
+        """The next call of `method` takes effect, then its connection drops unanswered."""
+        self._cut[method] = self._cut.get(method, 0) + 1
 
     def slow_next(self, method: str, seconds: float, *, handled: bool = True) -> None:
         """The next call of `method` answers only after `seconds`: having taken effect
@@ -306,6 +313,11 @@ class FakeSlackApi:
             await asyncio.sleep(slowness.seconds)
             return web.json_response(self._error("internal_error"), status=500)
         result: dict[str, Any] = handler(params)
+        if self._cut.get(method):
+            self._cut[method] -= 1
+            if request.transport is not None:
+                request.transport.close()
+            raise asyncio.CancelledError  # nothing is written back: the answer is lost
         if slowness is not None:
             await asyncio.sleep(slowness.seconds)
         return web.json_response(result)

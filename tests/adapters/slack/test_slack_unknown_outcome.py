@@ -49,6 +49,22 @@ async def test_a_post_slack_took_but_answered_late_is_found_not_posted_twice(
     assert 'helpdesk_sends_unknown_total{platform="slack",resolution="found"' in metrics
 
 
+async def test_a_post_whose_connection_dropped_is_found_not_posted_twice(
+    impatient: SlackHarness,
+) -> None:
+    """No blind second request from the SDK: the post Slack took is found by its mark."""
+    slack = impatient
+    slack.api.cut_next("chat.postMessage")
+    await slack.dm(ALICE, "How do I connect to the VPN?")
+    for _ in range(3):
+        await slack.deliver()
+        slack.clock.advance(600)
+    assert len(slack.api.dm_texts(ALICE)) == 1
+    assert len(slack.api.calls_of("chat.postMessage")) == 1
+    assert slack.core.dispatcher.stats.unknown == {("slack", "found"): 1}
+    assert await slack.core.dispatcher.depth() == 0
+
+
 async def test_a_post_lost_on_the_way_is_posted_once_more(impatient: SlackHarness) -> None:
     slack = impatient
     await _faq_answer_with_lost_answer(slack, handled=False)

@@ -57,7 +57,13 @@ async def test_a_late_answer_is_tried_once_more_at_most(desk: Harness) -> None:
     for _ in range(3):
         desk.clock.advance(600)
         await desk.deliver()
-    # Telegram cannot be asked whether it has a message: one more copy at most.
-    assert len(desk.fake.messages_in(OLGA_ID)) == 2
+    # Telegram cannot be asked whether it has a message: one more copy at most, and that
+    # copy says it may be a second one.
+    first, again = desk.fake.messages_in(OLGA_ID)
+    assert "Sent again after a connection problem" not in first.text
+    assert again.text.startswith(first.text)
+    assert again.text.endswith(
+        "Sent again after a connection problem: if you already have this message, ignore this copy."
+    )
     assert desk.core.dispatcher.stats.unknown == {("telegram", "assumed_sent"): 1}
     assert await desk.core.dispatcher.depth() == 0
