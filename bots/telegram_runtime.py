@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import secrets
 
@@ -14,7 +15,7 @@ from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
-from adapters.telegram import PLATFORM
+from adapters.telegram import PLATFORM, migration
 from adapters.telegram.facts import ChatFacts
 from adapters.telegram.handlers import ALLOWED_UPDATES, TelegramDeps, build_router
 from adapters.telegram.polling import HoldWhileDatabaseDown
@@ -25,6 +26,7 @@ from bots.settings import Settings
 from bots.wiring import Core
 from core.delivery import Sender
 from core.domain import CATEGORIES, DEFAULT_CATEGORY
+from core.queries import ticket_view
 from core.redact import redact
 from core.storage.db import Database
 from core.storage.refs import RefStore
@@ -65,7 +67,9 @@ class TelegramConnection:
         self.bot = bot
         self.refs = RefStore(db, PLATFORM)
         self.facts = ChatFacts(bot, settings.telegram_agents_chat_id)
-        self.sender: Sender = TelegramSender(bot, self.refs, self.facts)
+        self.sender: Sender = TelegramSender(
+            bot, self.refs, self.facts, views=functools.partial(ticket_view, db)
+        )
 
     def runtime(self, core: Core) -> TelegramRuntime:
         return TelegramRuntime(core, self)
@@ -78,6 +82,7 @@ class TelegramRuntime:
         settings = telegram.settings
         self.settings = settings
         self.bot = telegram.bot
+        self.telegram = telegram
         self.dispatcher = Dispatcher(name="helpdesk-telegram")
         self.dispatcher.include_router(
             build_router(
@@ -117,9 +122,11 @@ class TelegramRuntime:
 
     async def start(self) -> None:
         await self._check_token()
-        for problem in await check_agents_chat(self.bot, self.settings.telegram_agents_chat_id):
+        facts = self.telegram.facts
+        await migration.restore(facts, self.telegram.refs)
+        for problem in await check_agents_chat(self.bot, facts.agents_chat_id):
             log.warning("telegram: %s", problem)
-        await register_commands(self.bot, self.settings.telegram_agents_chat_id, self.settings.lang)
+        await register_commands(self.bot, facts.agents_chat_id, self.settings.lang)
         if self.webhook_mode:
             url = str(self.settings.telegram_webhook_url).rstrip("/")
             if not url.endswith(WEBHOOK_PATH):

@@ -132,6 +132,7 @@ class CardChange(enum.StrEnum):
     RATED = "rated"
     PRIORITY = "priority"
     DELIVERY_FAILED = "delivery_failed"
+    REPOSTED = "reposted"  # an adapter posted the card again where the old one was lost
 
 
 # Cards written to the outbox before CardChange existed stored its catalog key.

@@ -73,6 +73,16 @@ def message_gone(error: TelegramBadRequest) -> bool:
     return "not found" in error.message.lower()
 
 
+def thread_gone(error: TelegramBadRequest) -> bool:
+    """The ticket's topic was deleted (https://core.telegram.org/bots/api#deleteforumtopic)."""
+    return "message thread not found" in error.message.lower() or "TOPIC_DELETED" in error.message
+
+
+def topic_closed(error: TelegramBadRequest) -> bool:
+    """The topic is closed: nothing can be written into it until it is reopened."""
+    return "TOPIC_CLOSED" in error.message
+
+
 def topic_not_modified(error: TelegramBadRequest) -> bool:
     """The topic is already closed (or open)."""
     return "TOPIC_NOT_MODIFIED" in error.message

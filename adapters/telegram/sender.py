@@ -16,7 +16,12 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
-from aiogram.exceptions import ClientDecodeError, TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramMigrateToChat,
+)
 from aiogram.types import (
     Chat,
     InlineKeyboardButton,
@@ -26,10 +31,13 @@ from aiogram.types import (
     ReplyParameters,
 )
 
+from adapters.telegram import migration
 from adapters.telegram.errors import (
     accepted_result,
     message_gone,
     not_modified,
+    thread_gone,
+    topic_closed,
     topic_not_modified,
     verdict,
 )
@@ -66,6 +74,9 @@ from core.storage.refs import RefStore
 log = logging.getLogger(__name__)
 
 Step = Callable[[], Awaitable[None]]
+TicketViews = Callable[[int], Awaitable[TicketView | None]]
+"""A ticket as its card shows it now, for re-posting a card that was lost."""
+CLOSED_STATES = (TicketState.RESOLVED, TicketState.CANCELLED)
 
 
 def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
@@ -80,10 +91,13 @@ def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot, refs: RefStore, facts: ChatFacts) -> None:
+    def __init__(
+        self, bot: Bot, refs: RefStore, facts: ChatFacts, views: TicketViews | None = None
+    ) -> None:
         self.bot = bot
         self.refs = refs
         self.facts = facts
+        self.views = views
 
     @property
     def agents_chat_id(self) -> int | None:
@@ -91,10 +105,13 @@ class TelegramSender:
 
     async def send(self, event: Event) -> None:
         try:
-            if isinstance(event.target, PersonTarget):
-                await self._to_person(event, event.target)
-            else:
-                await self._to_thread(event, event.target)
+            try:
+                await self._deliver(event)
+            except TelegramMigrateToChat as error:
+                moved = self._moved(event, error) if await self._follow(error) else None
+                if moved is None:
+                    raise
+                await self._deliver(moved)
         except TelegramAPIError as error:
             judged = verdict(error)
             if judged is None:
@@ -106,6 +123,34 @@ class TelegramSender:
             log.warning(
                 "telegram accepted a call whose answer could not be read: %s", error.message
             )
+
+    async def _deliver(self, event: Event) -> None:
+        if isinstance(event.target, PersonTarget):
+            await self._to_person(event, event.target)
+        else:
+            await self._to_thread_kept(event, event.target)
+
+    def _moved(self, event: Event, error: TelegramMigrateToChat) -> Event | None:
+        """`event` sent to where the agents' group moved; None if it was not sent there."""
+        target = event.target
+        if not isinstance(target, PersonTarget):
+            return None  # a thread that could not be made again in the new group
+        place = Place.decode(target.context)
+        if place is None or place.chat_id >= 0:
+            return None
+        # A person answered where they wrote in the old group: answer in the new one.
+        moved = Place(error.migrate_to_chat_id, place.thread_id)
+        return event.model_copy(
+            update={"target": target.model_copy(update={"context": moved.encode()})}
+        )
+
+    async def _follow(self, error: TelegramMigrateToChat) -> bool:
+        """Move to the supergroup if the call went to the agents' group (or already did)."""
+        old = getattr(error.method, "chat_id", None)
+        new = error.migrate_to_chat_id
+        if isinstance(old, int) and await migration.follow(self.facts, self.refs, old, new):
+            return True
+        return self.facts.agents_chat_id == new
 
     async def _message(self, call: Awaitable[Message], chat_id: int) -> Message:
         """The message a call sent; one Telegram accepted but aiogram could not parse is
@@ -289,6 +334,70 @@ class TelegramSender:
     async def _remember_thread_message(self, message: Message, ticket: int) -> None:
         """So that replies and reactions to this message find their ticket."""
         await self.refs.put("thread", message_ref(message.chat.id, message.message_id), str(ticket))
+
+    async def _to_thread_kept(self, event: Event, target: TicketThreadTarget) -> None:
+        """A thread event; a thread that was lost (its topic deleted, its group moved) is
+        made again with the card in it, a closed topic is opened to be written into."""
+        number = target.ticket_number
+        try:
+            await self._to_thread(event, target)
+            return
+        except TelegramMigrateToChat as error:
+            if not await self._follow(error) or not await self._repost_card(number, event.lang):
+                raise
+        except TelegramBadRequest as error:
+            if thread_gone(error):
+                if not await self._repost_card(number, event.lang):
+                    raise
+            elif topic_closed(error):
+                await self._write_into_closed_topic(event, target)
+                return
+            else:
+                raise
+        await self._to_thread(event, target)
+
+    async def _write_into_closed_topic(self, event: Event, target: TicketThreadTarget) -> None:
+        """Reopen the topic, write, and close it again if the ticket is still closed."""
+        number = target.ticket_number
+        topic = await self.refs.get("topic", str(number))
+        if topic is None:
+            raise PermanentFailure("telegram: the ticket's topic is closed")
+        chat_id = self._agents_chat()
+        await self._reopen_topic(chat_id, int(topic))
+        await self._to_thread(event, target)
+        view = await self.views(number) if self.views is not None else None
+        if view is not None and view.state in CLOSED_STATES:
+            try:
+                await self.bot.close_forum_topic(chat_id, int(topic))
+            except TelegramBadRequest as error:
+                if not topic_not_modified(error):
+                    raise
+
+    async def _reopen_topic(self, chat_id: int, topic: int) -> None:
+        try:
+            await self.bot.reopen_forum_topic(chat_id, topic)
+        except TelegramBadRequest as error:
+            if not topic_not_modified(error):
+                raise
+
+    async def _repost_card(self, number: int, lang: str) -> bool:
+        """Post the ticket's card again (in a new topic when the group has topics);
+        False when the ticket cannot be found."""
+        view = await self.views(number) if self.views is not None else None
+        if view is None:
+            return False
+        key = str(number)
+        log.warning("telegram: the thread of ticket %s is gone; posting its card again", key)
+        await self.refs.delete("topic", key)
+        await self.refs.delete("card", key)
+        await self._post_card(
+            key, render_card(lang, TicketCard(ticket=view, change=CardChange.REPOSTED)), view
+        )
+        if view.state in CLOSED_STATES:
+            topic = await self.refs.get("topic", key)
+            if topic is not None:
+                await self.bot.close_forum_topic(self._agents_chat(), int(topic))
+        return True
 
     async def _to_thread(self, event: Event, target: TicketThreadTarget) -> None:
         payload = event.payload

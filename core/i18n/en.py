@@ -59,6 +59,7 @@ MESSAGES: dict[str, str] = {
     "card.change.rated": "Rated by the requester",
     "card.change.priority": "Priority changed by {actor}",
     "card.change.delivery_failed": "Delivery to the requester failed",
+    "card.change.reposted": "Posted again: the ticket's topic was deleted",
     "button.claim": "Claim",
     "button.resolve": "Resolve",
     "button.assign": "Assign",

@@ -59,6 +59,7 @@ MESSAGES: dict[str, str] = {
     "card.change.rated": "Ocenione przez zgłaszającego",
     "card.change.priority": "Priorytet zmieniony przez: {actor}",
     "card.change.delivery_failed": "Nie udało się dostarczyć wiadomości do zgłaszającego",
+    "card.change.reposted": "Opublikowano ponownie: wątek zgłoszenia został usunięty",
     "button.claim": "Przejmij",
     "button.resolve": "Rozwiąż",
     "button.assign": "Przypisz",

@@ -59,6 +59,7 @@ MESSAGES: dict[str, str] = {
     "card.change.rated": "Автор поставил оценку",
     "card.change.priority": "Приоритет изменил(а): {actor}",
     "card.change.delivery_failed": "Не удалось доставить сообщение автору",
+    "card.change.reposted": "Карточка опубликована заново: тема заявки была удалена",
     "button.claim": "Взять",
     "button.resolve": "Решено",
     "button.assign": "Назначить",

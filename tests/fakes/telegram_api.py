@@ -958,9 +958,9 @@ class FakeTelegram:
         for message in gone:
             self.sent.remove(message)
             self.deleted.append(message)
-        for message in self.sent_by_people:
-            if message["chat"]["id"] == chat_id and message.get("message_thread_id") == thread_id:
-                message["_deleted"] = True
+        for written in self.sent_by_people:
+            if written["chat"]["id"] == chat_id and written.get("message_thread_id") == thread_id:
+                written["_deleted"] = True
 
     def close_topic(self, chat_id: int, thread_id: int) -> None:
         """An admin closes a topic in the client."""
