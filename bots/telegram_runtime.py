@@ -18,10 +18,11 @@ from aiohttp import web
 from adapters.telegram import PLATFORM, migration
 from adapters.telegram.facts import ChatFacts
 from adapters.telegram.handlers import ALLOWED_UPDATES, TelegramDeps, build_router
+from adapters.telegram.inbound import known_update
 from adapters.telegram.polling import HoldWhileDatabaseDown
 from adapters.telegram.sender import TelegramSender
 from adapters.telegram.setup import check_agents_chat, register_commands
-from bots.http_edge import telegram_webhook_route
+from bots.http_edge import refuse, telegram_webhook_route
 from bots.settings import Settings
 from bots.wiring import Core
 from core.delivery import Sender
@@ -118,7 +119,15 @@ class TelegramRuntime:
             handle_in_background=False,
             secret_token=self.webhook_secret,
         )
-        http.router.add_post(WEBHOOK_PATH, telegram_webhook_route(self.webhook_secret, handler))
+
+        async def handle(request: web.Request) -> web.StreamResponse:
+            # aiogram would skip an update of no kind it knows with a warning carrying
+            # the whole update: refuse it here, in one line and without its body.
+            if not known_update(await request.json()):
+                return refuse(request, 400, "body is not a Telegram update of a known kind")
+            return await handler.handle(request)
+
+        http.router.add_post(WEBHOOK_PATH, telegram_webhook_route(self.webhook_secret, handle))
 
     async def start(self) -> None:
         await self._check_token()

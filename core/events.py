@@ -108,9 +108,13 @@ class FaqSuggestions(_Frozen):
 
 
 class FaqNoMatch(_Frozen):
+    """No answer: a ticket is offered. `files` counts what was sent without words (the
+    FAQ cannot read files); the ticket will carry them."""
+
     kind: Literal["faq_no_match"] = "faq_no_match"
     query_id: int
     question: str
+    files: int = 0
 
 
 class TicketOpened(_Frozen):

@@ -34,6 +34,7 @@ from aiogram.types import (
 from adapters.telegram import migration
 from adapters.telegram.errors import (
     accepted_result,
+    file_refused,
     message_gone,
     not_modified,
     thread_gone,
@@ -49,6 +50,7 @@ from adapters.telegram.render import (
     OutMessage,
     card_overflow,
     change_line,
+    plain,
     relay_caption,
     relay_edited_rich,
     render_card,
@@ -69,6 +71,7 @@ from core.events import (
     TicketView,
     event_to_json,
 )
+from core.i18n import t
 from core.storage.refs import RefStore
 
 log = logging.getLogger(__name__)
@@ -77,6 +80,7 @@ Step = Callable[[], Awaitable[None]]
 TicketViews = Callable[[int], Awaitable[TicketView | None]]
 """A ticket as its card shows it now, for re-posting a card that was lost."""
 CLOSED_STATES = (TicketState.RESOLVED, TicketState.CANCELLED)
+UNCAPTIONED = ("video_note", "sticker")  # https://core.telegram.org/bots/api#sendvideonote
 
 
 def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
@@ -225,6 +229,15 @@ class TelegramSender:
             call = self.bot.send_video(video=file_id, **common)  # type: ignore[arg-type]
         elif kind == "audio":
             call = self.bot.send_audio(audio=file_id, **common)  # type: ignore[arg-type]
+        elif kind == "animation":
+            call = self.bot.send_animation(animation=file_id, **common)  # type: ignore[arg-type]
+        elif kind == "video_note":
+            call = self.bot.send_video_note(
+                chat_id=place.chat_id,
+                video_note=file_id,
+                message_thread_id=place.thread_id,
+                reply_parameters=_reply(place),
+            )
         else:
             call = self.bot.send_document(document=file_id, **common)  # type: ignore[arg-type]
         return await self._message(call, place.chat_id)
@@ -252,11 +265,17 @@ class TelegramSender:
         await self._steps(event, self._chunk_steps(place, out, []))
 
     def _relay_steps(self, place: Place, lang: str, relay: Relay, ticket: int | None) -> list[Step]:
-        """The message (and its files, by file id) plus a note of where the copy is."""
+        """The message (and its files, by file id) plus a note of where the copy is.
+
+        A file Telegram refuses to send on is left out, its caption sent as text, and
+        named at the end as a permanent failure, which the card then shows.
+        """
         copies: list[Message] = []
-        caption = relay_caption(lang, relay) if relay.attachments else None
-        steps: list[Step] = []
         files = list(relay.attachments)
+        captioned = bool(files) and files[0].partition(":")[0] not in UNCAPTIONED
+        caption = relay_caption(lang, relay) if captioned else None
+        steps: list[Step] = []
+        refused: list[str] = []
         if caption is None:
             steps += self._chunk_steps(place, render_payload(lang, relay), copies)
         for index, attachment in enumerate(files):
@@ -265,23 +284,39 @@ class TelegramSender:
             async def send_file(
                 attachment: str = attachment, cap: str | None = first_caption
             ) -> None:
-                copies.append(await self._send_file(place, attachment, cap))
+                try:
+                    copies.append(await self._send_file(place, attachment, cap))
+                except TelegramBadRequest as error:
+                    if not file_refused(error):
+                        raise
+                    log.warning("telegram refused to pass on a file: %s", error.message)
+                    refused.append(attachment.partition(":")[0])
+                    if cap is not None:
+                        copies.extend(await self.send_out(place, OutMessage((cap,))))
 
             steps.append(send_file)
 
         async def remember() -> None:
-            if not copies:
+            if copies:
+                first = copies[0]
+                kind = "c" if caption is not None and not refused else "t"
+                await self.refs.put(
+                    "relay",
+                    str(relay.message_id),
+                    f"{message_ref(first.chat.id, first.message_id)}:{kind}",
+                )
+                if ticket is not None:
+                    for copy in copies:
+                        await self._remember_thread_message(copy, ticket)
+            if not refused:
                 return
-            first = copies[0]
-            kind = "c" if caption is not None else "t"
-            await self.refs.put(
-                "relay",
-                str(relay.message_id),
-                f"{message_ref(first.chat.id, first.message_id)}:{kind}",
-            )
-            if ticket is not None:
-                for copy in copies:
-                    await self._remember_thread_message(copy, ticket)
+            kinds = ", ".join(refused)
+            if ticket is None:
+                # The card shows a delivery problem to the requester.
+                raise PermanentFailure(f"telegram could not pass on a file ({kinds})")
+            note = plain("⚠️ " + t(lang, "telegram.file_not_passed_on", kinds=kinds))
+            for message in await self.send_out(place, note):
+                await self._remember_thread_message(message, ticket)
 
         steps.append(remember)
         return steps

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -31,6 +32,7 @@ class FaqLogRecords(Records):
         decision: str,
         results: list[dict[str, Any]],
         now: datetime,
+        attachments: Sequence[str] = (),
     ) -> int:
         top = results[0] if results else None
         result = await self.conn.execute(
@@ -47,6 +49,7 @@ class FaqLogRecords(Records):
                 "outcome": None,
                 "ticket_id": None,
                 "created_at": now,
+                "attachments": json.dumps(list(attachments)),
             },
         )
         return int(result.scalar_one())

@@ -1075,6 +1075,9 @@ class FakeTelegram:
             message["photo"] = [
                 {"file_id": photo, "file_unique_id": photo[-8:], "width": 90, "height": 90}
             ]
+        if message.pop("_document_too", False):
+            file_id = message["animation"]["file_id"]
+            message["document"] = {"file_id": file_id, "file_unique_id": file_id[-8:]}
         if document:
             message["document"] = {"file_id": document, "file_unique_id": document[-8:]}
             if file_size is not None:
@@ -1243,22 +1246,28 @@ def animation(file_id: str) -> dict[str, Any]:
             "height": 240,
             "duration": 2,
         },
-        "document": {"file_id": file_id, "file_unique_id": file_id[-8:]},
+        "_document_too": True,
     }
 
 
 def poll(question: str, *options: str) -> dict[str, Any]:
-    """https://core.telegram.org/bots/api#poll"""
+    """https://core.telegram.org/bots/api#poll (the fields the installed aiogram requires,
+    .venv/lib/python3.11/site-packages/aiogram/types/poll.py and poll_option.py)."""
     return {
         "poll": {
             "id": "5000",
             "question": question,
-            "options": [{"text": option, "voter_count": 0} for option in options],
+            "options": [
+                {"persistent_id": str(index), "text": option, "voter_count": 0}
+                for index, option in enumerate(options)
+            ],
             "total_voter_count": 0,
             "is_closed": False,
             "is_anonymous": True,
             "type": "regular",
             "allows_multiple_answers": False,
+            "allows_revoting": False,
+            "members_only": False,
         }
     }
 
