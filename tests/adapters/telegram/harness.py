@@ -113,10 +113,12 @@ async def start_desk(
     fake: FakeTelegram | None = None,
     database_url: str | None = None,
     token: str | None = None,
+    bot_status: str = "administrator",
 ) -> AsyncIterator[Harness]:
     fake = fake or FakeTelegram()
-    fake.add_chat(AGENTS, "supergroup", "Help desk agents", is_forum=forum)
-    fake.members[(AGENTS, fake.bot_id)] = "administrator"
+    if AGENTS not in fake.migrated:
+        fake.add_chat(AGENTS, "supergroup", "Help desk agents", is_forum=forum)
+    fake.members[(AGENTS, fake.bot_id)] = bot_status
     api = await fake.start()
     port = _free_port()
     env: dict[str, Any] = {

@@ -10,6 +10,7 @@ import pytest
 
 from core.faq.service import FaqService
 from tests.adapters.telegram.harness import Harness, start_desk
+from tests.fakes.telegram_api import FakeTelegram
 
 OLGA_ID = 111
 ANNA_ID = 201
@@ -140,3 +141,45 @@ async def test_a_migration_met_while_sending_is_followed_too(
         assert any(
             f"TELEGRAM_AGENTS_CHAT_ID={supergroup}" in r.getMessage() for r in caplog.records
         )
+
+
+async def test_a_restart_with_the_old_group_id_still_finds_the_supergroup(
+    tmp_path: Path, faq: FaqService, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = FakeTelegram()
+    supergroup = -1007777777777
+    async for h in start_desk(tmp_path, faq, transport="polling", forum=False, fake=fake):
+        await open_ticket(h)
+        for update in fake.migrate(h.agents, supergroup):
+            await h.feed(update)
+
+    caplog.set_level(logging.WARNING)
+    sent_before = len(fake.calls)
+    async for h in start_desk(tmp_path, faq, transport="polling", forum=False, fake=fake):
+        assert any(
+            f"TELEGRAM_AGENTS_CHAT_ID={supergroup}" in r.getMessage() for r in caplog.records
+        )
+        olga = fake.user(OLGA_ID, "Olga")
+        await h.say(OLGA_ID, olga, "Any news?")
+        assert fake.messages_in(supergroup)[-1].text == "Olga · #1\nAny news?"
+        # The agents' command menu went to the supergroup, not to the group it was.
+        menus = [c.params["scope"] for c in fake.calls[sent_before:] if c.method == "setMyCommands"]
+        chats = {int(scope["chat_id"]) for scope in menus if scope.get("type") == "chat"}
+        assert chats == {supergroup}
+
+
+async def test_without_admin_rights_reactions_never_arrive_but_buttons_work(
+    tmp_path: Path, faq: FaqService, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    async for h in start_desk(tmp_path, faq, transport="polling", forum=False, bot_status="member"):
+        assert any("not an administrator" in r.getMessage() for r in caplog.records)
+        await open_ticket(h)
+        card = h.card(1)
+        anna = h.fake.user(ANNA_ID, "Anna")
+        update = h.fake.reaction_update(h.agents, anna, card.message_id, ("👀",))
+        assert await h.feed(update) == 0  # Telegram does not send it to a non-admin bot
+        await h.deliver()
+        assert "State: open" in card.text
+        await h.press(anna, card, "Claim")
+        assert "Assignee: Anna" in card.text
