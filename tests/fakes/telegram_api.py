@@ -377,6 +377,7 @@ class FakeTelegram:
         self.url = ""
         self._undecodable: dict[str, int] = {}
         self._late: dict[str, list[float]] = {}
+        self._gone: set[tuple[int, int]] = set()  # people's messages deleted with a topic
 
     @property
     def bot_id(self) -> int:
@@ -543,8 +544,10 @@ class FakeTelegram:
         return {k: v for k, v in chat.items() if k != "is_forum" or v}
 
     def _exists(self, chat_id: int, message_id: int) -> bool:
+        if (chat_id, message_id) in self._gone:
+            return False
         return any(m.chat_id == chat_id and m.message_id == message_id for m in self.sent) or any(
-            m["chat"]["id"] == chat_id and m["message_id"] == message_id and not m.get("_deleted")
+            m["chat"]["id"] == chat_id and m["message_id"] == message_id
             for m in self.sent_by_people
         )
 
@@ -960,7 +963,7 @@ class FakeTelegram:
             self.deleted.append(message)
         for written in self.sent_by_people:
             if written["chat"]["id"] == chat_id and written.get("message_thread_id") == thread_id:
-                written["_deleted"] = True
+                self._gone.add((chat_id, written["message_id"]))
 
     def close_topic(self, chat_id: int, thread_id: int) -> None:
         """An admin closes a topic in the client."""

@@ -187,3 +187,20 @@ async def test_a_file_that_cannot_reach_the_requester_is_noted_on_the_card(desk:
     assert desk.last_to(OLGA_ID).text == "Anna · #1\nThis one"
     await desk.deliver()
     assert "could not pass on a file (photo)" in card.text
+
+
+async def test_an_edit_that_changes_only_formatting_is_no_failure(desk: Harness) -> None:
+    """Telegram sends an edited_message when only entities change; the copy renders the
+    same, Telegram answers "message is not modified", and that is no delivery problem."""
+    olga = desk.fake.user(OLGA_ID, "Olga")
+    anna = desk.fake.user(ANNA_ID, "Anna")
+    await desk.say(OLGA_ID, olga, "/ticket VPN drops every hour")
+    card = desk.card(1)
+    reply = await desk.say(desk.agents, anna, "Reinstall the client", reply_to=card.message_id)
+    copy = desk.last_to(OLGA_ID)
+    for _ in range(2):
+        await desk.feed(desk.fake.edited_update(reply, "Reinstall the client"))
+        await desk.deliver()
+    assert copy.text.startswith("Anna · #1\nReinstall the client")
+    assert copy.edits <= 1
+    assert "Delivery" not in card.text and "⚠️" not in card.text
