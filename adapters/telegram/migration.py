@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 
+from aiogram.exceptions import TelegramAPIError, TelegramMigrateToChat
+
 from adapters.telegram.facts import ChatFacts
 from core.storage.refs import RefStore
 
@@ -30,7 +32,9 @@ async def follow(facts: ChatFacts, refs: RefStore, old: int, new: int) -> bool:
 
 
 async def restore(facts: ChatFacts, refs: RefStore) -> None:
-    """At start: the configured group may have moved since it was written down."""
+    """At start: the configured group may have moved since it was written down (a move
+    seen before, remembered in refs; one never seen is learned from the first call that
+    meets it, see `follow`)."""
     configured = facts.agents_chat_id
     if configured is None:
         return
@@ -41,6 +45,12 @@ async def restore(facts: ChatFacts, refs: RefStore) -> None:
     if current != configured:
         facts.move_to(current)
         _warn(configured, current)
+    try:
+        await facts.bot.get_chat(current)
+    except TelegramMigrateToChat as error:
+        await follow(facts, refs, current, error.migrate_to_chat_id)
+    except TelegramAPIError:
+        pass  # the start's own check of the group names the problem
 
 
 def _warn(old: int, new: int) -> None:

@@ -80,7 +80,7 @@ Step = Callable[[], Awaitable[None]]
 TicketViews = Callable[[int], Awaitable[TicketView | None]]
 """A ticket as its card shows it now, for re-posting a card that was lost."""
 CLOSED_STATES = (TicketState.RESOLVED, TicketState.CANCELLED)
-UNCAPTIONED = ("video_note", "sticker")  # https://core.telegram.org/bots/api#sendvideonote
+UNCAPTIONED = ("video_note",)  # https://core.telegram.org/bots/api#sendvideonote has no caption
 
 
 def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
@@ -372,7 +372,8 @@ class TelegramSender:
 
     async def _to_thread_kept(self, event: Event, target: TicketThreadTarget) -> None:
         """A thread event; a thread that was lost (its topic deleted, its group moved) is
-        made again with the card in it, a closed topic is opened to be written into."""
+        made again with the card in it, a closed topic is opened to be written into.
+        Either way, the topic of a ticket that is still closed is closed again after."""
         number = target.ticket_number
         try:
             await self._to_thread(event, target)
@@ -385,32 +386,29 @@ class TelegramSender:
                 if not await self._repost_card(number, event.lang):
                     raise
             elif topic_closed(error):
-                await self._write_into_closed_topic(event, target)
-                return
+                await self._reopen_topic(number)
             else:
                 raise
         await self._to_thread(event, target)
+        await self._close_topic_of_closed_ticket(number)
 
-    async def _write_into_closed_topic(self, event: Event, target: TicketThreadTarget) -> None:
-        """Reopen the topic, write, and close it again if the ticket is still closed."""
-        number = target.ticket_number
+    async def _reopen_topic(self, number: int) -> None:
         topic = await self.refs.get("topic", str(number))
         if topic is None:
             raise PermanentFailure("telegram: the ticket's topic is closed")
-        chat_id = self._agents_chat()
-        await self._reopen_topic(chat_id, int(topic))
-        await self._to_thread(event, target)
-        view = await self.views(number) if self.views is not None else None
-        if view is not None and view.state in CLOSED_STATES:
-            try:
-                await self.bot.close_forum_topic(chat_id, int(topic))
-            except TelegramBadRequest as error:
-                if not topic_not_modified(error):
-                    raise
-
-    async def _reopen_topic(self, chat_id: int, topic: int) -> None:
         try:
-            await self.bot.reopen_forum_topic(chat_id, topic)
+            await self.bot.reopen_forum_topic(self._agents_chat(), int(topic))
+        except TelegramBadRequest as error:
+            if not topic_not_modified(error):
+                raise
+
+    async def _close_topic_of_closed_ticket(self, number: int) -> None:
+        topic = await self.refs.get("topic", str(number))
+        view = await self.views(number) if self.views is not None else None
+        if topic is None or view is None or view.state not in CLOSED_STATES:
+            return
+        try:
+            await self.bot.close_forum_topic(self._agents_chat(), int(topic))
         except TelegramBadRequest as error:
             if not topic_not_modified(error):
                 raise
@@ -428,10 +426,6 @@ class TelegramSender:
         await self._post_card(
             key, render_card(lang, TicketCard(ticket=view, change=CardChange.REPOSTED)), view
         )
-        if view.state in CLOSED_STATES:
-            topic = await self.refs.get("topic", key)
-            if topic is not None:
-                await self.bot.close_forum_topic(self._agents_chat(), int(topic))
         return True
 
     async def _to_thread(self, event: Event, target: TicketThreadTarget) -> None:

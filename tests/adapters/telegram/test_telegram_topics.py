@@ -183,3 +183,39 @@ async def test_without_admin_rights_reactions_never_arrive_but_buttons_work(
         assert "State: open" in card.text
         await h.press(anna, card, "Claim")
         assert "Assignee: Anna" in card.text
+
+
+async def test_a_deleted_topic_of_a_resolved_ticket_comes_back_closed(
+    tmp_path: Path, faq: FaqService
+) -> None:
+    async for h in start_desk(tmp_path, faq, transport="webhook", forum=True):
+        await open_ticket(h)
+        card = h.card(1)
+        assert card.thread_id is not None
+        anna = h.fake.user(ANNA_ID, "Anna")
+        await h.say(h.agents, anna, "/resolve 1", thread_id=card.thread_id)
+        h.fake.delete_topic(h.agents, card.thread_id)
+
+        olga = h.fake.user(OLGA_ID, "Olga")
+        await h.press(olga, h.last_to(OLGA_ID), "4⭐")
+        (topic,) = h.fake.topics.values()
+        in_topic = h.fake.messages_in(h.agents, topic.thread_id)
+        assert "State: resolved" in in_topic[0].text
+        assert in_topic[-1].text.startswith("#1: Rated")
+        assert topic.closed
+
+
+async def test_a_group_that_moved_while_the_bot_was_away_is_found_at_start(
+    tmp_path: Path, faq: FaqService, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = FakeTelegram()
+    supergroup = -1006666666666
+    fake.add_chat(-1001234567890, "group", "Help desk agents")
+    fake.migrate(-1001234567890, supergroup)
+    caplog.set_level(logging.WARNING)
+    async for h in start_desk(tmp_path, faq, transport="webhook", forum=False, fake=fake):
+        warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+        assert any(f"TELEGRAM_AGENTS_CHAT_ID={supergroup}" in w for w in warnings), warnings
+        assert not any("cannot reach the agents' group" in w for w in warnings), warnings
+        await open_ticket(h)
+        assert fake.messages_in(supergroup)[0].text.startswith("Ticket #1: The printer")
