@@ -946,8 +946,13 @@ class FakeTelegram:
         return True
 
     async def api_deleteMessage(self, params: dict[str, Any]) -> bool:
+        """https://core.telegram.org/bots/api#deletemessage (the bot's own messages here;
+        the 48-hour limit is not modelled: the fake has no clock of its own)."""
         chat = self._chat(params["chat_id"])
-        message = self.message(int(chat["id"]), int(params["message_id"]))
+        try:
+            message = self.message(int(chat["id"]), int(params["message_id"]))
+        except BotApiError:
+            raise BotApiError(400, "Bad Request: message to delete not found") from None
         self.sent.remove(message)
         self.deleted.append(message)
         return True
