@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from sqlalchemy.engine import RowMapping
 
@@ -12,7 +13,7 @@ from core.desk.checks import bounded, required_text
 from core.desk.learning import learn
 from core.desk.scope import CommandScope
 from core.desk.tickets import create_ticket
-from core.domain import MAX_ID, SUPPORTED_LANGUAGES, Author, Visibility
+from core.domain import FILES_JOIN_SECONDS, MAX_ID, SUPPORTED_LANGUAGES, Author, Visibility
 from core.events import FaqAnswer, FaqNoMatch, FaqOption, FaqSuggestions, Notice, Relay
 
 
@@ -62,7 +63,14 @@ async def ask(scope: CommandScope, cmd: c.AskQuestion) -> None:
 
 async def offer_ticket_for_files(scope: CommandScope, attachments: tuple[str, ...]) -> None:
     """Files with no words and no open ticket: recorded as a question the FAQ could not
-    read, with a ticket offered that will carry them."""
+    read, with a ticket offered that will carry them. Files that follow a question (or
+    other files) within FILES_JOIN_SECONDS join it instead, without a second offer."""
+    pending = await scope.repo.pending_faq_query(
+        scope.actor.id, scope.now - timedelta(seconds=FILES_JOIN_SECONDS)
+    )
+    if pending is not None:
+        await scope.repo.add_faq_query_attachments(int(pending["id"]), attachments)
+        return
     query_id = await scope.repo.record_faq_query(
         person=scope.actor,
         platform=scope.actor.platform,

@@ -59,6 +59,32 @@ class FaqLogRecords(Records):
         row: RowMapping | None = found.mappings().first()
         return row
 
+    async def pending_faq_query(self, person_id: int, since: datetime) -> RowMapping | None:
+        """The person's latest question since `since` that no button has answered yet."""
+        found = await self.conn.execute(
+            select(faq_queries)
+            .where(
+                faq_queries.c.person_id == person_id,
+                faq_queries.c.outcome.is_(None),
+                faq_queries.c.created_at >= since,
+            )
+            .order_by(faq_queries.c.id.desc())
+            .limit(1)
+        )
+        row: RowMapping | None = found.mappings().first()
+        return row
+
+    async def add_faq_query_attachments(self, query_id: int, attachments: Sequence[str]) -> None:
+        found = await self.conn.execute(
+            select(faq_queries.c.attachments).where(faq_queries.c.id == query_id)
+        )
+        kept = list(json.loads(found.scalar_one() or "[]"))
+        await self.conn.execute(
+            update(faq_queries)
+            .where(faq_queries.c.id == query_id)
+            .values(attachments=json.dumps(kept + [a for a in attachments if a not in kept]))
+        )
+
     async def set_faq_outcome(
         self, query_id: int, outcome: str, ticket_number: int | None = None
     ) -> None:

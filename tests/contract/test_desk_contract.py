@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from core import commands as c
 from core import errors
 from core.desk import InboundKey
-from core.domain import Priority, TicketState
+from core.domain import FILES_JOIN_SECONDS, Priority, TicketState
 from core.storage.repository import Repository
 from tests.conftest import DatabaseFactory
-from tests.support import Harness, harness_on, person, ticket_json
+from tests.support import FakeClock, Harness, harness_on, person, ticket_json
 
 ALICE = person("alice")
 BOB = person("bob", agent=True)
@@ -199,3 +199,43 @@ async def test_an_open_ticket_with_only_files_carries_them(harness: Harness) -> 
     assert detail is not None
     assert detail["subject"] == "(file sent without text)"
     assert detail["messages"][0]["attachments"] == ["video:clip"]
+
+
+async def test_files_that_follow_within_a_minute_join_the_offer(
+    database_factory: DatabaseFactory, small_kb: object
+) -> None:
+    """An album of screenshots arrives as one message per file: one offer, one ticket."""
+    from pathlib import Path
+
+    assert isinstance(small_kb, Path)
+    clock = FakeClock()
+    async with harness_on(database_factory(), small_kb, clock=clock) as h:
+        await h.do(c.SendText(actor=ALICE, text="", attachments=("photo:one",)))
+        clock.advance(1)
+        await h.do(c.SendText(actor=ALICE, text="", attachments=("photo:two",)))
+        [offer] = h.take()
+        assert offer.payload.kind == "faq_no_match"
+
+        clock.advance(FILES_JOIN_SECONDS + 1)
+        await h.do(c.SendText(actor=ALICE, text="", attachments=("photo:later",)))
+        [second] = h.take()
+        assert second.payload.kind == "faq_no_match"
+
+        query_id = offer.payload.query_id  # type: ignore[union-attr]
+        await h.do(c.FaqFeedback(actor=ALICE, query_id=query_id, helped=False))
+        detail = await ticket_json(h.db, 1)
+        assert detail is not None
+        assert detail["messages"][0]["attachments"] == ["photo:one", "photo:two"]
+
+
+async def test_files_after_a_captioned_file_join_its_question(harness: Harness) -> None:
+    await harness.do(
+        c.SendText(actor=ALICE, text="the badge reader blinks red", attachments=("photo:a",))
+    )
+    await harness.do(c.SendText(actor=ALICE, text="", attachments=("photo:b",)))
+    [answer] = harness.take()
+    query_id = answer.payload.query_id  # type: ignore[union-attr]
+    await harness.do(c.FaqFeedback(actor=ALICE, query_id=query_id, helped=False))
+    detail = await ticket_json(harness.db, 1)
+    assert detail is not None
+    assert detail["messages"][0]["attachments"] == ["photo:a", "photo:b"]

@@ -204,3 +204,15 @@ async def test_an_edit_that_changes_only_formatting_is_no_failure(desk: Harness)
     assert copy.text.startswith("Anna · #1\nReinstall the client")
     assert copy.edits <= 1
     assert "Delivery" not in card.text and "⚠️" not in card.text
+
+
+async def test_an_album_of_screenshots_gets_one_offer_and_one_ticket(desk: Harness) -> None:
+    """Telegram sends an album as one message per file, sharing a media_group_id."""
+    olga = desk.fake.user(OLGA_ID, "Olga")
+    for file_id in ("AgACAgPHOTO-first", "AgACAgPHOTO-second"):
+        await send(desk, OLGA_ID, olga, photo=file_id, media_group_id="13579")
+    offers = [m for m in desk.fake.messages_in(OLGA_ID) if m.text.startswith("I can't read")]
+    assert len(offers) == 1
+    await desk.press(olga, offers[0], "Open a ticket")
+    media = [m.media for m in desk.fake.messages_in(desk.agents) if m.media]
+    assert media == ["photo:AgACAgPHOTO-first", "photo:AgACAgPHOTO-second"]
