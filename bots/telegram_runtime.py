@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import secrets
 
@@ -14,17 +15,19 @@ from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
-from adapters.telegram import PLATFORM
+from adapters.telegram import PLATFORM, migration
 from adapters.telegram.facts import ChatFacts
 from adapters.telegram.handlers import ALLOWED_UPDATES, TelegramDeps, build_router
+from adapters.telegram.inbound import known_update
 from adapters.telegram.polling import HoldWhileDatabaseDown
 from adapters.telegram.sender import TelegramSender
 from adapters.telegram.setup import check_agents_chat, register_commands
-from bots.http_edge import telegram_webhook_route
+from bots.http_edge import refuse, telegram_webhook_route
 from bots.settings import Settings
 from bots.wiring import Core
 from core.delivery import Sender
 from core.domain import CATEGORIES, DEFAULT_CATEGORY
+from core.queries import ticket_view
 from core.redact import redact
 from core.storage.db import Database
 from core.storage.refs import RefStore
@@ -65,7 +68,9 @@ class TelegramConnection:
         self.bot = bot
         self.refs = RefStore(db, PLATFORM)
         self.facts = ChatFacts(bot, settings.telegram_agents_chat_id)
-        self.sender: Sender = TelegramSender(bot, self.refs, self.facts)
+        self.sender: Sender = TelegramSender(
+            bot, self.refs, self.facts, views=functools.partial(ticket_view, db)
+        )
 
     def runtime(self, core: Core) -> TelegramRuntime:
         return TelegramRuntime(core, self)
@@ -78,6 +83,7 @@ class TelegramRuntime:
         settings = telegram.settings
         self.settings = settings
         self.bot = telegram.bot
+        self.telegram = telegram
         self.dispatcher = Dispatcher(name="helpdesk-telegram")
         self.dispatcher.include_router(
             build_router(
@@ -113,13 +119,23 @@ class TelegramRuntime:
             handle_in_background=False,
             secret_token=self.webhook_secret,
         )
-        http.router.add_post(WEBHOOK_PATH, telegram_webhook_route(self.webhook_secret, handler))
+
+        async def handle(request: web.Request) -> web.StreamResponse:
+            # aiogram would skip an update of no kind it knows with a warning carrying
+            # the whole update: refuse it here, in one line and without its body.
+            if not known_update(await request.json()):
+                return refuse(request, 400, "body is not a Telegram update of a known kind")
+            return await handler.handle(request)
+
+        http.router.add_post(WEBHOOK_PATH, telegram_webhook_route(self.webhook_secret, handle))
 
     async def start(self) -> None:
         await self._check_token()
-        for problem in await check_agents_chat(self.bot, self.settings.telegram_agents_chat_id):
+        facts = self.telegram.facts
+        await migration.restore(facts, self.telegram.refs)
+        for problem in await check_agents_chat(self.bot, facts.agents_chat_id):
             log.warning("telegram: %s", problem)
-        await register_commands(self.bot, self.settings.telegram_agents_chat_id, self.settings.lang)
+        await register_commands(self.bot, facts.agents_chat_id, self.settings.lang)
         if self.webhook_mode:
             url = str(self.settings.telegram_webhook_url).rstrip("/")
             if not url.endswith(WEBHOOK_PATH):

@@ -66,10 +66,13 @@ class ChooseSuggestion(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class OpenTicket(Command):
+    """A new ticket; `text` may be empty only when files were sent with it."""
+
     text: str
     category: str | None = None
     priority: Priority | None = None
     source_link: str | None = None
+    attachments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -108,9 +108,13 @@ class FaqSuggestions(_Frozen):
 
 
 class FaqNoMatch(_Frozen):
+    """No answer: a ticket is offered. `files` counts what was sent without words (the
+    FAQ cannot read files); the ticket will carry them."""
+
     kind: Literal["faq_no_match"] = "faq_no_match"
     query_id: int
     question: str
+    files: int = 0
 
 
 class TicketOpened(_Frozen):
@@ -132,6 +136,7 @@ class CardChange(enum.StrEnum):
     RATED = "rated"
     PRIORITY = "priority"
     DELIVERY_FAILED = "delivery_failed"
+    REPOSTED = "reposted"  # an adapter posted the card again where the old one was lost
 
 
 # Cards written to the outbox before CardChange existed stored its catalog key.

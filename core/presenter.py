@@ -79,6 +79,11 @@ def render_text(event: ev.Event) -> str:
     return render_payload(event.lang, event.payload)
 
 
+def no_match_key(payload: ev.FaqNoMatch) -> str:
+    """What "no answer" says: files alone are offered a ticket, not called a question."""
+    return "faq.file_offer" if payload.files and not payload.question else "faq.no_match"
+
+
 def render_payload(lang: str, payload: ev.Payload) -> str:
     if isinstance(payload, ev.FaqAnswer):
         return f"{payload.title}\n{payload.answer.strip()}\n{t(lang, 'faq.did_it_help')}"
@@ -87,7 +92,7 @@ def render_payload(lang: str, payload: ev.Payload) -> str:
         lines += [f"  {i}. {option.title}" for i, option in enumerate(payload.options, 1)]
         return "\n".join(lines)
     if isinstance(payload, ev.FaqNoMatch):
-        return t(lang, "faq.no_match")
+        return t(lang, no_match_key(payload))
     if isinstance(payload, ev.TicketOpened):
         return t(
             lang, "ticket.opened", number=payload.ticket.number, subject=payload.ticket.subject

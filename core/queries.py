@@ -20,6 +20,7 @@ from core.domain import (
     TicketState,
     Visibility,
 )
+from core.events import TicketView
 from core.storage.audit_records import AuditEntry
 from core.storage.db import Database
 from core.storage.repository import Repository
@@ -163,6 +164,13 @@ async def ticket_detail(db: Database, number: int) -> TicketDetail | None:
         messages=tuple(MessageView.of(message) for message in messages),
         audit=tuple(trail),
     )
+
+
+async def ticket_view(db: Database, number: int) -> TicketView | None:
+    """A ticket as its card shows it now (an adapter re-posting a card it lost)."""
+    async with db.transaction() as conn:
+        ticket = await Repository(conn, "en").get_ticket(number)
+    return TicketView.of(ticket) if ticket is not None else None
 
 
 async def person_language(db: Database, ref: PersonRef, fallback: str) -> str:

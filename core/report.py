@@ -118,7 +118,8 @@ async def build_report(
     unanswered = Counter(
         _normalise_question(str(q["text"]))
         for q in queries
-        if q["decision"] == "none" or q["outcome"] in ("human", "ticket")
+        if (q["decision"] == "none" or q["outcome"] in ("human", "ticket"))
+        and str(q["text"]).strip()  # files sent without words are no question to list
     )
     first_minutes = [_minutes(d) for d in first_responses]
     return Report(

@@ -73,6 +73,26 @@ def message_gone(error: TelegramBadRequest) -> bool:
     return "not found" in error.message.lower()
 
 
+def file_refused(error: TelegramBadRequest) -> bool:
+    """Telegram will not send this file by its id (an unknown or mismatched file_id, a file
+    over the size Telegram lets bots handle)."""
+    text = error.message.lower()
+    return any(
+        sign in text
+        for sign in ("wrong file identifier", "file is too big", "wrong remote file", "file_id")
+    )
+
+
+def thread_gone(error: TelegramBadRequest) -> bool:
+    """The ticket's topic was deleted (https://core.telegram.org/bots/api#deleteforumtopic)."""
+    return "message thread not found" in error.message.lower() or "TOPIC_DELETED" in error.message
+
+
+def topic_closed(error: TelegramBadRequest) -> bool:
+    """The topic is closed: nothing can be written into it until it is reopened."""
+    return "TOPIC_CLOSED" in error.message
+
+
 def topic_not_modified(error: TelegramBadRequest) -> bool:
     """The topic is already closed (or open)."""
     return "TOPIC_NOT_MODIFIED" in error.message

@@ -35,6 +35,12 @@ class ChatFacts:
         self._forum: tuple[float, bool] | None = None
         self._agents: dict[int, tuple[float, bool]] = {}
 
+    def move_to(self, chat_id: int) -> None:
+        """The agents' group has a new id (it became a supergroup): forget what was known."""
+        self.agents_chat_id = chat_id
+        self._forum = None
+        self._agents.clear()
+
     def _fresh(self, stamp: float) -> bool:
         return self.clock() - stamp < self.ttl
 

@@ -29,7 +29,7 @@ from aiogram.types import (
 
 from adapters.common.assignee import with_checked_assignee
 from adapters.common.refusal import Refusal
-from adapters.telegram import PLATFORM
+from adapters.telegram import PLATFORM, migration
 from adapters.telegram.buttons import parse_callback
 from adapters.telegram.dialog import (
     Action,
@@ -263,6 +263,17 @@ class _Handlers:
             await self.deps.refs.delete("triage", str(user.id))
         await self.act(action, bot=bot, user=user, place=place_of(message), update=event_update)
 
+    async def migrated(self, message: Message) -> None:
+        """The agents' group became a supergroup: Telegram says so in both chats."""
+        if message.migrate_to_chat_id is not None:
+            await migration.follow(
+                self.deps.facts, self.deps.refs, message.chat.id, message.migrate_to_chat_id
+            )
+        elif message.migrate_from_chat_id is not None:
+            await migration.follow(
+                self.deps.facts, self.deps.refs, message.migrate_from_chat_id, message.chat.id
+            )
+
     async def agents_message(self, message: Message, bot: Bot, event_update: Update) -> None:
         user = message.from_user
         if user is None or user.is_bot or message.sender_chat is not None:
@@ -346,17 +357,24 @@ def build_router(deps: TelegramDeps) -> Router:
     private.edited_message.filter(F.chat.type == "private")
     private.edited_message.register(handlers.edited)
 
+    # The agents' group is looked up on every update: it moves when it becomes a supergroup.
+    def in_agents(event: Message | MessageReactionUpdated) -> bool:
+        return deps.agents_chat_id is not None and event.chat.id == deps.agents_chat_id
+
+    migrations = Router(name="telegram-migrations")
+    migrations.message.filter(F.migrate_to_chat_id | F.migrate_from_chat_id)
+    migrations.message.register(handlers.migrated)
+
     agents = Router(name="telegram-agents")
-    if deps.agents_chat_id is not None:
-        agents.message.filter(F.chat.id == deps.agents_chat_id)
-        agents.message.register(handlers.agents_message)
-        agents.edited_message.filter(F.chat.id == deps.agents_chat_id)
-        agents.edited_message.register(handlers.edited)
-        agents.message_reaction.filter(F.chat.id == deps.agents_chat_id)
-        agents.message_reaction.register(handlers.reaction)
+    agents.message.filter(in_agents)
+    agents.message.register(handlers.agents_message)
+    agents.edited_message.filter(in_agents)
+    agents.edited_message.register(handlers.edited)
+    agents.message_reaction.filter(in_agents)
+    agents.message_reaction.register(handlers.reaction)
 
     root.callback_query.register(handlers.callback)
-    root.include_routers(private, agents)
+    root.include_routers(migrations, private, agents)
     return root
 
 

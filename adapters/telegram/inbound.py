@@ -7,10 +7,14 @@ everything here is a function of its arguments.
 
 from __future__ import annotations
 
-from aiogram.types import Message, User
+from dataclasses import replace
+from typing import Any
+
+from aiogram.types import Message, Update, User
+from aiogram.types.update import UpdateTypeLookupError
 
 from adapters.common.grammar import PersonLookup, Surface, note_text, parse
-from adapters.common.refusal import unknown_command
+from adapters.common.refusal import Refusal, unknown_command
 from adapters.telegram import PLATFORM
 from adapters.telegram.dialog import (
     Action,
@@ -23,6 +27,16 @@ from adapters.telegram.dialog import (
 from adapters.telegram.places import Place, message_ref
 from core import commands as c
 from core.domain import Actor, normalize_lang
+
+
+def known_update(data: Any) -> bool:
+    """Whether a webhook body is an update of a kind aiogram handles (pydantic's
+    ValidationError for one that is no update at all)."""
+    try:
+        _ = Update.model_validate(data).event_type
+    except UpdateTypeLookupError:
+        return False
+    return True
 
 
 def display_name(user: User) -> str:
@@ -53,7 +67,32 @@ def place_of(message: Message) -> Place:
 
 
 def text_of(message: Message) -> str:
-    return message.text or message.caption or ""
+    """What the message says in words, with what can be said in words (a sticker's
+    emoji, a place as a map link, a contact) written out."""
+    text = message.text or message.caption or ""
+    shown = shown_as_text(message)
+    return f"{text}\n{shown}".strip() if text and shown else text or shown
+
+
+def shown_as_text(message: Message) -> str:
+    if message.sticker is not None and message.sticker.emoji:
+        return message.sticker.emoji
+    if message.venue is not None:
+        where = message.venue.location
+        return f"📍 {message.venue.title}, {message.venue.address}\n{map_link(where.latitude, where.longitude)}"
+    if message.location is not None:
+        return f"📍 {map_link(message.location.latitude, message.location.longitude)}"
+    if message.contact is not None:
+        contact = message.contact
+        name = " ".join(part for part in (contact.first_name, contact.last_name) if part)
+        return f"👤 {name}, {contact.phone_number}"
+    return ""
+
+
+def map_link(latitude: float, longitude: float) -> str:
+    """A link any client opens as a map (OpenStreetMap needs no account)."""
+    lat, lon = f"{latitude:.6f}", f"{longitude:.6f}"
+    return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
 
 
 def attachments_of(message: Message) -> tuple[str, ...]:
@@ -61,11 +100,31 @@ def attachments_of(message: Message) -> tuple[str, ...]:
     found: list[str] = []
     if message.photo:
         found.append(f"photo:{message.photo[-1].file_id}")
-    for kind in ("document", "voice", "video", "audio"):
+    if message.animation is not None:
+        # Telegram also fills `document` for an animation (https://core.telegram.org/bots/api#message).
+        return (f"animation:{message.animation.file_id}",)
+    for kind in ("document", "voice", "video", "audio", "video_note"):
         item = getattr(message, kind, None)
         if item is not None:
             found.append(f"{kind}:{item.file_id}")
     return tuple(found)
+
+
+NOT_PASSED_ON = ("poll", "dice", "sticker", "game", "story", "paid_media", "invoice")
+"""Content that has no words and no file another chat could show."""
+
+
+def not_passed_on(message: Message) -> Refusal | None:
+    """A plain answer to content that cannot be passed on (a poll, a dice roll, a sticker
+    without an emoji), so the sender knows it did not get through."""
+    if text_of(message).strip() or attachments_of(message):
+        return None
+    for kind in NOT_PASSED_ON:
+        if getattr(message, kind, None) is not None:
+            return Refusal(
+                f"telegram.not_passed_on.{kind if kind in ('poll', 'dice') else 'other'}"
+            )
+    return None
 
 
 def split_command(text: str, bot_username: str | None) -> tuple[str, str] | None:
@@ -92,18 +151,19 @@ def parse_private(
     """A message in the private chat with the bot."""
     ctx = place_of(message).encode()
     text = text_of(message)
-    parsed = split_command(text, bot_username) if message.text else None
+    attachments = attachments_of(message)
+    parsed = split_command(text, bot_username) if message.text or message.caption else None
     if parsed is None:
-        attachments = attachments_of(message)
         if not text.strip() and not attachments:
-            return None  # stickers, service messages: nothing to say
-        if triage is not None and text.strip():
+            return not_passed_on(message)  # None: a service message, nothing to say
+        if triage is not None:
             return c.OpenTicket(
                 actor=actor,
                 reply_context=ctx,
                 text=text,
                 category=triage.category,
                 priority=triage.priority,
+                attachments=attachments,
             )
         return c.SendText(
             actor=actor,
@@ -123,6 +183,9 @@ def parse_private(
     if word == "cancel" and not rest and triage is not None:
         return TriageCancel()
     handled = parse(word, rest, actor, ctx, TELEGRAM)
+    if isinstance(handled, c.OpenTicket) and attachments:
+        # `/ticket TEXT` as a file's caption: the ticket carries the file.
+        handled = replace(handled, attachments=attachments)
     return handled or unknown_command(command)
 
 
@@ -146,7 +209,7 @@ def parse_agents(
             return c.Note(actor=actor, reply_context=ctx, number=ticket, text=note)
         attachments = attachments_of(message)
         if not text.strip() and not attachments:
-            return None
+            return not_passed_on(message)
         return c.Reply(
             actor=actor,
             reply_context=ctx,
@@ -184,6 +247,8 @@ def _replied_agent(message: Message, bot_id: int) -> PersonLookup:
 
 
 def parse_edit(message: Message, actor: Actor) -> c.EditMessage | None:
+    if message.location is not None:
+        return None  # a live location moving: the link already sent stays as it was
     text = text_of(message)
     if not text.strip():
         return None

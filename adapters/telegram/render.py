@@ -39,7 +39,7 @@ from core.events import (
     TicketView,
 )
 from core.i18n import t, t_first
-from core.presenter import card_change, card_fields, list_lines, notice_text
+from core.presenter import card_change, card_fields, list_lines, no_match_key, notice_text
 
 CARD_TEXT_LIMIT = 3000  # the card keeps room for its fields under the 4096 limit
 TOPIC_NAME_LIMIT = 128
@@ -99,7 +99,7 @@ def render_payload(lang: str, payload: Payload) -> OutMessage:
         button = Button(
             t(lang, "faq.button.open_ticket"), FaqHuman(query_id=payload.query_id).pack()
         )
-        return _out(Rich().add(t(lang, "faq.no_match")), ((button,),))
+        return _out(Rich().add(t(lang, no_match_key(payload))), ((button,),))
     if isinstance(payload, TicketOpened):
         view = payload.ticket
         text = t(lang, "ticket.opened", number=view.number, subject=view.subject)

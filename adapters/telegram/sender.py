@@ -19,7 +19,12 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
-from aiogram.exceptions import ClientDecodeError, TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramMigrateToChat,
+)
 from aiogram.types import (
     Chat,
     InlineKeyboardButton,
@@ -29,10 +34,14 @@ from aiogram.types import (
     ReplyParameters,
 )
 
+from adapters.telegram import migration
 from adapters.telegram.errors import (
     accepted_result,
+    file_refused,
     message_gone,
     not_modified,
+    thread_gone,
+    topic_closed,
     topic_not_modified,
     verdict,
 )
@@ -45,6 +54,7 @@ from adapters.telegram.render import (
     OutMessage,
     card_overflow,
     change_line,
+    plain,
     relay_caption,
     relay_edited_rich,
     render_card,
@@ -74,6 +84,10 @@ log = logging.getLogger(__name__)
 _AGAIN_TAG: ContextVar[str | None] = ContextVar("telegram_again_tag", default=None)
 
 Step = Callable[[], Awaitable[None]]
+TicketViews = Callable[[int], Awaitable[TicketView | None]]
+"""A ticket as its card shows it now, for re-posting a card that was lost."""
+CLOSED_STATES = (TicketState.RESOLVED, TicketState.CANCELLED)
+UNCAPTIONED = ("video_note",)  # https://core.telegram.org/bots/api#sendvideonote has no caption
 
 
 def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
@@ -88,10 +102,13 @@ def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot, refs: RefStore, facts: ChatFacts) -> None:
+    def __init__(
+        self, bot: Bot, refs: RefStore, facts: ChatFacts, views: TicketViews | None = None
+    ) -> None:
         self.bot = bot
         self.refs = refs
         self.facts = facts
+        self.views = views
 
     @property
     def agents_chat_id(self) -> int | None:
@@ -99,10 +116,13 @@ class TelegramSender:
 
     async def send(self, event: Event) -> None:
         try:
-            if isinstance(event.target, PersonTarget):
-                await self._to_person(event, event.target)
-            else:
-                await self._to_thread(event, event.target)
+            try:
+                await self._deliver(event)
+            except TelegramMigrateToChat as error:
+                moved = self._moved(event, error) if await self._follow(error) else None
+                if moved is None:
+                    raise
+                await self._deliver(moved)
         except TelegramAPIError as error:
             judged = verdict(error)
             if judged is None:
@@ -123,6 +143,34 @@ class TelegramSender:
             await self.send(event)
         finally:
             _AGAIN_TAG.reset(token)
+
+    async def _deliver(self, event: Event) -> None:
+        if isinstance(event.target, PersonTarget):
+            await self._to_person(event, event.target)
+        else:
+            await self._to_thread_kept(event, event.target)
+
+    def _moved(self, event: Event, error: TelegramMigrateToChat) -> Event | None:
+        """`event` sent to where the agents' group moved; None if it was not sent there."""
+        target = event.target
+        if not isinstance(target, PersonTarget):
+            return None  # a thread that could not be made again in the new group
+        place = Place.decode(target.context)
+        if place is None or place.chat_id >= 0:
+            return None
+        # A person answered where they wrote in the old group: answer in the new one.
+        moved = Place(error.migrate_to_chat_id, place.thread_id)
+        return event.model_copy(
+            update={"target": target.model_copy(update={"context": moved.encode()})}
+        )
+
+    async def _follow(self, error: TelegramMigrateToChat) -> bool:
+        """Move to the supergroup if the call went to the agents' group (or already did)."""
+        old = getattr(error.method, "chat_id", None)
+        new = error.migrate_to_chat_id
+        if isinstance(old, int) and await migration.follow(self.facts, self.refs, old, new):
+            return True
+        return self.facts.agents_chat_id == new
 
     async def _message(self, call: Awaitable[Message], chat_id: int) -> Message:
         """The message a call sent; one Telegram accepted but aiogram could not parse is
@@ -201,6 +249,15 @@ class TelegramSender:
             call = self.bot.send_video(video=file_id, **common)  # type: ignore[arg-type]
         elif kind == "audio":
             call = self.bot.send_audio(audio=file_id, **common)  # type: ignore[arg-type]
+        elif kind == "animation":
+            call = self.bot.send_animation(animation=file_id, **common)  # type: ignore[arg-type]
+        elif kind == "video_note":
+            call = self.bot.send_video_note(
+                chat_id=place.chat_id,
+                video_note=file_id,
+                message_thread_id=place.thread_id,
+                reply_parameters=_reply(place),
+            )
         else:
             call = self.bot.send_document(document=file_id, **common)  # type: ignore[arg-type]
         return await self._message(call, place.chat_id)
@@ -228,11 +285,17 @@ class TelegramSender:
         await self._steps(event, self._chunk_steps(place, out, []))
 
     def _relay_steps(self, place: Place, lang: str, relay: Relay, ticket: int | None) -> list[Step]:
-        """The message (and its files, by file id) plus a note of where the copy is."""
+        """The message (and its files, by file id) plus a note of where the copy is.
+
+        A file Telegram refuses to send on is left out, its caption sent as text, and
+        named at the end as a permanent failure, which the card then shows.
+        """
         copies: list[Message] = []
-        caption = relay_caption(lang, relay) if relay.attachments else None
-        steps: list[Step] = []
         files = list(relay.attachments)
+        captioned = bool(files) and files[0].partition(":")[0] not in UNCAPTIONED
+        caption = relay_caption(lang, relay) if captioned else None
+        steps: list[Step] = []
+        refused: list[str] = []
         if caption is None:
             steps += self._chunk_steps(place, render_payload(lang, relay), copies)
         for index, attachment in enumerate(files):
@@ -241,23 +304,39 @@ class TelegramSender:
             async def send_file(
                 attachment: str = attachment, cap: str | None = first_caption
             ) -> None:
-                copies.append(await self._send_file(place, attachment, cap))
+                try:
+                    copies.append(await self._send_file(place, attachment, cap))
+                except TelegramBadRequest as error:
+                    if not file_refused(error):
+                        raise
+                    log.warning("telegram refused to pass on a file: %s", error.message)
+                    refused.append(attachment.partition(":")[0])
+                    if cap is not None:
+                        copies.extend(await self.send_out(place, OutMessage((cap,))))
 
             steps.append(send_file)
 
         async def remember() -> None:
-            if not copies:
+            if copies:
+                first = copies[0]
+                kind = "c" if caption is not None and not refused else "t"
+                await self.refs.put(
+                    "relay",
+                    str(relay.message_id),
+                    f"{message_ref(first.chat.id, first.message_id)}:{kind}",
+                )
+                if ticket is not None:
+                    for copy in copies:
+                        await self._remember_thread_message(copy, ticket)
+            if not refused:
                 return
-            first = copies[0]
-            kind = "c" if caption is not None else "t"
-            await self.refs.put(
-                "relay",
-                str(relay.message_id),
-                f"{message_ref(first.chat.id, first.message_id)}:{kind}",
-            )
-            if ticket is not None:
-                for copy in copies:
-                    await self._remember_thread_message(copy, ticket)
+            kinds = ", ".join(refused)
+            if ticket is None:
+                # The card shows a delivery problem to the requester.
+                raise PermanentFailure(f"telegram could not pass on a file ({kinds})")
+            note = plain("⚠️ " + t(lang, "telegram.file_not_passed_on", kinds=kinds))
+            for message in await self.send_out(place, note):
+                await self._remember_thread_message(message, ticket)
 
         steps.append(remember)
         return steps
@@ -310,6 +389,64 @@ class TelegramSender:
     async def _remember_thread_message(self, message: Message, ticket: int) -> None:
         """So that replies and reactions to this message find their ticket."""
         await self.refs.put("thread", message_ref(message.chat.id, message.message_id), str(ticket))
+
+    async def _to_thread_kept(self, event: Event, target: TicketThreadTarget) -> None:
+        """A thread event; a thread that was lost (its topic deleted, its group moved) is
+        made again with the card in it, a closed topic is opened to be written into.
+        Either way, the topic of a ticket that is still closed is closed again after."""
+        number = target.ticket_number
+        try:
+            await self._to_thread(event, target)
+            return
+        except TelegramMigrateToChat as error:
+            if not await self._follow(error) or not await self._repost_card(number, event.lang):
+                raise
+        except TelegramBadRequest as error:
+            if thread_gone(error):
+                if not await self._repost_card(number, event.lang):
+                    raise
+            elif topic_closed(error):
+                await self._reopen_topic(number)
+            else:
+                raise
+        await self._to_thread(event, target)
+        await self._close_topic_of_closed_ticket(number)
+
+    async def _reopen_topic(self, number: int) -> None:
+        topic = await self.refs.get("topic", str(number))
+        if topic is None:
+            raise PermanentFailure("telegram: the ticket's topic is closed")
+        try:
+            await self.bot.reopen_forum_topic(self._agents_chat(), int(topic))
+        except TelegramBadRequest as error:
+            if not topic_not_modified(error):
+                raise
+
+    async def _close_topic_of_closed_ticket(self, number: int) -> None:
+        topic = await self.refs.get("topic", str(number))
+        view = await self.views(number) if self.views is not None else None
+        if topic is None or view is None or view.state not in CLOSED_STATES:
+            return
+        try:
+            await self.bot.close_forum_topic(self._agents_chat(), int(topic))
+        except TelegramBadRequest as error:
+            if not topic_not_modified(error):
+                raise
+
+    async def _repost_card(self, number: int, lang: str) -> bool:
+        """Post the ticket's card again (in a new topic when the group has topics);
+        False when the ticket cannot be found."""
+        view = await self.views(number) if self.views is not None else None
+        if view is None:
+            return False
+        key = str(number)
+        log.warning("telegram: the thread of ticket %s is gone; posting its card again", key)
+        await self.refs.delete("topic", key)
+        await self.refs.delete("card", key)
+        await self._post_card(
+            key, render_card(lang, TicketCard(ticket=view, change=CardChange.REPOSTED)), view
+        )
+        return True
 
     async def _to_thread(self, event: Event, target: TicketThreadTarget) -> None:
         payload = event.payload

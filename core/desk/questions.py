@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
+
 from sqlalchemy.engine import RowMapping
 
 from core import commands as c
@@ -10,17 +13,25 @@ from core.desk.checks import bounded, required_text
 from core.desk.learning import learn
 from core.desk.scope import CommandScope
 from core.desk.tickets import create_ticket
-from core.domain import MAX_ID, SUPPORTED_LANGUAGES, Author, Visibility
+from core.domain import FILES_JOIN_SECONDS, MAX_ID, SUPPORTED_LANGUAGES, Author, Visibility
 from core.events import FaqAnswer, FaqNoMatch, FaqOption, FaqSuggestions, Notice, Relay
 
 
 async def send_text(scope: CommandScope, cmd: c.SendText) -> None:
-    """A question, or, while the person has an open ticket, a message on it."""
+    """A question, or, while the person has an open ticket, a message on it.
+
+    Files count as something said: a file alone opens the conversation (the FAQ
+    cannot read it, so a ticket carrying it is offered), and files sent with a
+    question stay with it in case it becomes a ticket.
+    """
     if not cmd.text.strip() and not cmd.attachments:
         raise errors.EmptyText()
     active = await scope.repo.latest_active_ticket(scope.actor.id)
     if active is None:
-        await answer_question(scope, required_text(cmd.text))
+        if not cmd.text.strip():
+            await offer_ticket_for_files(scope, cmd.attachments)
+            return
+        await answer_question(scope, required_text(cmd.text), attachments=cmd.attachments)
         return
     text = bounded(cmd.text)
     message_id = await scope.repo.add_message(
@@ -50,10 +61,35 @@ async def ask(scope: CommandScope, cmd: c.AskQuestion) -> None:
     await answer_question(scope, required_text(cmd.text))
 
 
-async def answer_question(scope: CommandScope, text: str) -> None:
+async def offer_ticket_for_files(scope: CommandScope, attachments: tuple[str, ...]) -> None:
+    """Files with no words and no open ticket: recorded as a question the FAQ could not
+    read, with a ticket offered that will carry them. Files that follow a question (or
+    other files) within FILES_JOIN_SECONDS join it instead, without a second offer."""
+    pending = await scope.repo.pending_faq_query(
+        scope.actor.id, scope.now - timedelta(seconds=FILES_JOIN_SECONDS)
+    )
+    if pending is not None:
+        await scope.repo.add_faq_query_attachments(int(pending["id"]), attachments)
+        return
+    query_id = await scope.repo.record_faq_query(
+        person=scope.actor,
+        platform=scope.actor.platform,
+        lang=scope.actor.lang,
+        text="",
+        decision="none",
+        results=[],
+        now=scope.now,
+        attachments=attachments,
+    )
+    scope.to_actor(FaqNoMatch(query_id=query_id, question="", files=len(attachments)))
+
+
+async def answer_question(
+    scope: CommandScope, text: str, *, attachments: tuple[str, ...] = ()
+) -> None:
     result = await scope.faq.search_async(text, None)
     lang = result.lang if result.lang in SUPPORTED_LANGUAGES else scope.actor.lang
-    if result.chit_chat:
+    if result.chit_chat and not attachments:
         # Small talk alone ("hi", "thanks!") is no question: a friendly word, no ticket
         # offer, and nothing for the FAQ's record of unanswered questions.
         scope.to_actor(Notice(key="faq.small_talk"), lang)
@@ -68,6 +104,7 @@ async def answer_question(scope: CommandScope, text: str) -> None:
             {"id": m.entry_id, "title": m.title, "score": round(m.score, 4)} for m in result.results
         ],
         now=scope.now,
+        attachments=attachments,
     )
     top = result.results[0] if result.results else None
     entry = scope.faq.entry(top.entry_id, lang) if top else None
@@ -125,7 +162,13 @@ async def faq_feedback(scope: CommandScope, cmd: c.FaqFeedback) -> None:
         scope.to_actor(Notice(key="faq.glad_it_helped"))
         return
     ticket = await create_ticket(
-        scope, question, category=None, priority=None, source_link=None, query_id=cmd.query_id
+        scope,
+        question,
+        category=None,
+        priority=None,
+        source_link=None,
+        query_id=cmd.query_id,
+        attachments=tuple(json.loads(row["attachments"] or "[]")),
     )
     await scope.repo.set_faq_outcome(cmd.query_id, "human", ticket.number)
 

@@ -13,6 +13,7 @@ from core import commands as c
 from core import errors
 from core.desk.checks import (
     agent_to_assign,
+    bounded,
     known_category,
     own_or_agent,
     planned_state,
@@ -35,17 +36,19 @@ from core.domain import (
     next_state,
     subject_of,
 )
-from core.events import CardChange, Notice, TicketOpened, TicketResolved, TicketView
+from core.events import CardChange, Notice, Relay, TicketOpened, TicketResolved, TicketView
+from core.i18n import t
 
 
 async def open_ticket(scope: CommandScope, cmd: c.OpenTicket) -> None:
     await create_ticket(
         scope,
-        required_text(cmd.text),
+        bounded(cmd.text) if cmd.attachments else required_text(cmd.text),
         category=known_category(cmd.category),
         priority=cmd.priority,
         source_link=cmd.source_link,
         query_id=None,
+        attachments=cmd.attachments,
     )
 
 
@@ -66,8 +69,15 @@ async def create_ticket(
     priority: Priority | None,
     source_link: str | None,
     query_id: int | None,
+    attachments: tuple[str, ...] = (),
 ) -> Ticket:
-    """A new ticket from the actor: told to them, shown on a new card."""
+    """A new ticket from the actor: told to them, shown on a new card.
+
+    Files the person sent with it follow the card into the ticket's thread. A ticket
+    of files alone is described by a line saying so, in the requester's language.
+    """
+    if not text:
+        text = t(scope.actor.lang, "ticket.files_only", count=len(attachments))
     ticket = await scope.repo.insert_ticket(
         platform=scope.actor.platform,
         requester=scope.actor,
@@ -79,13 +89,13 @@ async def create_ticket(
         from_query_id=query_id,
         now=scope.now,
     )
-    await scope.repo.add_message(
+    message_id = await scope.repo.add_message(
         ticket_number=ticket.number,
         author=scope.actor,
         role=Author.REQUESTER,
         visibility=Visibility.PUBLIC,
         text=text,
-        attachments=(),
+        attachments=attachments,
         platform_message_id=None,
         now=scope.now,
     )
@@ -99,6 +109,18 @@ async def create_ticket(
     )
     scope.to_actor(TicketOpened(ticket=TicketView.of(ticket)))
     scope.card(ticket, CardChange.OPENED)
+    if attachments:
+        scope.to_thread(
+            ticket,
+            Relay(
+                ticket_number=ticket.number,
+                message_id=message_id,
+                author_name=scope.actor.display_name,
+                author_role="requester",
+                text="",
+                attachments=attachments,
+            ),
+        )
     return ticket
 
 

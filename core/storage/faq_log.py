@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -31,6 +32,7 @@ class FaqLogRecords(Records):
         decision: str,
         results: list[dict[str, Any]],
         now: datetime,
+        attachments: Sequence[str] = (),
     ) -> int:
         top = results[0] if results else None
         result = await self.conn.execute(
@@ -47,6 +49,7 @@ class FaqLogRecords(Records):
                 "outcome": None,
                 "ticket_id": None,
                 "created_at": now,
+                "attachments": json.dumps(list(attachments)),
             },
         )
         return int(result.scalar_one())
@@ -55,6 +58,32 @@ class FaqLogRecords(Records):
         found = await self.conn.execute(select(faq_queries).where(faq_queries.c.id == query_id))
         row: RowMapping | None = found.mappings().first()
         return row
+
+    async def pending_faq_query(self, person_id: int, since: datetime) -> RowMapping | None:
+        """The person's latest question since `since` that no button has answered yet."""
+        found = await self.conn.execute(
+            select(faq_queries)
+            .where(
+                faq_queries.c.person_id == person_id,
+                faq_queries.c.outcome.is_(None),
+                faq_queries.c.created_at >= since,
+            )
+            .order_by(faq_queries.c.id.desc())
+            .limit(1)
+        )
+        row: RowMapping | None = found.mappings().first()
+        return row
+
+    async def add_faq_query_attachments(self, query_id: int, attachments: Sequence[str]) -> None:
+        found = await self.conn.execute(
+            select(faq_queries.c.attachments).where(faq_queries.c.id == query_id)
+        )
+        kept = list(json.loads(found.scalar_one() or "[]"))
+        await self.conn.execute(
+            update(faq_queries)
+            .where(faq_queries.c.id == query_id)
+            .values(attachments=json.dumps(kept + [a for a in attachments if a not in kept]))
+        )
 
     async def set_faq_outcome(
         self, query_id: int, outcome: str, ticket_number: int | None = None

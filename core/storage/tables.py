@@ -195,6 +195,8 @@ faq_queries = Table(
     Column("created_at", UtcDateTime, nullable=False),
     # The "did you mean" entry the person chose: what a later "That helped" confirms.
     Column("chosen_entry_id", String(128), nullable=True),
+    # Files sent with (or instead of) the question: a ticket made from it carries them.
+    Column("attachments", Text, nullable=False, default="[]", server_default="[]"),
     Index("ix_faq_queries_created", "created_at"),
 )
 

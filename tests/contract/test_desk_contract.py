@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from core import commands as c
 from core import errors
 from core.desk import InboundKey
-from core.domain import Priority, TicketState
+from core.domain import FILES_JOIN_SECONDS, Priority, TicketState
 from core.storage.repository import Repository
 from tests.conftest import DatabaseFactory
-from tests.support import Harness, harness_on, person, ticket_json
+from tests.support import FakeClock, Harness, harness_on, person, ticket_json
 
 ALICE = person("alice")
 BOB = person("bob", agent=True)
@@ -146,3 +146,96 @@ async def test_a_new_ticket_is_what_reading_it_back_gives(harness: Harness) -> N
         )
     async with harness.db.transaction() as conn:
         assert made == await Repository(conn, "pl").get_ticket(made.number)
+
+
+async def test_a_file_alone_offers_a_ticket_that_carries_the_file(harness: Harness) -> None:
+    outcome = await harness.do(c.SendText(actor=ALICE, text="", attachments=("photo:screen-1",)))
+    assert outcome.error is None
+    [offer] = harness.take()
+    assert offer.payload.kind == "faq_no_match"
+    assert offer.payload.files == 1 and offer.payload.question == ""
+    assert harness.texts_to("alice", [offer])[0].startswith("I can't read files")
+
+    await harness.do(c.FaqFeedback(actor=ALICE, query_id=offer.payload.query_id, helped=False))
+    delivered = harness.take()
+    relays = [e.payload for e in delivered if e.payload.kind == "relay"]
+    assert [r.attachments for r in relays] == [("photo:screen-1",)]
+    detail = await ticket_json(harness.db, 1)
+    assert detail is not None
+    assert detail["text"] == "(file sent without text)"
+    assert detail["messages"][0]["attachments"] == ["photo:screen-1"]
+
+
+async def test_a_question_with_a_file_keeps_the_file_when_it_becomes_a_ticket(
+    harness: Harness,
+) -> None:
+    await harness.do(
+        c.SendText(actor=ALICE, text="the badge reader blinks red", attachments=("doc:log",))
+    )
+    [answer] = harness.take()
+    query_id = answer.payload.query_id  # type: ignore[union-attr]
+    await harness.do(c.FaqFeedback(actor=ALICE, query_id=query_id, helped=False))
+    harness.take()
+    detail = await ticket_json(harness.db, 1)
+    assert detail is not None
+    assert detail["text"] == "the badge reader blinks red"
+    assert detail["messages"][0]["attachments"] == ["doc:log"]
+
+
+async def test_a_question_without_files_opens_a_ticket_without_files(harness: Harness) -> None:
+    await harness.do(c.SendText(actor=ALICE, text="the badge reader blinks red"))
+    [answer] = harness.take()
+    query_id = answer.payload.query_id  # type: ignore[union-attr]
+    await harness.do(c.FaqFeedback(actor=ALICE, query_id=query_id, helped=False))
+    assert not [e for e in harness.take() if e.payload.kind == "relay"]
+    detail = await ticket_json(harness.db, 1)
+    assert detail is not None and detail["messages"][0]["attachments"] == []
+
+
+async def test_an_open_ticket_with_only_files_carries_them(harness: Harness) -> None:
+    outcome = await harness.do(c.OpenTicket(actor=ALICE, text=" ", attachments=("video:clip",)))
+    assert outcome.error is None
+    detail = await ticket_json(harness.db, 1)
+    assert detail is not None
+    assert detail["subject"] == "(file sent without text)"
+    assert detail["messages"][0]["attachments"] == ["video:clip"]
+
+
+async def test_files_that_follow_within_a_minute_join_the_offer(
+    database_factory: DatabaseFactory, small_kb: object
+) -> None:
+    """An album of screenshots arrives as one message per file: one offer, one ticket."""
+    from pathlib import Path
+
+    assert isinstance(small_kb, Path)
+    clock = FakeClock()
+    async with harness_on(database_factory(), small_kb, clock=clock) as h:
+        await h.do(c.SendText(actor=ALICE, text="", attachments=("photo:one",)))
+        clock.advance(1)
+        await h.do(c.SendText(actor=ALICE, text="", attachments=("photo:two",)))
+        [offer] = h.take()
+        assert offer.payload.kind == "faq_no_match"
+
+        clock.advance(FILES_JOIN_SECONDS + 1)
+        await h.do(c.SendText(actor=ALICE, text="", attachments=("photo:later",)))
+        [second] = h.take()
+        assert second.payload.kind == "faq_no_match"
+
+        query_id = offer.payload.query_id  # type: ignore[union-attr]
+        await h.do(c.FaqFeedback(actor=ALICE, query_id=query_id, helped=False))
+        detail = await ticket_json(h.db, 1)
+        assert detail is not None
+        assert detail["messages"][0]["attachments"] == ["photo:one", "photo:two"]
+
+
+async def test_files_after_a_captioned_file_join_its_question(harness: Harness) -> None:
+    await harness.do(
+        c.SendText(actor=ALICE, text="the badge reader blinks red", attachments=("photo:a",))
+    )
+    await harness.do(c.SendText(actor=ALICE, text="", attachments=("photo:b",)))
+    [answer] = harness.take()
+    query_id = answer.payload.query_id  # type: ignore[union-attr]
+    await harness.do(c.FaqFeedback(actor=ALICE, query_id=query_id, helped=False))
+    detail = await ticket_json(harness.db, 1)
+    assert detail is not None
+    assert detail["messages"][0]["attachments"] == ["photo:a", "photo:b"]

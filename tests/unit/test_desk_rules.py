@@ -45,6 +45,34 @@ async def test_small_talk_gets_a_friendly_word_not_a_ticket_offer(
     assert asked == [], "small talk is not recorded as an unanswered question"
 
 
+async def test_a_greeting_with_a_file_is_no_small_talk(sqlite_harness: Harness) -> None:
+    """ "hi!" with a screenshot: the file must not be answered with a friendly word only."""
+    h = sqlite_harness
+    await h.do(c.SendText(actor=ALICE, text="hi there!", attachments=("photo:error",)))
+    [event] = h.take()
+    assert event.payload.kind != "notice"
+    human = c.FaqFeedback(actor=ALICE, query_id=event.payload.query_id, helped=False)  # type: ignore[union-attr]
+    await h.do(human)
+    detail = await ticket_json(h.db, 1)
+    assert detail is not None and detail["messages"][0]["attachments"] == ["photo:error"]
+
+
+async def test_nothing_at_all_is_refused_as_empty(sqlite_harness: Harness) -> None:
+    h = sqlite_harness
+    outcome = await h.do(c.SendText(actor=ALICE, text="  "))
+    assert outcome.error is not None and outcome.error.key == "error.empty_text"
+
+
+async def test_a_file_alone_on_an_open_ticket_is_relayed(sqlite_harness: Harness) -> None:
+    h = sqlite_harness
+    await h.do(c.OpenTicket(actor=ALICE, text="printer jam"))
+    h.take()
+    await h.do(c.SendText(actor=ALICE, text="", attachments=("photo:jam",)))
+    [relay] = h.take()
+    assert relay.payload.kind == "relay"
+    assert relay.payload.attachments == ("photo:jam",)  # type: ignore[union-attr]
+
+
 async def test_talk_to_a_human_turns_the_question_into_a_ticket(sqlite_harness: Harness) -> None:
     h = sqlite_harness
     await h.do(c.SendText(actor=ALICE, text="How do I connect to the VPN?"))

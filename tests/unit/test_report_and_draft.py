@@ -22,21 +22,22 @@ async def test_report_counts_deflection_tickets_and_satisfaction(sqlite_harness:
     await h.do(c.SendText(actor=ALICE, text="How do I connect to the VPN?"))
     await h.do(c.SendText(actor=ALICE, text="the coffee machine leaks"))
     await h.do(c.SendText(actor=person("carol"), text="the coffee machine leaks!"))
+    await h.do(c.SendText(actor=person("dora"), text="", attachments=("photo:leak",)))
     await h.do(c.OpenTicket(actor=ALICE, text="coffee machine leaks"))
     await h.do(c.Reply(actor=BOB, number=1, text="facilities are on it"))
     await h.do(c.Resolve(actor=BOB, number=1))
     await h.do(c.Rate(actor=ALICE, number=1, score=4))
     now = datetime.now(UTC)
     report = await build_report(h.db, now - timedelta(days=1), now + timedelta(minutes=1))
-    assert report.questions == 3
-    assert report.answered == 1 and report.unanswered == 2
-    assert report.deflection_rate == round(1 / 3, 4)
+    assert report.questions == 4  # the photo sent without words opened a conversation too
+    assert report.answered == 1 and report.unanswered == 3
+    assert report.deflection_rate == round(1 / 4, 4)
     assert report.tickets_opened == 1 and report.tickets_resolved == 1
     assert report.sla_compliance == 1.0
     assert report.csat_average == 4 and report.csat_satisfied_share == 1.0
-    assert report.top_unanswered[0] == {"question": "the coffee machine leaks", "count": 2}
+    assert report.top_unanswered == [{"question": "the coffee machine leaks", "count": 2}]
     text = RENDERERS["text"](report)
-    assert "FAQ deflection rate" in text and "33.3 %" in text
+    assert "FAQ deflection rate" in text and "25.0 %" in text
     assert RENDERERS["csv"](report).startswith("metric,value")
     assert "<svg" in RENDERERS["html"](report)
 

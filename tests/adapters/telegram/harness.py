@@ -55,8 +55,11 @@ class Harness:
         return AGENTS
 
     async def feed(self, update: dict[str, Any], *, secret: str | None = SECRET) -> int:
-        """Hand one update to the bot the way Telegram would; returns the HTTP status."""
+        """Hand one update to the bot the way Telegram would; returns the HTTP status
+        (0: Telegram would not send this update to the bot at all)."""
         if self.transport == "webhook":
+            if not self.fake.deliverable(update):
+                return 0
             assert self.webhook_url is not None
             headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
             async with (
@@ -66,7 +69,7 @@ class Harness:
                 return response.status
         self.fake.push(update)
         await self.fake.wait_acked(update["update_id"])
-        return 200
+        return 200 if self.fake.deliverable(update) else 0
 
     async def deliver(self) -> None:
         """Apply what the platform sent (the inbox), then send what the desk said."""
@@ -110,10 +113,12 @@ async def start_desk(
     fake: FakeTelegram | None = None,
     database_url: str | None = None,
     token: str | None = None,
+    bot_status: str = "administrator",
 ) -> AsyncIterator[Harness]:
     fake = fake or FakeTelegram()
-    fake.add_chat(AGENTS, "supergroup", "Help desk agents", is_forum=forum)
-    fake.members[(AGENTS, fake.bot_id)] = "administrator"
+    if AGENTS not in fake.migrated:
+        fake.add_chat(AGENTS, "supergroup", "Help desk agents", is_forum=forum)
+    fake.members[(AGENTS, fake.bot_id)] = bot_status
     api = await fake.start()
     port = _free_port()
     env: dict[str, Any] = {

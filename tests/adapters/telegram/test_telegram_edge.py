@@ -34,8 +34,21 @@ async def post_raw(h: Harness, body: str, secret: str | None) -> int:
         (NESTED, SECRET, 400),
         ("[1]", SECRET, 400),
         (f'{{"update_id": "x", "text": "{SECRET_TEXT}"}}', SECRET, 400),
+        ('{"update_id": 7}', SECRET, 400),
+        (f'{{"update_id": 8, "unknown_kind": {{"text": "{SECRET_TEXT}"}}}}', SECRET, 400),
+        (f'{{"update_id": 9, "message": {{"text": "{SECRET_TEXT}"}}}}', SECRET, 400),
     ],
-    ids=["unsigned", "wrong-secret", "broken-json", "deeply-nested", "not-an-object", "not-update"],
+    ids=[
+        "unsigned",
+        "wrong-secret",
+        "broken-json",
+        "deeply-nested",
+        "not-an-object",
+        "not-update",
+        "no-content",
+        "unknown-kind",
+        "message-without-fields",
+    ],
 )
 async def test_a_bad_webhook_request_is_refused_in_one_line(
     webhook_desk: Harness,
