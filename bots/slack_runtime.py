@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +59,8 @@ class SlackRuntime:
     signing_secret: str = ""
     platform: str = PLATFORM
     session: aiohttp.ClientSession | None = None
+    users: UserDirectory | None = None
+    agents: AgentDirectory | None = None
     _socket: Any = field(default=None, repr=False)
 
     async def handle_http(self, request: web.Request) -> web.Response:
@@ -78,6 +81,9 @@ class SlackRuntime:
 
     async def start(self) -> None:
         await self._check_bot_token()
+        # People and agents known before the first update, so no ack waits on them.
+        if self.users is not None and self.agents is not None:
+            await asyncio.gather(self.users.warm(), self.agents.warm())
         if self.app_token is None:
             return
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -120,6 +126,9 @@ class SlackRuntime:
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
+        for directory in (self.users, self.agents):
+            if directory is not None:
+                await directory.close()
         if self.session is not None:
             await self.session.close()
 
@@ -194,4 +203,6 @@ def build_slack_runtime(core: Core, slack: SlackConnection) -> SlackRuntime:
         app_token=slack.app_token,
         signing_secret=signing_secret,
         session=slack.session,
+        users=deps.users,
+        agents=deps.agents,
     )

@@ -32,6 +32,7 @@ from adapters.slack.codecs import (
     ReplyPlace,
 )
 from adapters.slack.directory import AgentDirectory, UserDirectory
+from adapters.slack.errors import error_code
 from adapters.slack.markup import mentioned_users
 from adapters.slack.people import actor_of
 from adapters.slack.render import refusal_text
@@ -39,7 +40,7 @@ from adapters.slack.sender import KIND_CARD
 from adapters.slack.slash import OpenModal, slash_command
 from adapters.slack.views import modal_view
 from core import commands as c
-from core.domain import Actor
+from core.domain import Actor, normalize_lang
 from core.inbox import Intake
 from core.storage.refs import RefStore
 
@@ -193,9 +194,14 @@ class Listeners:
 
     async def on_command(self, ack: Ack, body: dict[str, Any], context: AsyncBoltContext) -> None:
         text = str(body.get("text", ""))
+        user = context.user_id or ""
+        if not text.strip():
+            # The modal first: its trigger_id lives 3 s, and nothing else is needed to open it.
+            await self.open_modal(ack, str(body.get("trigger_id", "")), self.known_lang(user))
+            return
         channel = context.channel_id or ""
         in_agents = channel == self.d.agents_channel
-        actor = await self.actor(context.user_id or "", in_agents_channel=in_agents)
+        actor = await self.actor(user, in_agents_channel=in_agents)
         # Answers go where the command was typed when only the user can see them there.
         place = ReplyPlace(channel=channel, ephemeral=True) if in_agents else ReplyPlace()
         names = await self.d.users.names(mentioned_users(text))
@@ -205,10 +211,26 @@ class Listeners:
             await ack(text=refusal_text(lang, parsed))
             return
         if isinstance(parsed, OpenModal):
-            await ack()
-            await self.d.client.views_open(trigger_id=body["trigger_id"], view=modal_view(lang))
+            await self.open_modal(ack, str(body.get("trigger_id", "")), lang)
             return
         await self.submit(parsed, f"cmd:{body.get('trigger_id', '')}")
+        await ack()
+
+    def known_lang(self, user_id: str) -> str:
+        """The person's language as far as it is known now, without asking Slack."""
+        info = self.d.users.cached(user_id)
+        return normalize_lang(info.locale if info else None) or self.d.default_lang
+
+    async def open_modal(self, ack: Ack, trigger_id: str, lang: str) -> None:
+        """views.open within the trigger's life; a refusal is told to the person instead."""
+        try:
+            await self.d.client.views_open(trigger_id=trigger_id, view=modal_view(lang))
+        except (SlackApiError, OSError, TimeoutError) as error:
+            code = error_code(error) if isinstance(error, SlackApiError) else ""
+            log.warning("views.open failed: %s", code or type(error).__name__)
+            key = "modal.expired" if code == "expired_trigger_id" else "modal.failed"
+            await ack(text=refusal_text(lang, Refusal(key)))
+            return
         await ack()
 
     async def on_shortcut(self, ack: Ack, body: dict[str, Any], context: AsyncBoltContext) -> None:

@@ -174,7 +174,9 @@ class SlackHarness:
     async def command(self, user: str, text: str, channel: str = GENERAL) -> Posted:
         """`/ticket` followed by what `user` typed."""
         sent = self.api.typed(text, slash=True)
-        return await self.interactive_form(command_fields(user, sent, channel))
+        fields = command_fields(user, sent, channel)
+        fields["trigger_id"] = self.api.trigger()
+        return await self.interactive_form(fields)
 
     async def interactive_form(self, fields: dict[str, str]) -> Posted:
         from urllib.parse import urlencode
@@ -182,7 +184,8 @@ class SlackHarness:
         return await self.post(urlencode(fields), "application/x-www-form-urlencoded")
 
     async def interaction(self, payload: dict[str, Any]) -> Posted:
-        return await self.interactive_form({"payload": json.dumps(interaction_payload(payload))})
+        body = {**interaction_payload(payload), "trigger_id": self.api.trigger()}
+        return await self.interactive_form({"payload": json.dumps(body)})
 
     async def click(
         self,
@@ -245,13 +248,18 @@ async def running_slack(
     app_token: str | None = None,
     database_url: str | None = None,
     bot_token: str = BOT_TOKEN,
+    crowd: int = 0,
 ) -> AsyncIterator[SlackHarness]:
-    """The whole Slack bot against the fake: over HTTP, or over Socket Mode with `app_token`."""
+    """The whole Slack bot against the fake: over HTTP, or over Socket Mode with `app_token`.
+
+    `crowd` people join the agents' channel ahead of the agents (a long member list).
+    """
     api = FakeSlackApi()
     api.add_user(ALICE, "Alice")
     api.add_user(BOB, "Bob")
     api.add_user(CAROL, "Carol")
-    api.add_channel(AGENTS, [BOT_USER, BOB, CAROL])
+    filler = [f"UCROWD{i:04d}" for i in range(crowd)]
+    api.add_channel(AGENTS, [*filler, BOT_USER, BOB, CAROL])
     api.add_channel(GENERAL, [BOT_USER, ALICE, BOB, CAROL])
     await api.start()
     settings = Settings(

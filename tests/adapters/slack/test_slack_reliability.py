@@ -185,13 +185,6 @@ async def test_the_bots_own_messages_are_ignored(slack: SlackHarness) -> None:
     assert [t for t in slack.api.dm_texts(ALICE) if "echo" in t] == []
 
 
-async def test_user_names_are_cached(slack: SlackHarness) -> None:
-    await slack.dm(ALICE, "How do I connect to the VPN?")
-    await slack.dm(ALICE, "How do I request vacation?")
-    await slack.dm(ALICE, "VPN does not work from home")
-    assert len(slack.api.calls_of("users.info")) == 1
-
-
 async def test_an_event_that_met_a_database_outage_is_taken_when_slack_retries_it(
     tmp_path: Path, small_kb: Path
 ) -> None:
