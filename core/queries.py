@@ -99,6 +99,7 @@ class MessageView:
     text: str
     attachments: tuple[str, ...]
     at: datetime
+    deleted: bool = False
 
     @classmethod
     def of(cls, message: TicketMessage) -> MessageView:
@@ -110,6 +111,7 @@ class MessageView:
             text=message.text,
             attachments=tuple(message.attachments),
             at=message.created_at,
+            deleted=message.deleted,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -121,6 +123,7 @@ class MessageView:
             "text": self.text,
             "attachments": list(self.attachments),
             "at": self.at.isoformat(),
+            "deleted": self.deleted,
         }
 
 

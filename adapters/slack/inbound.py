@@ -132,14 +132,19 @@ def meant(facts: MessageFacts, names: Mapping[str, str]) -> MessageFacts:
     return replace(facts, text=plain_text(facts.text, names))
 
 
-def _edit(facts: MessageFacts, actor: Actor, context: str | None) -> c.Command | None:
+def _edit(
+    facts: MessageFacts, actor: Actor, context: str | None, *, notes: bool = False
+) -> c.Command | None:
+    """An edit or deletion; with `notes` (a card's thread) an edit into a note is one."""
     if facts.kind not in ("edited", "deleted"):
         return None
+    note = note_text(facts.text) if notes and facts.kind == "edited" else None
     return c.EditMessage(
         actor=actor,
         platform_message_id=message_ref(facts.channel, facts.ts),
-        text=facts.text,
+        text=facts.text if note is None else note,
         deleted=facts.kind == "deleted",
+        as_note=note is not None,
         reply_context=context,
     )
 
@@ -170,7 +175,13 @@ def thread_command(
     if facts.kind == "new":
         note = note_text(facts.text)
         if note is not None:
-            return c.Note(actor=actor, number=ticket_number, text=note, reply_context=context)
+            return c.Note(
+                actor=actor,
+                number=ticket_number,
+                text=note,
+                platform_message_id=message_ref(facts.channel, facts.ts),
+                reply_context=context,
+            )
         return c.Reply(
             actor=actor,
             number=ticket_number,
@@ -179,8 +190,8 @@ def thread_command(
             platform_message_id=message_ref(facts.channel, facts.ts),
             reply_context=context,
         )
-    # a note edited later stays internal: the desk only updates relayed copies
-    return _edit(facts, actor, context)
+    # a reply edited into a note is withdrawn from the requester; a note stays internal
+    return _edit(facts, actor, context, notes=True)
 
 
 _ANY_MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")

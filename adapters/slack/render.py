@@ -41,6 +41,7 @@ from core.events import (
     Payload,
     Relay,
     RelayEdited,
+    RelayRetracted,
     TicketCard,
     TicketList,
     TicketResolved,
@@ -305,6 +306,9 @@ def message_for(event: Event) -> SlackMessage:
         return relay_message(lang, payload)
     if isinstance(payload, RelayEdited):
         return relay_edited_message(lang, payload)
+    if isinstance(payload, RelayRetracted):
+        # what stands in for a withdrawn copy where Slack cannot delete it
+        return SlackMessage(text=escape(t(lang, "relay.withdrawn_mark")))
     if isinstance(payload, TicketResolved):
         return _rating(lang, payload)
     if isinstance(payload, TicketList):

@@ -13,10 +13,18 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import marks
 from adapters.slack.codecs import decode_place, message_ref, split_ref
-from adapters.slack.errors import ErrorKind, delivery_error, is_kind
+from adapters.slack.errors import ErrorKind, delivery_error, error_code, is_kind
 from adapters.slack.render import SlackMessage, message_for
 from adapters.slack.views import home_view
-from core.events import Event, PersonTarget, Relay, RelayEdited, TicketCard, TicketList
+from core.events import (
+    Event,
+    PersonTarget,
+    Relay,
+    RelayEdited,
+    RelayRetracted,
+    TicketCard,
+    TicketList,
+)
 from core.storage.refs import RefStore
 from core.unknown_outcome import MaybeSent
 
@@ -117,6 +125,9 @@ class SlackSender:
             payload.message_id, message
         ):
             return
+        if isinstance(payload, RelayRetracted):
+            await self._retract(payload.message_id, message)
+            return
         await self._post(
             marker,
             channel=self.agents_channel,
@@ -131,6 +142,9 @@ class SlackSender:
         message = message_for(event)
         payload = event.payload
         place = decode_place(target.context)
+        if isinstance(payload, RelayRetracted):
+            await self._retract(payload.message_id, message)
+            return
         if place.home and isinstance(payload, TicketList):
             await self.client.views_publish(
                 user_id=target.user_id, view=home_view(event.lang, payload.tickets)
@@ -179,6 +193,22 @@ class SlackSender:
         return channel
 
     # in-place updates
+
+    async def _retract(self, message_id: int, placeholder: SlackMessage) -> None:
+        """chat.delete of a relayed copy; where Slack will not delete it, a neutral
+        placeholder replaces it. A copy never posted, or already gone, needs nothing."""
+        ref = await self.refs.get(KIND_RELAY, str(message_id))
+        if ref is None:
+            return
+        channel, ts = split_ref(ref)
+        try:
+            await self.client.chat_delete(channel=channel, ts=ts)
+        except SlackApiError as error:
+            if is_kind(error, ErrorKind.MESSAGE_GONE):
+                return
+            if error_code(error) != "cant_delete_message":
+                raise
+            await self._update(channel, ts, placeholder)
 
     async def _update_copy(self, message_id: int, message: SlackMessage) -> bool:
         ref = await self.refs.get(KIND_RELAY, str(message_id))

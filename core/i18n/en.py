@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     "ticket.agent_assigned": "{agent} is now handling your ticket #{number}.",
     "ticket.already_yours": "Ticket #{number} is already yours.",
     "ticket.note_added": "Internal note added to #{number} (not shown to the requester).",
+    "ticket.reply_made_note": "Your reply on #{number} was withdrawn from the requester and kept as an internal note.",
     "ticket.reopened": "Ticket #{number} was reopened.",
     "ticket.cancelled": "Ticket #{number} was cancelled.",
     "ticket.resolved": "Your ticket #{number} was resolved by {agent}.",

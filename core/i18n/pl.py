@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     "ticket.agent_assigned": "{agent} zajmuje się teraz Twoim zgłoszeniem #{number}.",
     "ticket.already_yours": "Zgłoszenie #{number} jest już Twoje.",
     "ticket.note_added": "Dodano notatkę wewnętrzną do #{number} (niewidoczną dla zgłaszającego).",
+    "ticket.reply_made_note": "Twoja odpowiedź w #{number} została wycofana od zgłaszającego i zapisana jako notatka wewnętrzna.",
     "ticket.reopened": "Zgłoszenie #{number} zostało ponownie otwarte.",
     "ticket.cancelled": "Zgłoszenie #{number} zostało anulowane.",
     "ticket.resolved": "Twoje zgłoszenie #{number} zostało rozwiązane przez: {agent}.",

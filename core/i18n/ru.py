@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     "ticket.agent_assigned": "Вашей заявкой #{number} занимается {agent}.",
     "ticket.already_yours": "Заявка #{number} уже ваша.",
     "ticket.note_added": "Внутренняя заметка добавлена к #{number} (автор заявки её не увидит).",
+    "ticket.reply_made_note": "Ваш ответ в #{number} отозван у заявителя и сохранён как внутренняя заметка.",
     "ticket.reopened": "Заявка #{number} снова открыта.",
     "ticket.cancelled": "Заявка #{number} отменена.",
     "ticket.resolved": "Ваша заявка #{number} решена, исполнитель: {agent}.",

@@ -251,6 +251,55 @@ class FakeSlackApi:
         self.messages.append(message)
         return ts
 
+    def human_edit(self, channel: str, ts: str, text: str) -> dict[str, Any]:
+        """A person edits their message: the `message_changed` event Slack sends
+        (https://api.slack.com/events/message/message_changed), the text as Slack sends it."""
+        message = self.message(channel, ts)
+        previous = self._event_message(message)
+        message.edits.append(message.text)
+        message.text = self.typed(text)
+        current = {**self._event_message(message), "edited": {"user": message.user, "ts": ts}}
+        return {
+            "type": "message",
+            "subtype": "message_changed",
+            "hidden": True,
+            "channel": channel,
+            "channel_type": "im" if channel.startswith("D") else "channel",
+            "ts": self.next_ts(),
+            "message": current,
+            "previous_message": previous,
+        }
+
+    def human_delete(self, channel: str, ts: str) -> dict[str, Any]:
+        """A person deletes their message: the `message_deleted` event
+        (https://api.slack.com/events/message/message_deleted)."""
+        message = self.message(channel, ts)
+        message.deleted = True
+        return {
+            "type": "message",
+            "subtype": "message_deleted",
+            "hidden": True,
+            "channel": channel,
+            "channel_type": "im" if channel.startswith("D") else "channel",
+            "ts": self.next_ts(),
+            "deleted_ts": ts,
+            "previous_message": self._event_message(message),
+        }
+
+    @staticmethod
+    def _event_message(message: Message) -> dict[str, Any]:
+        found: dict[str, Any] = {
+            "type": "message",
+            "user": message.user,
+            "text": message.text,
+            "ts": message.ts,
+        }
+        if message.thread_ts is not None:
+            found["thread_ts"] = message.thread_ts
+        if message.files:
+            found["files"] = message.files
+        return found
+
     def fail_next(
         self, method: str, times: int = 1, *, status: int = 429, error: str = "ratelimited"
     ) -> None:
