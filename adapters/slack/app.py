@@ -41,6 +41,7 @@ from adapters.slack.slash import OpenModal, slash_command
 from adapters.slack.views import modal_view
 from core import commands as c
 from core.domain import Actor, normalize_lang
+from core.i18n import t
 from core.inbox import Intake
 from core.storage.refs import RefStore
 
@@ -119,11 +120,16 @@ class Listeners:
         text = str(event.get("text", ""))
         names = await self.d.users.names(mentioned_users(text))
         question = inbound.mention_question(text, context.bot_user_id, names)
-        if not context.user_id or not question or event.get("bot_id"):
+        if not context.user_id or event.get("bot_id"):
             return
         actor = await self.actor(context.user_id)
         place = ReplyPlace(channel=channel, thread_ts=context.thread_ts or str(event.get("ts", "")))
-        command = c.AskQuestion(actor=actor, text=question, reply_context=place.encode())
+        command: c.Command = (
+            c.AskQuestion(actor=actor, text=question, reply_context=place.encode())
+            if question
+            # only the bot's name: the short help, in the thread
+            else c.ShowHelp(actor=actor, reply_context=place.encode())
+        )
         await self.submit(command, body.get("event_id", ""))
 
     async def on_reaction(
@@ -252,6 +258,13 @@ class Listeners:
         await ack()
 
     async def on_modal(self, ack: Ack, view: dict[str, Any], context: AsyncBoltContext) -> None:
+        problems = inbound.modal_problem(view)
+        if problems:
+            # https://api.slack.com/surfaces/modals#displaying_errors: shown beside the field
+            lang = self.known_lang(context.user_id or "")
+            errors = {block: t(lang, key) for block, key in problems.items()}
+            await ack(response_action="errors", errors=errors)
+            return
         actor = await self.actor(context.user_id or "")
         command = inbound.modal_command(view, actor)
         update_id = f"view:{view.get('id', '')}:{view.get('hash', '')}"

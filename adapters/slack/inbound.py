@@ -59,8 +59,10 @@ _IGNORED_SUBTYPES = {
     "group_leave",
     "thread_broadcast_removed",
     "ekm_access_denied",
-    "me_message",
 }
+# What a person writes: plain, with files, broadcast from a thread, or `/me …`
+# (https://api.slack.com/events/message/me_message), which is relayed like any text.
+_TEXT_SUBTYPES = (None, "file_share", "thread_broadcast", "me_message")
 
 
 def _mapping(value: object) -> Mapping[str, Any]:
@@ -107,7 +109,7 @@ def message_facts(event: Mapping[str, Any]) -> MessageFacts:
         )
     if event.get("bot_id") or subtype in _IGNORED_SUBTYPES or not event.get("user"):
         return ignore
-    if subtype not in (None, "file_share", "thread_broadcast"):
+    if subtype not in _TEXT_SUBTYPES:
         return ignore
     listed = event.get("files")
     files = tuple(
@@ -299,6 +301,19 @@ def _dig(payload: object, *path: str) -> Any:
             return None
         payload = payload.get(key)
     return payload
+
+
+def modal_problem(view: Mapping[str, Any]) -> dict[str, str]:
+    """What the desk could not use in a submitted modal: block id -> catalog key.
+
+    Answered inside the modal (`response_action: errors`), next to the field. The text
+    field's `max_length` (views.modal_view) keeps it under the desk's limit; only text
+    that is all spaces gets past Slack's own check of a required input.
+    """
+    typed = _dig(view, "state", "values", MODAL_TEXT, MODAL_INPUT, "value")
+    if not isinstance(typed, str) or not typed.strip():
+        return {MODAL_TEXT: "modal.empty_text"}
+    return {}
 
 
 def modal_command(view: Mapping[str, Any], actor: Actor) -> c.OpenTicket | None:
