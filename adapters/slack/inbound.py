@@ -112,10 +112,12 @@ def message_facts(event: Mapping[str, Any]) -> MessageFacts:
     if subtype not in _TEXT_SUBTYPES:
         return ignore
     listed = event.get("files")
+    # By id: a permalink into a DM opens for nobody else, so the sender passes the file on.
+    # (An event may carry a file's id alone, `file_access: check_file_info`.)
     files = tuple(
-        str(f.get("permalink") or f.get("url_private") or f.get("name") or "file")
+        codecs.file_ref(str(f["id"]), str(f.get("name") or f.get("title") or "file"))
         for f in (listed if isinstance(listed, list) else [])
-        if isinstance(f, Mapping)
+        if isinstance(f, Mapping) and isinstance(f.get("id"), str) and f["id"].isalnum()
     )
     return MessageFacts(
         "new",

@@ -269,7 +269,11 @@ def _relay_text(lang: str, author_role: str, author: str, number: int, text: str
 
 
 def relay_message(lang: str, relay: Relay) -> SlackMessage:
-    text = _relay_text(lang, relay.author_role, relay.author_name, relay.ticket_number, relay.text)
+    body = relay.text
+    if relay.attachments:  # the files follow as files of their own
+        extra = t(lang, "relay.attachments", count=len(relay.attachments))
+        body = f"{body} {extra}".strip()
+    text = _relay_text(lang, relay.author_role, relay.author_name, relay.ticket_number, body)
     return SlackMessage(text=_with_files(text, relay.attachments))
 
 

@@ -12,8 +12,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import marks
-from adapters.slack.codecs import decode_place, message_ref, split_ref
+from adapters.slack.codecs import decode_place, message_ref, parse_file_ref, split_ref
 from adapters.slack.errors import ErrorKind, delivery_error, error_code, is_kind
+from adapters.slack.files import FilePasser, NotPassed
+from adapters.slack.mrkdwn import escape
 from adapters.slack.render import SlackMessage, message_for
 from adapters.slack.views import home_view
 from core.events import (
@@ -25,17 +27,26 @@ from core.events import (
     TicketCard,
     TicketList,
 )
+from core.i18n import t
 from core.storage.refs import RefStore
 from core.unknown_outcome import MaybeSent
 
 KIND_CARD = "card"  # ticket number -> card ts in the agents' channel
 KIND_RELAY = "relay"  # core message id -> "channel:ts" of the relayed copy
 KIND_DM = "dm"  # user id -> their DM channel with the bot
+KIND_FILE = "file"  # "message id:file id" -> the copy's file id ("-": could not be passed on)
 
 
 class SlackSender:
-    def __init__(self, client: AsyncWebClient, refs: RefStore, agents_channel: str) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        refs: RefStore,
+        agents_channel: str,
+        files: FilePasser | None = None,
+    ) -> None:
         self.client = client
+        self.files = files or FilePasser(client)
         self.refs = refs
         self.agents_channel = agents_channel
         self._dm_channels: dict[str, str] = {}  # a person's DM channel id never changes
@@ -128,13 +139,16 @@ class SlackSender:
         if isinstance(payload, RelayRetracted):
             await self._retract(payload.message_id, message)
             return
-        await self._post(
-            marker,
-            channel=self.agents_channel,
-            thread_ts=card_ts,
-            after=self._remember_copy(payload, self.agents_channel),
-            **message.kwargs(),
-        )
+        if not await self._copied(payload):
+            await self._post(
+                marker,
+                channel=self.agents_channel,
+                thread_ts=card_ts,
+                after=self._remember_copy(payload, self.agents_channel),
+                **message.kwargs(),
+            )
+        if isinstance(payload, Relay):
+            await self._pass_files(payload, self.agents_channel, card_ts, event.lang)
 
     # the person's side
 
@@ -163,13 +177,53 @@ class SlackSender:
             )
             return
         channel = place.channel or await self._dm_channel(target.user_id)
-        await self._post(
-            marker,
-            channel=channel,
-            thread_ts=place.thread_ts,
-            after=self._remember_copy(payload, channel),
-            unfurl_links=False,
-            **message.kwargs(),
+        if not await self._copied(payload):
+            await self._post(
+                marker,
+                channel=channel,
+                thread_ts=place.thread_ts,
+                after=self._remember_copy(payload, channel),
+                unfurl_links=False,
+                **message.kwargs(),
+            )
+        if isinstance(payload, Relay):
+            await self._pass_files(payload, channel, place.thread_ts, event.lang)
+
+    # files
+
+    async def _copied(self, payload: object) -> bool:
+        """Whether this relay's text is already posted (a retry for its files)."""
+        if not isinstance(payload, Relay) or not payload.attachments:
+            return False
+        return await self.refs.get(KIND_RELAY, str(payload.message_id)) is not None
+
+    async def _pass_files(
+        self, relay: Relay, channel: str, thread_ts: str | None, lang: str
+    ) -> None:
+        """Each Slack file of the message uploaded where the other side is, once; one that
+        cannot be passed on gets a note in the card's thread."""
+        for attachment in relay.attachments:
+            parsed = parse_file_ref(attachment)
+            if parsed is None:
+                continue  # a link: the text carries it
+            file_id, name = parsed
+            key = f"{relay.message_id}:{file_id}"
+            if await self.refs.get(KIND_FILE, key) is not None:
+                continue
+            passed = await self.files.pass_on(file_id, name, channel, thread_ts)
+            if isinstance(passed, NotPassed):
+                await self._file_note(relay.ticket_number, lang, passed)
+                passed = "-"
+            await self.refs.put(KIND_FILE, key, passed)
+
+    async def _file_note(self, number: int, lang: str, problem: NotPassed) -> None:
+        card_ts = await self.refs.get(KIND_CARD, str(number))
+        if problem.too_large:
+            text = t(lang, "relay.file_too_large", file=problem.name, limit=self.files.max_mb)
+        else:
+            text = t(lang, "relay.file_failed", file=problem.name, reason=problem.reason)
+        await self.client.chat_postMessage(
+            channel=self.agents_channel, thread_ts=card_ts, text=escape(text)
         )
 
     def _remember_copy(self, payload: object, channel: str) -> marks.AfterPost:

@@ -175,15 +175,22 @@ class FakeSlackApi:
         return trigger_id
 
     def add_file(
-        self, owner: str, name: str, content: bytes, mimetype: str = "application/octet-stream"
+        self,
+        owner: str,
+        name: str,
+        content: bytes,
+        mimetype: str = "application/octet-stream",
+        *,
+        size: int | None = None,
     ) -> dict[str, Any]:
-        """A file a person uploaded; returns the file object an event carries."""
+        """A file a person uploaded; returns the file object an event carries. `size` makes
+        it as large as Slack says it is without the test holding that many bytes."""
         stored = StoredFile(
             id=f"F{next(self._file_ids):08d}",
             name=name,
             title=name,
             mimetype=mimetype,
-            size=len(content),
+            size=len(content) if size is None else size,
             owner=owner,
             content=content,
         )

@@ -128,10 +128,14 @@ class SlackHarness:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
         return await self.post(json.dumps(envelope), "application/json", headers=headers)
 
-    def dm_event(self, user: str, text: str, **extra: Any) -> dict[str, Any]:
-        """A message `user` types in their DM with the bot, as its `message` event."""
+    def dm_event(
+        self, user: str, text: str, files: list[dict[str, Any]] | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        """A message `user` types in their DM with the bot, as its `message` event;
+        with `files` (FakeSlackApi.add_file) the `file_share` event of a shared file."""
         channel = self.api.dms.setdefault(user, f"D{user}")
-        ts = self.api.human_message(channel, user, text)
+        ts = self.api.human_message(channel, user, text, files=files)
+        shared = {"subtype": "file_share", "files": files} if files else {}
         return {
             "type": "message",
             "channel": channel,
@@ -139,14 +143,18 @@ class SlackHarness:
             "user": user,
             "text": self.api.message(channel, ts).text,
             "ts": ts,
+            **shared,
             **extra,
         }
 
     async def dm(self, user: str, text: str, **extra: Any) -> Posted:
         return await self.event(self.dm_event(user, text, **extra))
 
-    async def thread_reply(self, user: str, thread_ts: str, text: str) -> tuple[Posted, str]:
-        ts = self.api.human_message(AGENTS, user, text, thread_ts=thread_ts)
+    async def thread_reply(
+        self, user: str, thread_ts: str, text: str, files: list[dict[str, Any]] | None = None
+    ) -> tuple[Posted, str]:
+        ts = self.api.human_message(AGENTS, user, text, thread_ts=thread_ts, files=files)
+        shared = {"subtype": "file_share", "files": files} if files else {}
         posted = await self.event(
             {
                 "type": "message",
@@ -156,6 +164,7 @@ class SlackHarness:
                 "text": self.api.message(AGENTS, ts).text,
                 "ts": ts,
                 "thread_ts": thread_ts,
+                **shared,
             }
         )
         return posted, ts

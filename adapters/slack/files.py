@@ -1,0 +1,114 @@
+"""Files passed on between a requester's DM and the agents' thread, as files the other side opens.
+
+A file shared in a DM is visible to the people in that DM only; a permalink to it opens
+for nobody else. So the file itself is passed on: read with the bot token
+(`url_private_download`, https://api.slack.com/types/file#auth) and uploaded again where
+the other side is, the way https://api.slack.com/messaging/files#uploading_files describes:
+files.getUploadURLExternal, a POST of the bytes to the URL it gives, then
+files.completeUploadExternal sharing it into the channel (and thread). The bytes stream
+through; nothing is kept on disk or in memory whole.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.errors import ErrorKind, error_code, is_kind
+
+log = logging.getLogger(__name__)
+
+# https://api.slack.com/methods/files.upload ("File size limit"): 1 GB a file.
+MAX_FILE_BYTES = 1024**3
+_CHUNK = 256 * 1024
+
+
+@dataclass(frozen=True)
+class NotPassed:
+    """Why a file could not be passed on, for the note on the card."""
+
+    name: str
+    too_large: bool = False
+    reason: str = ""
+
+
+class FilePasser:
+    def __init__(self, client: AsyncWebClient, max_bytes: int = MAX_FILE_BYTES) -> None:
+        self.client = client
+        self.max_bytes = max_bytes
+
+    @property
+    def max_mb(self) -> int:
+        return self.max_bytes // (1024 * 1024)
+
+    async def pass_on(
+        self, file_id: str, name: str, channel: str, thread_ts: str | None
+    ) -> str | NotPassed:
+        """Upload a copy of file `file_id` into `channel` (and thread): the copy's id, or
+        why it could not be done for good. Errors a retry may mend (the network, 5xx,
+        a rate limit) are raised for the outbox to retry."""
+        try:
+            info = await self.client.files_info(file=file_id)
+        except SlackApiError as error:
+            if is_kind(error, ErrorKind.PERMANENT):
+                return NotPassed(name, reason=error_code(error))
+            raise
+        found: Any = info.get("file") or {}
+        name = str(found.get("name") or name)
+        size = int(found.get("size") or 0)
+        url = str(found.get("url_private_download") or found.get("url_private") or "")
+        if size > self.max_bytes:
+            return NotPassed(name, too_large=True)
+        if not url:
+            return NotPassed(name, reason="no download link")
+        try:
+            upload = await self.client.files_getUploadURLExternal(filename=name, length=size)
+            await self._copy(url, str(upload["upload_url"]), size)
+            await self.client.files_completeUploadExternal(
+                files=[{"id": str(upload["file_id"]), "title": name}],
+                channel_id=channel,
+                thread_ts=thread_ts,
+            )
+        except SlackApiError as error:
+            if is_kind(error, ErrorKind.PERMANENT):
+                return NotPassed(name, reason=error_code(error))
+            raise
+        except _Refused as refused:
+            return NotPassed(name, reason=str(refused))
+        return str(upload["file_id"])
+
+    async def _copy(self, source: str, target: str, size: int) -> None:
+        """Stream the file from Slack's private URL to the upload URL."""
+        session = self.client.session
+        own = session is None
+        session = session or aiohttp.ClientSession()
+        try:
+            headers = {"Authorization": f"Bearer {self.client.token}"}
+            async with session.get(source, headers=headers) as download:
+                if download.status >= 500:
+                    download.raise_for_status()
+                # Without files:read Slack answers with its sign-in page, not the file.
+                if download.status != 200 or download.content_type == "text/html":
+                    raise _Refused("no access to the file (files:read)")
+                body = download.content.iter_chunked(_CHUNK)
+                upload_headers = {
+                    "Content-Type": "application/octet-stream",
+                    "Content-Length": str(size),
+                }
+                async with session.post(target, data=body, headers=upload_headers) as uploaded:
+                    if uploaded.status >= 500:
+                        uploaded.raise_for_status()
+                    if uploaded.status != 200:
+                        raise _Refused(f"upload refused ({uploaded.status})")
+        finally:
+            if own:
+                await session.close()
+
+
+class _Refused(Exception):
+    """Slack will not give or take this file; trying again will not change it."""
