@@ -44,6 +44,7 @@ class SlackConnection:
     refs: RefStore
     sender: Sender
     agents_channel: str
+    users: UserDirectory
     app_token: str | None = None
     platform: str = PLATFORM
 
@@ -163,13 +164,15 @@ def connect_slack(settings: Settings, db: Database) -> SlackConnection:
     )
     refs = RefStore(db, PLATFORM)
     channel = settings.slack_agents_channel
+    users = UserDirectory(client)
     return SlackConnection(
         settings=settings,
         session=session,
         client=client,
         refs=refs,
-        sender=SlackSender(client, refs, channel),
+        sender=SlackSender(client, refs, channel, people=users.ids_by_name),
         agents_channel=channel,
+        users=users,
         app_token=app_token,
     )
 
@@ -191,7 +194,7 @@ def build_slack_runtime(core: Core, slack: SlackConnection) -> SlackRuntime:
         intake=core.inbox,
         client=slack.client,
         refs=slack.refs,
-        users=UserDirectory(slack.client),
+        users=slack.users,
         agents=AgentDirectory(slack.client, channel),
         agents_channel=channel,
         default_lang=settings.lang,

@@ -137,6 +137,15 @@ class UserDirectory:
         # the update still counts; the person shows by id until the look-up is done
         return UserInfo(user_id=user_id, name=user_id)
 
+    def ids_by_name(self) -> dict[str, str]:
+        """Display name -> user id for every name exactly one known person goes by."""
+        seen: dict[str, str | None] = {}
+        for _, info in self._cache.values():
+            if info.is_bot or info.name == info.user_id:
+                continue
+            seen[info.name] = None if info.name in seen else info.user_id
+        return {name: user_id for name, user_id in seen.items() if user_id is not None}
+
     async def names(self, user_ids: list[str]) -> dict[str, str]:
         """Names of the people a message mentions, looked up side by side.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 from markdown_to_mrkdwn import SlackMarkdownConverter
@@ -44,3 +45,28 @@ def clip(text: str, limit: int) -> str:
 def mention(user_id: str) -> str:
     """A user mention; the id comes from Slack itself, so only safe characters pass."""
     return f"<@{user_id}>" if re.fullmatch(r"[A-Z0-9]+", user_id) else escape(user_id)
+
+
+_SPECIAL = frozenset({"channel", "here", "everyone"})
+
+
+def relink_mentions(escaped: str, ids_by_name: Mapping[str, str]) -> str:
+    """`@Bob` in escaped text back to Bob's live mention `<@UBOB>`.
+
+    The desk keeps a mention as the name people saw; relayed into Slack again it should
+    notify that person as the original did. Only names Slack knows for exactly one person
+    are linked, longest first (`@Bob Smith` before `@Bob`); `@channel`, `@here` and
+    `@everyone` stay words, so a requester's broadcast never notifies the agents.
+    """
+    names = sorted(
+        (name for name in ids_by_name if name and name.lower() not in _SPECIAL),
+        key=len,
+        reverse=True,
+    )
+    if not names:
+        return escaped
+    pattern = re.compile(
+        r"(?<![\w@])@(" + "|".join(re.escape(escape(name)) for name in names) + r")(?![\w])"
+    )
+    by_escaped = {escape(name): ids_by_name[name] for name in names}
+    return pattern.sub(lambda m: mention(by_escaped[m.group(1)]), escaped)

@@ -6,6 +6,7 @@ answer was lost raises MaybeSent, and `verify` then looks for it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -44,9 +45,12 @@ class SlackSender:
         refs: RefStore,
         agents_channel: str,
         files: FilePasser | None = None,
+        people: Callable[[], Mapping[str, str]] | None = None,
     ) -> None:
         self.client = client
         self.files = files or FilePasser(client)
+        # display name -> user id: the people a relayed message mentions notified again
+        self.people = people or dict
         self.refs = refs
         self.agents_channel = agents_channel
         self._dm_channels: dict[str, str] = {}  # a person's DM channel id never changes
@@ -113,7 +117,7 @@ class SlackSender:
     # the agents' side
 
     async def _to_thread(self, event: Event, number: int, marker: str | None) -> None:
-        message = message_for(event)
+        message = message_for(event, self.people())
         payload = event.payload
         card_ts = await self.refs.get(KIND_CARD, str(number))
         if isinstance(payload, TicketCard):
@@ -153,7 +157,7 @@ class SlackSender:
     # the person's side
 
     async def _to_person(self, event: Event, target: PersonTarget, marker: str | None) -> None:
-        message = message_for(event)
+        message = message_for(event, self.people())
         payload = event.payload
         place = decode_place(target.context)
         if isinstance(payload, RelayRetracted):
