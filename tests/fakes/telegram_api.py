@@ -585,6 +585,20 @@ class FakeTelegram:
     async def api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
         return await self._edit(params, text=None)
 
+    async def api_deleteMessage(self, params: dict[str, Any]) -> bool:
+        """https://core.telegram.org/bots/api#deletemessage: the bot deletes its own message;
+        one already gone is "message to delete not found"."""
+        chat = self._chat(params["chat_id"])
+        found = [
+            m
+            for m in self.sent
+            if m.chat_id == int(chat["id"]) and m.message_id == int(params["message_id"])
+        ]
+        if not found:
+            raise BotApiError(400, "Bad Request: message to delete not found")
+        self.sent.remove(found[0])
+        return True
+
     async def api_createForumTopic(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params["chat_id"])
         if not self.chats.get(int(chat["id"]), {}).get("is_forum"):
