@@ -143,16 +143,17 @@ class SlackSender:
         if isinstance(payload, RelayRetracted):
             await self._retract(payload.message_id, message)
             return
-        if not await self._copied(payload):
-            await self._post(
-                marker,
-                channel=self.agents_channel,
-                thread_ts=card_ts,
-                after=self._remember_copy(payload, self.agents_channel),
-                **message.kwargs(),
-            )
-        if isinstance(payload, Relay):
-            await self._pass_files(payload, self.agents_channel, card_ts, event.lang)
+        after = self._after_post(payload, self.agents_channel, card_ts, event.lang)
+        if await self._copied(payload):
+            await after("")  # a retry for the files: the text is there already
+            return
+        await self._post(
+            marker,
+            channel=self.agents_channel,
+            thread_ts=card_ts,
+            after=after,
+            **message.kwargs(),
+        )
 
     # the person's side
 
@@ -181,19 +182,37 @@ class SlackSender:
             )
             return
         channel = place.channel or await self._dm_channel(target.user_id)
-        if not await self._copied(payload):
-            await self._post(
-                marker,
-                channel=channel,
-                thread_ts=place.thread_ts,
-                after=self._remember_copy(payload, channel),
-                unfurl_links=False,
-                **message.kwargs(),
-            )
-        if isinstance(payload, Relay):
-            await self._pass_files(payload, channel, place.thread_ts, event.lang)
+        after = self._after_post(payload, channel, place.thread_ts, event.lang)
+        if await self._copied(payload):
+            await after("")  # a retry for the files: the text is there already
+            return
+        await self._post(
+            marker,
+            channel=channel,
+            thread_ts=place.thread_ts,
+            after=after,
+            unfurl_links=False,
+            **message.kwargs(),
+        )
 
     # files
+
+    def _after_post(
+        self, payload: object, channel: str, thread_ts: str | None, lang: str
+    ) -> marks.AfterPost:
+        """What follows a post: a relay's copy is remembered and its files passed on, also
+        when the post's answer was lost and the post was found later (`verify`)."""
+        remember = self._remember_copy(payload, channel)
+        if not isinstance(payload, Relay) or not payload.attachments:
+            return remember
+        relay = payload
+
+        async def then(ts: str) -> None:
+            if ts:
+                await remember(ts)
+            await self._pass_files(relay, channel, thread_ts, lang)
+
+        return then
 
     async def _copied(self, payload: object) -> bool:
         """Whether this relay's text is already posted (a retry for its files)."""

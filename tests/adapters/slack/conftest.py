@@ -6,7 +6,7 @@ import asyncio
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -258,6 +258,7 @@ async def running_slack(
     database_url: str | None = None,
     bot_token: str = BOT_TOKEN,
     crowd: int = 0,
+    before_start: Callable[[FakeSlackApi], None] | None = None,
 ) -> AsyncIterator[SlackHarness]:
     """The whole Slack bot against the fake: over HTTP, or over Socket Mode with `app_token`.
 
@@ -270,6 +271,8 @@ async def running_slack(
     filler = [f"UCROWD{i:04d}" for i in range(crowd)]
     api.add_channel(AGENTS, [*filler, BOT_USER, BOB, CAROL])
     api.add_channel(GENERAL, [BOT_USER, ALICE, BOB, CAROL])
+    if before_start is not None:
+        before_start(api)
     await api.start()
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]

@@ -25,7 +25,7 @@ from tests.adapters.slack.conftest import (
     event_callback,
     running_slack,
 )
-from tests.fakes.slack_api import TRIGGER_LIFETIME, sign
+from tests.fakes.slack_api import TRIGGER_LIFETIME, FakeSlackApi, sign
 
 SLACK_WINDOW = 3.0  # seconds Slack waits for the answer to an event or a slash command
 DAVE = "UDAVE"  # joins the workspace after the bot started
@@ -118,3 +118,17 @@ async def test_agents_on_a_later_page_of_the_channel_are_agents(
         await slack.command(BOB, "claim 1")  # Bob is on the third page
         await slack.deliver()
         assert "<@UBOB>" in str(slack.card(1).blocks)
+
+
+async def test_without_the_people_list_each_person_is_looked_up_once(
+    tmp_path: Path, small_kb: Path
+) -> None:
+    def refuse_users_list(api: FakeSlackApi) -> None:
+        api.fail_next("users.list", status=200, error="ratelimited")
+
+    async with running_slack(tmp_path, small_kb, before_start=refuse_users_list) as slack:
+        await slack.dm(ALICE, "How do I connect to the VPN?")
+        await slack.dm(ALICE, "How do I request vacation?")
+        await slack.deliver()
+        assert len(slack.api.dm_texts(ALICE)) == 2
+        assert [c.params["user"] for c in slack.api.calls_of("users.info")] == [ALICE]
