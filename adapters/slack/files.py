@@ -23,9 +23,15 @@ from adapters.slack.errors import ErrorKind, error_code, is_kind
 
 log = logging.getLogger(__name__)
 
-# https://api.slack.com/methods/files.upload ("File size limit"): 1 GB a file.
-MAX_FILE_BYTES = 1024**3
+# https://api.slack.com/methods/files.upload ("File size limit"): 1 GB a file. What is
+# passed on must also stream through within one delivery (the outbox gives a send 30 s),
+# so the bot passes files up to 100 MB and notes the larger ones on the card.
+SLACK_FILE_LIMIT = 1024**3
+MAX_FILE_BYTES = min(SLACK_FILE_LIMIT, 100 * 1024**2)
 _CHUNK = 256 * 1024
+# The Web API session's 10 s for a whole request is too short for a file's bytes; the
+# stream only has to keep moving.
+_STREAM_TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=20)
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,7 @@ class FilePasser:
         session = session or aiohttp.ClientSession()
         try:
             headers = {"Authorization": f"Bearer {self.client.token}"}
-            async with session.get(source, headers=headers) as download:
+            async with session.get(source, headers=headers, timeout=_STREAM_TIMEOUT) as download:
                 if download.status >= 500:
                     download.raise_for_status()
                 # Without files:read Slack answers with its sign-in page, not the file.
@@ -100,7 +106,9 @@ class FilePasser:
                     "Content-Type": "application/octet-stream",
                     "Content-Length": str(size),
                 }
-                async with session.post(target, data=body, headers=upload_headers) as uploaded:
+                async with session.post(
+                    target, data=body, headers=upload_headers, timeout=_STREAM_TIMEOUT
+                ) as uploaded:
                     if uploaded.status >= 500:
                         uploaded.raise_for_status()
                     if uploaded.status != 200:

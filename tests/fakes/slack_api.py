@@ -138,6 +138,10 @@ class FakeSlackApi:
         self.files: dict[str, StoredFile] = {}
         self.triggers: dict[str, float] = {}  # trigger_id -> when Slack issued it (monotonic)
         self.used_triggers: set[str] = set()
+        # Scopes the app was not granted: the methods needing them answer `missing_scope`
+        # (https://api.slack.com/methods/files.info lists files:read, files.* uploads
+        # files:write).
+        self.missing_scopes: set[str] = set()
         self._file_ids = itertools.count(1)
         self._failures: dict[str, deque[Failure]] = {}
         self._slow: dict[str, deque[Slowness]] = {}
@@ -845,6 +849,8 @@ class FakeSlackApi:
     def _files_getUploadURLExternal(self, params: dict[str, Any]) -> dict[str, Any]:
         """https://api.slack.com/methods/files.getUploadURLExternal: `filename` and
         `length` (bytes) are required; the answer names the upload URL and the file id."""
+        if "files:write" in self.missing_scopes:
+            return self._error("missing_scope")
         name = str(params.get("filename") or "")
         length = str(params.get("length") or "")
         if not name or not length.isdigit():
@@ -919,6 +925,8 @@ class FakeSlackApi:
 
     def _files_info(self, params: dict[str, Any]) -> dict[str, Any]:
         """https://api.slack.com/methods/files.info: the file object (needs files:read)."""
+        if "files:read" in self.missing_scopes:
+            return self._error("missing_scope")
         stored = self.files.get(str(params.get("file", "")))
         if stored is None or stored.content is None:
             return self._error("file_not_found")

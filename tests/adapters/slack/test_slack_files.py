@@ -73,7 +73,7 @@ async def test_an_agents_file_reaches_the_requester(slack: SlackHarness) -> None
     assert (copy.name, copy.content) == ("driver-guide.pdf", b"%PDF-1.7 guide")
 
 
-async def test_a_file_over_slacks_limit_is_not_passed_on_and_the_card_says_so(
+async def test_a_file_too_large_to_pass_on_is_noted_on_the_card(
     slack: SlackHarness,
 ) -> None:
     card = await _open_ticket(slack)
@@ -81,7 +81,7 @@ async def test_a_file_over_slacks_limit_is_not_passed_on_and_the_card_says_so(
     await slack.event(slack.dm_event(ALICE, "a recording", files=[video]))
     await slack.deliver()
     assert slack.api.files_in(AGENTS, card) == []
-    assert _said(slack)[-1] == "📎 screen.mov was not passed on: it is larger than 1024 MB."
+    assert _said(slack)[-1] == "📎 screen.mov was not passed on: it is larger than 100 MB."
     assert slack.api.calls_of("files.getUploadURLExternal") == []
 
 
@@ -99,3 +99,19 @@ async def test_a_failed_upload_is_retried_without_posting_the_text_twice(
         "Alice: see attached [1 attachment(s)]"
     ]
     assert len(slack.api.files_in(AGENTS, card)) == 1
+
+
+async def test_without_the_file_scopes_the_card_says_the_file_was_not_passed_on(
+    slack: SlackHarness,
+) -> None:
+    card = await _open_ticket(slack)
+    slack.api.missing_scopes.add("files:read")
+    shot = slack.api.add_file(ALICE, "screenshot.png", PNG, "image/png")
+    await slack.event(slack.dm_event(ALICE, "see this", files=[shot]))
+    await slack.deliver()
+    assert _said(slack)[-2:] == [
+        "Alice: see this [1 attachment(s)]",
+        "📎 screenshot.png could not be passed on (missing_scope).",
+    ]
+    assert slack.api.files_in(AGENTS, card) == []
+    assert await slack.core.dispatcher.depth() == 0  # nothing left to retry
