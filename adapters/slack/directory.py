@@ -89,6 +89,7 @@ class UserDirectory:
         self.clock = clock
         self.miss_wait = miss_wait
         self._cache: dict[str, tuple[float, UserInfo]] = {}
+        self._by_name: dict[str, str] | None = None  # built from the cache when asked for
         self._background = _Background()
 
     def cached(self, user_id: str) -> UserInfo | None:
@@ -108,7 +109,7 @@ class UserDirectory:
                     )
                     for user in response.get("members") or []:
                         info = user_info_from_api(user)
-                        self._cache[info.user_id] = (now, info)
+                        self._remember(info, now)
                     cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
                     if not cursor:
                         break
@@ -120,8 +121,12 @@ class UserDirectory:
         async with asyncio.timeout(self.timeout):
             response = await self.client.users_info(user=user_id, include_locale=True)
         info = user_info_from_api(response.get("user") or {"id": user_id})
-        self._cache[user_id] = (self.clock(), info)
+        self._remember(info, self.clock(), user_id)
         return info
+
+    def _remember(self, info: UserInfo, when: float, user_id: str | None = None) -> None:
+        self._cache[user_id or info.user_id] = (when, info)
+        self._by_name = None
 
     async def get(self, user_id: str) -> UserInfo:
         cached = self._cache.get(user_id)
@@ -139,12 +144,14 @@ class UserDirectory:
 
     def ids_by_name(self) -> dict[str, str]:
         """Display name -> user id for every name exactly one known person goes by."""
-        seen: dict[str, str | None] = {}
-        for _, info in self._cache.values():
-            if info.is_bot or info.name == info.user_id:
-                continue
-            seen[info.name] = None if info.name in seen else info.user_id
-        return {name: user_id for name, user_id in seen.items() if user_id is not None}
+        if self._by_name is None:
+            seen: dict[str, str | None] = {}
+            for _, info in self._cache.values():
+                if info.is_bot or info.name == info.user_id:
+                    continue
+                seen[info.name] = None if info.name in seen else info.user_id
+            self._by_name = {name: uid for name, uid in seen.items() if uid is not None}
+        return self._by_name
 
     async def names(self, user_ids: list[str]) -> dict[str, str]:
         """Names of the people a message mentions, looked up side by side.

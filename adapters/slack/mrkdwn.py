@@ -55,18 +55,43 @@ def relink_mentions(escaped: str, ids_by_name: Mapping[str, str]) -> str:
 
     The desk keeps a mention as the name people saw; relayed into Slack again it should
     notify that person as the original did. Only names Slack knows for exactly one person
-    are linked, longest first (`@Bob Smith` before `@Bob`); `@channel`, `@here` and
-    `@everyone` stay words, so a requester's broadcast never notifies the agents.
+    are linked, the longest that fits (`@Bob Smith` before `@Bob`); `@channel`, `@here`
+    and `@everyone` stay words, so a requester's broadcast never notifies the agents.
     """
-    names = sorted(
-        (name for name in ids_by_name if name and name.lower() not in _SPECIAL),
-        key=len,
-        reverse=True,
-    )
-    if not names:
-        return escaped
-    pattern = re.compile(
-        r"(?<![\w@])@(" + "|".join(re.escape(escape(name)) for name in names) + r")(?![\w])"
-    )
-    by_escaped = {escape(name): ids_by_name[name] for name in names}
-    return pattern.sub(lambda m: mention(by_escaped[m.group(1)]), escaped)
+    out: list[str] = []
+    last = 0
+    for at in _AT.finditer(escaped):
+        start = at.end()
+        if start < last:
+            continue
+        name = _longest_name(escaped, start, ids_by_name)
+        if name is None:
+            continue
+        out.append(escaped[last : at.start()])
+        out.append(mention(ids_by_name[name]))
+        last = start + len(escape(name))
+    out.append(escaped[last:])
+    return "".join(out)
+
+
+_AT = re.compile(r"(?<![\w@])@(?=\w)")
+
+
+def _longest_name(escaped: str, start: int, ids_by_name: Mapping[str, str]) -> str | None:
+    """The longest known name written at `start` and ending at a word's end."""
+    best: str | None = None
+    for name in ids_by_name:
+        shown = escape(name)
+        if (
+            name
+            and name.lower() not in _SPECIAL
+            and escaped.startswith(shown, start)
+            and not _continues_word(escaped, start + len(shown))
+            and (best is None or len(name) > len(best))
+        ):
+            best = name
+    return best
+
+
+def _continues_word(text: str, index: int) -> bool:
+    return index < len(text) and (text[index].isalnum() or text[index] == "_")

@@ -117,7 +117,7 @@ class SlackSender:
     # the agents' side
 
     async def _to_thread(self, event: Event, number: int, marker: str | None) -> None:
-        message = message_for(event, self.people())
+        message = message_for(event, self._mentionable(event))
         payload = event.payload
         card_ts = await self.refs.get(KIND_CARD, str(number))
         if isinstance(payload, TicketCard):
@@ -158,7 +158,7 @@ class SlackSender:
     # the person's side
 
     async def _to_person(self, event: Event, target: PersonTarget, marker: str | None) -> None:
-        message = message_for(event, self.people())
+        message = message_for(event, self._mentionable(event))
         payload = event.payload
         place = decode_place(target.context)
         if isinstance(payload, RelayRetracted):
@@ -194,6 +194,13 @@ class SlackSender:
             unfurl_links=False,
             **message.kwargs(),
         )
+
+    def _mentionable(self, event: Event) -> Mapping[str, str] | None:
+        """The people a relayed message may mention, only for one that names someone."""
+        payload = event.payload
+        if isinstance(payload, Relay) and "@" in payload.text:
+            return self.people()
+        return None
 
     # files
 
