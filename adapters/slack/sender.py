@@ -36,6 +36,7 @@ KIND_CARD = "card"  # ticket number -> card ts in the agents' channel
 KIND_RELAY = "relay"  # core message id -> "channel:ts" of the relayed copy
 KIND_DM = "dm"  # user id -> their DM channel with the bot
 KIND_FILE = "file"  # "message id:file id" -> the copy's file id ("-": could not be passed on)
+KIND_FILE_COPIES = "file_copies"  # message id -> the copies' file ids, comma-separated
 
 
 class SlackSender:
@@ -244,6 +245,11 @@ class SlackSender:
             if isinstance(passed, NotPassed):
                 await self._file_note(relay.ticket_number, lang, passed)
                 passed = "-"
+            else:
+                # the copies of a message's files, to withdraw them with it
+                known = await self.refs.get(KIND_FILE_COPIES, str(relay.message_id))
+                copies = f"{known},{passed}" if known else passed
+                await self.refs.put(KIND_FILE_COPIES, str(relay.message_id), copies)
             await self.refs.put(KIND_FILE, key, passed)
 
     async def _file_note(self, number: int, lang: str, problem: NotPassed) -> None:
@@ -281,6 +287,7 @@ class SlackSender:
     async def _retract(self, message_id: int, placeholder: SlackMessage) -> None:
         """chat.delete of a relayed copy; where Slack will not delete it, a neutral
         placeholder replaces it. A copy never posted, or already gone, needs nothing."""
+        await self._delete_file_copies(message_id)
         ref = await self.refs.get(KIND_RELAY, str(message_id))
         if ref is None:
             return
@@ -293,6 +300,21 @@ class SlackSender:
             if error_code(error) != "cant_delete_message":
                 raise
             await self._update(channel, ts, placeholder)
+
+    async def _delete_file_copies(self, message_id: int) -> None:
+        """files.delete of the copies the bot uploaded for a withdrawn message
+        (https://api.slack.com/methods/files.delete: the uploader may delete them)."""
+        copies = await self.refs.get(KIND_FILE_COPIES, str(message_id))
+        for file_id in (copies or "").split(","):
+            if not file_id:
+                continue
+            try:
+                await self.client.files_delete(file=file_id)
+            except SlackApiError as error:
+                if error_code(error) not in ("file_not_found", "file_deleted"):
+                    raise
+        if copies:
+            await self.refs.delete(KIND_FILE_COPIES, str(message_id))
 
     async def _update_copy(self, message_id: int, message: SlackMessage) -> bool:
         ref = await self.refs.get(KIND_RELAY, str(message_id))

@@ -226,6 +226,7 @@ class FakeSlackApi:
             for m in self.posted(channel)
             if thread_ts is None or m.thread_ts == thread_ts
             for f in m.files
+            if f["id"] in self.files
         ]
 
     def typed(self, text: str, *, slash: bool = False) -> str:
@@ -931,6 +932,19 @@ class FakeSlackApi:
         if stored is None or stored.content is None:
             return self._error("file_not_found")
         return {"ok": True, "file": self.file_object(stored)}
+
+    def _files_delete(self, params: dict[str, Any]) -> dict[str, Any]:
+        """https://api.slack.com/methods/files.delete: a bot token deletes the files the
+        app uploaded (`cant_delete_file` for others'); every message sharing it loses it."""
+        stored = self.files.get(str(params.get("file", "")))
+        if stored is None:
+            return self._error("file_not_found")
+        if stored.owner != BOT_USER:
+            return self._error("cant_delete_file")
+        del self.files[stored.id]
+        for message in self.messages:
+            message.files = [f for f in message.files if f["id"] != stored.id]
+        return {"ok": True}
 
     async def _download(self, request: web.Request) -> web.Response:
         """https://api.slack.com/types/file#auth: `url_private` needs the token in an

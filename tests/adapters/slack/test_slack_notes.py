@@ -99,3 +99,16 @@ async def test_a_message_deleted_by_its_author_is_kept_as_deleted(slack: SlackHa
     [deleted] = [m for m in detail["messages"] if m["deleted"]]
     assert deleted["text"] == "" and deleted["role"] == "requester"
     assert card
+
+
+async def test_files_of_a_reply_edited_into_a_note_are_withdrawn_too(slack: SlackHarness) -> None:
+    card = await _claimed_ticket(slack)
+    scan = slack.api.add_file(BOB, "badge-scan.pdf", b"%PDF private", "application/pdf")
+    _, reply_ts = await slack.thread_reply(BOB, card, "your badge", files=[scan])
+    await slack.deliver()
+    assert [f.name for f in slack.api.files_in(slack.api.dms[ALICE])] == ["badge-scan.pdf"]
+
+    await slack.event(slack.api.human_edit(AGENTS, reply_ts, "note: your badge"))
+    await slack.deliver()
+    assert slack.api.files_in(slack.api.dms[ALICE]) == []  # the copy is deleted
+    assert scan["id"] in slack.api.files  # Bob's own file is his to keep
