@@ -12,6 +12,7 @@ through; nothing is kept on disk or in memory whole.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,12 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.codecs import parse_file_ref
 from adapters.slack.errors import ErrorKind, error_code, is_kind
+from adapters.slack.mrkdwn import escape
+from core.events import Relay
+from core.i18n import t
+from core.storage.refs import RefStore
 
 log = logging.getLogger(__name__)
 
@@ -120,3 +126,73 @@ class FilePasser:
 
 class _Refused(Exception):
     """Slack will not give or take this file; trying again will not change it."""
+
+
+KIND_FILE = "file"  # "message id:file id" -> the copy's file id ("-": could not be passed on)
+KIND_FILE_COPIES = "file_copies"  # message id -> the copies' file ids, comma-separated
+
+
+class RelayedFiles:
+    """The files of relayed messages: passed on once each, noted when they cannot be,
+    and deleted with the message when it is withdrawn."""
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        refs: RefStore,
+        agents_channel: str,
+        card_ts: Callable[[int], Awaitable[str | None]],
+        passer: FilePasser,
+    ) -> None:
+        self.client = client
+        self.refs = refs
+        self.agents_channel = agents_channel
+        self.card_ts = card_ts
+        self.passer = passer
+
+    async def pass_files(
+        self, relay: Relay, channel: str, thread_ts: str | None, lang: str
+    ) -> None:
+        """Each Slack file of the message uploaded where the other side is, once; one that
+        cannot be passed on gets a note in the card's thread."""
+        for attachment in relay.attachments:
+            parsed = parse_file_ref(attachment)
+            if parsed is None:
+                continue  # a link: the text carries it
+            file_id, name = parsed
+            key = f"{relay.message_id}:{file_id}"
+            if await self.refs.get(KIND_FILE, key) is not None:
+                continue
+            passed = await self.passer.pass_on(file_id, name, channel, thread_ts)
+            if isinstance(passed, NotPassed):
+                await self._note(relay.ticket_number, lang, passed)
+                passed = "-"
+            else:
+                known = await self.refs.get(KIND_FILE_COPIES, str(relay.message_id))
+                copies = f"{known},{passed}" if known else passed
+                await self.refs.put(KIND_FILE_COPIES, str(relay.message_id), copies)
+            await self.refs.put(KIND_FILE, key, passed)
+
+    async def _note(self, number: int, lang: str, problem: NotPassed) -> None:
+        if problem.too_large:
+            text = t(lang, "relay.file_too_large", file=problem.name, limit=self.passer.max_mb)
+        else:
+            text = t(lang, "relay.file_failed", file=problem.name, reason=problem.reason)
+        await self.client.chat_postMessage(
+            channel=self.agents_channel, thread_ts=await self.card_ts(number), text=escape(text)
+        )
+
+    async def withdraw(self, message_id: int) -> None:
+        """files.delete of the copies uploaded for a withdrawn message
+        (https://api.slack.com/methods/files.delete: the uploader may delete them)."""
+        copies = await self.refs.get(KIND_FILE_COPIES, str(message_id))
+        for file_id in (copies or "").split(","):
+            if not file_id:
+                continue
+            try:
+                await self.client.files_delete(file=file_id)
+            except SlackApiError as error:
+                if error_code(error) not in ("file_not_found", "file_deleted"):
+                    raise
+        if copies:
+            await self.refs.delete(KIND_FILE_COPIES, str(message_id))

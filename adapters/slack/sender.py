@@ -13,10 +13,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import marks
-from adapters.slack.codecs import decode_place, message_ref, parse_file_ref, split_ref
+from adapters.slack.codecs import decode_place, message_ref, split_ref
 from adapters.slack.errors import ErrorKind, delivery_error, error_code, is_kind
-from adapters.slack.files import FilePasser, NotPassed
-from adapters.slack.mrkdwn import escape
+from adapters.slack.files import FilePasser, RelayedFiles
 from adapters.slack.render import SlackMessage, message_for
 from adapters.slack.views import home_view
 from core.events import (
@@ -28,15 +27,12 @@ from core.events import (
     TicketCard,
     TicketList,
 )
-from core.i18n import t
 from core.storage.refs import RefStore
 from core.unknown_outcome import MaybeSent
 
 KIND_CARD = "card"  # ticket number -> card ts in the agents' channel
 KIND_RELAY = "relay"  # core message id -> "channel:ts" of the relayed copy
 KIND_DM = "dm"  # user id -> their DM channel with the bot
-KIND_FILE = "file"  # "message id:file id" -> the copy's file id ("-": could not be passed on)
-KIND_FILE_COPIES = "file_copies"  # message id -> the copies' file ids, comma-separated
 
 
 class SlackSender:
@@ -49,7 +45,9 @@ class SlackSender:
         people: Callable[[], Mapping[str, str]] | None = None,
     ) -> None:
         self.client = client
-        self.files = files or FilePasser(client)
+        self.files = RelayedFiles(
+            client, refs, agents_channel, self._card_ts, files or FilePasser(client)
+        )
         # display name -> user id: the people a relayed message mentions notified again
         self.people = people or dict
         self.refs = refs
@@ -196,6 +194,9 @@ class SlackSender:
             **message.kwargs(),
         )
 
+    async def _card_ts(self, number: int) -> str | None:
+        return await self.refs.get(KIND_CARD, str(number))
+
     def _mentionable(self, event: Event) -> Mapping[str, str] | None:
         """The people a relayed message may mention, only for one that names someone."""
         payload = event.payload
@@ -218,7 +219,7 @@ class SlackSender:
         async def then(ts: str) -> None:
             if ts:
                 await remember(ts)
-            await self._pass_files(relay, channel, thread_ts, lang)
+            await self.files.pass_files(relay, channel, thread_ts, lang)
 
         return then
 
@@ -227,40 +228,6 @@ class SlackSender:
         if not isinstance(payload, Relay) or not payload.attachments:
             return False
         return await self.refs.get(KIND_RELAY, str(payload.message_id)) is not None
-
-    async def _pass_files(
-        self, relay: Relay, channel: str, thread_ts: str | None, lang: str
-    ) -> None:
-        """Each Slack file of the message uploaded where the other side is, once; one that
-        cannot be passed on gets a note in the card's thread."""
-        for attachment in relay.attachments:
-            parsed = parse_file_ref(attachment)
-            if parsed is None:
-                continue  # a link: the text carries it
-            file_id, name = parsed
-            key = f"{relay.message_id}:{file_id}"
-            if await self.refs.get(KIND_FILE, key) is not None:
-                continue
-            passed = await self.files.pass_on(file_id, name, channel, thread_ts)
-            if isinstance(passed, NotPassed):
-                await self._file_note(relay.ticket_number, lang, passed)
-                passed = "-"
-            else:
-                # the copies of a message's files, to withdraw them with it
-                known = await self.refs.get(KIND_FILE_COPIES, str(relay.message_id))
-                copies = f"{known},{passed}" if known else passed
-                await self.refs.put(KIND_FILE_COPIES, str(relay.message_id), copies)
-            await self.refs.put(KIND_FILE, key, passed)
-
-    async def _file_note(self, number: int, lang: str, problem: NotPassed) -> None:
-        card_ts = await self.refs.get(KIND_CARD, str(number))
-        if problem.too_large:
-            text = t(lang, "relay.file_too_large", file=problem.name, limit=self.files.max_mb)
-        else:
-            text = t(lang, "relay.file_failed", file=problem.name, reason=problem.reason)
-        await self.client.chat_postMessage(
-            channel=self.agents_channel, thread_ts=card_ts, text=escape(text)
-        )
 
     def _remember_copy(self, payload: object, channel: str) -> marks.AfterPost:
         """A relayed message's copy is remembered, so that its edits find it."""
@@ -287,7 +254,7 @@ class SlackSender:
     async def _retract(self, message_id: int, placeholder: SlackMessage) -> None:
         """chat.delete of a relayed copy; where Slack will not delete it, a neutral
         placeholder replaces it. A copy never posted, or already gone, needs nothing."""
-        await self._delete_file_copies(message_id)
+        await self.files.withdraw(message_id)
         ref = await self.refs.get(KIND_RELAY, str(message_id))
         if ref is None:
             return
@@ -300,21 +267,6 @@ class SlackSender:
             if error_code(error) != "cant_delete_message":
                 raise
             await self._update(channel, ts, placeholder)
-
-    async def _delete_file_copies(self, message_id: int) -> None:
-        """files.delete of the copies the bot uploaded for a withdrawn message
-        (https://api.slack.com/methods/files.delete: the uploader may delete them)."""
-        copies = await self.refs.get(KIND_FILE_COPIES, str(message_id))
-        for file_id in (copies or "").split(","):
-            if not file_id:
-                continue
-            try:
-                await self.client.files_delete(file=file_id)
-            except SlackApiError as error:
-                if error_code(error) not in ("file_not_found", "file_deleted"):
-                    raise
-        if copies:
-            await self.refs.delete(KIND_FILE_COPIES, str(message_id))
 
     async def _update_copy(self, message_id: int, message: SlackMessage) -> bool:
         ref = await self.refs.get(KIND_RELAY, str(message_id))
