@@ -159,26 +159,28 @@ class Listeners:
             await self.submit(command, body.get("event_id", ""))
 
     async def source_message(self, channel: str, ts: str) -> tuple[str, str | None]:
-        """The text and permalink of a message a ticket is opened from (best effort, bounded)."""
-        text, link = "", None
+        """The text and permalink of a message a ticket is opened from (best effort, bounded).
+
+        Both are asked for side by side, so the update waits for one round trip.
+        """
         try:
             async with asyncio.timeout(LOOKUP_TIMEOUT):
-                found = await self.d.client.conversations_history(
-                    channel=channel, latest=ts, inclusive=True, limit=1
+                return await asyncio.gather(
+                    self.message_text(channel, ts), self.permalink(channel, ts)
                 )
-                messages = [m for m in found.get("messages") or [] if m.get("ts") == ts]
-                if not messages:
-                    # A reply inside a thread: Slack answers with the thread's parent first,
-                    # so the window starts at the reply and holds the parent and the reply.
-                    found = await self.d.client.conversations_replies(
-                        channel=channel, ts=ts, oldest=ts, inclusive=True, limit=2
-                    )
-                    messages = [m for m in found.get("messages") or [] if m.get("ts") == ts]
-                text = str(messages[0].get("text", "")) if messages else ""
-                link = await self.permalink(channel, ts)
         except (SlackApiError, OSError, TimeoutError) as error:
             log.warning("could not read message %s in %s: %s", ts, channel, error)
-        return text, link
+        return "", None
+
+    async def message_text(self, channel: str, ts: str) -> str:
+        """One message's text. conversations.replies names any message: one outside a
+        thread comes alone, a reply after its thread's parent, so the window starting at
+        the message holds it (https://api.slack.com/methods/conversations.replies)."""
+        found = await self.d.client.conversations_replies(
+            channel=channel, ts=ts, oldest=ts, inclusive=True, limit=2
+        )
+        messages = [m for m in found.get("messages") or [] if m.get("ts") == ts]
+        return str(messages[0].get("text", "")) if messages else ""
 
     async def permalink(self, channel: str, ts: str) -> str | None:
         found = await self.d.client.chat_getPermalink(channel=channel, message_ts=ts)
