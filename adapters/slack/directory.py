@@ -53,6 +53,10 @@ class _Background:
         if not task.cancelled() and task.exception() is not None:
             log.warning("background Slack look-up %s failed: %s", key, task.exception())
 
+    async def settled(self) -> None:
+        """Once every look-up under way has finished."""
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+
     async def close(self) -> None:
         tasks = list(self._tasks.values())
         for task in tasks:
@@ -162,6 +166,10 @@ class UserDirectory:
         wanted = list(dict.fromkeys(user_ids))[:MAX_NAMED]
         infos = await asyncio.gather(*(self.get(user_id) for user_id in wanted))
         return {user_id: info.name for user_id, info in zip(wanted, infos, strict=True)}
+
+    async def settled(self) -> None:
+        """Once the look-ups under way (newcomers, stale names) have finished."""
+        await self._background.settled()
 
     async def close(self) -> None:
         await self._background.close()

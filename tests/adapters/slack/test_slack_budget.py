@@ -14,7 +14,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
+from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.directory import UserDirectory
 from tests.adapters.slack.conftest import (
     ALICE,
     BOB,
@@ -25,7 +27,7 @@ from tests.adapters.slack.conftest import (
     event_callback,
     running_slack,
 )
-from tests.fakes.slack_api import TRIGGER_LIFETIME, FakeSlackApi, sign
+from tests.fakes.slack_api import BOT_TOKEN, TRIGGER_LIFETIME, FakeSlackApi, sign
 
 SLACK_WINDOW = 3.0  # seconds Slack waits for the answer to an event or a slash command
 DAVE = "UDAVE"  # joins the workspace after the bot started
@@ -132,3 +134,21 @@ async def test_without_the_people_list_each_person_is_looked_up_once(
         await slack.deliver()
         assert len(slack.api.dm_texts(ALICE)) == 2
         assert [c.params["user"] for c in slack.api.calls_of("users.info")] == [ALICE]
+
+
+async def test_a_stale_name_answers_at_once_and_is_refreshed_behind_it(
+    slack: SlackHarness,
+) -> None:
+    now = [0.0]
+    client = AsyncWebClient(token=BOT_TOKEN, base_url=slack.api.base_url)
+    users = UserDirectory(client, ttl_seconds=60, clock=lambda: now[0])
+    await users.warm()
+    slack.api.users[ALICE]["profile"]["display_name"] = "Alice W."  # renamed herself
+    now[0] = 61.0
+    slack.api.slow_next("users.info", 1.0)
+    assert (await users.get(ALICE)).name == "Alice"  # the name known, without waiting
+    await users.settled()
+    assert users.ids_by_name().get("Alice W.") == ALICE
+    assert (await users.get(ALICE)).name == "Alice W."
+    assert len(slack.api.calls_of("users.info")) == 1
+    await users.close()
