@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 from core import commands as c
+from tests.e2e.test_console import helpdesk
 from tests.support import Harness, person, ticket_json
 
 ALICE = person("alice")
@@ -85,3 +89,18 @@ async def test_a_requesters_edit_keeps_its_words_whatever_they_start_with(
     [copy] = [e for e in h.take() if e.target.kind == "ticket_thread"]
     assert copy.payload.kind == "relay_edited"
     assert copy.payload.text == "note: it works"  # type: ignore[union-attr]
+
+
+async def test_tickets_show_prints_a_deleted_message_as_deleted(
+    sqlite_harness: Harness, tmp_path: Path
+) -> None:
+    h = sqlite_harness
+    await _replied(h)
+    await h.do(c.EditMessage(actor=BOB, platform_message_id="m1", deleted=True))
+    url = f"sqlite+aiosqlite:///{tmp_path / 'unit.db'}"
+    shown = await asyncio.to_thread(
+        helpdesk, ["tickets", "show", "1"], tmp_path, HELPDESK_DATABASE_URL=url, COLUMNS="400"
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "Bob: (deleted)" in shown.stdout
+    assert "pasword123" not in shown.stdout
