@@ -156,7 +156,8 @@ def _tickets_app() -> typer.Typer:
         )
         for message in detail.messages:
             mark = " (internal)" if message.visibility == "internal" else ""
-            console.print(f"  {message.at.isoformat()} {message.author.name}{mark}: {message.text}")
+            said = "(deleted)" if message.deleted else message.text
+            console.print(f"  {message.at.isoformat()} {message.author.name}{mark}: {said}")
 
     return app
 

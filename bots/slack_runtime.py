@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +44,7 @@ class SlackConnection:
     refs: RefStore
     sender: Sender
     agents_channel: str
+    users: UserDirectory
     app_token: str | None = None
     platform: str = PLATFORM
 
@@ -58,6 +60,8 @@ class SlackRuntime:
     signing_secret: str = ""
     platform: str = PLATFORM
     session: aiohttp.ClientSession | None = None
+    users: UserDirectory | None = None
+    agents: AgentDirectory | None = None
     _socket: Any = field(default=None, repr=False)
 
     async def handle_http(self, request: web.Request) -> web.Response:
@@ -78,6 +82,9 @@ class SlackRuntime:
 
     async def start(self) -> None:
         await self._check_bot_token()
+        # People and agents known before the first update, so no ack waits on them.
+        if self.users is not None and self.agents is not None:
+            await asyncio.gather(self.users.warm(), self.agents.warm())
         if self.app_token is None:
             return
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -120,6 +127,9 @@ class SlackRuntime:
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
+        for directory in (self.users, self.agents):
+            if directory is not None:
+                await directory.close()
         if self.session is not None:
             await self.session.close()
 
@@ -158,13 +168,15 @@ def connect_slack(settings: Settings, db: Database) -> SlackConnection:
     )
     refs = RefStore(db, PLATFORM)
     channel = settings.slack_agents_channel
+    users = UserDirectory(client)
     return SlackConnection(
         settings=settings,
         session=session,
         client=client,
         refs=refs,
-        sender=SlackSender(client, refs, channel),
+        sender=SlackSender(client, refs, channel, people=users.ids_by_name),
         agents_channel=channel,
+        users=users,
         app_token=app_token,
     )
 
@@ -186,7 +198,7 @@ def build_slack_runtime(core: Core, slack: SlackConnection) -> SlackRuntime:
         intake=core.inbox,
         client=slack.client,
         refs=slack.refs,
-        users=UserDirectory(slack.client),
+        users=slack.users,
         agents=AgentDirectory(slack.client, channel),
         agents_channel=channel,
         default_lang=settings.lang,
@@ -198,4 +210,6 @@ def build_slack_runtime(core: Core, slack: SlackConnection) -> SlackRuntime:
         app_token=slack.app_token,
         signing_secret=signing_secret,
         session=slack.session,
+        users=deps.users,
+        agents=deps.agents,
     )

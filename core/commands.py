@@ -101,9 +101,13 @@ class Reply(TicketCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class Note(TicketCommand):
-    """An agent's internal note: recorded, never shown to the requester."""
+    """An agent's internal note: recorded, never shown to the requester.
+
+    `platform_message_id` (when the note is a platform message) lets its later edits find it.
+    """
 
     text: str
+    platform_message_id: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,12 +143,14 @@ class EditMessage(Command):
     """The author edited (or, with `deleted`, removed) a message that was relayed.
 
     `platform_message_id` is the id the adapter gave with the original
-    SendText/Reply; the relayed copy is updated or marked deleted.
+    SendText/Reply; the relayed copy is updated or marked deleted. With `as_note` an agent
+    turned the message into an internal note (`text` is the note): its copy is withdrawn.
     """
 
     platform_message_id: str
     text: str = ""
     deleted: bool = False
+    as_note: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

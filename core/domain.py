@@ -182,6 +182,7 @@ class TicketMessage:
     text: str
     created_at: datetime
     attachments: tuple[str, ...] = ()
+    deleted: bool = False  # removed by its author: kept in the record, its text gone
 
 
 def normalize_lang(value: str | None) -> str | None:

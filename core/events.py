@@ -183,6 +183,17 @@ class RelayEdited(_Frozen):
     deleted: bool = False
 
 
+class RelayRetracted(_Frozen):
+    """A relayed message became internal: its copy is withdrawn (deleted, or where the
+    platform cannot delete it, replaced by a neutral placeholder); its text is never shown."""
+
+    kind: Literal["relay_retracted"] = "relay_retracted"
+    ticket_number: int
+    message_id: int
+    author_name: str
+    author_role: Literal["requester", "agent"]
+
+
 class TicketResolved(_Frozen):
     """Told to the requester, with a request for a rating."""
 
@@ -214,6 +225,7 @@ Payload = Annotated[
     | TicketCard
     | Relay
     | RelayEdited
+    | RelayRetracted
     | TicketResolved
     | TicketList
     | Notice,

@@ -121,6 +121,8 @@ def render_payload(lang: str, payload: ev.Payload) -> str:
             number=payload.ticket_number,
             text=payload.text,
         )
+    if isinstance(payload, ev.RelayRetracted):
+        return t(lang, "relay.withdrawn", name=payload.author_name, number=payload.ticket_number)
     if isinstance(payload, ev.TicketResolved):
         resolved = t(
             lang, "ticket.resolved", number=payload.ticket_number, agent=payload.agent_name or ""

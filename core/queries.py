@@ -100,6 +100,7 @@ class MessageView:
     text: str
     attachments: tuple[str, ...]
     at: datetime
+    deleted: bool = False
 
     @classmethod
     def of(cls, message: TicketMessage) -> MessageView:
@@ -111,6 +112,7 @@ class MessageView:
             text=message.text,
             attachments=tuple(message.attachments),
             at=message.created_at,
+            deleted=message.deleted,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -122,6 +124,7 @@ class MessageView:
             "text": self.text,
             "attachments": list(self.attachments),
             "at": self.at.isoformat(),
+            "deleted": self.deleted,
         }
 
 

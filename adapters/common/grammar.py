@@ -9,6 +9,7 @@ word is one row in `WORDS`.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -83,6 +84,14 @@ class Surface:
         return usage(f"{self.prefix}{word.name} {shape}".rstrip())
 
 
+def _reply(actor: Actor, ctx: str | None, values: Values) -> c.Command:
+    """`reply N note: …` is a note: the prefix means internal however the line began."""
+    note = note_text(values.text)
+    if note is not None:
+        return c.Note(actor=actor, reply_context=ctx, number=values.number, text=note)
+    return c.Reply(actor=actor, reply_context=ctx, number=values.number, text=values.text)
+
+
 def _assign(actor: Actor, ctx: str | None, values: Values) -> c.Command:
     assert values.assignee is not None  # parse sets it for NUMBER_PERSON
     return c.Assign(actor=actor, reply_context=ctx, number=values.number, assignee=values.assignee)
@@ -123,11 +132,7 @@ _ROWS = (
         Shape.NUMBER,
         lambda a, ctx, v: c.Cancel(actor=a, reply_context=ctx, number=v.number),
     ),
-    Word(
-        "reply",
-        Shape.NUMBER_TEXT,
-        lambda a, ctx, v: c.Reply(actor=a, reply_context=ctx, number=v.number, text=v.text),
-    ),
+    Word("reply", Shape.NUMBER_TEXT, _reply),
     Word(
         "note",
         Shape.NUMBER_TEXT,
@@ -169,12 +174,21 @@ def parse_number(text: str) -> int | None:
     return number if 1 <= number <= MAX_ID else None
 
 
+# `note:` as people type it: any case, spaces around the colon, the word in bold or italics
+# (Slack's `*note:*` / `_note:_`, Markdown's `**note:**`; the closing mark before or after
+# the colon). Telegram's bold is an entity beside the text, so its text is `note: …`.
+_NOTE = re.compile(
+    r"^\s*(?P<mark>\*{1,2}|_{1,2})?\s*note\s*(?:(?P=mark))?\s*:\s*(?:(?P=mark))?",
+    re.IGNORECASE,
+)
+
+
 def note_text(text: str) -> str | None:
-    """The note in `note: call him back` (any case); None when the text is no note."""
-    stripped = text.strip()
-    if not stripped.lower().startswith(NOTE_PREFIX):
+    """The note in `note: call him back`, `NOTE : …`, `*note:* …`; None when it is no note."""
+    found = _NOTE.match(text)
+    if found is None:
         return None
-    return stripped[len(NOTE_PREFIX) :].strip()
+    return text[found.end() :].strip()
 
 
 def faq_entry_id(text: str) -> str | None:

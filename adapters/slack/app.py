@@ -32,6 +32,7 @@ from adapters.slack.codecs import (
     ReplyPlace,
 )
 from adapters.slack.directory import AgentDirectory, UserDirectory
+from adapters.slack.errors import error_code
 from adapters.slack.markup import mentioned_users
 from adapters.slack.people import actor_of
 from adapters.slack.render import refusal_text
@@ -39,7 +40,8 @@ from adapters.slack.sender import KIND_CARD
 from adapters.slack.slash import OpenModal, slash_command
 from adapters.slack.views import modal_view
 from core import commands as c
-from core.domain import Actor
+from core.domain import Actor, normalize_lang
+from core.i18n import t
 from core.inbox import Intake
 from core.storage.refs import RefStore
 
@@ -118,11 +120,16 @@ class Listeners:
         text = str(event.get("text", ""))
         names = await self.d.users.names(mentioned_users(text))
         question = inbound.mention_question(text, context.bot_user_id, names)
-        if not context.user_id or not question or event.get("bot_id"):
+        if not context.user_id or event.get("bot_id"):
             return
         actor = await self.actor(context.user_id)
         place = ReplyPlace(channel=channel, thread_ts=context.thread_ts or str(event.get("ts", "")))
-        command = c.AskQuestion(actor=actor, text=question, reply_context=place.encode())
+        command: c.Command = (
+            c.AskQuestion(actor=actor, text=question, reply_context=place.encode())
+            if question
+            # only the bot's name: the short help, in the thread
+            else c.ShowHelp(actor=actor, reply_context=place.encode())
+        )
         await self.submit(command, body.get("event_id", ""))
 
     async def on_reaction(
@@ -152,26 +159,28 @@ class Listeners:
             await self.submit(command, body.get("event_id", ""))
 
     async def source_message(self, channel: str, ts: str) -> tuple[str, str | None]:
-        """The text and permalink of a message a ticket is opened from (best effort, bounded)."""
-        text, link = "", None
+        """The text and permalink of a message a ticket is opened from (best effort, bounded).
+
+        Both are asked for side by side, so the update waits for one round trip.
+        """
         try:
             async with asyncio.timeout(LOOKUP_TIMEOUT):
-                found = await self.d.client.conversations_history(
-                    channel=channel, latest=ts, inclusive=True, limit=1
+                return await asyncio.gather(
+                    self.message_text(channel, ts), self.permalink(channel, ts)
                 )
-                messages = [m for m in found.get("messages") or [] if m.get("ts") == ts]
-                if not messages:
-                    # A reply inside a thread: Slack answers with the thread's parent first,
-                    # so the window starts at the reply and holds the parent and the reply.
-                    found = await self.d.client.conversations_replies(
-                        channel=channel, ts=ts, oldest=ts, inclusive=True, limit=2
-                    )
-                    messages = [m for m in found.get("messages") or [] if m.get("ts") == ts]
-                text = str(messages[0].get("text", "")) if messages else ""
-                link = await self.permalink(channel, ts)
         except (SlackApiError, OSError, TimeoutError) as error:
             log.warning("could not read message %s in %s: %s", ts, channel, error)
-        return text, link
+        return "", None
+
+    async def message_text(self, channel: str, ts: str) -> str:
+        """One message's text. conversations.replies names any message: one outside a
+        thread comes alone, a reply after its thread's parent, so the window starting at
+        the message holds it (https://api.slack.com/methods/conversations.replies)."""
+        found = await self.d.client.conversations_replies(
+            channel=channel, ts=ts, oldest=ts, inclusive=True, limit=2
+        )
+        messages = [m for m in found.get("messages") or [] if m.get("ts") == ts]
+        return str(messages[0].get("text", "")) if messages else ""
 
     async def permalink(self, channel: str, ts: str) -> str | None:
         found = await self.d.client.chat_getPermalink(channel=channel, message_ts=ts)
@@ -193,9 +202,14 @@ class Listeners:
 
     async def on_command(self, ack: Ack, body: dict[str, Any], context: AsyncBoltContext) -> None:
         text = str(body.get("text", ""))
+        user = context.user_id or ""
+        if not text.strip():
+            # The modal first: its trigger_id lives 3 s, and nothing else is needed to open it.
+            await self.open_modal(ack, str(body.get("trigger_id", "")), self.known_lang(user))
+            return
         channel = context.channel_id or ""
         in_agents = channel == self.d.agents_channel
-        actor = await self.actor(context.user_id or "", in_agents_channel=in_agents)
+        actor = await self.actor(user, in_agents_channel=in_agents)
         # Answers go where the command was typed when only the user can see them there.
         place = ReplyPlace(channel=channel, ephemeral=True) if in_agents else ReplyPlace()
         names = await self.d.users.names(mentioned_users(text))
@@ -205,10 +219,26 @@ class Listeners:
             await ack(text=refusal_text(lang, parsed))
             return
         if isinstance(parsed, OpenModal):
-            await ack()
-            await self.d.client.views_open(trigger_id=body["trigger_id"], view=modal_view(lang))
+            await self.open_modal(ack, str(body.get("trigger_id", "")), lang)
             return
         await self.submit(parsed, f"cmd:{body.get('trigger_id', '')}")
+        await ack()
+
+    def known_lang(self, user_id: str) -> str:
+        """The person's language as far as it is known now, without asking Slack."""
+        info = self.d.users.cached(user_id)
+        return normalize_lang(info.locale if info else None) or self.d.default_lang
+
+    async def open_modal(self, ack: Ack, trigger_id: str, lang: str) -> None:
+        """views.open within the trigger's life; a refusal is told to the person instead."""
+        try:
+            await self.d.client.views_open(trigger_id=trigger_id, view=modal_view(lang))
+        except (SlackApiError, OSError, TimeoutError) as error:
+            code = error_code(error) if isinstance(error, SlackApiError) else ""
+            log.warning("views.open failed: %s", code or type(error).__name__)
+            key = "modal.expired" if code == "expired_trigger_id" else "modal.failed"
+            await ack(text=refusal_text(lang, Refusal(key)))
+            return
         await ack()
 
     async def on_shortcut(self, ack: Ack, body: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -230,6 +260,13 @@ class Listeners:
         await ack()
 
     async def on_modal(self, ack: Ack, view: dict[str, Any], context: AsyncBoltContext) -> None:
+        problems = inbound.modal_problem(view)
+        if problems:
+            # https://api.slack.com/surfaces/modals#displaying_errors: shown beside the field
+            lang = self.known_lang(context.user_id or "")
+            errors = {block: t(lang, key) for block, key in problems.items()}
+            await ack(response_action="errors", errors=errors)
+            return
         actor = await self.actor(context.user_id or "")
         command = inbound.modal_command(view, actor)
         update_id = f"view:{view.get('id', '')}:{view.get('hash', '')}"

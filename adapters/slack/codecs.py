@@ -92,6 +92,24 @@ def split_ref(ref: str) -> tuple[str, str]:
     return channel, ts
 
 
+# file refs: a Slack file in a message's attachments, by id (its name for people to read)
+
+FILE_REF_PREFIX = "slack-file:"
+
+
+def file_ref(file_id: str, name: str) -> str:
+    """`slack-file:F0123/report.pdf`: what the desk stores for a file shared in Slack."""
+    return f"{FILE_REF_PREFIX}{file_id}/{name}"
+
+
+def parse_file_ref(ref: str) -> tuple[str, str] | None:
+    """(file id, name) of a file ref; None for anything else (a link, another platform's)."""
+    if not ref.startswith(FILE_REF_PREFIX):
+        return None
+    file_id, _, name = ref.removeprefix(FILE_REF_PREFIX).partition("/")
+    return (file_id, name or file_id) if file_id.isalnum() else None
+
+
 # button data: one type per kind of button, each building and parsing its own format
 
 ACTION_FAQ_HELPED = "faq_helped"

@@ -17,29 +17,69 @@ class ErrorKind(Flag):
     REFUSED_TOKEN = auto()  # the token itself is refused: stop the start with the reason
 
 
-# Every error code we act on; any other is retried with backoff.
+# Every error code we act on; any other is retried with backoff. The codes are those the
+# methods' pages list (https://api.slack.com/methods/chat.postMessage, chat.update,
+# chat.postEphemeral, chat.delete, conversations.open, views.open, views.publish,
+# files.getUploadURLExternal, files.completeUploadExternal, files.info): a message that
+# one of them refused is refused again on every retry, so it is dead-lettered at once.
 ERRORS: dict[str, ErrorKind] = {
+    # where it goes: the channel, the person, the thread
     "channel_not_found": ErrorKind.PERMANENT,
     "is_archived": ErrorKind.PERMANENT,
-    "account_inactive": ErrorKind.PERMANENT | ErrorKind.REFUSED_TOKEN,
     "not_in_channel": ErrorKind.PERMANENT,
     "user_not_found": ErrorKind.PERMANENT,
     "user_not_in_channel": ErrorKind.PERMANENT,
     "user_disabled": ErrorKind.PERMANENT,
     "cannot_dm_bot": ErrorKind.PERMANENT,
+    "messages_tab_disabled": ErrorKind.PERMANENT,
+    "cannot_reply_to_message": ErrorKind.PERMANENT,
+    "thread_not_found": ErrorKind.PERMANENT,
     "restricted_action": ErrorKind.PERMANENT,
+    "restricted_action_read_only_channel": ErrorKind.PERMANENT,
+    "restricted_action_thread_only_channel": ErrorKind.PERMANENT,
+    "restricted_action_non_threadable_channel": ErrorKind.PERMANENT,
+    "team_access_not_granted": ErrorKind.PERMANENT,
+    "ekm_access_denied": ErrorKind.PERMANENT,
+    "account_inactive": ErrorKind.PERMANENT | ErrorKind.REFUSED_TOKEN,
+    # what it says: the text, the blocks, the arguments
     "msg_too_long": ErrorKind.PERMANENT,
+    "msg_blocks_too_long": ErrorKind.PERMANENT,
     "invalid_blocks": ErrorKind.PERMANENT,
     "invalid_blocks_format": ErrorKind.PERMANENT,
+    "invalid_attachments": ErrorKind.PERMANENT,
+    "invalid_metadata_format": ErrorKind.PERMANENT,
+    "invalid_metadata_schema": ErrorKind.PERMANENT,
+    "metadata_too_large": ErrorKind.PERMANENT,
+    "too_many_attachments": ErrorKind.PERMANENT,
+    "invalid_arguments": ErrorKind.PERMANENT,
+    "invalid_arg_name": ErrorKind.PERMANENT,
+    "invalid_array_arg": ErrorKind.PERMANENT,
+    "invalid_charset": ErrorKind.PERMANENT,
+    "invalid_form_data": ErrorKind.PERMANENT,
+    "invalid_post_type": ErrorKind.PERMANENT,
+    "missing_post_type": ErrorKind.PERMANENT,
     "no_text": ErrorKind.PERMANENT,
-    "team_access_not_granted": ErrorKind.PERMANENT,
+    "duplicate_channel_not_found": ErrorKind.PERMANENT,
+    "slack_connect_file_link_sharing_blocked": ErrorKind.PERMANENT,
+    "file_not_found": ErrorKind.PERMANENT,
+    "file_deleted": ErrorKind.PERMANENT,
+    "file_uploads_disabled": ErrorKind.PERMANENT,
+    "file_upload_size_restricted": ErrorKind.PERMANENT,
+    "cant_delete_message": ErrorKind.PERMANENT,
+    "compliance_exports_prevent_deletion": ErrorKind.PERMANENT,
+    # the message to change is gone: post a new one (or, deleting, nothing left to do)
     "message_not_found": ErrorKind.MESSAGE_GONE,
     "cant_update_message": ErrorKind.MESSAGE_GONE,
+    "edit_window_closed": ErrorKind.MESSAGE_GONE,
+    # the token: stops the start; a send with it fails for good until an admin acts
     "invalid_auth": ErrorKind.REFUSED_TOKEN,
     "not_allowed_token_type": ErrorKind.REFUSED_TOKEN,
     "not_authed": ErrorKind.REFUSED_TOKEN,
-    "token_revoked": ErrorKind.REFUSED_TOKEN,
-    "missing_scope": ErrorKind.REFUSED_TOKEN,
+    "token_revoked": ErrorKind.REFUSED_TOKEN | ErrorKind.PERMANENT,
+    "token_expired": ErrorKind.REFUSED_TOKEN | ErrorKind.PERMANENT,
+    "missing_scope": ErrorKind.REFUSED_TOKEN | ErrorKind.PERMANENT,
+    "no_permission": ErrorKind.PERMANENT,
+    "org_login_required": ErrorKind.PERMANENT,
 }
 
 

@@ -59,8 +59,10 @@ _IGNORED_SUBTYPES = {
     "group_leave",
     "thread_broadcast_removed",
     "ekm_access_denied",
-    "me_message",
 }
+# What a person writes: plain, with files, broadcast from a thread, or `/me …`
+# (https://api.slack.com/events/message/me_message), which is relayed like any text.
+_TEXT_SUBTYPES = (None, "file_share", "thread_broadcast", "me_message")
 
 
 def _mapping(value: object) -> Mapping[str, Any]:
@@ -107,13 +109,15 @@ def message_facts(event: Mapping[str, Any]) -> MessageFacts:
         )
     if event.get("bot_id") or subtype in _IGNORED_SUBTYPES or not event.get("user"):
         return ignore
-    if subtype not in (None, "file_share", "thread_broadcast"):
+    if subtype not in _TEXT_SUBTYPES:
         return ignore
     listed = event.get("files")
+    # By id: a permalink into a DM opens for nobody else, so the sender passes the file on.
+    # (An event may carry a file's id alone, `file_access: check_file_info`.)
     files = tuple(
-        str(f.get("permalink") or f.get("url_private") or f.get("name") or "file")
+        codecs.file_ref(str(f["id"]), str(f.get("name") or f.get("title") or "file"))
         for f in (listed if isinstance(listed, list) else [])
-        if isinstance(f, Mapping)
+        if isinstance(f, Mapping) and isinstance(f.get("id"), str) and f["id"].isalnum()
     )
     return MessageFacts(
         "new",
@@ -132,14 +136,19 @@ def meant(facts: MessageFacts, names: Mapping[str, str]) -> MessageFacts:
     return replace(facts, text=plain_text(facts.text, names))
 
 
-def _edit(facts: MessageFacts, actor: Actor, context: str | None) -> c.Command | None:
+def _edit(
+    facts: MessageFacts, actor: Actor, context: str | None, *, notes: bool = False
+) -> c.Command | None:
+    """An edit or deletion; with `notes` (a card's thread) an edit into a note is one."""
     if facts.kind not in ("edited", "deleted"):
         return None
+    note = note_text(facts.text) if notes and facts.kind == "edited" else None
     return c.EditMessage(
         actor=actor,
         platform_message_id=message_ref(facts.channel, facts.ts),
-        text=facts.text,
+        text=facts.text if note is None else note,
         deleted=facts.kind == "deleted",
+        as_note=note is not None,
         reply_context=context,
     )
 
@@ -170,7 +179,13 @@ def thread_command(
     if facts.kind == "new":
         note = note_text(facts.text)
         if note is not None:
-            return c.Note(actor=actor, number=ticket_number, text=note, reply_context=context)
+            return c.Note(
+                actor=actor,
+                number=ticket_number,
+                text=note,
+                platform_message_id=message_ref(facts.channel, facts.ts),
+                reply_context=context,
+            )
         return c.Reply(
             actor=actor,
             number=ticket_number,
@@ -179,8 +194,8 @@ def thread_command(
             platform_message_id=message_ref(facts.channel, facts.ts),
             reply_context=context,
         )
-    # a note edited later stays internal: the desk only updates relayed copies
-    return _edit(facts, actor, context)
+    # a reply edited into a note is withdrawn from the requester; a note stays internal
+    return _edit(facts, actor, context, notes=True)
 
 
 _ANY_MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
@@ -288,6 +303,19 @@ def _dig(payload: object, *path: str) -> Any:
             return None
         payload = payload.get(key)
     return payload
+
+
+def modal_problem(view: Mapping[str, Any]) -> dict[str, str]:
+    """What the desk could not use in a submitted modal: block id -> catalog key.
+
+    Answered inside the modal (`response_action: errors`), next to the field. The text
+    field's `max_length` (views.modal_view) keeps it under the desk's limit; only text
+    that is all spaces gets past Slack's own check of a required input.
+    """
+    typed = _dig(view, "state", "values", MODAL_TEXT, MODAL_INPUT, "value")
+    if not isinstance(typed, str) or not typed.strip():
+        return {MODAL_TEXT: "modal.empty_text"}
+    return {}
 
 
 def modal_command(view: Mapping[str, Any], actor: Actor) -> c.OpenTicket | None:

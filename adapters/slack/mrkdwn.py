@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 from markdown_to_mrkdwn import SlackMarkdownConverter
@@ -44,3 +45,53 @@ def clip(text: str, limit: int) -> str:
 def mention(user_id: str) -> str:
     """A user mention; the id comes from Slack itself, so only safe characters pass."""
     return f"<@{user_id}>" if re.fullmatch(r"[A-Z0-9]+", user_id) else escape(user_id)
+
+
+_SPECIAL = frozenset({"channel", "here", "everyone"})
+
+
+def relink_mentions(escaped: str, ids_by_name: Mapping[str, str]) -> str:
+    """`@Bob` in escaped text back to Bob's live mention `<@UBOB>`.
+
+    The desk keeps a mention as the name people saw; relayed into Slack again it should
+    notify that person as the original did. Only names Slack knows for exactly one person
+    are linked, the longest that fits (`@Bob Smith` before `@Bob`); `@channel`, `@here`
+    and `@everyone` stay words, so a requester's broadcast never notifies the agents.
+    """
+    out: list[str] = []
+    last = 0
+    for at in _AT.finditer(escaped):
+        start = at.end()
+        if start < last:
+            continue
+        name = _longest_name(escaped, start, ids_by_name)
+        if name is None:
+            continue
+        out.append(escaped[last : at.start()])
+        out.append(mention(ids_by_name[name]))
+        last = start + len(escape(name))
+    out.append(escaped[last:])
+    return "".join(out)
+
+
+_AT = re.compile(r"(?<![\w@])@(?=\w)")
+
+
+def _longest_name(escaped: str, start: int, ids_by_name: Mapping[str, str]) -> str | None:
+    """The longest known name written at `start` and ending at a word's end."""
+    best: str | None = None
+    for name in ids_by_name:
+        shown = escape(name)
+        if (
+            name
+            and name.lower() not in _SPECIAL
+            and escaped.startswith(shown, start)
+            and not _continues_word(escaped, start + len(shown))
+            and (best is None or len(name) > len(best))
+        ):
+            best = name
+    return best
+
+
+def _continues_word(text: str, index: int) -> bool:
+    return index < len(text) and (text[index].isalnum() or text[index] == "_")

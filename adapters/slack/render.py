@@ -7,6 +7,7 @@ exactly what was posted.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,7 @@ from adapters.slack.mrkdwn import (
     escape,
     markdown_to_mrkdwn,
     mention,
+    relink_mentions,
 )
 from core.domain import Priority, TicketState
 from core.events import (
@@ -41,6 +43,7 @@ from core.events import (
     Payload,
     Relay,
     RelayEdited,
+    RelayRetracted,
     TicketCard,
     TicketList,
     TicketResolved,
@@ -267,8 +270,17 @@ def _relay_text(lang: str, author_role: str, author: str, number: int, text: str
     return escape(t(lang, key, agent=author, name=author, number=number, text=text))
 
 
-def relay_message(lang: str, relay: Relay) -> SlackMessage:
-    text = _relay_text(lang, relay.author_role, relay.author_name, relay.ticket_number, relay.text)
+def relay_message(
+    lang: str, relay: Relay, ids_by_name: Mapping[str, str] | None = None
+) -> SlackMessage:
+    """A relayed message; `ids_by_name` turns the people it mentions into live mentions."""
+    body = relay.text
+    if relay.attachments:  # the files follow as files of their own
+        extra = t(lang, "relay.attachments", count=len(relay.attachments))
+        body = f"{body} {extra}".strip()
+    text = _relay_text(lang, relay.author_role, relay.author_name, relay.ticket_number, body)
+    if ids_by_name:
+        text = relink_mentions(text, ids_by_name)
     return SlackMessage(text=_with_files(text, relay.attachments))
 
 
@@ -289,8 +301,9 @@ def ticket_list_message(lang: str, payload: TicketList) -> SlackMessage:
     return SlackMessage(text="\n".join(lines))
 
 
-def message_for(event: Event) -> SlackMessage:
-    """Any event as a Slack message in the event's language."""
+def message_for(event: Event, ids_by_name: Mapping[str, str] | None = None) -> SlackMessage:
+    """Any event as a Slack message in the event's language; `ids_by_name` (display name
+    -> user id) makes the people a relayed message mentions live mentions again."""
     lang = event.lang
     payload = event.payload
     if isinstance(payload, FaqAnswer):
@@ -302,9 +315,12 @@ def message_for(event: Event) -> SlackMessage:
     if isinstance(payload, TicketCard):
         return card_message(lang, payload)
     if isinstance(payload, Relay):
-        return relay_message(lang, payload)
+        return relay_message(lang, payload, ids_by_name)
     if isinstance(payload, RelayEdited):
         return relay_edited_message(lang, payload)
+    if isinstance(payload, RelayRetracted):
+        # what stands in for a withdrawn copy where Slack cannot delete it
+        return SlackMessage(text=escape(t(lang, "relay.withdrawn_mark")))
     if isinstance(payload, TicketResolved):
         return _rating(lang, payload)
     if isinstance(payload, TicketList):

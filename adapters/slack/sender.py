@@ -6,6 +6,7 @@ answer was lost raises MaybeSent, and `verify` then looks for it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -13,10 +14,19 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import marks
 from adapters.slack.codecs import decode_place, message_ref, split_ref
-from adapters.slack.errors import ErrorKind, delivery_error, is_kind
+from adapters.slack.errors import ErrorKind, delivery_error, error_code, is_kind
+from adapters.slack.files import FilePasser, RelayedFiles
 from adapters.slack.render import SlackMessage, message_for
 from adapters.slack.views import home_view
-from core.events import Event, PersonTarget, Relay, RelayEdited, TicketCard, TicketList
+from core.events import (
+    Event,
+    PersonTarget,
+    Relay,
+    RelayEdited,
+    RelayRetracted,
+    TicketCard,
+    TicketList,
+)
 from core.storage.refs import RefStore
 from core.unknown_outcome import MaybeSent
 
@@ -26,8 +36,20 @@ KIND_DM = "dm"  # user id -> their DM channel with the bot
 
 
 class SlackSender:
-    def __init__(self, client: AsyncWebClient, refs: RefStore, agents_channel: str) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        refs: RefStore,
+        agents_channel: str,
+        files: FilePasser | None = None,
+        people: Callable[[], Mapping[str, str]] | None = None,
+    ) -> None:
         self.client = client
+        self.files = RelayedFiles(
+            client, refs, agents_channel, self._card_ts, files or FilePasser(client)
+        )
+        # display name -> user id: the people a relayed message mentions notified again
+        self.people = people or dict
         self.refs = refs
         self.agents_channel = agents_channel
         self._dm_channels: dict[str, str] = {}  # a person's DM channel id never changes
@@ -94,7 +116,7 @@ class SlackSender:
     # the agents' side
 
     async def _to_thread(self, event: Event, number: int, marker: str | None) -> None:
-        message = message_for(event)
+        message = message_for(event, self._mentionable(event))
         payload = event.payload
         card_ts = await self.refs.get(KIND_CARD, str(number))
         if isinstance(payload, TicketCard):
@@ -117,20 +139,30 @@ class SlackSender:
             payload.message_id, message
         ):
             return
+        if isinstance(payload, RelayRetracted):
+            await self._retract(payload.message_id, message)
+            return
+        after = self._after_post(payload, self.agents_channel, card_ts, event.lang)
+        if await self._copied(payload):
+            await after("")  # a retry for the files: the text is there already
+            return
         await self._post(
             marker,
             channel=self.agents_channel,
             thread_ts=card_ts,
-            after=self._remember_copy(payload, self.agents_channel),
+            after=after,
             **message.kwargs(),
         )
 
     # the person's side
 
     async def _to_person(self, event: Event, target: PersonTarget, marker: str | None) -> None:
-        message = message_for(event)
+        message = message_for(event, self._mentionable(event))
         payload = event.payload
         place = decode_place(target.context)
+        if isinstance(payload, RelayRetracted):
+            await self._retract(payload.message_id, message)
+            return
         if place.home and isinstance(payload, TicketList):
             await self.client.views_publish(
                 user_id=target.user_id, view=home_view(event.lang, payload.tickets)
@@ -149,14 +181,53 @@ class SlackSender:
             )
             return
         channel = place.channel or await self._dm_channel(target.user_id)
+        after = self._after_post(payload, channel, place.thread_ts, event.lang)
+        if await self._copied(payload):
+            await after("")  # a retry for the files: the text is there already
+            return
         await self._post(
             marker,
             channel=channel,
             thread_ts=place.thread_ts,
-            after=self._remember_copy(payload, channel),
+            after=after,
             unfurl_links=False,
             **message.kwargs(),
         )
+
+    async def _card_ts(self, number: int) -> str | None:
+        return await self.refs.get(KIND_CARD, str(number))
+
+    def _mentionable(self, event: Event) -> Mapping[str, str] | None:
+        """The people a relayed message may mention, only for one that names someone."""
+        payload = event.payload
+        if isinstance(payload, Relay) and "@" in payload.text:
+            return self.people()
+        return None
+
+    # files
+
+    def _after_post(
+        self, payload: object, channel: str, thread_ts: str | None, lang: str
+    ) -> marks.AfterPost:
+        """What follows a post: a relay's copy is remembered and its files passed on, also
+        when the post's answer was lost and the post was found later (`verify`)."""
+        remember = self._remember_copy(payload, channel)
+        if not isinstance(payload, Relay) or not payload.attachments:
+            return remember
+        relay = payload
+
+        async def then(ts: str) -> None:
+            if ts:
+                await remember(ts)
+            await self.files.pass_files(relay, channel, thread_ts, lang)
+
+        return then
+
+    async def _copied(self, payload: object) -> bool:
+        """Whether this relay's text is already posted (a retry for its files)."""
+        if not isinstance(payload, Relay) or not payload.attachments:
+            return False
+        return await self.refs.get(KIND_RELAY, str(payload.message_id)) is not None
 
     def _remember_copy(self, payload: object, channel: str) -> marks.AfterPost:
         """A relayed message's copy is remembered, so that its edits find it."""
@@ -179,6 +250,23 @@ class SlackSender:
         return channel
 
     # in-place updates
+
+    async def _retract(self, message_id: int, placeholder: SlackMessage) -> None:
+        """chat.delete of a relayed copy; where Slack will not delete it, a neutral
+        placeholder replaces it. A copy never posted, or already gone, needs nothing."""
+        await self.files.withdraw(message_id)
+        ref = await self.refs.get(KIND_RELAY, str(message_id))
+        if ref is None:
+            return
+        channel, ts = split_ref(ref)
+        try:
+            await self.client.chat_delete(channel=channel, ts=ts)
+        except SlackApiError as error:
+            if is_kind(error, ErrorKind.MESSAGE_GONE):
+                return
+            if error_code(error) != "cant_delete_message":
+                raise
+            await self._update(channel, ts, placeholder)
 
     async def _update_copy(self, message_id: int, message: SlackMessage) -> bool:
         ref = await self.refs.get(KIND_RELAY, str(message_id))

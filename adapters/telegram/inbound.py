@@ -206,7 +206,10 @@ def parse_agents(
             return None  # agents talking among themselves
         note = note_text(text)
         if note is not None:
-            return c.Note(actor=actor, reply_context=ctx, number=ticket, text=note)
+            ref = message_ref(message.chat.id, message.message_id)
+            return c.Note(
+                actor=actor, reply_context=ctx, number=ticket, text=note, platform_message_id=ref
+            )
         attachments = attachments_of(message)
         if not text.strip() and not attachments:
             return not_passed_on(message)
@@ -247,14 +250,17 @@ def _replied_agent(message: Message, bot_id: int) -> PersonLookup:
 
 
 def parse_edit(message: Message, actor: Actor) -> c.EditMessage | None:
+    """An edited message; in the agents' group, an edit into a note (`note: …`) is one."""
     if message.location is not None:
         return None  # a live location moving: the link already sent stays as it was
     text = text_of(message)
     if not text.strip():
         return None
+    note = note_text(text) if message.chat.type != "private" else None
     return c.EditMessage(
         actor=actor,
         reply_context=place_of(message).encode(),
         platform_message_id=message_ref(message.chat.id, message.message_id),
-        text=text,
+        text=text if note is None else note,
+        as_note=note is not None,
     )

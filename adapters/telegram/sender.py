@@ -46,7 +46,7 @@ from adapters.telegram.errors import (
     verdict,
 )
 from adapters.telegram.facts import ChatFacts
-from adapters.telegram.markup import CAPTION_LIMIT, MESSAGE_LIMIT
+from adapters.telegram.markup import CAPTION_LIMIT, MESSAGE_LIMIT, Rich
 from adapters.telegram.places import Place, message_ref, parse_message_ref
 from adapters.telegram.reactions import NOTE_EMOJI
 from adapters.telegram.render import (
@@ -70,6 +70,7 @@ from core.events import (
     PersonTarget,
     Relay,
     RelayEdited,
+    RelayRetracted,
     TicketCard,
     TicketThreadTarget,
     TicketView,
@@ -278,6 +279,9 @@ class TelegramSender:
         if isinstance(payload, RelayEdited):
             await self._relay_edited(place, event.lang, payload)
             return
+        if isinstance(payload, RelayRetracted):
+            await self._retract(event.lang, payload)
+            return
         if isinstance(payload, Relay):
             await self._steps(event, self._relay_steps(place, event.lang, payload, None))
             return
@@ -367,6 +371,39 @@ class TelegramSender:
         except TelegramBadRequest as error:
             if not not_modified(error):
                 raise
+
+    async def _retract(self, lang: str, retracted: RelayRetracted) -> None:
+        """deleteMessage of a relayed copy; where Telegram refuses (a message older than
+        48 h, https://core.telegram.org/bots/api#deletemessage) a neutral placeholder."""
+        stored = await self.refs.get("relay", str(retracted.message_id))
+        where = parse_message_ref(stored) if stored else None
+        if stored is None or where is None:
+            return  # no copy was ever sent
+        chat_id, message_id = where
+        try:
+            await self.bot.delete_message(chat_id=chat_id, message_id=message_id)
+            return
+        except TelegramBadRequest as error:
+            log.info("relayed copy not deleted (%s); replacing it", error.message)
+        placeholder = Rich().add(t(lang, "relay.withdrawn_mark"), "italic").chunks()[0]
+        try:
+            if stored.endswith(":c"):
+                await self.bot.edit_message_caption(
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    caption=placeholder,
+                    parse_mode=ParseMode.HTML,
+                )
+            else:
+                await self.bot.edit_message_text(
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    text=placeholder,
+                    parse_mode=ParseMode.HTML,
+                )
+        except TelegramBadRequest as error:
+            if not not_modified(error):
+                log.info("relayed copy not replaced either: %s", error.message)
 
     # to the agents' thread of a ticket
 

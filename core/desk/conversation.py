@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from core import commands as c
 from core import errors
 from core.desk.checks import bounded, planned_state, require_agent, required_text, ticket_of
 from core.desk.scope import CommandScope
 from core.desk.tickets import after_claim
 from core.domain import Author, TicketAction, Visibility
-from core.events import CardChange, Notice, Relay, RelayEdited
+from core.events import CardChange, Notice, Relay, RelayEdited, RelayRetracted
 
 
 async def reply(scope: CommandScope, cmd: c.Reply) -> None:
@@ -66,34 +68,64 @@ async def note(scope: CommandScope, cmd: c.Note) -> None:
         visibility=Visibility.INTERNAL,
         text=text,
         attachments=(),
-        platform_message_id=None,
+        platform_message_id=cmd.platform_message_id,
         now=scope.now,
     )
     scope.to_actor(Notice(key="ticket.note_added", params={"number": ticket.number}))
 
 
 async def edit_message(scope: CommandScope, cmd: c.EditMessage) -> None:
-    """The author changed or removed a relayed message: its copy follows."""
+    """The author changed or removed a message of the conversation.
+
+    A relayed message's copy follows; an agent's reply edited into a note is withdrawn from
+    the requester and kept as internal; a note edited stays internal. A deleted message
+    stays in the record as deleted, its text gone.
+    """
     row = await scope.repo.message_by_platform_id(scope.actor.id, cmd.platform_message_id)
-    if row is None or row["visibility"] != Visibility.PUBLIC.value:
-        return  # not a relayed message (a question, a note): nothing to update
+    if row is None or row["deleted_at"] is not None:
+        return  # not a message of a ticket (a question), or already deleted
+    message_id = int(row["id"])
     ticket = await ticket_of(scope, int(row["ticket_id"]))
-    text = "" if cmd.deleted else required_text(cmd.text)
-    await scope.repo.edit_message(int(row["id"]), text if not cmd.deleted else row["text"])
+    role = Author(row["author_role"])
+    internal = row["visibility"] == Visibility.INTERNAL.value
+    if cmd.deleted:
+        await scope.repo.mark_deleted(message_id, scope.now)
+    elif internal or (cmd.as_note and role is Author.AGENT):
+        await scope.repo.edit_message(
+            message_id, required_text(cmd.text), visibility=Visibility.INTERNAL
+        )
+    else:
+        await scope.repo.edit_message(message_id, required_text(cmd.text))
+    retracted = not internal and not cmd.deleted and cmd.as_note and role is Author.AGENT
+    action = "message_deleted" if cmd.deleted else "message_edited"
     await scope.repo.audit(
-        "message_deleted" if cmd.deleted else "message_edited",
+        "message_made_internal" if retracted else action,
         scope.now,
         ticket_number=ticket.number,
         actor_id=scope.actor.id,
-        message_id=int(row["id"]),
+        message_id=message_id,
     )
-    role = Author(row["author_role"])
+    if internal:
+        return  # a note has no copy anywhere
+    author_role: Literal["agent", "requester"] = "agent" if role is Author.AGENT else "requester"
+    if retracted:
+        scope.to_person(
+            ticket.requester,
+            RelayRetracted(
+                ticket_number=ticket.number,
+                message_id=message_id,
+                author_name=scope.actor.display_name,
+                author_role=author_role,
+            ),
+        )
+        scope.to_actor(Notice(key="ticket.reply_made_note", params={"number": ticket.number}))
+        return
     edited = RelayEdited(
         ticket_number=ticket.number,
-        message_id=int(row["id"]),
+        message_id=message_id,
         author_name=scope.actor.display_name,
-        author_role="agent" if role is Author.AGENT else "requester",
-        text=text,
+        author_role=author_role,
+        text="" if cmd.deleted else cmd.text.strip(),
         deleted=cmd.deleted,
     )
     if role is Author.AGENT:

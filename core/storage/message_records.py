@@ -56,9 +56,23 @@ class MessageRecords(Records):
         row: RowMapping | None = found.mappings().first()
         return row
 
-    async def edit_message(self, message_id: int, text: str) -> None:
+    async def edit_message(
+        self, message_id: int, text: str, *, visibility: Visibility | None = None
+    ) -> None:
+        """New text for a message; with `visibility`, it also becomes public or internal."""
+        values: dict[str, object] = {"text": text}
+        if visibility is not None:
+            values["visibility"] = visibility.value
         await self.conn.execute(
-            update(ticket_messages).where(ticket_messages.c.id == message_id).values(text=text)
+            update(ticket_messages).where(ticket_messages.c.id == message_id).values(**values)
+        )
+
+    async def mark_deleted(self, message_id: int, now: datetime) -> None:
+        """The author deleted the message: it stays in the conversation as deleted, textless."""
+        await self.conn.execute(
+            update(ticket_messages)
+            .where(ticket_messages.c.id == message_id)
+            .values(text="", deleted_at=now)
         )
 
     async def messages(self, ticket_number: int) -> list[TicketMessage]:
@@ -79,6 +93,7 @@ class MessageRecords(Records):
                 text=row["text"],
                 created_at=row["created_at"],
                 attachments=tuple(json.loads(row["attachments"] or "[]")),
+                deleted=row["deleted_at"] is not None,
             )
             for row in rows
         ]

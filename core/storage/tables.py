@@ -105,6 +105,8 @@ ticket_messages = Table(
     Column("attachments", Text, nullable=False, default="[]"),
     Column("platform_message_id", String(128), nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
+    # set when the author deleted the message: the row stays, its text is emptied
+    Column("deleted_at", UtcDateTime, nullable=True),
     Index("ix_ticket_messages_ticket", "ticket_id"),
 )
 

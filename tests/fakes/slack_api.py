@@ -21,6 +21,13 @@ Socket Mode follows https://api.slack.com/apis/socket-mode: `apps.connections.op
 (app-level `xapp-` token only) hands out a `ws://` URL served by this same server;
 the socket says `hello` first, the test pushes envelopes through it, and the
 acks the app sends back (`{"envelope_id": ..., "payload"?: ...}`) are recorded.
+
+What Slack refuses, it refuses here too, each rule beside its method with the page it
+follows: posting where the bot is no member or the channel is archived, text and blocks
+over Block Kit's limits, a `trigger_id` older than 3 s, a modal Slack would not open,
+deleting someone else's message. Files go the way Slack's current upload API takes them
+(files.getUploadURLExternal, a POST of the bytes, files.completeUploadExternal), and a
+file's `url_private` opens only with the bot token.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ from urllib.parse import urlencode
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
+from tests.fakes.slack_blocks import block_errors, view_errors
 from tests.fakes.slack_text import Shown, as_sent, shown
 
 BOT_TOKEN = "xoxb-test-token"
@@ -52,6 +60,14 @@ BOT_NAME = "helpdesk"
 BOT_ID = "BBOT"
 TEAM = "T0001"
 TEAM_URL = "https://acme.slack.com/"
+# https://api.slack.com/interactivity/handling#modal_responses: "trigger_id ... expires in
+# 3 seconds"; views.open answers `expired_trigger_id` after that.
+TRIGGER_LIFETIME = 3.0
+# https://api.slack.com/methods/chat.postMessage#truncating: text over 40,000 characters
+# is refused with `msg_too_long` (the method's error table).
+MAX_TEXT = 40_000
+# https://api.slack.com/methods/files.upload ("File size limit"): 1 GB per file.
+MAX_FILE_BYTES = 1024**3
 
 
 def free_port() -> int:
@@ -79,6 +95,23 @@ class Message:
     edits: list[str] = field(default_factory=list)
     link_names: bool = False
     metadata: dict[str, Any] | None = None
+    files: list[dict[str, Any]] = field(default_factory=list)
+    subtype: str | None = None
+    deleted: bool = False
+
+
+@dataclass
+class StoredFile:
+    """A file in the workspace; `content` is None until its upload is complete."""
+
+    id: str
+    name: str
+    title: str
+    mimetype: str
+    size: int
+    owner: str
+    content: bytes | None = None
+    shares: list[tuple[str, str | None]] = field(default_factory=list)  # (channel, thread_ts)
 
 
 @dataclass
@@ -103,6 +136,15 @@ class FakeSlackApi:
         self.channel_names: dict[str, str] = {}
         self.views: list[dict[str, Any]] = []
         self.dms: dict[str, str] = {}
+        self.archived: set[str] = set()
+        self.files: dict[str, StoredFile] = {}
+        self.triggers: dict[str, float] = {}  # trigger_id -> when Slack issued it (monotonic)
+        self.used_triggers: set[str] = set()
+        # Scopes the app was not granted: the methods needing them answer `missing_scope`
+        # (https://api.slack.com/methods/files.info lists files:read, files.* uploads
+        # files:write).
+        self.missing_scopes: set[str] = set()
+        self._file_ids = itertools.count(1)
         self._failures: dict[str, deque[Failure]] = {}
         self._slow: dict[str, deque[Slowness]] = {}
         self._cut: dict[str, int] = {}
@@ -133,6 +175,63 @@ class FakeSlackApi:
         self.members[channel] = list(members)
         self.channel_names[channel] = name or channel.removeprefix("C").lower()
 
+    def trigger(self) -> str:
+        """A fresh trigger_id, as Slack puts in a slash command or an interaction."""
+        trigger_id = f"{next(self._ts)}.{TEAM}.{uuid.uuid4().hex[:12]}"
+        self.triggers[trigger_id] = time.monotonic()
+        return trigger_id
+
+    def add_file(
+        self,
+        owner: str,
+        name: str,
+        content: bytes,
+        mimetype: str = "application/octet-stream",
+        *,
+        size: int | None = None,
+    ) -> dict[str, Any]:
+        """A file a person uploaded; returns the file object an event carries. `size` makes
+        it as large as Slack says it is without the test holding that many bytes."""
+        stored = StoredFile(
+            id=f"F{next(self._file_ids):08d}",
+            name=name,
+            title=name,
+            mimetype=mimetype,
+            size=len(content) if size is None else size,
+            owner=owner,
+            content=content,
+        )
+        self.files[stored.id] = stored
+        return self.file_object(stored)
+
+    def file_object(self, stored: StoredFile) -> dict[str, Any]:
+        """A file as events and files.info describe it (https://api.slack.com/types/file)."""
+        private = f"http://127.0.0.1:{self.port}/files-pri/{TEAM}-{stored.id}/{stored.name}"
+        return {
+            "id": stored.id,
+            "name": stored.name,
+            "title": stored.title,
+            "mimetype": stored.mimetype,
+            "filetype": stored.name.rpartition(".")[2] if "." in stored.name else "binary",
+            "size": stored.size,
+            "user": stored.owner,
+            "url_private": private,
+            "url_private_download": private + "?download=1",
+            "permalink": f"{TEAM_URL}files/{stored.owner}/{stored.id}/{stored.name}",
+            "channels": [c for c, _ in stored.shares if c.startswith("C")],
+            "ims": [c for c, _ in stored.shares if c.startswith("D")],
+        }
+
+    def files_in(self, channel: str, thread_ts: str | None = None) -> list[StoredFile]:
+        """Files the app shared into `channel` (and thread), in order."""
+        return [
+            self.files[f["id"]]
+            for m in self.posted(channel)
+            if thread_ts is None or m.thread_ts == thread_ts
+            for f in m.files
+            if f["id"] in self.files
+        ]
+
     def typed(self, text: str, *, slash: bool = False) -> str:
         """What Slack sends when a person types `text` in a message (or after a slash command)."""
         users = {BOT_NAME: BOT_USER}
@@ -149,13 +248,72 @@ class FakeSlackApi:
         return shown(message.text, names, link_names=message.link_names)
 
     def human_message(
-        self, channel: str, user: str, text: str, thread_ts: str | None = None
+        self,
+        channel: str,
+        user: str,
+        text: str,
+        thread_ts: str | None = None,
+        files: list[dict[str, Any]] | None = None,
     ) -> str:
         """A message a person typed, stored as Slack sends it (see `typed`); returns its ts."""
         ts = self.next_ts()
         sent = self.typed(text)
-        self.messages.append(Message(channel, ts, sent, user=user, thread_ts=thread_ts))
+        message = Message(channel, ts, sent, user=user, thread_ts=thread_ts, files=files or [])
+        if files:
+            message.subtype = "file_share"
+            for f in files:
+                self.files[f["id"]].shares.append((channel, thread_ts))
+        self.messages.append(message)
         return ts
+
+    def human_edit(self, channel: str, ts: str, text: str) -> dict[str, Any]:
+        """A person edits their message: the `message_changed` event Slack sends
+        (https://api.slack.com/events/message/message_changed), the text as Slack sends it."""
+        message = self.message(channel, ts)
+        previous = self._event_message(message)
+        message.edits.append(message.text)
+        message.text = self.typed(text)
+        current = {**self._event_message(message), "edited": {"user": message.user, "ts": ts}}
+        return {
+            "type": "message",
+            "subtype": "message_changed",
+            "hidden": True,
+            "channel": channel,
+            "channel_type": "im" if channel.startswith("D") else "channel",
+            "ts": self.next_ts(),
+            "message": current,
+            "previous_message": previous,
+        }
+
+    def human_delete(self, channel: str, ts: str) -> dict[str, Any]:
+        """A person deletes their message: the `message_deleted` event
+        (https://api.slack.com/events/message/message_deleted)."""
+        message = self.message(channel, ts)
+        message.deleted = True
+        return {
+            "type": "message",
+            "subtype": "message_deleted",
+            "hidden": True,
+            "channel": channel,
+            "channel_type": "im" if channel.startswith("D") else "channel",
+            "ts": self.next_ts(),
+            "deleted_ts": ts,
+            "previous_message": self._event_message(message),
+        }
+
+    @staticmethod
+    def _event_message(message: Message) -> dict[str, Any]:
+        found: dict[str, Any] = {
+            "type": "message",
+            "user": message.user,
+            "text": message.text,
+            "ts": message.ts,
+        }
+        if message.thread_ts is not None:
+            found["thread_ts"] = message.thread_ts
+        if message.files:
+            found["files"] = message.files
+        return found
 
     def fail_next(
         self, method: str, times: int = 1, *, status: int = 429, error: str = "ratelimited"
@@ -183,11 +341,16 @@ class FakeSlackApi:
         return [call for call in self.calls if call.method == method]
 
     def posted(self, channel: str | None = None) -> list[Message]:
+        """What the app posted and nobody deleted, in order."""
         return [
             m
             for m in self.messages
-            if m.user == BOT_USER and (channel is None or m.channel == channel)
+            if m.user == BOT_USER and not m.deleted and (channel is None or m.channel == channel)
         ]
+
+    def deleted(self, channel: str | None = None) -> list[Message]:
+        """What the app posted and then deleted (chat.delete)."""
+        return [m for m in self.messages if m.deleted and (channel is None or m.channel == channel)]
 
     def dm_texts(self, user: str) -> list[str]:
         channel = self.dms.get(user)
@@ -273,6 +436,8 @@ class FakeSlackApi:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
         app.router.add_get("/link/", self._link)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/files-pri/{key}/{name}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         self.port = free_port()
@@ -424,15 +589,41 @@ class FakeSlackApi:
             listed["bot_id"] = BOT_ID
         if message.thread_ts is not None:
             listed["thread_ts"] = message.thread_ts
+        if message.subtype is not None:
+            listed["subtype"] = message.subtype
+        if message.files:
+            listed["files"] = message.files
         wanted = str(params.get("include_all_metadata", "")).lower() in ("true", "1")
         if wanted and message.metadata is not None:
             listed["metadata"] = message.metadata
         return listed
 
+    def _post_error(self, channel: str, params: dict[str, Any]) -> str | None:
+        """Why Slack would refuse to post here, or None.
+
+        https://api.slack.com/methods/chat.postMessage#errors: `channel_not_found` for a
+        channel the bot cannot see, `not_in_channel` where it is no member (a bot with
+        chat:write posts only where it was added), `is_archived` for an archived one,
+        `msg_too_long`, `invalid_blocks` (Block Kit's limits, tests/fakes/slack_blocks.py)
+        and `no_text`.
+        """
+        if not self._known_channel(channel):
+            return "channel_not_found"
+        if channel in self.archived:
+            return "is_archived"
+        if channel in self.members and BOT_USER not in self.members[channel]:
+            return "not_in_channel"
+        if len(str(params.get("text", ""))) > MAX_TEXT:
+            return "msg_too_long"
+        blocks = self._blocks(params)
+        if blocks is not None and block_errors(blocks, limit=50):
+            return "invalid_blocks"
+        return None
+
     def _chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = str(params.get("channel", ""))
-        if not self._known_channel(channel):
-            return self._error("channel_not_found")
+        if error := self._post_error(channel, params):
+            return self._error(error)
         if not params.get("text") and not params.get("blocks"):
             return self._error("no_text")
         message = Message(
@@ -453,17 +644,39 @@ class FakeSlackApi:
         }
 
     def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        """https://api.slack.com/methods/chat.update: the app's own messages only."""
         channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
-        found = [m for m in self.messages if m.channel == channel and m.ts == ts]
+        found = [m for m in self.messages if m.channel == channel and m.ts == ts and not m.deleted]
         if not found:
             return self._error("message_not_found")
         message = found[0]
         if message.user != BOT_USER:
             return self._error("cant_update_message")
+        if channel in self.archived:
+            return self._error("is_archived")
+        if len(str(params.get("text", ""))) > MAX_TEXT:
+            return self._error("msg_too_long")
+        blocks = self._blocks(params)
+        if blocks is not None and block_errors(blocks, limit=50):
+            return self._error("invalid_blocks")
         message.edits.append(message.text)
         message.text = str(params.get("text", message.text))
-        message.blocks = self._blocks(params) if "blocks" in params else message.blocks
+        message.blocks = blocks if "blocks" in params else message.blocks
         return {"ok": True, "channel": channel, "ts": ts, "text": message.text}
+
+    def _chat_delete(self, params: dict[str, Any]) -> dict[str, Any]:
+        """https://api.slack.com/methods/chat.delete: a bot token deletes the bot's own
+        messages (`cant_delete_message` for anyone else's); a gone one is `message_not_found`."""
+        channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
+        if not self._known_channel(channel):
+            return self._error("channel_not_found")
+        found = [m for m in self.messages if m.channel == channel and m.ts == ts and not m.deleted]
+        if not found:
+            return self._error("message_not_found")
+        if found[0].user != BOT_USER:
+            return self._error("cant_delete_message")
+        found[0].deleted = True
+        return {"ok": True, "channel": channel, "ts": ts}
 
     def _chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
         channel, user = str(params.get("channel", "")), str(params.get("user", ""))
@@ -499,15 +712,26 @@ class FakeSlackApi:
         channel = self.dms.setdefault(user, f"D{user}")
         return {"ok": True, "channel": {"id": channel}}
 
+    @staticmethod
+    def _page(items: list[Any], params: dict[str, Any], default: int) -> tuple[list[Any], str]:
+        """One page of a cursor-paginated list (https://api.slack.com/apis/pagination):
+        at most `limit` items from `cursor` on, and the `next_cursor` of the rest ("" at
+        the end). The cursor is opaque to the caller; here it is an offset."""
+        limit = int(params.get("limit") or default) or default
+        cursor = str(params.get("cursor") or "")
+        start = int(cursor.removeprefix("next:")) if cursor.startswith("next:") else 0
+        page = items[start : start + limit]
+        rest = start + limit < len(items)
+        return page, f"next:{start + limit}" if rest else ""
+
     def _conversations_members(self, params: dict[str, Any]) -> dict[str, Any]:
+        """https://api.slack.com/methods/conversations.members: 100 members a page unless
+        `limit` says otherwise, `response_metadata.next_cursor` naming the next one."""
         channel = str(params.get("channel", ""))
         if channel not in self.members:
             return self._error("channel_not_found")
-        return {
-            "ok": True,
-            "members": self.members[channel],
-            "response_metadata": {"next_cursor": ""},
-        }
+        page, cursor = self._page(self.members[channel], params, 100)
+        return {"ok": True, "members": page, "response_metadata": {"next_cursor": cursor}}
 
     @staticmethod
     def _in_window(ts: str, params: dict[str, Any]) -> bool:
@@ -530,6 +754,7 @@ class FakeSlackApi:
             if m.channel == channel
             and (m.thread_ts is None or m.thread_ts == m.ts)
             and m.ephemeral_for is None
+            and not m.deleted
             and self._in_window(m.ts, params)
         ]
         found.sort(key=lambda m: float(m["ts"]), reverse=True)
@@ -545,7 +770,11 @@ class FakeSlackApi:
         channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
         if not self._known_channel(channel):
             return self._error("channel_not_found")
-        visible = [m for m in self.messages if m.channel == channel and m.ephemeral_for is None]
+        visible = [
+            m
+            for m in self.messages
+            if m.channel == channel and m.ephemeral_for is None and not m.deleted
+        ]
         named = next((m for m in visible if m.ts == ts), None)
         if named is None:
             return self._error("thread_not_found")
@@ -559,26 +788,186 @@ class FakeSlackApi:
         found += [self._listed(m, params) for m in replies if self._in_window(m.ts, params)]
         return {"ok": True, "messages": found[: int(params.get("limit", 1000))]}
 
+    def _user_object(self, user: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        """https://api.slack.com/methods/users.info: `locale` only with `include_locale`."""
+        wanted = str(params.get("include_locale", "")).lower() in ("1", "true")
+        return user if wanted else {k: v for k, v in user.items() if k != "locale"}
+
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
         user = self.users.get(str(params.get("user", "")))
-        return {"ok": True, "user": user} if user else self._error("user_not_found")
+        if user is None:
+            return self._error("user_not_found")
+        return {"ok": True, "user": self._user_object(user, params)}
+
+    def _users_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        """https://api.slack.com/methods/users.list: paginated like conversations.members
+        (`limit` up to 200 recommended), `locale` only with `include_locale`."""
+        everyone = [self._user_object(u, params) for u in self.users.values()]
+        page, cursor = self._page(everyone, params, 100)
+        return {"ok": True, "members": page, "response_metadata": {"next_cursor": cursor}}
 
     def _reactions_add(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True}
 
+    def _trigger_error(self, trigger_id: str) -> str | None:
+        """https://api.slack.com/methods/views.open#errors: a trigger_id works once
+        (`exchanged_trigger_id`), for 3 s (`expired_trigger_id`), and only if Slack
+        issued it (`invalid_trigger_id`)."""
+        issued = self.triggers.get(trigger_id)
+        if issued is None:
+            return "invalid_trigger_id"
+        if trigger_id in self.used_triggers:
+            return "exchanged_trigger_id"
+        if time.monotonic() - issued > TRIGGER_LIFETIME:
+            return "expired_trigger_id"
+        return None
+
     def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        """https://api.slack.com/methods/views.open: the trigger first, then the view
+        (https://api.slack.com/reference/surfaces/views), refused as `invalid_arguments`
+        with the reasons in `response_metadata.messages`."""
+        trigger_id = str(params.get("trigger_id", ""))
+        if error := self._trigger_error(trigger_id):
+            return self._error(error)
         view = params.get("view")
         view = json.loads(view) if isinstance(view, str) else view
+        problems = view_errors(view if isinstance(view, dict) else {}, kind="modal")
+        if problems:
+            return {
+                "ok": False,
+                "error": "invalid_arguments",
+                "response_metadata": {"messages": problems},
+            }
+        self.used_triggers.add(trigger_id)
         self.views.append({"method": "views.open", "view": view})
         return {"ok": True, "view": {"id": f"V{len(self.views)}", **(view or {})}}
 
     def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
         view = params.get("view")
         view = json.loads(view) if isinstance(view, str) else view
+        problems = view_errors(view if isinstance(view, dict) else {}, kind="home")
+        if problems:
+            return {
+                "ok": False,
+                "error": "invalid_arguments",
+                "response_metadata": {"messages": problems},
+            }
         self.views.append(
             {"method": "views.publish", "user_id": params.get("user_id"), "view": view}
         )
         return {"ok": True, "view": {"id": f"V{len(self.views)}"}}
+
+    # files: https://api.slack.com/messaging/files#uploading_files
+
+    def _files_getUploadURLExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        """https://api.slack.com/methods/files.getUploadURLExternal: `filename` and
+        `length` (bytes) are required; the answer names the upload URL and the file id."""
+        if "files:write" in self.missing_scopes:
+            return self._error("missing_scope")
+        name = str(params.get("filename") or "")
+        length = str(params.get("length") or "")
+        if not name or not length.isdigit():
+            return self._error("invalid_arguments")
+        if int(length) > MAX_FILE_BYTES:
+            return self._error("file_upload_size_restricted")
+        stored = StoredFile(
+            id=f"F{next(self._file_ids):08d}",
+            name=name,
+            title=name,
+            mimetype="application/octet-stream",
+            size=int(length),
+            owner=BOT_USER,
+        )
+        self.files[stored.id] = stored
+        return {
+            "ok": True,
+            "upload_url": f"http://127.0.0.1:{self.port}/upload/{stored.id}",
+            "file_id": stored.id,
+        }
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL takes the bytes raw or as multipart form data; more bytes than
+        the `length` announced are refused."""
+        stored = self.files.get(request.match_info["file_id"])
+        if stored is None or stored.content is not None:
+            return web.Response(status=404, text="upload url not found")
+        if request.content_type.startswith("multipart/"):
+            form = await request.post()
+            part = next(iter(form.values()), None)
+            data = part.file.read() if isinstance(part, web.FileField) else str(part).encode()
+        else:
+            data = await request.read()
+        if len(data) != stored.size:
+            return web.Response(status=400, text="length mismatch")
+        stored.content = data
+        return web.Response(text=f"OK - {len(data)}")
+
+    def _files_completeUploadExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        """https://api.slack.com/methods/files.completeUploadExternal: every file must
+        have been uploaded; with `channel_id` (and `thread_ts`) they are shared there as
+        one message, posted by the app, with `initial_comment` as its text."""
+        listed = params.get("files")
+        listed = json.loads(listed) if isinstance(listed, str) else listed
+        if not isinstance(listed, list) or not listed:
+            return self._error("invalid_arguments")
+        stored = [self.files.get(str(f.get("id", ""))) for f in listed if isinstance(f, dict)]
+        if any(f is None or f.content is None for f in stored):
+            return self._error("file_not_found")
+        done = [f for f in stored if f is not None]
+        for f, item in zip(done, listed, strict=True):
+            f.title = str(item.get("title") or f.name)
+        channel = params.get("channel_id")
+        if channel:
+            channel = str(channel)
+            if error := self._post_error(channel, {}):
+                return self._error(error)
+            thread_ts = params.get("thread_ts") or None
+            for f in done:
+                f.shares.append((channel, thread_ts))
+            self.messages.append(
+                Message(
+                    channel,
+                    self.next_ts(),
+                    str(params.get("initial_comment") or ""),
+                    thread_ts=thread_ts,
+                    files=[self.file_object(f) for f in done],
+                    subtype="file_share",
+                )
+            )
+        return {"ok": True, "files": [{"id": f.id, "title": f.title} for f in done]}
+
+    def _files_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        """https://api.slack.com/methods/files.info: the file object (needs files:read)."""
+        if "files:read" in self.missing_scopes:
+            return self._error("missing_scope")
+        stored = self.files.get(str(params.get("file", "")))
+        if stored is None or stored.content is None:
+            return self._error("file_not_found")
+        return {"ok": True, "file": self.file_object(stored)}
+
+    def _files_delete(self, params: dict[str, Any]) -> dict[str, Any]:
+        """https://api.slack.com/methods/files.delete: a bot token deletes the files the
+        app uploaded (`cant_delete_file` for others'); every message sharing it loses it."""
+        stored = self.files.get(str(params.get("file", "")))
+        if stored is None:
+            return self._error("file_not_found")
+        if stored.owner != BOT_USER:
+            return self._error("cant_delete_file")
+        del self.files[stored.id]
+        for message in self.messages:
+            message.files = [f for f in message.files if f["id"] != stored.id]
+        return {"ok": True}
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """https://api.slack.com/types/file#auth: `url_private` needs the token in an
+        Authorization header; without it Slack answers with its sign-in page (HTML)."""
+        file_id = request.match_info["key"].removeprefix(f"{TEAM}-")
+        stored = self.files.get(file_id)
+        if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
+            return web.Response(text="<html>Sign in to Slack</html>", content_type="text/html")
+        if stored is None or stored.content is None:
+            return web.Response(status=404, text="file not found")
+        return web.Response(body=stored.content, content_type=stored.mimetype)
 
 
 def sign(secret: str, body: str, timestamp: int | None = None) -> dict[str, str]:

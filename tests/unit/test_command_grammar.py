@@ -111,6 +111,33 @@ def test_note_prefix_and_split_word() -> None:
     assert split_word("   ") == ("", "")
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "note: call him",
+        "Note: call him",
+        "NOTE: call him",
+        " note : call him",
+        "*note:* call him",
+        "_note:_ call him",
+        "**Note:** call him",
+        "*note*: call him",
+    ],
+)
+def test_a_note_is_recognised_as_people_type_it(typed: str) -> None:
+    assert note_text(typed) == "call him"
+    # the console's `/reply N note: …` is a note too, never a reply
+    assert parse("reply", f"4 {typed}", BOB, None, SLASH) == c.Note(
+        actor=BOB, number=4, text="call him"
+    )
+
+
+@pytest.mark.parametrize("typed", ["notebook: broken", "notes: a", "a note: no", "note it"])
+def test_words_that_only_look_like_the_prefix_are_no_note(typed: str) -> None:
+    assert note_text(typed) is None
+    assert isinstance(parse("reply", f"4 {typed}", BOB, None, SLASH), c.Reply)
+
+
 def test_resolve_names_an_faq_entry_on_every_surface() -> None:
     expected = c.Resolve(actor=BOB, number=4, entry_id="vpn-access")
     assert parse("resolve", "4 faq:vpn-access", BOB, None, SLASH) == expected

@@ -6,7 +6,7 @@ import asyncio
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -128,10 +128,14 @@ class SlackHarness:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
         return await self.post(json.dumps(envelope), "application/json", headers=headers)
 
-    def dm_event(self, user: str, text: str, **extra: Any) -> dict[str, Any]:
-        """A message `user` types in their DM with the bot, as its `message` event."""
+    def dm_event(
+        self, user: str, text: str, files: list[dict[str, Any]] | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        """A message `user` types in their DM with the bot, as its `message` event;
+        with `files` (FakeSlackApi.add_file) the `file_share` event of a shared file."""
         channel = self.api.dms.setdefault(user, f"D{user}")
-        ts = self.api.human_message(channel, user, text)
+        ts = self.api.human_message(channel, user, text, files=files)
+        shared = {"subtype": "file_share", "files": files} if files else {}
         return {
             "type": "message",
             "channel": channel,
@@ -139,14 +143,18 @@ class SlackHarness:
             "user": user,
             "text": self.api.message(channel, ts).text,
             "ts": ts,
+            **shared,
             **extra,
         }
 
     async def dm(self, user: str, text: str, **extra: Any) -> Posted:
         return await self.event(self.dm_event(user, text, **extra))
 
-    async def thread_reply(self, user: str, thread_ts: str, text: str) -> tuple[Posted, str]:
-        ts = self.api.human_message(AGENTS, user, text, thread_ts=thread_ts)
+    async def thread_reply(
+        self, user: str, thread_ts: str, text: str, files: list[dict[str, Any]] | None = None
+    ) -> tuple[Posted, str]:
+        ts = self.api.human_message(AGENTS, user, text, thread_ts=thread_ts, files=files)
+        shared = {"subtype": "file_share", "files": files} if files else {}
         posted = await self.event(
             {
                 "type": "message",
@@ -156,6 +164,7 @@ class SlackHarness:
                 "text": self.api.message(AGENTS, ts).text,
                 "ts": ts,
                 "thread_ts": thread_ts,
+                **shared,
             }
         )
         return posted, ts
@@ -174,7 +183,9 @@ class SlackHarness:
     async def command(self, user: str, text: str, channel: str = GENERAL) -> Posted:
         """`/ticket` followed by what `user` typed."""
         sent = self.api.typed(text, slash=True)
-        return await self.interactive_form(command_fields(user, sent, channel))
+        fields = command_fields(user, sent, channel)
+        fields["trigger_id"] = self.api.trigger()
+        return await self.interactive_form(fields)
 
     async def interactive_form(self, fields: dict[str, str]) -> Posted:
         from urllib.parse import urlencode
@@ -182,7 +193,8 @@ class SlackHarness:
         return await self.post(urlencode(fields), "application/x-www-form-urlencoded")
 
     async def interaction(self, payload: dict[str, Any]) -> Posted:
-        return await self.interactive_form({"payload": json.dumps(interaction_payload(payload))})
+        body = {**interaction_payload(payload), "trigger_id": self.api.trigger()}
+        return await self.interactive_form({"payload": json.dumps(body)})
 
     async def click(
         self,
@@ -245,14 +257,22 @@ async def running_slack(
     app_token: str | None = None,
     database_url: str | None = None,
     bot_token: str = BOT_TOKEN,
+    crowd: int = 0,
+    before_start: Callable[[FakeSlackApi], None] | None = None,
 ) -> AsyncIterator[SlackHarness]:
-    """The whole Slack bot against the fake: over HTTP, or over Socket Mode with `app_token`."""
+    """The whole Slack bot against the fake: over HTTP, or over Socket Mode with `app_token`.
+
+    `crowd` people join the agents' channel ahead of the agents (a long member list).
+    """
     api = FakeSlackApi()
     api.add_user(ALICE, "Alice")
     api.add_user(BOB, "Bob")
     api.add_user(CAROL, "Carol")
-    api.add_channel(AGENTS, [BOT_USER, BOB, CAROL])
+    filler = [f"UCROWD{i:04d}" for i in range(crowd)]
+    api.add_channel(AGENTS, [*filler, BOT_USER, BOB, CAROL])
     api.add_channel(GENERAL, [BOT_USER, ALICE, BOB, CAROL])
+    if before_start is not None:
+        before_start(api)
     await api.start()
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]

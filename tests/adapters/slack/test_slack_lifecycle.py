@@ -103,15 +103,13 @@ async def test_ticket_claim_relay_note_resolve_and_rating(slack: SlackHarness) -
     assert not any("panel cable" in text for text in slack.api.dm_texts(ALICE))
     assert any("Internal note" in text for text in slack.api.ephemeral_texts(BOB))
 
-    # the requester's DM goes to the thread, files as links
-    await slack.dm(
-        ALICE,
-        "Done, still flickers",
-        files=[{"id": "F1", "name": "photo.jpg", "permalink": "https://acme.slack.com/files/F1"}],
-        subtype="file_share",
-    )
+    # the requester's DM goes to the thread, a file as a file the agents can open
+    photo = slack.api.add_file(ALICE, "photo.jpg", b"\xff\xd8\xff jpeg", "image/jpeg")
+    await slack.event(slack.dm_event(ALICE, "Done, still flickers", files=[photo]))
     await slack.deliver()
-    assert slack.thread(1)[-1] == "Alice: Done, still flickers\n<https://acme.slack.com/files/F1>"
+    assert [t for t in slack.thread(1) if t][-1] == "Alice: Done, still flickers [1 attachment(s)]"
+    [copy] = slack.api.files_in(AGENTS, card.ts)
+    assert (copy.name, copy.content) == ("photo.jpg", b"\xff\xd8\xff jpeg")
 
     # ✅ resolves it; the requester is told and asked for a rating
     await slack.reaction(BOB, AGENTS, card.ts, "white_check_mark")

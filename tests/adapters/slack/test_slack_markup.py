@@ -40,3 +40,18 @@ def test_mentioned_users_each_once() -> None:
 @given(st.text())
 def test_what_slack_escapes_comes_back_unchanged(typed: str) -> None:
     assert markup.plain_text(mrkdwn.escape(typed)) == typed
+
+
+@pytest.mark.parametrize(
+    ("text", "relinked"),
+    [
+        ("ask @Bob or @Carol, not @here", "ask <@UBOB> or <@UCAROL>, not @here"),
+        ("@Bob Smith knows", "<@UBSMITH> knows"),  # the longest name that fits
+        ("@Bobby and x@Bob", "@Bobby and x@Bob"),  # no one's name, an address
+        ("@channel @everyone", "@channel @everyone"),  # a person so named stays a word too
+        ("thanks @Bob.", "thanks <@UBOB>."),
+    ],
+)
+def test_names_become_live_mentions_again(text: str, relinked: str) -> None:
+    people = {"Bob": "UBOB", "Bob Smith": "UBSMITH", "Carol": "UCAROL", "channel": "UCHAN"}
+    assert mrkdwn.relink_mentions(text, people) == relinked

@@ -185,13 +185,6 @@ async def test_the_bots_own_messages_are_ignored(slack: SlackHarness) -> None:
     assert [t for t in slack.api.dm_texts(ALICE) if "echo" in t] == []
 
 
-async def test_user_names_are_cached(slack: SlackHarness) -> None:
-    await slack.dm(ALICE, "How do I connect to the VPN?")
-    await slack.dm(ALICE, "How do I request vacation?")
-    await slack.dm(ALICE, "VPN does not work from home")
-    assert len(slack.api.calls_of("users.info")) == 1
-
-
 async def test_an_event_that_met_a_database_outage_is_taken_when_slack_retries_it(
     tmp_path: Path, small_kb: Path
 ) -> None:
@@ -216,3 +209,42 @@ async def test_a_refused_bot_token_stops_the_start_with_its_reason(
     with pytest.raises(SystemExit, match=r"Slack refused SLACK_BOT_TOKEN \(invalid_auth\)"):
         async with running_slack(tmp_path, small_kb, bot_token="xoxb-revoked"):
             pass
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # each from the error table of https://api.slack.com/methods/chat.postMessage
+        "msg_blocks_too_long",
+        "invalid_blocks",
+        "invalid_arguments",
+        "missing_scope",
+        "not_in_channel",
+        "messages_tab_disabled",
+        "cannot_reply_to_message",
+        "is_archived",
+        "channel_not_found",
+        "msg_too_long",
+        "restricted_action",
+    ],
+)
+async def test_an_error_no_retry_can_mend_is_dead_lettered_at_once(
+    slack: SlackHarness, code: str
+) -> None:
+    await slack.command(ALICE, "Cannot log in to payroll")
+    await slack.deliver()
+    posts = len(slack.api.calls_of("chat.postMessage"))
+    slack.api.fail_next("chat.postMessage", 1, status=200, error=code)
+    await slack.reaction(BOB, AGENTS, slack.card(1).ts, "eyes")
+    await slack.deliver()
+    slack.clock.advance(3600)  # any retry would be due by now
+    await slack.deliver()
+    # one try for the requester's "Bob is handling it", then nothing more
+    to_alice = [
+        c for c in slack.api.calls_of("chat.postMessage")[posts:] if c.params["channel"] != AGENTS
+    ]
+    assert len(to_alice) == 1
+    async with slack.core.db.transaction() as conn:
+        statuses = (await conn.execute(select(outbox.c.status, outbox.c.last_error))).all()
+    assert [row.last_error for row in statuses if row.status == "dead"] == [f"permanent: {code}"]
+    assert f"Cannot reach the requester: permanent: {code}" in str(slack.card(1).blocks)

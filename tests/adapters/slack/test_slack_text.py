@@ -151,3 +151,26 @@ async def test_modal_input_arrives_raw_and_is_kept_as_typed(slack: SlackHarness)
     quote = [t for t in _texts(slack.card(1).blocks) if t.startswith(">")]
     assert [slack.api.shown(t).text for t in quote] == [f"> {typed}"]
     assert slack.api.shown(quote[0]).mentions == ()
+
+
+async def test_a_mentioned_person_is_a_live_mention_again_where_it_is_relayed_into_slack(
+    slack: SlackHarness,
+) -> None:
+    await slack.command(ALICE, "Printer jams")
+    await slack.deliver()
+    await slack.dm(ALICE, "ask @Bob or @Carol, not @here")
+    await slack.deliver()
+    relayed = [t for t in slack.thread(1) if "ask" in t][-1]
+    shown = slack.api.shown(relayed)
+    assert shown.text == "Alice: ask @Bob or @Carol, not @here"
+    assert shown.mentions == (BOB, "UCAROL")  # notified, as in Alice's own message
+    assert shown.broadcasts == ()  # the channel is not
+    detail = await ticket_json(slack.core.db, 1)
+    assert detail is not None
+    assert detail["messages"][-1]["text"] == "ask @Bob or @Carol, not @here"  # as she meant it
+
+    # an agent's answer that names the requester reaches her as a mention too
+    await slack.thread_reply(BOB, slack.card(1).ts, "@Alice try now")
+    await slack.deliver()
+    answer = slack.api.shown(slack.api.dm_texts(ALICE)[-1])
+    assert (answer.text, answer.mentions) == ("Bob (#1): @Alice try now", (ALICE,))
