@@ -18,6 +18,7 @@ from core.events import (
     RequesterHistory,
     TicketCard,
 )
+from core.storage.db import Database
 from core.storage.repository import Repository
 
 # No 0/O, 1/I/L: a code is read on one screen and typed on another.
@@ -141,3 +142,72 @@ def profile_json(profile: PersonProfile) -> dict[str, object]:
     data["platforms"] = list(profile.platforms)
     data["rating_average"] = profile.rating_average
     return data
+
+
+async def join_people(repo: Repository, keep: Person, join: Person, now: datetime) -> str | None:
+    """Make `join`'s person part of `keep`'s. The language one of them chose holds for
+    both (`join`'s first: they are the one acting now); returns it, if any was chosen."""
+    lang = await repo.chosen_language(join.id) or await repo.chosen_language(keep.id)
+    await repo.link_people(keep, join, now)
+    if lang is not None:
+        await repo.set_person_language(keep.canonical_id, lang, now)
+    return lang
+
+
+class PersonNotFound(LookupError):
+    """No person, or more than one, answers to what an operator typed."""
+
+
+async def find_person(repo: Repository, who: str) -> Person:
+    """A person named by an operator: an id, `platform:user_id`, a user id or a name."""
+    text = who.strip()
+    if text.isdigit():
+        found = await repo.person_by_id(int(text))
+        if found is None:
+            raise PersonNotFound(f"no person with id {text}")
+        return found
+    platform, sep, user_id = text.partition(":")
+    if sep:
+        matches = [p for p in await repo.people_named(user_id) if p.platform == platform]
+    else:
+        matches = await repo.people_named(text)
+    people = {p.canonical_id: p for p in matches}
+    if not people:
+        raise PersonNotFound(f"nobody is called {text!r}")
+    if len(people) > 1:
+        choices = ", ".join(f"{p.platform}:{p.user_id} (id {p.id})" for p in matches)
+        raise PersonNotFound(f"{text!r} is more than one person: {choices}")
+    return matches[0]
+
+
+async def link_by_operator(db: Database, first: str, second: str, now: datetime) -> Person:
+    """`helpdesk people link A B`: B's identities join A's person; A's person comes back."""
+    async with db.transaction() as conn:
+        repo = Repository(conn, "en")
+        keep = await find_person(repo, first)
+        join = await find_person(repo, second)
+        if keep.canonical_id == join.canonical_id:
+            raise PersonNotFound(f"{first!r} and {second!r} are already one person")
+        await join_people(repo, keep, join, now)
+        await repo.audit(
+            "people.linked", now, actor_id=join.id, identity=f"{keep.platform}:{keep.user_id}"
+        )
+        return keep
+
+
+async def unlink_by_operator(db: Database, who: str, now: datetime) -> Person:
+    """`helpdesk people unlink X`: identity X becomes a person of its own again."""
+    async with db.transaction() as conn:
+        repo = Repository(conn, "en")
+        identity = await find_person(repo, who)
+        if not await repo.unlink_identity(identity, now):
+            raise PersonNotFound(f"{who!r} is not linked to anyone")
+        await repo.audit("people.unlinked", now, actor_id=identity.id)
+        return identity
+
+
+async def person_profile(db: Database, who: str, default_lang: str) -> PersonProfile:
+    """`helpdesk people show NAME|ID`."""
+    async with db.transaction() as conn:
+        repo = Repository(conn, default_lang)
+        return await build_profile(repo, await find_person(repo, who))

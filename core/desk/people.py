@@ -11,7 +11,7 @@ from core.desk.checks import require_agent, ticket_of
 from core.desk.scope import CommandScope
 from core.domain import LINK_CODE_TTL, LINK_FAILURE_WINDOW, LINK_MAX_FAILURES, Person
 from core.events import Notice
-from core.people import build_profile, code_hash, new_link_code, normalize_code
+from core.people import build_profile, code_hash, join_people, new_link_code, normalize_code
 
 
 async def link(scope: CommandScope, cmd: c.Link) -> None:
@@ -61,10 +61,7 @@ async def _take_code(scope: CommandScope, typed: str) -> None:
 
 async def _join(scope: CommandScope, *, keep: Person, join: Person) -> None:
     """Make both identities one person; the language one of them chose holds for both."""
-    lang = await scope.repo.chosen_language(join.id) or await scope.repo.chosen_language(keep.id)
-    await scope.repo.link_people(keep, join, scope.now)
-    if lang is not None:
-        await scope.repo.set_person_language(keep.canonical_id, lang, scope.now)
+    lang = await join_people(scope.repo, keep, join, scope.now)
     await scope.repo.audit(
         "people.linked",
         scope.now,
