@@ -131,6 +131,8 @@ def notice_text(lang: str, notice: ev.Notice, platform: str = "") -> str:
         surface = notice.key.split(".")[1] if notice.key.count(".") == 2 else ""
         linking = t_first(lang, [f"link.help.{surface}", "link.help"])
         return t_first(lang, [notice.key, f"help.{role}"]) + "\n" + linking
+    if notice.key == "link.done":
+        params["platform"] = platform_name(lang, str(params.get("platform", "")))
     if "state" in params and notice.key == "error.invalid_transition":
         params["state"] = t(lang, f"state.{params['state']}")
     return t(lang, notice.key, **params)

@@ -111,9 +111,7 @@ async def test_a_code_works_once_and_a_new_one_replaces_the_old(desk: Harness) -
     assert await status_numbers(desk, MALLORY) == []
 
 
-async def test_guessing_is_refused_after_five_wrong_codes(
-    desk: Harness, clock: FakeClock
-) -> None:
+async def test_guessing_is_refused_after_five_wrong_codes(desk: Harness, clock: FakeClock) -> None:
     code = await link_code(desk, ANNA_WORK)
     for guess in ("AAAA-AAAA", "BBBB-BBBB", "CCCC-CCCC", "DDDD-DDDD", "EEEE-EEEE"):
         await desk.do(c.Link(actor=MALLORY, code=guess))
