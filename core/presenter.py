@@ -7,7 +7,7 @@ fallback text and build their own buttons around them.
 from __future__ import annotations
 
 from core import events as ev
-from core.i18n import t, t_first
+from core.i18n import has_key, t, t_first
 from core.i18n.numbers import plural, ticket_ordinal
 
 
@@ -56,7 +56,8 @@ def history_line(lang: str, ticket: ev.TicketView) -> str | None:
 
 
 def platform_name(lang: str, platform: str) -> str:
-    return t(lang, f"platform.{platform}") if platform else ""
+    """Slack, Telegram, the console: a platform as people call it (else its own id)."""
+    return t(lang, f"platform.{platform}") if has_key(f"platform.{platform}") else platform
 
 
 def profile_ticket_line(lang: str, ticket: ev.ProfileTicket) -> str:

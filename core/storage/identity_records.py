@@ -34,7 +34,9 @@ class IdentityRecords(Records):
     async def identities(self, canonical_id: int) -> list[Person]:
         """Every identity of one person, the canonical one first."""
         rows = await self.conn.execute(
-            select(people).where(canonical_column() == canonical_id).order_by(people.c.id)
+            select(people)
+            .where(canonical_column() == canonical_id)
+            .order_by(people.c.person_id.is_not(None), people.c.id)
         )
         return [person_from_row(row, self.default_lang) for row in rows.mappings()]
 
