@@ -40,7 +40,7 @@ async def _take_code(scope: CommandScope, typed: str) -> None:
     stored = await scope.repo.link_code(hashed)
     if stored is None:
         # Counted, and answered without a refusal: a refusal would roll the count back.
-        await scope.repo.record_link_failure(me.canonical_id, scope.now)
+        await scope.repo.record_link_failure(me.canonical_id, scope.now, since)
         scope.to_actor(Notice(key="error.link.wrong_code", error=True))
         return
     identity_id, expires_at, used_at = stored

@@ -123,10 +123,12 @@ class IdentityRecords(Records):
     async def store_link_code(
         self, identity_id: int, code_hash: str, now: datetime, expires_at: datetime
     ) -> None:
-        """A new code for `identity_id`; the codes it was given before stop working."""
+        """A new code for `identity_id`; the codes it was given before stop working (used
+        ones are kept until they expire, to be refused as used rather than as wrong)."""
         await self.conn.execute(
             delete(link_codes).where(
-                link_codes.c.identity_id == identity_id, link_codes.c.used_at.is_(None)
+                link_codes.c.identity_id == identity_id,
+                link_codes.c.used_at.is_(None) | (link_codes.c.expires_at <= now),
             )
         )
         await self.conn.execute(
@@ -166,7 +168,16 @@ class IdentityRecords(Records):
         )
         return bool(result.rowcount == 1)
 
-    async def record_link_failure(self, canonical_id: int, now: datetime) -> None:
+    async def record_link_failure(
+        self, canonical_id: int, now: datetime, forget_before: datetime
+    ) -> None:
+        """Count one wrong code; the person's tries older than `forget_before` no longer count
+        and are dropped."""
+        await self.conn.execute(
+            delete(link_failures).where(
+                link_failures.c.person_id == canonical_id, link_failures.c.at <= forget_before
+            )
+        )
         await self.conn.execute(insert(link_failures).values(person_id=canonical_id, at=now))
 
     async def link_failures_since(self, canonical_id: int, since: datetime) -> int:
