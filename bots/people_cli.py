@@ -34,7 +34,9 @@ def _with_database(work: Callable[[Database], Awaitable[T]]) -> T:
 
 
 def people_app() -> typer.Typer:
-    app = typer.Typer(help="People: profiles, and one person across platforms.")
+    app = typer.Typer(
+        help="People: profiles, and one person across platforms.", no_args_is_help=True
+    )
 
     @app.command("show")
     def show(

@@ -152,7 +152,7 @@ MESSAGES: dict[str, str] = {
     "help.telegram.agent": "Agenci: reakcja 👀 na karcie zgłoszenia je przejmuje, 👌 rozwiązuje (albo przyciski). Pisz w wątku zgłoszenia lub odpowiadaj na kartę, aby odpowiedzieć zgłaszającemu; tekst zaczynający się od note: jest notatką wewnętrzną. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (w odpowiedzi na wiadomość agenta), /priority N low|normal|high|urgent.",
     # one person across platforms
     "link.code": "Twój kod połączenia: {code}. W ciągu {minutes} minut podaj go mi na drugiej platformie: /link {code} (w Slacku: /ticket link {code}). Działa tylko raz.",
-    "link.done": "Połączono: jesteś też {name} na platformie {platform}. Twoje zgłoszenia, język i historia są teraz wspólne.",
+    "link.done": "Połączono z Twoim kontem {name} ({platform}). Twoje zgłoszenia, język i historia są teraz wspólne.",
     "link.already": "Te konta są już połączone.",
     "link.unlinked": "To konto nie jest już połączone z pozostałymi; każde zachowuje zgłoszenia, które w nim utworzono.",
     "link.help": "/link daje kod do połączenia tego konta z Twoim kontem na innej platformie; /link KOD je łączy, /unlink rozłącza.",

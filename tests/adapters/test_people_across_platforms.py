@@ -155,6 +155,11 @@ async def test_a_person_linked_in_slack_and_telegram_has_one_list_and_one_profil
         await telegram.say(ALICE_TG, alice_tg, f"/link {match.group(1)}")
         assert "already been used" in telegram.last_to(ALICE_TG).text
 
+        # a code is never shown to a group: /link there is not answered
+        posted_before = len(telegram.fake.messages_in(TELEGRAM_AGENTS))
+        await telegram.say(TELEGRAM_AGENTS, boris, "/link")
+        assert len(telegram.fake.messages_in(TELEGRAM_AGENTS)) == posted_before
+
         # /status on either side lists both tickets
         await telegram.say(ALICE_TG, alice_tg, "/status")
         status_tg = telegram.last_to(ALICE_TG).text

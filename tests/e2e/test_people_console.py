@@ -29,7 +29,7 @@ def test_two_console_names_linked_with_a_code_are_one_person(tmp_path: Path) -> 
     )
     assert second.returncode == 0, second.stderr
     out = second.stdout
-    assert "[to anna_phone] Połączono: jesteś też anna na platformie konsola." in out
+    assert "[to anna_phone] Połączono z Twoim kontem anna (konsola)." in out
     status = out[out.index("Twoje zgłoszenia:") :]
     assert (
         "#2 [otwarte] printer jams" in status and "#1 [otwarte] my laptop does not boot" in status
