@@ -178,6 +178,24 @@ class ShowHelp(Command):
     """What the actor can do here."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class Link(Command):
+    """Link identities across platforms: without `code`, ask for a one-time code; with
+    one given on another platform, make both identities one person."""
+
+    code: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Unlink(Command):
+    """Take the acting identity out of the person it was linked to."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShowPerson(TicketCommand):
+    """An agent asks who the requester of a ticket is (the card's "Person" button)."""
+
+
 AnyCommand = (
     SendText
     | AskQuestion
@@ -199,6 +217,9 @@ AnyCommand = (
     | ShowMine
     | SetLanguage
     | ShowHelp
+    | Link
+    | Unlink
+    | ShowPerson
 )
 
 

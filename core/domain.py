@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import MappingProxyType
 
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "pl", "ru")
@@ -22,6 +22,12 @@ FILES_JOIN_SECONDS = 60
 # Where escalations go: the triage menus offer these, a ticket without one is "general".
 CATEGORIES: tuple[str, ...] = ("general", "it", "hr", "facilities", "finance")
 DEFAULT_CATEGORY = "general"
+
+# Linking a person's identities across platforms: a code lives this long, and a person
+# who typed this many wrong codes within the window is refused until it has passed.
+LINK_CODE_TTL = timedelta(minutes=10)
+LINK_MAX_FAILURES = 5
+LINK_FAILURE_WINDOW = timedelta(minutes=10)
 
 
 class TicketState(enum.StrEnum):
@@ -142,16 +148,28 @@ class Actor:
 
 @dataclass(frozen=True)
 class Person:
+    """One identity of a person on one platform (a row of `people`).
+
+    `person_id` is the identity that stands for the whole person when this one was
+    linked to others (None: it stands for itself); `canonical_id` is the same for every
+    identity of one person.
+    """
+
     id: int
     platform: str
     user_id: str
     display_name: str
     lang: str
     is_agent: bool
+    person_id: int | None = None
 
     @property
     def ref(self) -> PersonRef:
         return PersonRef(self.platform, self.user_id)
+
+    @property
+    def canonical_id(self) -> int:
+        return self.person_id or self.id
 
 
 @dataclass(frozen=True)

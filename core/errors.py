@@ -63,3 +63,19 @@ class UnknownQuery(DeskError):
 
 class UnknownFaqEntry(DeskError):
     key = "error.unknown_faq_entry"
+
+
+class LinkCodeUsed(DeskError):
+    key = "error.link.used"
+
+
+class LinkCodeExpired(DeskError):
+    key = "error.link.expired"
+
+
+class TooManyLinkAttempts(DeskError):
+    key = "error.link.too_many"
+
+
+class NotLinked(DeskError):
+    key = "error.link.not_linked"

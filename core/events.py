@@ -49,6 +49,16 @@ def target_key(target: PersonTarget | TicketThreadTarget) -> str:
     return f"{target.platform}:ticket:{target.ticket_number}"
 
 
+class RequesterHistory(_Frozen):
+    """The card's line about the requester: the how-manieth ticket of theirs this month
+    (on any platform they linked), and their ticket before this one."""
+
+    nth_this_month: int
+    last_number: int | None = None
+    last_subject: str = ""
+    last_state: TicketState | None = None
+
+
 class TicketView(_Frozen):
     number: int
     platform: str
@@ -65,6 +75,7 @@ class TicketView(_Frozen):
     rating: int | None = None
     source_link: str | None = None
     delivery_problem: str | None = None
+    history: RequesterHistory | None = None  # filled in by the desk for cards
 
     @classmethod
     def of(cls, ticket: Ticket) -> TicketView:
@@ -217,6 +228,59 @@ class Notice(_Frozen):
     error: bool = False
 
 
+class ProfileIdentity(_Frozen):
+    platform: str
+    user_id: str
+    name: str
+
+
+class ProfileTicket(_Frozen):
+    number: int
+    platform: str
+    subject: str
+    state: TicketState
+    created_at: datetime
+    rating: int | None = None
+    assignee_name: str | None = None
+
+
+class ProfileQuestion(_Frozen):
+    """A question the person asked the FAQ, and what happened to it."""
+
+    text: str
+    lang: str
+    decision: str  # answer | suggest | none
+    entry_id: str | None
+    outcome: str | None  # helped | human | ticket | chose; None: nothing followed
+    ticket_number: int | None
+    asked_at: datetime
+
+
+class PersonProfile(_Frozen):
+    """Who a requester is: every platform they linked, their tickets, questions, ratings."""
+
+    kind: Literal["person_profile"] = "person_profile"
+    person_id: int
+    name: str
+    lang: str
+    is_agent: bool
+    identities: tuple[ProfileIdentity, ...]
+    open_tickets: tuple[ProfileTicket, ...]
+    past_tickets: tuple[ProfileTicket, ...]
+    tickets_total: int
+    questions: tuple[ProfileQuestion, ...]
+    ratings: tuple[int, ...]
+    ticket_number: int | None = None  # the card it was asked from
+
+    @property
+    def platforms(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(identity.platform for identity in self.identities))
+
+    @property
+    def rating_average(self) -> float | None:
+        return round(sum(self.ratings) / len(self.ratings), 2) if self.ratings else None
+
+
 Payload = Annotated[
     FaqAnswer
     | FaqSuggestions
@@ -228,6 +292,7 @@ Payload = Annotated[
     | RelayRetracted
     | TicketResolved
     | TicketList
+    | PersonProfile
     | Notice,
     Field(discriminator="kind"),
 ]

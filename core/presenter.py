@@ -7,7 +7,8 @@ fallback text and build their own buttons around them.
 from __future__ import annotations
 
 from core import events as ev
-from core.i18n import t, t_first
+from core.i18n import has_key, t, t_first
+from core.i18n.numbers import plural, ticket_ordinal
 
 
 def state_label(lang: str, ticket: ev.TicketView) -> str:
@@ -34,6 +35,78 @@ def card_fields(lang: str, ticket: ev.TicketView) -> list[tuple[str, str]]:
     return fields
 
 
+def history_line(lang: str, ticket: ev.TicketView) -> str | None:
+    """ "3rd ticket this month · last: #12 VPN (resolved)"; None when the card has no history."""
+    history = ticket.history
+    if history is None:
+        return None
+    nth = t(lang, "card.history.nth", nth=ticket_ordinal(lang, history.nth_this_month))
+    line = nth[:1].upper() + nth[1:]
+    if history.last_number is not None and history.last_state is not None:
+        state = t(lang, f"state.{history.last_state.value}")
+        last = t(
+            lang,
+            "card.history.last",
+            number=history.last_number,
+            subject=history.last_subject,
+            state=state,
+        )
+        line = f"{line} · {last}"
+    return line
+
+
+def platform_name(lang: str, platform: str) -> str:
+    """Slack, Telegram, the console: a platform as people call it (else its own id)."""
+    return t(lang, f"platform.{platform}") if has_key(f"platform.{platform}") else platform
+
+
+def profile_ticket_line(lang: str, ticket: ev.ProfileTicket) -> str:
+    state = t(lang, f"state.{ticket.state.value}")
+    line = t(lang, "list.item", number=ticket.number, state=state, subject=ticket.subject)
+    line += f" · {platform_name(lang, ticket.platform)}"
+    if ticket.rating is not None:
+        line += f" · {ticket.rating}/5"
+    return line
+
+
+def profile_question_line(lang: str, question: ev.ProfileQuestion) -> str:
+    decision = t(lang, f"profile.decision.{question.decision}", entry=question.entry_id or "")
+    outcome = t(
+        lang, f"profile.outcome.{question.outcome or 'none'}", number=question.ticket_number or ""
+    )
+    text = " ".join(question.text.split())
+    if len(text) > 80:
+        text = text[:79] + "…"
+    return f"“{text}”: {decision}; {outcome}"
+
+
+def profile_lines(lang: str, profile: ev.PersonProfile) -> list[str]:
+    """A requester's profile as lines of plain text (raw user text, no markup)."""
+    head = t(lang, "profile.title", name=profile.name)
+    if profile.is_agent:
+        head += f" ({t(lang, 'profile.agent')})"
+    who = ", ".join(f"{platform_name(lang, i.platform)} {i.user_id}" for i in profile.identities)
+    lines = [
+        head,
+        f"{t(lang, 'profile.platforms')}: {who}",
+        f"{t(lang, 'profile.language')}: {profile.lang}",
+        plural(lang, "profile.tickets", profile.tickets_total),
+    ]
+    if profile.ratings:
+        lines[-1] += " · " + plural(
+            lang, "profile.ratings", len(profile.ratings), average=profile.rating_average
+        )
+    sections = (
+        ("profile.open", [profile_ticket_line(lang, x) for x in profile.open_tickets]),
+        ("profile.past", [profile_ticket_line(lang, x) for x in profile.past_tickets]),
+        ("profile.questions", [profile_question_line(lang, q) for q in profile.questions]),
+    )
+    for key, items in sections:
+        lines.append(f"{t(lang, key)}:")
+        lines += [f"  {item}" for item in items] or [f"  {t(lang, 'list.empty')}"]
+    return lines
+
+
 def card_change_key(change: ev.CardChange) -> str:
     """The catalog key of the line that says what happened (one per CardChange)."""
     return f"card.change.{change.value}"
@@ -56,7 +129,11 @@ def notice_text(lang: str, notice: ev.Notice, platform: str = "") -> str:
     params = dict(notice.params)
     if notice.key.startswith("help."):
         role = notice.key.rsplit(".", 1)[-1]
-        return t_first(lang, [notice.key, f"help.{role}"])
+        surface = notice.key.split(".")[1] if notice.key.count(".") == 2 else ""
+        linking = t_first(lang, [f"link.help.{surface}", "link.help"])
+        return t_first(lang, [notice.key, f"help.{role}"]) + "\n" + linking
+    if notice.key == "link.done":
+        params["platform"] = platform_name(lang, str(params.get("platform", "")))
     if "state" in params and notice.key == "error.invalid_transition":
         params["state"] = t(lang, f"state.{params['state']}")
     return t(lang, notice.key, **params)
@@ -108,6 +185,9 @@ def render_payload(lang: str, payload: ev.Payload) -> str:
             lines.append(f"  {view.text}")
         if view.delivery_problem:
             lines.append("  " + t(lang, "card.delivery_problem", reason=view.delivery_problem))
+        history = history_line(lang, view)
+        if history:
+            lines.append(f"  {history}")
         return "\n".join(lines)
     if isinstance(payload, ev.Relay):
         return relay_text(lang, payload)
@@ -133,4 +213,6 @@ def render_payload(lang: str, payload: ev.Payload) -> str:
             [t(lang, payload.title_key) + ":"]
             + [f"  {line}" for line in list_lines(lang, payload.tickets)]
         )
+    if isinstance(payload, ev.PersonProfile):
+        return "\n".join(profile_lines(lang, payload))
     return notice_text(lang, payload)

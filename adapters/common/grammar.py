@@ -34,6 +34,7 @@ class Shape(enum.Enum):
     NUMBER_SCORE = "N 1-5"
     NUMBER_PRIORITY = "N " + "|".join(p.value for p in Priority)
     NUMBER_PERSON = "N {person}"
+    CODE = "[CODE]"  # optional: the word alone asks for one
 
     @property
     def numbered(self) -> bool:
@@ -151,6 +152,8 @@ _ROWS = (
         ),
     ),
     Word("assign", Shape.NUMBER_PERSON, _assign),
+    Word("link", Shape.CODE, lambda a, ctx, v: c.Link(actor=a, reply_context=ctx, code=v.text)),
+    Word("unlink", Shape.NONE, lambda a, ctx, v: c.Unlink(actor=a, reply_context=ctx)),
     Word("pick", Shape.CHOICE, None),
     Word("helped", Shape.NONE, None),
     Word("human", Shape.NONE, None),
@@ -235,6 +238,8 @@ def parse(
     rest = rest.strip()
     if spec.shape is Shape.NONE:
         return None if rest and surface.loose else spec.build(actor, reply_context, Values())
+    if spec.shape is Shape.CODE:
+        return spec.build(actor, reply_context, Values(text=rest))
     if not spec.shape.numbered:
         if not rest:
             return surface.usage(spec)

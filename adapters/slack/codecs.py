@@ -211,11 +211,12 @@ class CardAction(StrEnum):
     CLAIM = "card_claim"
     RESOLVE = "card_resolve"
     REOPEN = "card_reopen"
+    PERSON = "card_person"
 
 
 @dataclass(frozen=True)
 class CardButton:
-    """Claim / Resolve / Reopen on a ticket card; the value is the ticket number."""
+    """Claim / Resolve / Reopen / Person on a ticket card; the value is the ticket number."""
 
     action: CardAction
     number: int

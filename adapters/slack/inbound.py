@@ -242,6 +242,7 @@ _CARD_COMMANDS: dict[codecs.CardAction, type[c.TicketCommand]] = {
     codecs.CardAction.CLAIM: c.Claim,
     codecs.CardAction.RESOLVE: c.Resolve,
     codecs.CardAction.REOPEN: c.Reopen,
+    codecs.CardAction.PERSON: c.ShowPerson,
 }
 
 

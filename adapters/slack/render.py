@@ -49,7 +49,7 @@ from core.events import (
     TicketResolved,
 )
 from core.i18n import t
-from core.presenter import card_change, card_fields, list_lines, render_payload
+from core.presenter import card_change, card_fields, history_line, list_lines, render_payload
 
 
 @dataclass(frozen=True)
@@ -192,8 +192,10 @@ def _card_controls(lang: str, number: int, state: TicketState) -> list[dict[str,
     if state is TicketState.OPEN:
         claim = CardButton(CardAction.CLAIM, number)
         controls.append(button(t(lang, "button.claim"), claim, "primary"))
+    person = button(t(lang, "button.person"), CardButton(CardAction.PERSON, number))
     if not state.is_active:
         controls.append(button(t(lang, "button.reopen"), CardButton(CardAction.REOPEN, number)))
+        controls.append(person)
         return controls
     controls.append(button(t(lang, "button.resolve"), CardButton(CardAction.RESOLVE, number)))
     controls.append(
@@ -214,6 +216,7 @@ def _card_controls(lang: str, number: int, state: TicketState) -> list[dict[str,
             ],
         }
     )
+    controls.append(person)
     return controls
 
 
@@ -241,6 +244,9 @@ def card_message(lang: str, card: TicketCard) -> SlackMessage:
     quoted = "\n".join(f"> {line}" for line in escape(view.text).splitlines()) or ">"
     blocks.append(section(quoted))
     context = [escape(card_change(lang, card))]
+    history = history_line(lang, view)
+    if history:
+        context.append(escape(history))
     if view.delivery_problem:
         context.append(
             ":warning: " + escape(t(lang, "card.delivery_problem", reason=view.delivery_problem))

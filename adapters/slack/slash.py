@@ -39,6 +39,8 @@ SLACK = Surface(
             "rate",
             "priority",
             "assign",
+            "link",
+            "unlink",
         }
     ),
 )

@@ -76,6 +76,15 @@ class ReopenTicket(ButtonData, prefix="to"):
         return c.Reopen(actor=actor, reply_context=ctx, number=self.number)
 
 
+class PersonOfTicket(ButtonData, prefix="tp"):
+    """The card's "Person" button: the requester's profile, for the agent who pressed it."""
+
+    number: int
+
+    def action(self, actor: Actor, ctx: str) -> Action:
+        return c.ShowPerson(actor=actor, reply_context=ctx, number=self.number)
+
+
 class RateTicket(ButtonData, prefix="rt"):
     number: int
     score: int
@@ -118,6 +127,7 @@ KINDS: tuple[type[ButtonData], ...] = (
     ClaimTicket,
     ResolveTicket,
     ReopenTicket,
+    PersonOfTicket,
     RateTicket,
     TriageCategoryChoice,
     TriagePriorityChoice,

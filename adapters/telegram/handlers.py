@@ -328,8 +328,11 @@ class _Handlers:
         if chat_id == self.deps.agents_chat_id:
             is_agent = True
             thread = message.message_thread_id if isinstance(message, Message) else None
+            # Answers go in the card's thread: its topic, or a reply to the card itself.
             place = Place(
-                chat_id, thread if thread and getattr(message, "is_topic_message", False) else None
+                chat_id,
+                thread if thread and getattr(message, "is_topic_message", False) else None,
+                message.message_id,
             )
         elif message.chat.type == "private":
             is_agent = await self.deps.facts.is_agent(query.from_user.id)

@@ -11,6 +11,7 @@ from adapters.telegram.buttons import (
     FaqHuman,
     FaqPick,
     Language,
+    PersonOfTicket,
     RateTicket,
     ReopenTicket,
     ResolveTicket,
@@ -30,6 +31,7 @@ from core.events import (
     FaqSuggestions,
     Notice,
     Payload,
+    PersonProfile,
     Relay,
     RelayEdited,
     TicketCard,
@@ -39,7 +41,15 @@ from core.events import (
     TicketView,
 )
 from core.i18n import t, t_first
-from core.presenter import card_change, card_fields, list_lines, no_match_key, notice_text
+from core.presenter import (
+    card_change,
+    card_fields,
+    history_line,
+    list_lines,
+    no_match_key,
+    notice_text,
+    profile_lines,
+)
 
 CARD_TEXT_LIMIT = 3000  # the card keeps room for its fields under the 4096 limit
 TOPIC_NAME_LIMIT = 128
@@ -125,6 +135,8 @@ def render_payload(lang: str, payload: Payload) -> OutMessage:
         return _out(rich)
     if isinstance(payload, TicketCard):
         return render_card(lang, payload)
+    if isinstance(payload, PersonProfile):
+        return plain("\n".join(profile_lines(lang, payload)))
     assert isinstance(payload, Notice)
     return _out(Rich().add(notice_rich_text(lang, payload)))
 
@@ -132,7 +144,8 @@ def render_payload(lang: str, payload: Payload) -> OutMessage:
 def notice_rich_text(lang: str, notice: Notice) -> str:
     if notice.key.startswith("help."):
         role = notice.key.rsplit(".", 1)[-1]
-        return t_first(lang, [f"help.{PLATFORM}.{role}", f"help.{role}"])
+        linking = t(lang, "link.help")
+        return t_first(lang, [f"help.{PLATFORM}.{role}", f"help.{role}"]) + "\n" + linking
     return notice_text(lang, notice, PLATFORM)
 
 
@@ -171,16 +184,21 @@ def topic_name(view: TicketView) -> str:
 
 
 def card_keyboard(lang: str, view: TicketView) -> Keyboard:
+    person = (Button(t(lang, "button.person"), PersonOfTicket(number=view.number).pack()),)
     if view.state is TicketState.OPEN:
         return (
             (
                 Button(t(lang, "button.claim"), ClaimTicket(number=view.number).pack()),
                 Button(t(lang, "button.resolve"), ResolveTicket(number=view.number).pack()),
             ),
+            person,
         )
     if view.state is TicketState.CLAIMED:
-        return ((Button(t(lang, "button.resolve"), ResolveTicket(number=view.number).pack()),),)
-    return ((Button(t(lang, "button.reopen"), ReopenTicket(number=view.number).pack()),),)
+        return (
+            (Button(t(lang, "button.resolve"), ResolveTicket(number=view.number).pack()),),
+            person,
+        )
+    return ((Button(t(lang, "button.reopen"), ReopenTicket(number=view.number).pack()),), person)
 
 
 def render_card(lang: str, card: TicketCard) -> OutMessage:
@@ -192,6 +210,9 @@ def render_card(lang: str, card: TicketCard) -> OutMessage:
         rich.line(f"{name}: ", "bold").add(value)
     if view.delivery_problem:
         rich.line("⚠️ " + t(lang, "card.delivery_problem", reason=view.delivery_problem), "bold")
+    history = history_line(lang, view)
+    if history:
+        rich.line(history, "italic")
     rich.line().line(shorten(view.text, CARD_TEXT_LIMIT), "blockquote")
     rich.line(t(lang, "telegram.card.hint", claim=CLAIM_EMOJI, resolve=RESOLVE_EMOJI), "italic")
     chunks = rich.chunks()

@@ -82,10 +82,11 @@ async def own_or_agent(scope: CommandScope, number: int) -> Ticket:
     """A ticket the actor may act on: their own, or any ticket for an agent.
 
     A requester asking about someone else's ticket hears "unknown ticket",
-    so ticket numbers leak nothing about other people.
+    so ticket numbers leak nothing about other people. A person's own tickets are
+    those of every identity they linked.
     """
     found = await ticket_of(scope, number)
-    if scope.actor.is_agent or found.requester.id == scope.actor.id:
+    if scope.actor.is_agent or found.requester.canonical_id == scope.actor.canonical_id:
         return found
     raise errors.UnknownTicket(number=number)
 

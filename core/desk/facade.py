@@ -23,6 +23,7 @@ from core.desk.ports import FaqPort
 from core.desk.scope import CommandScope
 from core.desk.sla import SlaPolicy, overdue_reminders
 from core.events import Event, PersonTarget
+from core.people import cards_with_history
 from core.storable import storable
 from core.storage.db import Database
 from core.storage.dedupe import record_new_updates
@@ -113,7 +114,7 @@ class Desk:
         actor = await repo.upsert_person(cmd.actor, now)
         scope = CommandScope(repo, cmd, actor, faq=self.faq, now=now, agents_lang=self.default_lang)
         await rule(scope)
-        return scope.events
+        return await cards_with_history(repo, scope.events)
 
     def queued(self, events: list[Event]) -> None:
         """Wake the dispatcher when something was queued (after the commit)."""
@@ -146,7 +147,7 @@ class Desk:
         now = self.clock()
         async with self.db.transaction() as conn:
             repo = self.repository(conn)
-            events = await work(repo, now)
+            events = await cards_with_history(repo, await work(repo, now))
             await OutboxRecords(conn).enqueue(events, now)
         self.queued(events)
         return events

@@ -8,7 +8,7 @@ from typing import Any
 
 from core import commands as c
 from core import errors
-from core.desk import conversation, lists, questions, tickets
+from core.desk import conversation, lists, people, questions, tickets
 from core.desk.scope import CommandScope
 from core.events import Notice
 
@@ -39,6 +39,9 @@ HANDLERS: Mapping[type[c.Command], Handler] = MappingProxyType(
         c.ShowMine: lists.mine,
         c.SetLanguage: lists.set_language,
         c.ShowHelp: lists.show_help,
+        c.Link: people.link,
+        c.Unlink: people.unlink,
+        c.ShowPerson: people.show_person,
     }
 )
 

@@ -11,7 +11,8 @@ from core.events import Notice, TicketList, TicketView
 
 
 async def status(scope: CommandScope, cmd: c.ShowStatus) -> None:
-    tickets = await scope.repo.list_tickets(requester_id=scope.actor.id, limit=10)
+    # A person's tickets from every platform they linked.
+    tickets = await scope.repo.list_tickets(requester_person=scope.actor.canonical_id, limit=10)
     scope.to_actor(
         TicketList(title_key="list.status", tickets=tuple(TicketView.of(t) for t in tickets))
     )
@@ -43,7 +44,7 @@ async def set_language(scope: CommandScope, cmd: c.SetLanguage) -> None:
         raise errors.UnknownLanguage(
             value=cmd.lang.strip()[:16], supported=", ".join(SUPPORTED_LANGUAGES)
         )
-    await scope.repo.set_language(scope.actor.id, lang, scope.now)
+    await scope.repo.set_language(scope.actor.id, lang, scope.now)  # on every linked platform
     scope.to_actor(Notice(key="lang.changed"), lang)
 
 

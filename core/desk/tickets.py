@@ -248,7 +248,7 @@ async def cancel(scope: CommandScope, cmd: c.Cancel) -> None:
 
 async def rate(scope: CommandScope, cmd: c.Rate) -> None:
     ticket = await ticket_of(scope, cmd.number)
-    if ticket.requester.id != scope.actor.id:
+    if ticket.requester.canonical_id != scope.actor.canonical_id:
         raise errors.UnknownTicket(number=cmd.number)
     if not 1 <= cmd.score <= 5:
         raise errors.BadRating()

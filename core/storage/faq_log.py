@@ -12,6 +12,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import RowMapping
 
 from core.domain import Person
+from core.storage.identity_records import identity_ids_of
 from core.storage.records import Records
 from core.storage.tables import faq_queries
 
@@ -93,3 +94,13 @@ class FaqLogRecords(Records):
             .where(faq_queries.c.id == query_id)
             .values(outcome=outcome, ticket_id=ticket_number)
         )
+
+    async def recent_questions(self, requester_person: int, limit: int) -> list[RowMapping]:
+        """The person's newest questions to the FAQ, on any platform (newest first)."""
+        found = await self.conn.execute(
+            select(faq_queries)
+            .where(faq_queries.c.person_id.in_(identity_ids_of(requester_person)))
+            .order_by(faq_queries.c.id.desc())
+            .limit(limit)
+        )
+        return list(found.mappings().all())

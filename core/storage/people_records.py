@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, bindparam, select, update
+from sqlalchemy import String, bindparam, func, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.sql import Select
 
@@ -106,9 +106,14 @@ class PeopleRecords(Records):
         return person_from_row(row, self.default_lang) if row else None
 
     async def set_language(self, person_id: int, lang: str, now: datetime) -> None:
+        """The language chosen by a person: it holds on every platform they linked."""
         self.forget()
+        me = people.alias("me")  # an alias: the subquery must not correlate with the UPDATE
+        of_person = (
+            select(func.coalesce(me.c.person_id, me.c.id)).where(me.c.id == person_id)
+        ).scalar_subquery()
         await self.conn.execute(
             update(people)
-            .where(people.c.id == person_id)
+            .where(func.coalesce(people.c.person_id, people.c.id) == of_person)
             .values(lang=lang, lang_explicit=True, updated_at=now)
         )

@@ -1,7 +1,7 @@
 """Reads and writes of the desk's records inside one transaction.
 
 One `Repository` per transaction; each part owns one table's statements
-(people, tickets, SLA reminders, messages, audit log, FAQ log, learned phrasings) and they share
+(people, linked identities, tickets, SLA reminders, messages, audit log, FAQ log, learned phrasings) and they share
 the transaction and its read-ahead caches (core.storage.records).
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from core.storage.audit_records import AuditRecords
 from core.storage.faq_log import FaqLogRecords
+from core.storage.identity_records import IdentityRecords
 from core.storage.learned_records import LearnedRecords
 from core.storage.message_records import MessageRecords
 from core.storage.people_records import PeopleRecords
@@ -18,6 +19,7 @@ from core.storage.ticket_records import TicketRecords
 
 class Repository(
     PeopleRecords,
+    IdentityRecords,
     TicketRecords,
     ReminderRecords,
     MessageRecords,

@@ -24,6 +24,7 @@ def person_from_row(row: Mapping[Any, Any], default_lang: str, prefix: str = "")
         display_name=row[f"{prefix}display_name"],
         lang=row[f"{prefix}lang"] or default_lang,
         is_agent=bool(row[f"{prefix}is_agent"]),
+        person_id=row.get(f"{prefix}person_id"),
     )
 
 

@@ -63,7 +63,34 @@ people = Table(
     Column("is_agent", Boolean, nullable=False, default=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # One person across platforms: the id of the identity that stands for the whole
+    # person (their first one); NULL when this identity is a person of its own.
+    Column("person_id", Integer, nullable=True),
     Index("ix_people_platform_user", "platform", "user_id", unique=True),
+    Index("ix_people_person", "person_id"),
+)
+
+# One-time codes that link a person's identities: `/link` on one platform stores the
+# code's hash here, `/link CODE` on another takes it once, before it expires.
+link_codes = Table(
+    "link_codes",
+    metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("identity_id", Integer, ForeignKey("people.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime, nullable=True),
+    Index("ix_link_codes_identity", "identity_id"),
+)
+
+# Wrong codes typed, per person: guessing is refused after a few within a window.
+link_failures = Table(
+    "link_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person_id", Integer, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_link_failures_person", "person_id", "at"),
 )
 
 tickets = Table(

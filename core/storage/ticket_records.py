@@ -11,11 +11,12 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, insert, update
+from sqlalchemy import Integer, and_, bindparam, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.sql import Select
 
 from core.domain import Person, Priority, Ticket, TicketState
+from core.storage.identity_records import identity_ids_of
 from core.storage.params import one_of
 from core.storage.records import Records
 from core.storage.rows import ACTIVE_STATES, ticket_from_row, ticket_select
@@ -159,14 +160,19 @@ class TicketRecords(Records):
         self,
         *,
         requester_id: int | None = None,
+        requester_person: int | None = None,
         assignee_id: int | None = None,
         states: Sequence[TicketState] | None = None,
         platform: str | None = None,
         limit: int = 50,
     ) -> list[Ticket]:
+        """Newest first. `requester_person`: the tickets of every identity of that person
+        (a canonical person id), whichever platform they were opened on."""
         query = ticket_select()
         if requester_id is not None:
             query = query.where(tickets.c.requester_id == requester_id)
+        if requester_person is not None:
+            query = query.where(tickets.c.requester_id.in_(identity_ids_of(requester_person)))
         if assignee_id is not None:
             query = query.where(tickets.c.assignee_id == assignee_id)
         if states is not None:
@@ -176,6 +182,33 @@ class TicketRecords(Records):
         query = query.order_by(tickets.c.id.desc()).limit(limit)
         rows = (await self.conn.execute(query)).mappings().all()
         return [self._ticket(row) for row in rows]
+
+    async def tickets_in_month(self, requester_person: int, number: int, since: datetime) -> int:
+        """How many of the person's tickets up to #`number` were opened since `since`."""
+        found = await self.conn.execute(
+            select(func.count())
+            .select_from(tickets)
+            .where(
+                tickets.c.requester_id.in_(identity_ids_of(requester_person)),
+                tickets.c.id <= number,
+                tickets.c.created_at >= since,
+            )
+        )
+        return int(found.scalar_one())
+
+    async def previous_ticket(self, requester_person: int, number: int) -> Ticket | None:
+        """The person's ticket opened just before #`number`, on any platform."""
+        found = await self.conn.execute(
+            ticket_select()
+            .where(
+                tickets.c.requester_id.in_(identity_ids_of(requester_person)),
+                tickets.c.id < number,
+            )
+            .order_by(tickets.c.id.desc())
+            .limit(1)
+        )
+        row = found.mappings().first()
+        return self._ticket(row) if row else None
 
     async def latest_active_ticket(self, requester_id: int) -> Ticket | None:
         """The person's newest open or claimed ticket (asked for by every message)."""

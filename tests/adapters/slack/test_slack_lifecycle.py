@@ -85,6 +85,7 @@ async def test_ticket_claim_relay_note_resolve_and_rating(slack: SlackHarness) -
         "card_resolve",
         "card_assign",
         "card_priority",
+        "card_person",
     ]
 
     # an agent claims it with 👀: the card changes in place, the requester is told
@@ -168,7 +169,10 @@ async def test_buttons_on_the_card_claim_assign_prioritise_and_resolve(slack: Sl
     await slack.deliver()
     card = slack.card(1)
     assert "resolved" in card.text
-    assert [e["action_id"] for e in card.blocks[-1]["elements"]] == ["card_reopen"]  # type: ignore[index]
+    assert [e["action_id"] for e in card.blocks[-1]["elements"]] == [  # type: ignore[index]
+        "card_reopen",
+        "card_person",
+    ]
 
 
 async def test_agent_slash_commands(slack: SlackHarness) -> None:

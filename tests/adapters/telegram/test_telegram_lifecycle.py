@@ -54,7 +54,7 @@ async def test_whole_life_cycle(any_desk: Harness) -> None:
     assert "&lt;b&gt;nothing&lt;/b&gt; &amp; beeps" in card.html
     assert "Requester: Olga" in card.text
     assert "State: open" in card.text
-    assert [b["text"] for b in card.buttons()] == ["Claim", "Resolve"]
+    assert [b["text"] for b in card.buttons()] == ["Claim", "Resolve", "Person"]
     if h.fake.chats[h.agents]["is_forum"]:
         (topic,) = h.fake.topics.values()
         assert topic.name.startswith("#1 · My laptop")
@@ -107,7 +107,7 @@ async def test_whole_life_cycle(any_desk: Harness) -> None:
     # 👌 resolves: the card changes, the topic closes, the requester is asked for a rating.
     await h.react(anna, card, "👌")
     assert "State: resolved" in card.text
-    assert [b["text"] for b in card.buttons()] == ["Reopen"]
+    assert [b["text"] for b in card.buttons()] == ["Reopen", "Person"]
     if card.thread_id is not None:
         assert h.fake.topics[(h.agents, card.thread_id)].closed
     resolved = h.last_to(OLGA_ID)
