@@ -15,8 +15,8 @@ MAX_TEXT = 20_000
 # Ticket numbers and FAQ query ids are 32-bit integer columns: a number typed
 # beyond them names nothing, and must not reach the database as one.
 MAX_ID = 2**31 - 1
-# Files sent without words this soon after a question (or another file) not yet answered
-# by a button join it: an album of screenshots arrives as one message per file.
+# Files sent without words this soon after a question sent with files, not yet answered
+# by a button, join it: an album of screenshots arrives as one message per file.
 FILES_JOIN_SECONDS = 60
 
 # Where escalations go: the triage menus offer these, a ticket without one is "general".

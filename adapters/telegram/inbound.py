@@ -7,7 +7,6 @@ everything here is a function of its arguments.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from aiogram.types import Message, Update, User
@@ -152,7 +151,14 @@ def parse_private(
     ctx = place_of(message).encode()
     text = text_of(message)
     attachments = attachments_of(message)
-    parsed = split_command(text, bot_username) if message.text or message.caption else None
+    captioned = split_command(message.caption, bot_username) if message.caption else None
+    if captioned is not None and captioned[0] == "/ticket":
+        # `/ticket TEXT` as a file's caption: the ticket carries the file. Other captions
+        # are words, even when they start with "/" (a path, say).
+        return c.OpenTicket(
+            actor=actor, reply_context=ctx, text=captioned[1], attachments=attachments
+        )
+    parsed = split_command(text, bot_username) if message.text else None
     if parsed is None:
         if not text.strip() and not attachments:
             return not_passed_on(message)  # None: a service message, nothing to say
@@ -183,9 +189,6 @@ def parse_private(
     if word == "cancel" and not rest and triage is not None:
         return TriageCancel()
     handled = parse(word, rest, actor, ctx, TELEGRAM)
-    if isinstance(handled, c.OpenTicket) and attachments:
-        # `/ticket TEXT` as a file's caption: the ticket carries the file.
-        handled = replace(handled, attachments=attachments)
     return handled or unknown_command(command)
 
 

@@ -63,9 +63,10 @@ async def ask(scope: CommandScope, cmd: c.AskQuestion) -> None:
 
 async def offer_ticket_for_files(scope: CommandScope, attachments: tuple[str, ...]) -> None:
     """Files with no words and no open ticket: recorded as a question the FAQ could not
-    read, with a ticket offered that will carry them. Files that follow a question (or
-    other files) within FILES_JOIN_SECONDS join it instead, without a second offer."""
-    pending = await scope.repo.pending_faq_query(
+    read, with a ticket offered that will carry them. Files that follow a question sent
+    with files (an album arrives as one message per file) within FILES_JOIN_SECONDS join
+    it instead, without a second offer."""
+    pending = await scope.repo.pending_files_query(
         scope.actor.id, scope.now - timedelta(seconds=FILES_JOIN_SECONDS)
     )
     if pending is not None:

@@ -60,14 +60,16 @@ class FaqLogRecords(Records):
         row: RowMapping | None = found.mappings().first()
         return row
 
-    async def pending_faq_query(self, person_id: int, since: datetime) -> RowMapping | None:
-        """The person's latest question since `since` that no button has answered yet."""
+    async def pending_files_query(self, person_id: int, since: datetime) -> RowMapping | None:
+        """The person's latest question since `since` sent with files and not answered by
+        a button yet."""
         found = await self.conn.execute(
             select(faq_queries)
             .where(
                 faq_queries.c.person_id == person_id,
                 faq_queries.c.outcome.is_(None),
                 faq_queries.c.created_at >= since,
+                faq_queries.c.attachments != "[]",
             )
             .order_by(faq_queries.c.id.desc())
             .limit(1)

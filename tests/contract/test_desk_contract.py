@@ -239,3 +239,13 @@ async def test_files_after_a_captioned_file_join_its_question(harness: Harness) 
     detail = await ticket_json(harness.db, 1)
     assert detail is not None
     assert detail["messages"][0]["attachments"] == ["photo:a", "photo:b"]
+
+
+async def test_a_screenshot_after_a_question_in_words_gets_its_own_offer(
+    harness: Harness,
+) -> None:
+    await harness.do(c.SendText(actor=ALICE, text="the badge reader blinks red"))
+    await harness.do(c.SendText(actor=ALICE, text="", attachments=("photo:reader",)))
+    answers = harness.take()
+    assert answers[-1].payload.kind == "faq_no_match"
+    assert answers[-1].payload.files == 1  # type: ignore[union-attr]

@@ -773,6 +773,10 @@ class FakeTelegram:
 
     async def _send_media(self, kind: str, params: dict[str, Any]) -> dict[str, Any]:
         file_id = params.get(kind)
+        # https://core.telegram.org/bots/api#sending-files: a file sent by its file_id has
+        # no size limit ("There are no limits for files sent this way"); the 20 MB
+        # download and 50 MB upload limits apply to getFile and to uploads, which the bot
+        # never makes (this fake refuses uploads outright).
         if not isinstance(file_id, str) or file_id == "<upload>":
             raise BotApiError(400, "Bad Request: this fake accepts files by file_id only")
         # https://core.telegram.org/bots/api#sending-files: a file_id names one file of one

@@ -96,6 +96,16 @@ async def test_a_ticket_command_as_a_caption_keeps_the_file(desk: Harness) -> No
     await send(desk, OLGA_ID, olga, document="BQACAgDOC-report.pdf", caption="/ticket Report fails")
     assert desk.last_to(OLGA_ID).text.startswith("Ticket #1 opened: Report fails")
     assert desk.fake.messages_in(desk.agents)[-1].media == "document:BQACAgDOC-report.pdf"
+    await send(desk, OLGA_ID, olga, photo="AgACAgPHOTO-alone", caption="/ticket")
+    assert desk.last_to(OLGA_ID).text.startswith("Ticket #2 opened: (file sent without text)")
+
+
+async def test_a_caption_starting_with_a_slash_is_words(desk: Harness) -> None:
+    olga = desk.fake.user(OLGA_ID, "Olga")
+    await send(desk, OLGA_ID, olga, photo="AgACAgPHOTO-log", caption="/var/log/syslog is full")
+    answer = desk.last_to(OLGA_ID)
+    assert "command" not in answer.text.lower()
+    assert answer.buttons()  # the FAQ's answer or its offer of a ticket
 
 
 async def test_what_can_be_shown_is_relayed_both_ways(any_desk: Harness) -> None:
