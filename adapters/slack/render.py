@@ -49,7 +49,14 @@ from core.events import (
     TicketResolved,
 )
 from core.i18n import t
-from core.presenter import card_change, card_fields, history_line, list_lines, render_payload
+from core.presenter import (
+    card_change,
+    card_fields,
+    history_line,
+    list_lines,
+    no_match_key,
+    render_payload,
+)
 
 
 @dataclass(frozen=True)
@@ -150,7 +157,7 @@ def _faq_suggestions(lang: str, payload: FaqSuggestions) -> SlackMessage:
 
 
 def _faq_no_match(lang: str, payload: FaqNoMatch) -> SlackMessage:
-    text = escape(t(lang, "faq.no_match"))
+    text = escape(t(lang, no_match_key(payload)))
     human = FaqFeedbackButton(payload.query_id, helped=False)
     return SlackMessage(
         text=text,

@@ -115,3 +115,20 @@ async def test_without_the_file_scopes_the_card_says_the_file_was_not_passed_on(
     ]
     assert slack.api.files_in(AGENTS, card) == []
     assert await slack.core.dispatcher.depth() == 0  # nothing left to retry
+
+
+async def test_a_screenshot_alone_in_a_dm_offers_a_ticket_that_carries_it(
+    slack: SlackHarness,
+) -> None:
+    """People report a problem with a screenshot first: no text, no open ticket."""
+    shot = slack.api.add_file(ALICE, "error.png", PNG, "image/png")
+    await slack.event(slack.dm_event(ALICE, "", files=[shot]))
+    await slack.deliver()
+    [offer] = slack.api.posted(slack.api.dms[ALICE])
+    assert offer.text.startswith("I can't read files, but an agent can.")
+    button = offer.blocks[-1]["elements"][0]  # type: ignore[index]
+    await slack.click(ALICE, slack.api.dms[ALICE], offer.ts, button)
+    await slack.deliver()
+    assert slack.api.dm_texts(ALICE)[-1].startswith("Ticket #1 opened")
+    [copy] = slack.api.files_in(AGENTS, slack.card(1).ts)
+    assert (copy.name, copy.content) == ("error.png", PNG)
