@@ -30,6 +30,11 @@ class AdapterChoice(StrEnum):
     all = "all"
 
 
+class TrendStep(StrEnum):
+    day = "day"
+    week = "week"
+
+
 class ReportFormat(StrEnum):
     text = "text"
     json = "json"
@@ -365,24 +370,35 @@ def create_app() -> typer.Typer:
 
     @app.command()
     def report(
-        since: Annotated[str, typer.Option(help="7d, 24h or an ISO date")] = "30d",
-        output_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text,
-        sla_minutes: Annotated[
-            int | None, typer.Option(help="first-response SLA; default HELPDESK_SLA_REPLY_MINUTES")
+        since: Annotated[str, typer.Option(help="7d, 24h or an ISO date (UTC)")] = "30d",
+        until: Annotated[
+            str | None, typer.Option(help="end of the period, ISO date (UTC); default now")
         ] = None,
+        by: Annotated[TrendStep, typer.Option(help="trend buckets")] = TrendStep.day,
+        output_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text,
+        explain: Annotated[bool, typer.Option(help="print what every number means")] = False,
     ) -> None:
-        """Questions, FAQ deflection, tickets, response times, SLA, CSAT, unanswered questions."""
+        """Questions, deflection, tickets, response times, SLA, CSAT, FAQ entries; per day or week."""
         from bots.report_render import RENDERERS
-        from bots.wiring import open_database
-        from core.report import Report, build_report
+        from bots.wiring import open_database, report_policy
+        from core.reporting import Report, build_report
+        from core.reporting.definitions import explain as definitions
 
+        if explain:
+            print(definitions())
+            return
+        now = datetime.now(UTC)
         start = _parse_since(since)
+        end = _parse_since(until) if until else now
+        if end <= start:
+            raise typer.BadParameter("--until must be after --since")
         settings = settings_or_exit()
-        sla = sla_minutes or settings.sla_reply_minutes
 
         async def fetch() -> Report:
             async with open_database(settings) as db:
-                return await build_report(db, start, datetime.now(UTC), sla)
+                return await build_report(
+                    db, start, end, policy=report_policy(settings), by=by.value, now=now
+                )
 
         print(RENDERERS[output_format.value](asyncio.run(fetch())))
 

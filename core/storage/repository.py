@@ -1,7 +1,8 @@
 """Reads and writes of the desk's records inside one transaction.
 
 One `Repository` per transaction; each part owns one table's statements
-(people, tickets, SLA reminders, messages, audit log, FAQ log, learned phrasings) and they share
+(people, tickets, SLA reminders, messages, audit log, FAQ log, learned phrasings,
+ratings) and they share
 the transaction and its read-ahead caches (core.storage.records).
 """
 
@@ -12,6 +13,7 @@ from core.storage.faq_log import FaqLogRecords
 from core.storage.learned_records import LearnedRecords
 from core.storage.message_records import MessageRecords
 from core.storage.people_records import PeopleRecords
+from core.storage.rating_records import RatingRecords
 from core.storage.reminder_records import ReminderRecords
 from core.storage.ticket_records import TicketRecords
 
@@ -24,5 +26,6 @@ class Repository(
     AuditRecords,
     FaqLogRecords,
     LearnedRecords,
+    RatingRecords,
 ):
     """The desk's records, seen through one open transaction."""
