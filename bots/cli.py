@@ -404,12 +404,14 @@ def create_app() -> typer.Typer:
 
     from bots.inbox_cli import inbox_app
     from bots.outbox_cli import outbox_app
+    from bots.web_cli import web_app
 
     app.add_typer(_faq_app(), name="faq")
     app.add_typer(outbox_app(), name="outbox")
     app.add_typer(inbox_app(), name="inbox")
     app.add_typer(_tickets_app(), name="tickets")
     app.add_typer(_db_app(), name="db")
+    app.add_typer(web_app(), name="web")
     return app
 
 

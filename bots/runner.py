@@ -12,6 +12,8 @@ from contextlib import AsyncExitStack
 
 from adapters.console.app import ConsoleBot, ConsoleSender
 from adapters.console.translate import Session
+from adapters.web.sender import PLATFORM as WEB_PLATFORM
+from adapters.web.sender import WebSender
 from bots.http import build_http_app, start_http
 from bots.runtime import AdapterRuntime, PlatformConnection
 from bots.settings import Settings
@@ -71,9 +73,11 @@ async def _wait_for_signal() -> None:
 
 
 async def run_adapters(
-    settings: Settings, names: list[str], console_user: str | None = None
+    settings: Settings, names: list[str], console_user: str | None = None, *, web: bool = False
 ) -> None:
-    """Run every named adapter until a signal (or, with the console, until /quit)."""
+    """Run every named adapter until a signal (or, with the console, until /quit); with
+    `web` (or HELPDESK_WEB_ENABLED) the web console too, on the HTTP server."""
+    web = web or settings.web_enabled
     session = Session(name=console_user or _default_user())
     async with AsyncExitStack() as stack:
         db = await stack.enter_async_context(open_database(settings))
@@ -82,10 +86,16 @@ async def run_adapters(
         senders: dict[str, Sender] = {p.platform: p.sender for p in platforms}
         if "console" in names:
             senders["console"] = ConsoleSender(session, sys.stdout)
+        if web:
+            senders[WEB_PLATFORM] = WebSender()
         core = await stack.enter_async_context(
             build_core(settings, db=db, faq=faq, senders=senders)
         )
-        runtimes = [platform.runtime(core) for platform in platforms]
+        runtimes: list[AdapterRuntime] = [platform.runtime(core) for platform in platforms]
+        if web:
+            from bots.web_runtime import WebRuntime
+
+            runtimes.append(WebRuntime(core))
         await _run(settings, names, session, core, runtimes)
 
 

@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     )
     sla_reply_minutes: int = Field(240, ge=1, validation_alias=_env("HELPDESK_SLA_REPLY_MINUTES"))
 
+    web_enabled: bool = Field(False, validation_alias=_env("HELPDESK_WEB_ENABLED"))
+    public_url: str | None = Field(None, validation_alias=_env("HELPDESK_PUBLIC_URL"))
+    # off | <weekday> <HH:MM> in UTC, e.g. "mon 09:00": the weekly digest to the agents.
+    digest: str = Field("off", validation_alias=_env("HELPDESK_DIGEST"))
+
     slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
     slack_signing_secret: SecretStr | None = Field(
         None, validation_alias=_env("SLACK_SIGNING_SECRET")
