@@ -250,7 +250,10 @@ class WebConsole:
             for event in outcome.events
             if isinstance(event.target, PersonTarget) and event.target.user_id == actor.user_id
         ]
-        message = " ".join(said) or ("Already done." if outcome.duplicate else "Done.")
+        if outcome.duplicate:
+            message = "That form was already sent; nothing changed."
+        else:
+            message = " ".join(said) or forms.DONE[request.match_info["action"]].format(number)
         raise self._redirect(here, message)
 
     async def reports(self, request: web.Request, session: WebSession) -> web.StreamResponse:

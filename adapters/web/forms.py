@@ -16,6 +16,13 @@ QUEUE_CHOICES = {
     "sla": ("", "breached", "at_risk", "ok"),
     "team": ("", "default"),
 }
+DONE = {
+    "claim": "You claimed #{}.",
+    "reply": "Your reply on #{} is on its way to the requester.",
+    "note": "Note added to #{} (agents only).",
+    "priority": "Priority of #{} changed.",
+    "resolve": "#{} is resolved; the requester is asked for a rating.",
+}
 _KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 

@@ -3,6 +3,7 @@ recording platform: what the browser and HTTP tests sign in to."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -65,10 +66,15 @@ async def console_server(
             http = build_http_app(core)
             WebRuntime(core).mount(http)
             runner = await start_http(http, "127.0.0.1", 0)
+            # Delivering in the background, as `helpdesk run` does.
+            stop = asyncio.Event()
+            delivering = asyncio.create_task(core.dispatcher.run_forever(stop))
             try:
                 host, port = runner.addresses[0][:2]
                 yield ConsoleServer(f"http://{host}:{port}/console", core, requesters)
             finally:
+                stop.set()
+                await delivering
                 await runner.cleanup()
     finally:
         await db.dispose()
