@@ -10,6 +10,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.desk import SlaPolicy
+from core.reporting.digest import DigestSchedule, parse_schedule
 
 
 def _env(name: str) -> AliasChoices:
@@ -96,6 +97,16 @@ class Settings(BaseSettings):
             word = value.strip().lower()
             return _SWITCH.get(word, word)
         return value
+
+    @field_validator("digest")
+    @classmethod
+    def _digest_schedule(cls, value: str) -> str:
+        parse_schedule(value)  # a bad schedule stops the start, with the reason
+        return value
+
+    @property
+    def digest_schedule(self) -> DigestSchedule | None:
+        return parse_schedule(self.digest)
 
     @field_validator("lang", mode="before")
     @classmethod

@@ -16,7 +16,15 @@ from adapters.slack.codecs import decode_place, message_ref, split_ref
 from adapters.slack.errors import ErrorKind, delivery_error, is_kind
 from adapters.slack.render import SlackMessage, message_for
 from adapters.slack.views import home_view
-from core.events import Event, PersonTarget, Relay, RelayEdited, TicketCard, TicketList
+from core.events import (
+    AgentsTarget,
+    Event,
+    PersonTarget,
+    Relay,
+    RelayEdited,
+    TicketCard,
+    TicketList,
+)
 from core.storage.refs import RefStore
 from core.unknown_outcome import MaybeSent
 
@@ -41,6 +49,13 @@ class SlackSender:
         try:
             if isinstance(event.target, PersonTarget):
                 await self._to_person(event, event.target, marker)
+            elif isinstance(event.target, AgentsTarget):
+                await self._post(
+                    marker,
+                    channel=self.agents_channel,
+                    thread_ts=None,
+                    **message_for(event).kwargs(),
+                )
             else:
                 await self._to_thread(event, event.target.ticket_number, marker)
         except SlackApiError as error:

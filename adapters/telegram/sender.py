@@ -50,6 +50,7 @@ from adapters.telegram.render import (
 from core.delivery import PermanentFailure
 from core.domain import TicketState
 from core.events import (
+    AgentsTarget,
     CardChange,
     Event,
     Notice,
@@ -93,6 +94,11 @@ class TelegramSender:
         try:
             if isinstance(event.target, PersonTarget):
                 await self._to_person(event, event.target)
+            elif isinstance(event.target, AgentsTarget):
+                place = Place(self._agents_chat())
+                await self._steps(
+                    event, self._chunk_steps(place, render_payload(event.lang, event.payload), [])
+                )
             else:
                 await self._to_thread(event, event.target)
         except TelegramAPIError as error:

@@ -149,4 +149,6 @@ MESSAGES: dict[str, str] = {
     "telegram.cmd.agents.help": "Agent commands",
     "help.telegram.requester": "Ask me anything: I answer from the FAQ or open a ticket for you.\n/ticket TEXT opens a ticket (/ticket alone opens a short form), /status lists your tickets, /cancel N cancels one, /reopen N reopens one, /lang changes the language. While a ticket is open, your messages, photos, files and voice messages go to the agents.",
     "help.telegram.agent": "Agents: react 👀 on a ticket card to claim it, 👌 to resolve it (or use the buttons). Write in the ticket's topic, or reply to its card, to answer the requester; start with note: for an internal note. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (as a reply to the agent's message), /priority N low|normal|high|urgent.",
+    "digest.weekly": "Weekly help desk digest, {since} – {until} (the week before in brackets):\n• questions: {asked} ({asked_before}), answered by the FAQ with no ticket after: {deflected} ({deflected_before})\n• tickets opened: {opened} ({opened_before}), resolved: {resolved} ({resolved_before}), waiting now: {backlog}\n• first response, median: {response} min ({response_before} min)\n• SLA targets met: {sla} ({sla_before})\n• satisfaction, 1–5: {csat} ({csat_before})",
+    "digest.report_link": "Full report: {url}",
 }

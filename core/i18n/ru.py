@@ -149,4 +149,6 @@ MESSAGES: dict[str, str] = {
     "telegram.cmd.agents.help": "Команды агентов",
     "help.telegram.requester": "Спросите меня о чём угодно: я отвечу из FAQ или создам заявку.\n/ticket ТЕКСТ создаёт заявку (просто /ticket открывает короткую форму), /status — ваши заявки, /cancel N — отменить, /reopen N — открыть снова, /lang — сменить язык. Пока заявка открыта, ваши сообщения, фото, файлы и голосовые уходят агентам.",
     "help.telegram.agent": "Агентам: реакция 👀 на карточке заявки — взять её, 👌 — решить (или кнопки). Пишите в теме заявки или отвечайте на карточку, чтобы ответить заявителю; текст с префиксом note: — внутренняя заметка. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (ответом на сообщение агента), /priority N low|normal|high|urgent.",
+    "digest.weekly": "Еженедельная сводка службы поддержки, {since} – {until} (в скобках — предыдущая неделя):\n• вопросов: {asked} ({asked_before}), решено через FAQ без последующей заявки: {deflected} ({deflected_before})\n• заявок открыто: {opened} ({opened_before}), решено: {resolved} ({resolved_before}), ждут сейчас: {backlog}\n• первый ответ, медиана: {response} мин ({response_before} мин)\n• соблюдено сроков SLA: {sla} ({sla_before})\n• удовлетворённость по шкале 1–5: {csat} ({csat_before})",
+    "digest.report_link": "Полный отчёт: {url}",
 }
