@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bots.cli import create_app
+from core.reporting import DEFINITIONS
 from tests.reporting.console_history import START_OF_SCRIPT, console_script, lead_week
 
 SINCE = START_OF_SCRIPT.isoformat()
@@ -108,3 +109,9 @@ async def test_explain_defines_every_reported_section() -> None:
     assert result.exit_code == 0
     for section in ("deflection.deflected", "sla", "csat", "tickets.backlog", "unanswered"):
         assert f"\n{section}\n" in f"\n{result.output}"
+
+
+def test_the_readme_gives_the_same_definitions() -> None:
+    readme = " ".join((Path(__file__).parents[2] / "README.md").read_text().split())
+    for name, text in DEFINITIONS:
+        assert f"| `{name}` | {text} |" in readme, name
