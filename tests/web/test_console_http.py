@@ -151,3 +151,27 @@ async def test_reports_and_the_knowledge_base_are_for_leads(server: ConsoleServe
             kb = await page.text()
         assert "Decision: " in kb and "vpn-access" in kb
         assert re.search(r'class="num">0\.\d{3}<', kb), "the scores are shown"
+
+
+async def test_priority_and_resolution_from_the_console(server: ConsoleServer) -> None:
+    await server.requester_does(c.OpenTicket(actor=ALICE, text="badge does not open door 3"))
+    async with _browser() as http:
+        await _sign_in(http, server.url, "bob")
+        async with http.get(f"{server.url}/tickets/1") as page:
+            ticket = await page.text()
+        csrf = _field(ticket, "csrf")
+        form = {"csrf": csrf, "key": "priority-key-1", "priority": "urgent"}
+        async with http.post(f"{server.url}/tickets/1/priority", data=form) as done:
+            assert "Priority of #1 changed." in await done.text()
+        form = {"csrf": csrf, "key": "priority-key-2", "priority": "whenever"}
+        async with http.post(f"{server.url}/tickets/1/priority", data=form) as done:
+            assert "Choose one of the listed priorities." in await done.text()
+        async with http.get(f"{server.url}/queue", params={"priority": "urgent"}) as page:
+            assert "badge does not open door 3" in await page.text()
+        form = {"csrf": csrf, "key": "resolve-key-1"}
+        async with http.post(f"{server.url}/tickets/1/resolve", data=form) as done:
+            assert "#1 is resolved" in await done.text()
+        async with http.get(f"{server.url}/queue") as page:
+            assert "badge does not open door 3" not in await page.text()  # no longer waiting
+    await server.core.dispatcher.run_until_idle()
+    assert any("resolved" in text.lower() for text in _to_alice(server))
