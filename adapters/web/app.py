@@ -225,6 +225,7 @@ class WebConsole:
             key=secrets.token_urlsafe(12),
             csrf=session.csrf_token,
             when=when,
+            stored_when=lambda iso: when(datetime.fromisoformat(iso)),
             flash=self._flash(request),
         )
         return self._with_flash_read(request, page)
