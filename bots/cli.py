@@ -379,7 +379,7 @@ def create_app() -> typer.Typer:
         explain: Annotated[bool, typer.Option(help="print what every number means")] = False,
     ) -> None:
         """Questions, deflection, tickets, response times, SLA, CSAT, FAQ entries; per day or week."""
-        from bots.report_render import RENDERERS
+        from bots.report_render import RENDERERS, as_html
         from bots.wiring import open_database, report_policy
         from core.reporting import Report, build_report
         from core.reporting.definitions import explain as definitions
@@ -400,7 +400,11 @@ def create_app() -> typer.Typer:
                     db, start, end, policy=report_policy(settings), by=by.value, now=now
                 )
 
-        print(RENDERERS[output_format.value](asyncio.run(fetch())))
+        built = asyncio.run(fetch())
+        if output_format is ReportFormat.html:
+            print(as_html(built, settings.lang))  # read by people: in the desk's language
+        else:
+            print(RENDERERS[output_format.value](built))
 
     from bots.inbox_cli import inbox_app
     from bots.outbox_cli import outbox_app

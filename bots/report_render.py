@@ -85,10 +85,10 @@ def as_csv(report: Report) -> str:
     return out.getvalue()
 
 
-def as_html(report: Report) -> str:
-    """One file, charts inline, no scripts or external resources."""
+def as_html(report: Report, lang: str = "en") -> str:
+    """One file, charts inline, no scripts or external resources, in `lang`."""
     template = environment().get_template("report_file.html")
-    return template.render(**page_context(report), link_tickets=False, prefix="")
+    return template.render(**page_context(report, lang), link_tickets=False, prefix="")
 
 
 RENDERERS = {"text": as_text, "json": as_json, "csv": as_csv, "html": as_html}

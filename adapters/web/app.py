@@ -14,7 +14,7 @@ from urllib.parse import quote, unquote
 from aiohttp import web
 
 from adapters.web import forms
-from adapters.web.auth import SignIn, same, session_of, sign_in, token_hash
+from adapters.web.auth import LOCK_FOR, SignIn, same, session_of, sign_in, token_hash
 from adapters.web.report_view import duration, page_context, when
 from adapters.web.sender import PLATFORM
 from adapters.web.templating import environment
@@ -22,6 +22,7 @@ from core.desk import Desk, InboundKey
 from core.domain import Actor, Priority
 from core.events import PersonTarget
 from core.faq.service import FaqService
+from core.i18n import t
 from core.presenter import render_text
 from core.queries import ticket_detail
 from core.reporting import ReportPolicy, build_report
@@ -98,19 +99,21 @@ class WebConsole:
     def _page(
         self, name: str, status: int = 200, session: WebSession | None = None, **context: object
     ) -> web.Response:
-        html = (
-            environment()
-            .get_template(name)
-            .render(
-                prefix=PREFIX,
-                user=session.account if session else None,
-                csrf_token=session.csrf_token if session else "",
-                **context,
-            )
-        )
+        values: dict[str, object] = {
+            "prefix": PREFIX,
+            "lang": self.config.lang,
+            "t": self.t,
+            "user": session.account if session else None,
+            "csrf_token": session.csrf_token if session else "",
+        }
+        values.update(context)
+        html = environment().get_template(name).render(values)
         return web.Response(
             text=html, status=status, content_type="text/html", headers=SECURITY_HEADERS
         )
+
+    def t(self, key: str, /, **params: object) -> str:
+        return t(self.config.lang, key, **params)
 
     def _cookie(self, response: web.StreamResponse, name: str, value: str, **extra: Any) -> None:
         response.set_cookie(
@@ -139,14 +142,11 @@ class WebConsole:
             if request.method == "POST":
                 form = await request.post()
                 if not same(str(form.get("csrf", "")), session.csrf_token):
-                    return self._page(
-                        "error.html",
-                        403,
-                        session,
-                        message="This form expired; open the page again.",
-                    )
+                    message = self.t("web.error.form_expired")
+                    return self._page("error.html", 403, session, message=message)
             if lead and session.account.role != "lead":
-                return self._page("error.html", 403, session, message="Only leads see this page.")
+                message = self.t("web.error.leads_only")
+                return self._page("error.html", 403, session, message=message)
             return await handler(request, session)
 
         return checked
@@ -164,16 +164,15 @@ class WebConsole:
         form = await request.post()
         expected = request.cookies.get(LOGIN_COOKIE, "")
         if not expected or not same(str(form.get("csrf", "")), expected):
-            return await self.login_page(request, "The sign-in form expired; please try again.")
+            return await self.login_page(request, self.t("web.login.expired"))
         username = str(form.get("username", ""))[:64]
         password = str(form.get("password", ""))[:1024]
         result = await sign_in(self.accounts, username, password, self.clock())
         if result.outcome is SignIn.LOCKED:
-            return await self.login_page(
-                request, "Too many failed attempts: this account is locked for 15 minutes."
-            )
+            minutes = int(LOCK_FOR.total_seconds() // 60)
+            return await self.login_page(request, self.t("web.login.locked", minutes=minutes))
         if result.outcome is not SignIn.OK or result.token is None:
-            return await self.login_page(request, "Wrong name or password.")
+            return await self.login_page(request, self.t("web.login.wrong"))
         found = self._redirect(f"{PREFIX}/queue")
         self._cookie(found, SESSION_COOKIE, result.token)
         found.del_cookie(LOGIN_COOKIE, path=f"{PREFIX}/")
@@ -204,28 +203,40 @@ class WebConsole:
             rows=rows,
             wanted=wanted,
             choices=forms.QUEUE_CHOICES,
-            duration=lambda d: duration(int(d.total_seconds())),
+            choice=self._choice_label,
+            age=lambda d: duration(int(d.total_seconds()), self.config.lang),
             flash=self._flash(request),
         )
         return self._with_flash_read(request, page)
+
+    def _choice_label(self, name: str, value: str) -> str:
+        if not value:
+            return self.t("web.any")
+        key = {
+            "state": f"web.state.{value}" if value in ("active", "all") else f"state.{value}",
+            "priority": f"priority.{value}",
+            "sla": f"web.sla.{value}",
+        }.get(name)
+        return self.t(key) if key else value
 
     async def ticket(self, request: web.Request, session: WebSession) -> web.StreamResponse:
         number = int(request.match_info["number"])
         detail = await ticket_detail(self.db, number)
         if detail is None:
-            return self._page("error.html", 404, session, message=f"There is no ticket #{number}.")
+            message = self.t("web.error.no_ticket", number=number)
+            return self._page("error.html", 404, session, message=message)
         now = self.clock()
         page = self._page(
             "ticket.html",
             session=session,
-            t=detail.ticket,
+            tk=detail.ticket,
             detail=detail,
             clocks=await ticket_clocks(self.db, self.policy, now, number),
             priorities=[p.value for p in Priority],
             key=secrets.token_urlsafe(12),
             csrf=session.csrf_token,
-            when=when,
-            stored_when=lambda iso: when(datetime.fromisoformat(iso)),
+            when=lambda moment: when(moment, self.config.lang),
+            stored_when=lambda iso: when(datetime.fromisoformat(iso), self.config.lang),
             flash=self._flash(request),
         )
         return self._with_flash_read(request, page)
@@ -241,8 +252,8 @@ class WebConsole:
         )
         command = forms.ticket_command(request.match_info["action"], number, actor, form)
         here = f"{PREFIX}/tickets/{number}"
-        if isinstance(command, str):
-            raise self._redirect(here, command)
+        if isinstance(command, forms.FormProblem):
+            raise self._redirect(here, self.t(command.key, **command.params))
         # The form's one-time key is the update id: a repeated submit changes nothing.
         update = forms.update_key(form)
         outcome = await self.desk.handle(command, InboundKey(PLATFORM, update))
@@ -252,9 +263,10 @@ class WebConsole:
             if isinstance(event.target, PersonTarget) and event.target.user_id == actor.user_id
         ]
         if outcome.duplicate:
-            message = "That form was already sent; nothing changed."
+            message = self.t("web.done.repeated")
         else:
-            message = " ".join(said) or forms.DONE[request.match_info["action"]].format(number)
+            action = request.match_info["action"]
+            message = " ".join(said) or self.t(f"web.done.{action}", number=number)
         raise self._redirect(here, message)
 
     async def reports(self, request: web.Request, session: WebSession) -> web.StreamResponse:
@@ -266,7 +278,7 @@ class WebConsole:
         if until <= since:
             until = since + timedelta(days=1)
         report = await build_report(self.db, since, until, policy=self.policy, by=by, now=now)
-        context = page_context(report)
+        context = page_context(report, self.config.lang)
         context.update(
             since=since.date().isoformat(),
             until=(until - timedelta(days=1)).date().isoformat(),
@@ -288,7 +300,7 @@ class WebConsole:
             "kb.html",
             session=session,
             query=query,
-            lang=lang,
+            chosen_lang=lang,
             languages=self.faq.kb.languages,
             result=result,
             entries=entries,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from core import commands as c
@@ -16,13 +17,16 @@ QUEUE_CHOICES = {
     "sla": ("", "breached", "at_risk", "ok"),
     "team": ("", "default"),
 }
-DONE = {
-    "claim": "You claimed #{}.",
-    "reply": "Your reply on #{} is on its way to the requester.",
-    "note": "Note added to #{} (agents only).",
-    "priority": "Priority of #{} changed.",
-    "resolve": "#{} is resolved; the requester is asked for a rating.",
-}
+
+
+@dataclass(frozen=True)
+class FormProblem:
+    """What is wrong with a form: a catalog key and its parameters."""
+
+    key: str
+    params: dict[str, object] = field(default_factory=dict)
+
+
 _KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
@@ -56,14 +60,14 @@ def update_key(form: Mapping[str, object]) -> str:
 
 def ticket_command(
     action: str, number: int, actor: Actor, form: Mapping[str, object]
-) -> c.Command | str:
+) -> c.Command | FormProblem:
     """The desk command a ticket form asks for, or what is wrong with the form."""
     text = str(form.get("text", "")).strip()
     if action in ("reply", "note"):
         if not text:
-            return "Write something first: the message was empty."
+            return FormProblem("web.form.empty")
         if len(text) > MAX_TEXT:
-            return f"That is too long: at most {MAX_TEXT} characters."
+            return FormProblem("web.form.too_long", {"limit": MAX_TEXT})
         if action == "reply":
             return c.Reply(actor=actor, number=number, text=text)
         return c.Note(actor=actor, number=number, text=text)
@@ -76,4 +80,4 @@ def ticket_command(
             actor=actor, number=number, priority=Priority(str(form.get("priority")))
         )
     except ValueError:
-        return "Choose one of the listed priorities."
+        return FormProblem("web.form.priority")

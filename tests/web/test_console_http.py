@@ -175,3 +175,16 @@ async def test_priority_and_resolution_from_the_console(server: ConsoleServer) -
             assert "badge does not open door 3" not in await page.text()  # no longer waiting
     await server.core.dispatcher.run_until_idle()
     assert any("resolved" in text.lower() for text in _to_alice(server))
+
+
+async def test_the_console_speaks_the_desks_language(tmp_path: Path, small_kb: Path) -> None:
+    async with console_server(tmp_path, small_kb, HELPDESK_LANG="pl") as server:
+        await server.requester_does(c.OpenTicket(actor=ALICE, text="drukarka nie działa"))
+        async with _browser() as http:
+            status, queue = await _sign_in(http, server.url, "lena")
+            assert status == 200 and "Kolejka" in queue and "otwarte" in queue
+            async with http.get(f"{server.url}/tickets/1") as page:
+                ticket = await page.text()
+            assert "Odpowiedź dla zgłaszającego" in ticket and 'lang="pl"' in ticket
+            async with http.get(f"{server.url}/reports") as page:
+                assert "Zgłoszenia otwarte i rozwiązane" in await page.text()
