@@ -377,8 +377,14 @@ def create_app() -> typer.Typer:
         by: Annotated[TrendStep, typer.Option(help="trend buckets")] = TrendStep.day,
         output_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text,
         explain: Annotated[bool, typer.Option(help="print what every number means")] = False,
+        sla_minutes: Annotated[
+            int | None,
+            typer.Option(help="first-response SLA target; default HELPDESK_SLA_REPLY_MINUTES"),
+        ] = None,
     ) -> None:
         """Questions, deflection, tickets, response times, SLA, CSAT, FAQ entries; per day or week."""
+        from dataclasses import replace
+
         from bots.report_render import RENDERERS, as_html
         from bots.wiring import open_database, report_policy
         from core.reporting import Report, build_report
@@ -396,9 +402,10 @@ def create_app() -> typer.Typer:
 
         async def fetch() -> Report:
             async with open_database(settings) as db:
-                return await build_report(
-                    db, start, end, policy=report_policy(settings), by=by.value, now=now
-                )
+                policy = report_policy(settings)
+                if sla_minutes:
+                    policy = replace(policy, first_response_minutes=sla_minutes)
+                return await build_report(db, start, end, policy=policy, by=by.value, now=now)
 
         built = asyncio.run(fetch())
         if output_format is ReportFormat.html:

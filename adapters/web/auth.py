@@ -66,9 +66,9 @@ async def sign_in(
     if account.locked_until is not None and account.locked_until > now:
         return SignInResult(SignIn.LOCKED)
     if not _password_matches(account.password_hash, password):
-        attempts = account.failed_attempts + 1
-        locked = now + LOCK_FOR if attempts >= MAX_FAILURES else None
-        await accounts.failed(account.id, 0 if locked else attempts, locked)
+        locked = await accounts.failed(
+            account.id, now, max_failures=MAX_FAILURES, lock_for=LOCK_FOR
+        )
         return SignInResult(SignIn.LOCKED if locked else SignIn.WRONG)
     if _hasher.check_needs_rehash(account.password_hash):
         await accounts.set_password(account.username, hash_password(password))

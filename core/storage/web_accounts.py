@@ -6,7 +6,7 @@ Only hashes are stored: the password's (made by the caller) and the session toke
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, insert, select, update
 
@@ -101,13 +101,23 @@ class WebAccounts:
             ).first()
         return _account(row) if row is not None else None
 
-    async def failed(self, account_id: int, attempts: int, locked_until: datetime | None) -> None:
+    async def failed(
+        self, account_id: int, now: datetime, *, max_failures: int, lock_for: timedelta
+    ) -> bool:
+        """Count a wrong password; the `max_failures`-th in a row locks the account for
+        `lock_for` (True). The increment is one UPDATE: concurrent failures all count."""
         async with self.db.transaction() as conn:
             await conn.execute(
                 update(web_users)
                 .where(web_users.c.id == account_id)
-                .values(failed_attempts=attempts, locked_until=locked_until)
+                .values(failed_attempts=web_users.c.failed_attempts + 1)
             )
+            locked = await conn.execute(
+                update(web_users)
+                .where(web_users.c.id == account_id, web_users.c.failed_attempts >= max_failures)
+                .values(failed_attempts=0, locked_until=now + lock_for)
+            )
+        return bool(locked.rowcount)
 
     async def signed_in(
         self, account_id: int, token_hash: str, csrf: str, now: datetime, expires: datetime

@@ -115,3 +115,13 @@ def test_the_readme_gives_the_same_definitions() -> None:
     readme = " ".join((Path(__file__).parents[2] / "README.md").read_text().split())
     for name, text in DEFINITIONS:
         assert f"| `{name}` | {text} |" in readme, name
+
+
+async def test_a_tighter_first_response_target_turns_a_slow_answer_into_a_breach(
+    lead_history: None,
+) -> None:
+    report = json.loads(await _report("--format", "json", "--sla-minutes", "10"))
+    # Dave's ticket waited 18 minutes for its first answer: late against a 10-minute target.
+    assert report["sla_by_target"]["first_response"] == {
+        "due": 2, "met": 0, "breached": 2, "compliance": 0.0
+    }  # fmt: skip
