@@ -1,9 +1,10 @@
 """The web console's routes on the shared aiohttp server: sign-in, queue, ticket, reports,
-knowledge base. Every action is a desk command, applied like the console's lines."""
+knowledge base. Every action is a desk command applied at once, like the console's lines (`Desk.handle`: one
+transaction, the form's one-time key recorded with the platforms' update ids, the replies
+queued in the outbox), so the page that follows shows its outcome."""
 
 from __future__ import annotations
 
-import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -31,8 +32,6 @@ from core.reporting.trends import Step
 from core.storage.db import Database
 from core.storage.web_accounts import WebAccounts, WebSession
 
-log = logging.getLogger(__name__)
-
 PREFIX = "/console"
 SESSION_COOKIE = "helpdesk_session"
 LOGIN_COOKIE = "helpdesk_login"  # the sign-in form's CSRF token (no session yet)
@@ -47,7 +46,6 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
-SESSION_KEY = web.AppKey("web_session", WebSession)
 
 
 @dataclass(frozen=True)
@@ -132,7 +130,9 @@ class WebConsole:
             self._cookie(found, FLASH_COOKIE, quote(flash[:500]), max_age=60)
         return found
 
-    def _signed(self, handler: Handler, *, lead: bool = False) -> Callable[[web.Request], Any]:
+    def _signed(
+        self, handler: Handler, *, lead: bool = False
+    ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         async def checked(request: web.Request) -> web.StreamResponse:
             session = await session_of(
                 self.accounts, request.cookies.get(SESSION_COOKIE), self.clock()
