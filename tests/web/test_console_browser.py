@@ -140,9 +140,14 @@ async def test_the_queue_reads_on_a_phone(morning: ConsoleServer) -> None:
         await page.get_by_label("Password").fill(PASSWORD)
         await page.keyboard.press("Enter")  # the keyboard alone signs in
         await page.get_by_role("heading", name="Queue").wait_for()
-        # The page itself never scrolls sideways; wide tables scroll in their own box.
+        # The page itself never scrolls sideways.
         overflow = await page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0
+        # Each ticket is a card whose SLA state is on screen, not off to the right.
+        sla = page.locator("tbody tr").first.locator("td[data-label='SLA']")
+        box = await sla.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 390
+        assert await sla.inner_text() in ("breached", "on time", "at risk")
         await page.screenshot(path=str(SCREENSHOTS / "queue-phone.png"), full_page=True)
