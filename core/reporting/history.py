@@ -4,6 +4,7 @@ audit trail, ratings and people. Metrics are computed from this, for any window.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -130,10 +131,26 @@ def _suggested(results: str) -> tuple[str, ...]:
         return ()
 
 
-async def load_history(db: Database, since: datetime, until: datetime, as_of: datetime) -> History:
+async def load_history(
+    db: Database,
+    since: datetime,
+    until: datetime,
+    as_of: datetime,
+    *,
+    states: Sequence[str] | None = None,
+    number: int | None = None,
+) -> History:
     """Questions from `since` on, every ticket opened before `until` plus a day (backlog and
-    follow-up tickets), their audit trail and ratings, and the people involved."""
+    follow-up tickets), their audit trail and ratings, and the people involved.
+
+    `states` or `number` narrow the tickets (the queue, one ticket's SLA clocks).
+    """
     horizon = until + FOLLOW_UP
+    wanted = select(tickets.c.id).where(tickets.c.created_at < horizon)
+    if states is not None:
+        wanted = wanted.where(tickets.c.state.in_(list(states)))
+    if number is not None:
+        wanted = wanted.where(tickets.c.id == number)
     async with db.transaction() as conn:
         question_rows = (
             await conn.execute(
@@ -159,7 +176,7 @@ async def load_history(db: Database, since: datetime, until: datetime, as_of: da
         ]
         ticket_rows = (
             await conn.execute(
-                select(tickets).where(tickets.c.created_at < horizon).order_by(tickets.c.id)
+                select(tickets).where(tickets.c.id.in_(wanted)).order_by(tickets.c.id)
             )
         ).mappings()
         facts = {
@@ -182,7 +199,7 @@ async def load_history(db: Database, since: datetime, until: datetime, as_of: da
                 select(
                     audit_log.c.ticket_id, audit_log.c.action, audit_log.c.at, audit_log.c.actor_id
                 )
-                .where(audit_log.c.ticket_id.is_not(None), audit_log.c.at < horizon)
+                .where(audit_log.c.ticket_id.in_(wanted), audit_log.c.at < horizon)
                 .order_by(audit_log.c.at, audit_log.c.id)
             )
         ).mappings()
@@ -192,8 +209,9 @@ async def load_history(db: Database, since: datetime, until: datetime, as_of: da
                 ticket.changes.append(Change(str(r["action"]), r["at"], r["actor_id"]))
         rating_rows = (
             await conn.execute(
+                # Earlier ratings are never counted, and never replace a later one.
                 select(ticket_ratings)
-                .where(ticket_ratings.c.rated_at < until)
+                .where(ticket_ratings.c.rated_at >= since, ticket_ratings.c.rated_at < until)
                 .order_by(ticket_ratings.c.rated_at, ticket_ratings.c.id)
             )
         ).mappings()

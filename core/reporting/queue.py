@@ -107,7 +107,10 @@ async def load_queue(
     db: Database, policy: ReportPolicy, now: datetime, wanted: QueueFilter
 ) -> list[QueueRow]:
     """Matching tickets, oldest first (the ones waiting longest lead)."""
-    history = await load_history(db, now, now, as_of=now)
+    states: tuple[str, ...] | None = ACTIVE_STATES if wanted.state == "active" else None
+    if wanted.state not in ("active", "all"):
+        states = (wanted.state,)
+    history = await load_history(db, now, now, as_of=now, states=states)
     rows = [row for row in queue_rows(history, policy, now) if wanted.keeps(row)]
     return sorted(rows, key=lambda row: -row.age)
 
@@ -115,7 +118,7 @@ async def load_queue(
 async def ticket_clocks(
     db: Database, policy: ReportPolicy, now: datetime, number: int
 ) -> tuple[SlaClock, ...]:
-    history = await load_history(db, now, now, as_of=now)
+    history = await load_history(db, now, now, as_of=now, number=number)
     for ticket in history.tickets:
         if ticket.number == number:
             return sla_clocks(policy, ticket, now)
