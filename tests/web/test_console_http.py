@@ -188,3 +188,16 @@ async def test_the_console_speaks_the_desks_language(tmp_path: Path, small_kb: P
             assert "Odpowiedź dla zgłaszającego" in ticket and 'lang="pl"' in ticket
             async with http.get(f"{server.url}/reports") as page:
                 assert "Zgłoszenia otwarte i rozwiązane" in await page.text()
+
+
+async def test_signing_out_ends_the_session(server: ConsoleServer) -> None:
+    async with _browser() as http, _browser() as other:
+        _, queue = await _sign_in(http, server.url, "bob")
+        copied = next(c.value for c in http.cookie_jar if c.key == "helpdesk_session")
+        other.cookie_jar.update_cookies({"helpdesk_session": copied})
+        async with other.get(f"{server.url}/queue", allow_redirects=False) as page:
+            assert page.status == 200  # the cookie is the whole session
+        async with http.post(f"{server.url}/logout", data={"csrf": _field(queue, "csrf")}) as out:
+            assert "Sign in" in await out.text()
+        async with other.get(f"{server.url}/queue", allow_redirects=False) as page:
+            assert page.status == 303  # and after signing out it opens nothing
