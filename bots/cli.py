@@ -30,6 +30,11 @@ class AdapterChoice(StrEnum):
     all = "all"
 
 
+class TrendStep(StrEnum):
+    day = "day"
+    week = "week"
+
+
 class ReportFormat(StrEnum):
     text = "text"
     json = "json"
@@ -366,30 +371,53 @@ def create_app() -> typer.Typer:
 
     @app.command()
     def report(
-        since: Annotated[str, typer.Option(help="7d, 24h or an ISO date")] = "30d",
+        since: Annotated[str, typer.Option(help="7d, 24h or an ISO date (UTC)")] = "30d",
+        until: Annotated[
+            str | None, typer.Option(help="end of the period, ISO date (UTC); default now")
+        ] = None,
+        by: Annotated[TrendStep, typer.Option(help="trend buckets")] = TrendStep.day,
         output_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text,
+        explain: Annotated[bool, typer.Option(help="print what every number means")] = False,
         sla_minutes: Annotated[
-            int | None, typer.Option(help="first-response SLA; default HELPDESK_SLA_REPLY_MINUTES")
+            int | None,
+            typer.Option(help="first-response SLA target; default HELPDESK_SLA_REPLY_MINUTES"),
         ] = None,
     ) -> None:
-        """Questions, FAQ deflection, tickets, response times, SLA, CSAT, unanswered questions."""
-        from bots.report_render import RENDERERS
-        from bots.wiring import open_database
-        from core.report import Report, build_report
+        """Questions, deflection, tickets, response times, SLA, CSAT, FAQ entries; per day or week."""
+        from dataclasses import replace
 
+        from bots.report_render import RENDERERS, as_html
+        from bots.wiring import open_database, report_policy
+        from core.reporting import Report, build_report
+        from core.reporting.definitions import explain as definitions
+
+        if explain:
+            print(definitions())
+            return
+        now = datetime.now(UTC)
         start = _parse_since(since)
+        end = _parse_since(until) if until else now
+        if end <= start:
+            raise typer.BadParameter("--until must be after --since")
         settings = settings_or_exit()
-        sla = sla_minutes or settings.sla_reply_minutes
 
         async def fetch() -> Report:
             async with open_database(settings) as db:
-                return await build_report(db, start, datetime.now(UTC), sla)
+                policy = report_policy(settings)
+                if sla_minutes:
+                    policy = replace(policy, first_response_minutes=sla_minutes)
+                return await build_report(db, start, end, policy=policy, by=by.value, now=now)
 
-        print(RENDERERS[output_format.value](asyncio.run(fetch())))
+        built = asyncio.run(fetch())
+        if output_format is ReportFormat.html:
+            print(as_html(built, settings.lang))  # read by people: in the desk's language
+        else:
+            print(RENDERERS[output_format.value](built))
 
     from bots.inbox_cli import inbox_app
     from bots.outbox_cli import outbox_app
     from bots.people_cli import people_app
+    from bots.web_cli import web_app
 
     app.add_typer(_faq_app(), name="faq")
     app.add_typer(outbox_app(), name="outbox")
@@ -397,6 +425,7 @@ def create_app() -> typer.Typer:
     app.add_typer(_tickets_app(), name="tickets")
     app.add_typer(people_app(), name="people")
     app.add_typer(_db_app(), name="db")
+    app.add_typer(web_app(), name="web")
     return app
 
 

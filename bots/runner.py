@@ -12,11 +12,21 @@ from contextlib import AsyncExitStack
 
 from adapters.console.app import ConsoleBot, ConsoleSender
 from adapters.console.translate import Session
+from adapters.web.sender import PLATFORM as WEB_PLATFORM
+from adapters.web.sender import WebSender
 from bots.http import build_http_app, start_http
 from bots.runtime import AdapterRuntime, PlatformConnection
 from bots.settings import Settings
-from bots.wiring import Core, build_core, load_learned, open_database, warmed_faq
+from bots.wiring import (
+    Core,
+    build_core,
+    load_learned,
+    open_database,
+    report_policy,
+    warmed_faq,
+)
 from core.delivery import Sender
+from core.reporting.digest import digest_events, weekly_digest
 from core.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -43,16 +53,38 @@ def _connect(name: str, settings: Settings, db: Database) -> PlatformConnection:
 
 
 REMINDER_INTERVAL_SECONDS = 60.0
+DIGEST_PLATFORMS = ("slack", "telegram")  # the platforms with an agents' place
 
 
-async def remind_periodically(core: Core, stop: asyncio.Event) -> None:
-    """Remind the agents of tickets past their SLA (safe with several workers), and pick
-    up learned phrasings other workers or `helpdesk faq learned remove` changed."""
+async def post_digest_when_due(core: Core, platforms: list[str]) -> bool:
+    """The weekly digest to the agents' places, once per scheduled moment (any worker)."""
+    settings = core.settings
+    schedule = settings.digest_schedule
+    if schedule is None or not platforms:
+        return False
+    due = await weekly_digest(core.db, report_policy(settings), schedule, core.desk.clock())
+    if due is None:
+        return False
+    key, week, before = due
+    events = digest_events(week, before, platforms, settings.lang, settings.public_url)
+    return await core.desk.post_once(key, events)
+
+
+async def remind_periodically(
+    core: Core, stop: asyncio.Event, digest_platforms: list[str] | None = None
+) -> None:
+    """Remind the agents of tickets past their SLA (safe with several workers), post the
+    weekly digest when it is due, and pick up learned phrasings other workers or
+    `helpdesk faq learned remove` changed."""
     while not stop.is_set():
         try:
             await core.desk.remind_overdue(core.settings.sla)
         except Exception:
             log.exception("SLA reminder check failed; trying again later")
+        try:
+            await post_digest_when_due(core, digest_platforms or [])
+        except Exception:
+            log.exception("the weekly digest failed; trying again later")
         try:
             await load_learned(core.db, core.faq, core.settings.lang)
         except Exception:
@@ -71,9 +103,11 @@ async def _wait_for_signal() -> None:
 
 
 async def run_adapters(
-    settings: Settings, names: list[str], console_user: str | None = None
+    settings: Settings, names: list[str], console_user: str | None = None, *, web: bool = False
 ) -> None:
-    """Run every named adapter until a signal (or, with the console, until /quit)."""
+    """Run every named adapter until a signal (or, with the console, until /quit); with
+    `web` (or HELPDESK_WEB_ENABLED) the web console too, on the HTTP server."""
+    web = web or settings.web_enabled
     session = Session(name=console_user or _default_user())
     async with AsyncExitStack() as stack:
         db = await stack.enter_async_context(open_database(settings))
@@ -82,10 +116,16 @@ async def run_adapters(
         senders: dict[str, Sender] = {p.platform: p.sender for p in platforms}
         if "console" in names:
             senders["console"] = ConsoleSender(session, sys.stdout)
+        if web:
+            senders[WEB_PLATFORM] = WebSender()
         core = await stack.enter_async_context(
             build_core(settings, db=db, faq=faq, senders=senders)
         )
-        runtimes = [platform.runtime(core) for platform in platforms]
+        runtimes: list[AdapterRuntime] = [platform.runtime(core) for platform in platforms]
+        if web:
+            from bots.web_runtime import WebRuntime
+
+            runtimes.append(WebRuntime(core))
         await _run(settings, names, session, core, runtimes)
 
 
@@ -104,7 +144,11 @@ async def _run(
         [
             asyncio.create_task(core.inbox.run_forever(stop)),
             asyncio.create_task(core.dispatcher.run_forever(stop)),
-            asyncio.create_task(remind_periodically(core, stop)),
+            asyncio.create_task(
+                remind_periodically(
+                    core, stop, [r.platform for r in runtimes if r.platform in DIGEST_PLATFORMS]
+                )
+            ),
         ]
         if runtimes
         else []

@@ -10,6 +10,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.desk import SlaPolicy
+from core.reporting.digest import DigestSchedule, parse_schedule
 
 
 def _env(name: str) -> AliasChoices:
@@ -63,6 +64,11 @@ class Settings(BaseSettings):
     )
     sla_reply_minutes: int = Field(240, ge=1, validation_alias=_env("HELPDESK_SLA_REPLY_MINUTES"))
 
+    web_enabled: bool = Field(False, validation_alias=_env("HELPDESK_WEB_ENABLED"))
+    public_url: str | None = Field(None, validation_alias=_env("HELPDESK_PUBLIC_URL"))
+    # off | <weekday> <HH:MM> in UTC, e.g. "mon 09:00": the weekly digest to the agents.
+    digest: str = Field("off", validation_alias=_env("HELPDESK_DIGEST"))
+
     slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
     slack_signing_secret: SecretStr | None = Field(
         None, validation_alias=_env("SLACK_SIGNING_SECRET")
@@ -91,6 +97,16 @@ class Settings(BaseSettings):
             word = value.strip().lower()
             return _SWITCH.get(word, word)
         return value
+
+    @field_validator("digest")
+    @classmethod
+    def _digest_schedule(cls, value: str) -> str:
+        parse_schedule(value)  # a bad schedule stops the start, with the reason
+        return value
+
+    @property
+    def digest_schedule(self) -> DigestSchedule | None:
+        return parse_schedule(self.digest)
 
     @field_validator("lang", mode="before")
     @classmethod

@@ -19,6 +19,7 @@ from core.faq.service import FaqService
 from core.inbox import Inbox, InboxTuning
 from core.ratelimit import PlatformLimits
 from core.redact import describe
+from core.reporting import ReportPolicy
 from core.storage.db import Database, is_outage
 from core.storage.repository import Repository
 from core.wakeup import Wakeup
@@ -107,6 +108,14 @@ def _database_problem(error: Exception) -> str:
     else:
         reason = describe(error).splitlines()[0]  # without SQLAlchemy's link line
     return f"cannot use the database (HELPDESK_DATABASE_URL): {reason}"
+
+
+def report_policy(settings: Settings) -> ReportPolicy:
+    """The report's SLA targets: the minutes the desk reminds agents by."""
+    return ReportPolicy(
+        claim_minutes=settings.sla_unclaimed_minutes,
+        first_response_minutes=settings.sla_reply_minutes,
+    )
 
 
 async def load_learned(db: Database, faq: FaqService, lang: str) -> bool:

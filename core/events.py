@@ -39,13 +39,23 @@ class TicketThreadTarget(_Frozen):
     ticket_number: int
 
 
-Target = Annotated[PersonTarget | TicketThreadTarget, Field(discriminator="kind")]
+class AgentsTarget(_Frozen):
+    """A team's agents' place itself (the channel or group, not a ticket's thread)."""
+
+    kind: Literal["agents"] = "agents"
+    platform: str
+    team: str = "default"
 
 
-def target_key(target: PersonTarget | TicketThreadTarget) -> str:
+Target = Annotated[PersonTarget | TicketThreadTarget | AgentsTarget, Field(discriminator="kind")]
+
+
+def target_key(target: PersonTarget | TicketThreadTarget | AgentsTarget) -> str:
     """A stable key per conversation: the outbox keeps deliveries in order per key."""
     if isinstance(target, PersonTarget):
         return f"{target.platform}:person:{target.user_id}"
+    if isinstance(target, AgentsTarget):
+        return f"{target.platform}:agents:{target.team}"
     return f"{target.platform}:ticket:{target.ticket_number}"
 
 

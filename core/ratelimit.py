@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.events import PersonTarget, TicketThreadTarget
+from core.events import AgentsTarget, PersonTarget, TicketThreadTarget
 from core.storage.dialect import insert_for
 from core.storage.tables import rate_limits
 
@@ -61,14 +61,17 @@ class PlatformLimits:
     per_agents_chat: Rate | None = None
     per_bot: Rate | None = None
 
-    def budgets(self, target: PersonTarget | TicketThreadTarget) -> list[tuple[str, Rate]]:
+    def budgets(
+        self, target: PersonTarget | TicketThreadTarget | AgentsTarget
+    ) -> list[tuple[str, Rate]]:
         platform = target.platform
         found: list[tuple[str, Rate]] = []
         if isinstance(target, PersonTarget):
             if self.per_person is not None:
                 found.append((f"{platform}:person:{target.user_id}", self.per_person))
         elif self.per_agents_chat is not None:
-            # Ticket threads are topics or threads of one agents' chat: one budget.
+            # Ticket threads are topics or threads of one agents' chat: one budget (the
+            # chat's own messages, such as the weekly digest, share it).
             found.append((f"{platform}:agents", self.per_agents_chat))
         if self.per_bot is not None:
             found.append((f"{platform}:bot", self.per_bot))
@@ -103,7 +106,9 @@ class RateLimiter:
         self.limits = dict(limits)
         self.lookahead = lookahead
 
-    def budgets(self, target: PersonTarget | TicketThreadTarget) -> list[tuple[str, Rate]]:
+    def budgets(
+        self, target: PersonTarget | TicketThreadTarget | AgentsTarget
+    ) -> list[tuple[str, Rate]]:
         limits = self.limits.get(target.platform)
         return limits.budgets(target) if limits is not None else []
 

@@ -8,7 +8,7 @@ from adapters.common.grammar import WORDS, Surface, parse, parse_number, split_w
 from adapters.common.refusal import Refusal, unknown_command, usage
 from core import commands as c
 from core.domain import Actor
-from core.events import Event, FaqAnswer, FaqSuggestions, PersonTarget, TicketResolved
+from core.events import AgentsTarget, Event, FaqAnswer, FaqSuggestions, PersonTarget, TicketResolved
 from core.i18n import t
 from core.presenter import render_text
 
@@ -97,6 +97,8 @@ def recipient_label(event: Event) -> str:
     target = event.target
     if isinstance(target, PersonTarget):
         return f"[to {target.user_id}]"
+    if isinstance(target, AgentsTarget):
+        return "[agents]"
     return f"[agents #{target.ticket_number}]"
 
 

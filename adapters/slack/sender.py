@@ -19,6 +19,7 @@ from adapters.slack.files import FilePasser, RelayedFiles
 from adapters.slack.render import SlackMessage, message_for
 from adapters.slack.views import home_view
 from core.events import (
+    AgentsTarget,
     Event,
     PersonTarget,
     Relay,
@@ -63,6 +64,13 @@ class SlackSender:
         try:
             if isinstance(event.target, PersonTarget):
                 await self._to_person(event, event.target, marker)
+            elif isinstance(event.target, AgentsTarget):
+                await self._post(
+                    marker,
+                    channel=self.agents_channel,
+                    thread_ts=None,
+                    **message_for(event).kwargs(),
+                )
             else:
                 await self._to_thread(event, event.target.ticket_number, marker)
         except SlackApiError as error:

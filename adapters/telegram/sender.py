@@ -64,6 +64,7 @@ from adapters.telegram.render import (
 from core.delivery import PermanentFailure
 from core.domain import TicketState
 from core.events import (
+    AgentsTarget,
     CardChange,
     Event,
     Notice,
@@ -148,6 +149,11 @@ class TelegramSender:
     async def _deliver(self, event: Event) -> None:
         if isinstance(event.target, PersonTarget):
             await self._to_person(event, event.target)
+        elif isinstance(event.target, AgentsTarget):
+            place = Place(self._agents_chat())
+            await self._steps(
+                event, self._chunk_steps(place, render_payload(event.lang, event.payload), [])
+            )
         else:
             await self._to_thread_kept(event, event.target)
 

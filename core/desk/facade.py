@@ -129,6 +129,19 @@ class Desk:
 
         return len(await self._on_its_own(reminders))
 
+    async def post_once(self, key: str, events: list[Event]) -> bool:
+        """Queue `events` unless `key` was posted before (by any worker); True when queued.
+
+        What no person asked for but must go out exactly once, such as the weekly digest.
+        """
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            if not await record_new_updates(conn, [("desk", key)], now):
+                return False
+            await OutboxRecords(conn).enqueue(events, now)
+        self.queued(events)
+        return True
+
     async def delivery_failed(self, event: Event, reason: str) -> None:
         """A message could not be delivered for good: show it on the person's tickets."""
         target = event.target

@@ -16,6 +16,9 @@ from core.desk.tickets import create_ticket
 from core.domain import FILES_JOIN_SECONDS, MAX_ID, SUPPORTED_LANGUAGES, Author, Visibility
 from core.events import FaqAnswer, FaqNoMatch, FaqOption, FaqSuggestions, Notice, Relay
 
+CHITCHAT_DECISION = "chitchat"
+"""How `faq_queries` records small talk ("hi", "thanks!"): logged, never a question."""
+
 
 async def send_text(scope: CommandScope, cmd: c.SendText) -> None:
     """A question, or, while the person has an open ticket, a message on it.
@@ -90,23 +93,25 @@ async def answer_question(
 ) -> None:
     result = await scope.faq.search_async(text, None)
     lang = result.lang if result.lang in SUPPORTED_LANGUAGES else scope.actor.lang
-    if result.chit_chat and not attachments:
-        # Small talk alone ("hi", "thanks!") is no question: a friendly word, no ticket
-        # offer, and nothing for the FAQ's record of unanswered questions.
-        scope.to_actor(Notice(key="faq.small_talk"), lang)
-        return
+    small_talk = result.chit_chat and not attachments  # a greeting with a screenshot is not
     query_id = await scope.repo.record_faq_query(
         person=scope.actor,
         platform=scope.actor.platform,
         lang=lang,
         text=text,
-        decision=result.decision,
+        # Small talk is logged apart: the report counts it, never as a question.
+        decision=CHITCHAT_DECISION if small_talk else result.decision,
         results=[
             {"id": m.entry_id, "title": m.title, "score": round(m.score, 4)} for m in result.results
         ],
         now=scope.now,
         attachments=attachments,
     )
+    if small_talk:
+        # Small talk alone ("hi", "thanks!") is no question: a friendly word, no ticket
+        # offer, and nothing for the FAQ's record of unanswered questions.
+        scope.to_actor(Notice(key="faq.small_talk"), lang)
+        return
     top = result.results[0] if result.results else None
     entry = scope.faq.entry(top.entry_id, lang) if top else None
     if result.decision == "answer" and top is not None and entry is not None:

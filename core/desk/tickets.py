@@ -254,6 +254,13 @@ async def rate(scope: CommandScope, cmd: c.Rate) -> None:
         raise errors.BadRating()
     planned_state(ticket, TicketAction.RATE)
     await scope.repo.update_ticket(ticket.number, scope.now, rating=cmd.score)
+    # Kept for good: reopening clears the ticket's rating, never its history.
+    await scope.repo.record_rating(
+        ticket.number,
+        person_id=scope.actor.id,
+        score=cmd.score,
+        now=scope.now,
+    )
     await scope.repo.audit(
         "rated", scope.now, ticket_number=ticket.number, actor_id=scope.actor.id, score=cmd.score
     )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from core.i18n import en, pl, ru
+from core.i18n import en, pl, ru, web_en, web_pl, web_ru
 
+# The web console's texts (web_*.py) are kept apart from the chat's, in the same catalog.
 CATALOGS: Mapping[str, Mapping[str, str]] = {
-    "en": en.MESSAGES,
-    "pl": pl.MESSAGES,
-    "ru": ru.MESSAGES,
+    "en": {**en.MESSAGES, **web_en.MESSAGES},
+    "pl": {**pl.MESSAGES, **web_pl.MESSAGES},
+    "ru": {**ru.MESSAGES, **web_ru.MESSAGES},
 }
 FALLBACK = "en"
 

@@ -205,4 +205,6 @@ MESSAGES: dict[str, str] = {
     "platform.telegram": "Telegram",
     "telegram.cmd.private.link": "Połącz z kontem na innej platformie",
     "platform.console": "konsola",
+    "digest.weekly": "Tygodniowe podsumowanie helpdesku, {since} – {until} (w nawiasach poprzedni tydzień):\n• pytania: {asked} ({asked_before}), rozwiązane przez FAQ bez późniejszego zgłoszenia: {deflected} ({deflected_before})\n• zgłoszenia otwarte: {opened} ({opened_before}), rozwiązane: {resolved} ({resolved_before}), czekające teraz: {backlog}\n• pierwsza odpowiedź, mediana: {response} min ({response_before} min)\n• dotrzymane terminy SLA: {sla} ({sla_before})\n• zadowolenie w skali 1–5: {csat} ({csat_before})",
+    "digest.report_link": "Pełny raport: {url}",
 }

@@ -1,7 +1,8 @@
 """Reads and writes of the desk's records inside one transaction.
 
 One `Repository` per transaction; each part owns one table's statements
-(people, linked identities, tickets, SLA reminders, messages, audit log, FAQ log, learned phrasings) and they share
+(people, linked identities, tickets, SLA reminders, messages, audit log, FAQ log, learned
+phrasings, ratings) and they share
 the transaction and its read-ahead caches (core.storage.records).
 """
 
@@ -13,6 +14,7 @@ from core.storage.identity_records import IdentityRecords
 from core.storage.learned_records import LearnedRecords
 from core.storage.message_records import MessageRecords
 from core.storage.people_records import PeopleRecords
+from core.storage.rating_records import RatingRecords
 from core.storage.reminder_records import ReminderRecords
 from core.storage.ticket_records import TicketRecords
 
@@ -26,5 +28,6 @@ class Repository(
     AuditRecords,
     FaqLogRecords,
     LearnedRecords,
+    RatingRecords,
 ):
     """The desk's records, seen through one open transaction."""

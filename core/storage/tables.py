@@ -246,6 +246,47 @@ faq_learned = Table(
     Index("ix_faq_learned_entry", "entry_id", "lang"),
 )
 
+# Every satisfaction rating ever given: a ticket rated again, or reopened and rated after
+# its next resolution, keeps the earlier ones (the report counts the latest of each
+# resolution, identified by the ticket's `resolved_at` when it was rated).
+ticket_ratings = Table(
+    "ticket_ratings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False),
+    Column("person_id", Integer, ForeignKey("people.id"), nullable=True),
+    Column("score", Integer, nullable=False),
+    Column("resolved_at", UtcDateTime, nullable=True),
+    Column("rated_at", UtcDateTime, nullable=False),
+    Index("ix_ticket_ratings_rated", "rated_at"),
+    Index("ix_ticket_ratings_ticket", "ticket_id"),
+)
+
+# Local accounts of the web console (agents and leads) and their sessions. Passwords are
+# argon2 hashes; a session is known by the SHA-256 of its cookie's token, never the token.
+web_users = Table(
+    "web_users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False),
+    Column("password_hash", String(256), nullable=False),
+    Column("role", String(16), nullable=False),  # agent | lead
+    Column("failed_attempts", Integer, nullable=False, default=0),
+    Column("locked_until", UtcDateTime, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_web_users_username", "username", unique=True),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("web_users.id"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+)
+
 platform_refs = Table(
     "platform_refs",
     metadata,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import yaml
 
@@ -10,9 +10,10 @@ from bots.report_render import RENDERERS
 from core import commands as c
 from core.faq_draft import draft_entry
 from core.queries import ticket_detail
-from core.report import build_report
+from core.reporting import ReportPolicy, build_report
 from tests.support import Harness, person
 
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 ALICE = person("alice")
 BOB = person("bob", agent=True)
 
@@ -28,18 +29,41 @@ async def test_report_counts_deflection_tickets_and_satisfaction(sqlite_harness:
     await h.do(c.Resolve(actor=BOB, number=1))
     await h.do(c.Rate(actor=ALICE, number=1, score=4))
     now = datetime.now(UTC)
-    report = await build_report(h.db, now - timedelta(days=1), now + timedelta(minutes=1))
-    assert report.questions == 4  # the photo sent without words opened a conversation too
-    assert report.answered == 1 and report.unanswered == 3
-    assert report.deflection_rate == round(1 / 4, 4)
-    assert report.tickets_opened == 1 and report.tickets_resolved == 1
-    assert report.sla_compliance == 1.0
-    assert report.csat_average == 4 and report.csat_satisfied_share == 1.0
-    assert report.top_unanswered == [{"question": "the coffee machine leaks", "count": 2}]
+    report = await build_report(
+        h.db, now - timedelta(days=1), now + timedelta(minutes=1), policy=ReportPolicy(), now=now
+    )
+    m = report.metrics
+    # the photo sent without words opened a conversation too
+    assert (m.questions.asked, m.questions.answered, m.questions.none) == (4, 1, 3)
+    # Alice's VPN answer is not a deflection: she opened a ticket within the day.
+    assert m.deflection.deflected == 0 and m.deflection.rate == 0.0
+    assert (m.tickets.opened, m.tickets.resolved) == (1, 1)
+    assert m.csat.mean == 4 and m.csat.satisfied == 1.0
+    assert (m.unanswered[0].example, m.unanswered[0].count) == ("the coffee machine leaks", 2)
     text = RENDERERS["text"](report)
-    assert "FAQ deflection rate" in text and "25.0 %" in text
-    assert RENDERERS["csv"](report).startswith("metric,value")
-    assert "<svg" in RENDERERS["html"](report)
+    assert "Deflected (no ticket within 24 h)" in text and "0 (0.0 %)" in text
+    assert RENDERERS["csv"](report).startswith("scope,period.since")
+
+
+async def test_the_html_report_is_one_readable_file(sqlite_harness: Harness) -> None:
+    h = sqlite_harness
+    long_question = "why does the printer on the third floor keep asking for a PIN every morning"
+    for who in ("alice", "carol", "dave"):
+        await h.do(c.SendText(actor=person(who), text=long_question))
+    now = datetime.now(UTC)
+    until = datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=UTC)
+    report = await build_report(
+        h.db, until - timedelta(days=7), until, policy=ReportPolicy(), now=now
+    )
+    page = RENDERERS["html"](report)
+    first, last = until - timedelta(days=7), until - timedelta(days=1)
+    period = f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y} (UTC)"
+    assert period in page  # dates people read, not ISO timestamps
+    assert "<script" not in page and "http://" not in page.replace(SVG_NAMESPACE, "")
+    assert page.count("<svg") >= 3  # the trend charts, inline
+    # The long question is shown whole, as wrapped lines of its chart and in the table.
+    assert long_question in page
+    assert ">why does the printer on the<" in page and ">a PIN every morning<" in page
 
 
 async def test_a_resolved_ticket_becomes_a_valid_faq_draft(sqlite_harness: Harness) -> None:
