@@ -100,15 +100,13 @@ async def _run(
     stop = asyncio.Event()
     # The console drains the outbox itself after each line, so its output keeps
     # the order things happened in; platforms need the background dispatcher.
-    background = (
-        [
+    # The SLA loop runs on every surface, the console's included.
+    background = [asyncio.create_task(remind_periodically(core, stop))]
+    if runtimes:
+        background += [
             asyncio.create_task(core.inbox.run_forever(stop)),
             asyncio.create_task(core.dispatcher.run_forever(stop)),
-            asyncio.create_task(remind_periodically(core, stop)),
         ]
-        if runtimes
-        else []
-    )
     http_runner = None
     if runtimes:
         http = build_http_app(core)

@@ -63,3 +63,13 @@ class UnknownQuery(DeskError):
 
 class UnknownFaqEntry(DeskError):
     key = "error.unknown_faq_entry"
+
+
+class OtherTeam(DeskError):
+    """Only the agents of a ticket's team may take it."""
+
+    key = "error.other_team"
+
+
+class UnknownTeam(DeskError):
+    key = "error.unknown_team"

@@ -90,6 +90,7 @@ class ConsoleBot:
         if isinstance(action, SwitchUser):
             self.session.name = action.name
             self.session.is_agent = action.is_agent
+            self.session.teams = action.teams
             return True
         if isinstance(action, Refusal):
             self._say(t(self.lang, action.key, **action.params))

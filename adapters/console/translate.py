@@ -8,7 +8,14 @@ from adapters.common.grammar import WORDS, Surface, parse, parse_number, split_w
 from adapters.common.refusal import Refusal, unknown_command, usage
 from core import commands as c
 from core.domain import Actor
-from core.events import Event, FaqAnswer, FaqSuggestions, PersonTarget, TicketResolved
+from core.events import (
+    Event,
+    FaqAnswer,
+    FaqSuggestions,
+    PersonTarget,
+    TicketResolved,
+    TriageStep,
+)
 from core.i18n import t
 from core.presenter import render_text
 
@@ -21,13 +28,19 @@ class Session:
 
     name: str
     is_agent: bool = False
+    teams: tuple[str, ...] | None = None  # None: an agent of every team
     last_query: dict[str, int] = field(default_factory=dict)
     last_options: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    triage: dict[str, TriageStep] = field(default_factory=dict)  # the step each person is asked
 
     @property
     def actor(self) -> Actor:
         return Actor(
-            platform=PLATFORM, user_id=self.name, display_name=self.name, is_agent=self.is_agent
+            platform=PLATFORM,
+            user_id=self.name,
+            display_name=self.name,
+            is_agent=self.is_agent,
+            teams=self.teams if self.is_agent else None,
         )
 
 
@@ -35,6 +48,7 @@ class Session:
 class SwitchUser:
     name: str
     is_agent: bool
+    teams: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -65,14 +79,26 @@ def parse_line(line: str, session: Session) -> Action | None:
     text = line.strip()
     if not text:
         return None
+    step = session.triage.pop(session.name, None)
+    if step is not None:
+        answer = triage_answer(text, step, session)
+        if answer is not None:
+            return answer
     if not text.startswith("/"):
         return c.SendText(actor=session.actor, text=text)
     command, rest = split_word(text)
     if command in ("/quit", "/exit"):
         return Quit()
-    if command in ("/as", "/agent"):
+    if command == "/ticket" and not rest:
+        return c.Triage(actor=session.actor)
+    if command == "/agent":
+        first, _, team = rest.partition(" ")
+        teams = tuple(t.lower() for t in team.replace(",", " ").split()) or None
+        agent = _name(first)
+        return SwitchUser(agent, True, teams) if agent else usage("/agent NAME [TEAM]")
+    if command == "/as":
         name = _name(rest)
-        return SwitchUser(name, command == "/agent") if name else usage(f"{command} NAME")
+        return SwitchUser(name, False) if name else usage(f"{command} NAME")
     if command in ("/helped", "/human"):
         query_id = session.last_query.get(session.name)
         if query_id is None:
@@ -82,6 +108,54 @@ def parse_line(line: str, session: Session) -> Action | None:
         return _pick(rest, session)
     parsed = parse(command[1:], rest, session.actor, None, CONSOLE, person=_assignee)
     return parsed if parsed is not None else unknown_command(command)
+
+
+def triage_answer(text: str, step: TriageStep, session: Session) -> Action | None:
+    """A line answering the triage step the person was asked: a choice's number, `/skip`,
+    or (for the description) the text itself. None: the line is something else."""
+    answers = dict(step.answers)
+    if step.step == "text":
+        if text.startswith("/"):
+            return None
+        answers["text"] = text
+        return _triage(session, answers)
+    if text.lower() == "/skip":
+        value = c.SKIPPED
+    else:
+        index = parse_number(text)
+        last = len(step.choices) + (1 if step.step == "faq" else 0)
+        if index is None or not 1 <= index <= last:
+            return None
+        # Past the choices: "I want a person" after the area's FAQ entries.
+        value = "" if index > len(step.choices) else step.choices[index - 1].value
+    if step.step == "faq":
+        if value not in ("", c.SKIPPED):  # an entry: its answer, and no ticket
+            return c.AskQuestion(actor=session.actor, text=_entry_title(step, value))
+        answers["faq_seen"] = True
+    else:
+        answers[step.step] = value
+    return _triage(session, answers)
+
+
+def _entry_title(step: TriageStep, entry_id: str) -> str:
+    return next((choice.label for choice in step.choices if choice.value == entry_id), entry_id)
+
+
+def _triage(session: Session, answers: dict[str, str | bool]) -> c.Triage:
+    return c.Triage(
+        actor=session.actor,
+        text=str(answers.get("text", "")),
+        kind=_answer(answers, "kind"),
+        category=_answer(answers, "category"),
+        faq_seen=bool(answers.get("faq_seen", False)),
+        impact=_answer(answers, "impact"),
+        urgency=_answer(answers, "urgency"),
+    )
+
+
+def _answer(answers: dict[str, str | bool], key: str) -> str | None:
+    value = answers.get(key)
+    return str(value) if value is not None else None
 
 
 def _pick(rest: str, session: Session) -> Action:
@@ -112,6 +186,9 @@ def console_hint(event: Event) -> str | None:
         return t(event.lang, keys[payload.kind])
     if isinstance(payload, TicketResolved):
         return t(event.lang, "console.hint.rate", number=payload.ticket_number)
+    if isinstance(payload, TriageStep):
+        key = "console.hint.triage_text" if payload.step == "text" else "console.hint.triage"
+        return t(event.lang, key)
     return None
 
 
@@ -131,6 +208,8 @@ def remember_choices(event: Event, session: Session) -> None:
     if not isinstance(event.target, PersonTarget):
         return
     payload = event.payload
+    if isinstance(payload, TriageStep):
+        session.triage[event.target.user_id] = payload
     if isinstance(payload, FaqAnswer):
         session.last_query[event.target.user_id] = payload.query_id
         session.last_options.pop(event.target.user_id, None)

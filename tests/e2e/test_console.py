@@ -99,13 +99,13 @@ def test_a_piped_life_cycle_relays_to_the_right_people(tmp_path: Path) -> None:
 
 
 def test_bad_input_gets_a_clear_reply_and_the_bot_keeps_running(tmp_path: Path) -> None:
-    script = "/as alice\n/frobnicate\n/claim 99\n/ticket\n/resolve 1\n/agent bob\n/claim 99\n/as alice\n/status\n/quit\n"
+    script = "/as alice\n/frobnicate\n/claim 99\n/reply\n/resolve 1\n/agent bob\n/claim 99\n/as alice\n/status\n/quit\n"
     run = helpdesk(["run", "--adapter", "console"], tmp_path, script)
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines() == [
         "[to alice] Unknown command /frobnicate. Type /help for the list.",
         "[to alice] Only agents can do that.",
-        "[to alice] Usage: /ticket TEXT",
+        "[to alice] Usage: /reply N TEXT",
         "[to alice] Only agents can do that.",
         "[to bob] There is no ticket #99 that you can see.",
         "[to alice] Your tickets:",
