@@ -62,7 +62,8 @@ async def sla_alerts(
             if not target.pending:
                 continue
             mark = _mark(target, policy.warn_percent)
-            if mark is None or not await repo.take_sla_mark(ticket.number, target.name, mark, now):
+            at = target.due if mark == "breached" else now  # a breach happened when it was due
+            if mark is None or not await repo.take_sla_mark(ticket.number, target.name, mark, at):
                 continue
             await repo.audit(f"sla.{mark}", now, ticket_number=ticket.number, target=target.name)
             events += _tell(

@@ -159,3 +159,46 @@ def test_small_talk_is_answered_in_kind_in_the_persons_language(tmp_path: Path) 
     assert "Zadaj mi pytanie" in result.stdout
     assert "Задайте вопрос" in result.stdout
     assert "open a ticket" not in result.stdout.lower()
+
+
+TRIAGE = """\
+/as alice
+/ticket
+1
+2
+4
+3
+/skip
+the projector in room 4 does not turn on
+/quit
+"""
+
+
+def test_a_ticket_without_text_walks_the_triage_and_opens_with_its_details(
+    tmp_path: Path,
+) -> None:
+    """Kind, area (its FAQ entries first), impact, urgency, the description; then the ticket."""
+    run = helpdesk(["run", "--adapter", "console"], tmp_path, TRIAGE)
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    for question in (
+        "What is it?",
+        "Which area is it about?",
+        "These answers may already help:",
+        "How many people does it stop?",
+        "How soon does it matter?",
+        "Describe the problem in one message.",
+    ):
+        assert question in out, out
+    assert "1. Something is broken" in out and "4. None of these, I want a person" in out
+    assert "Ticket #1 opened: the projector in room 4 does not turn on" in out
+    shown = helpdesk(["tickets", "show", "1", "--json"], tmp_path)
+    ticket = json.loads(shown.stdout)
+    assert (ticket["kind"], ticket["category"], ticket["impact"], ticket["urgency"]) == (
+        "incident",
+        "it",
+        "low",
+        None,
+    )
+    assert (ticket["priority"], ticket["team"]) == ("P4", "general")
+    assert ticket["sla"]["policy"] == "default"
