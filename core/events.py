@@ -37,6 +37,7 @@ class TicketThreadTarget(_Frozen):
     kind: Literal["ticket_thread"] = "ticket_thread"
     platform: str
     ticket_number: int
+    place: str | None = None  # the team's agents' place there; None: the platform's default
 
 
 Target = Annotated[PersonTarget | TicketThreadTarget, Field(discriminator="kind")]

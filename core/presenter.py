@@ -110,7 +110,9 @@ def card_change_key(change: ev.CardChange) -> str:
 
 
 def card_change(lang: str, card: ev.TicketCard) -> str:
-    return t(lang, card_change_key(card.change), actor=card.actor_name or "")
+    return t(
+        lang, card_change_key(card.change), actor=card.actor_name or "", team=card.ticket.team or ""
+    )
 
 
 def list_lines(lang: str, tickets: tuple[ev.TicketView, ...]) -> list[str]:
@@ -173,8 +175,6 @@ def render_payload(lang: str, payload: ev.Payload) -> str:
         lines.append(f"  {fields}")
         if payload.change is ev.CardChange.OPENED:
             lines.append(f"  {view.text}")
-        if payload.change is ev.CardChange.MOVED:
-            lines.append("  " + t(lang, "card.moved_to", team=view.team or ""))
         if view.delivery_problem:
             lines.append("  " + t(lang, "card.delivery_problem", reason=view.delivery_problem))
         return "\n".join(lines)

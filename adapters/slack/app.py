@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -31,11 +31,11 @@ from adapters.slack.codecs import (
     SHORTCUT_CREATE_TICKET,
     ReplyPlace,
 )
-from adapters.slack.directory import AgentDirectory, UserDirectory
+from adapters.slack.directory import TeamDirectory, UserDirectory
 from adapters.slack.markup import mentioned_users
 from adapters.slack.people import actor_of
 from adapters.slack.render import refusal_text
-from adapters.slack.sender import KIND_CARD
+from adapters.slack.sender import card_kind
 from adapters.slack.slash import OpenModal, slash_command
 from adapters.slack.views import modal_view
 from core import commands as c
@@ -56,7 +56,7 @@ class SlackDeps:
     client: AsyncWebClient
     refs: RefStore
     users: UserDirectory
-    agents: AgentDirectory
+    agents: TeamDirectory
     agents_channel: str
     default_lang: str = "en"
 
@@ -78,14 +78,20 @@ class Listeners:
         await self.d.intake.submit(command, c.InboundKey(PLATFORM, update_id))
 
     async def actor(self, user_id: str, *, in_agents_channel: bool = False) -> Actor:
+        """Who acts: an agent of the teams whose channel they are a member of."""
         info = await self.d.users.get(user_id)
-        is_agent = in_agents_channel or await self.d.agents.is_agent(user_id)
-        return actor_of(info, is_agent=is_agent)
+        teams = await self.d.agents.teams_of(user_id)
+        return replace(
+            actor_of(info, is_agent=in_agents_channel or bool(teams)), teams=teams or None
+        )
 
-    async def ticket_of_card(self, ts: str | None) -> int | None:
+    def in_agents(self, channel: str) -> bool:
+        return self.d.agents.is_agents_channel(channel) or channel == self.d.agents_channel
+
+    async def ticket_of_card(self, ts: str | None, channel: str) -> int | None:
         if not ts:
             return None
-        key = await self.d.refs.find_key(KIND_CARD, ts)
+        key = await self.d.refs.find_key(card_kind(channel, self.d.agents_channel), ts)
         return int(key) if key is not None and key.isdigit() else None
 
     # Events API
@@ -99,9 +105,9 @@ class Listeners:
             actor = await self.actor(facts.user)
             await self.submit(inbound.dm_command(facts, actor), body.get("event_id", ""))
             return
-        if facts.channel != self.d.agents_channel:
+        if not self.in_agents(facts.channel):
             return  # other channels reach us as app_mention or reactions
-        number = await self.ticket_of_card(facts.thread_ts)
+        number = await self.ticket_of_card(facts.thread_ts, facts.channel)
         if number is None:
             return  # chatter in the agents' channel outside a card's thread
         actor = await self.actor(facts.user, in_agents_channel=True)
@@ -113,7 +119,7 @@ class Listeners:
         self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         channel = context.channel_id or ""
-        if channel == self.d.agents_channel and context.thread_ts:
+        if self.in_agents(channel) and context.thread_ts:
             return  # in a card's thread the message listener relays it
         text = str(event.get("text", ""))
         names = await self.d.users.names(mentioned_users(text))
@@ -134,8 +140,8 @@ class Listeners:
             return
         channel, ts = context.channel_id or "", str(item.get("ts", ""))
         reaction = inbound.reaction_name(str(event.get("reaction", "")))
-        if channel == self.d.agents_channel:
-            number = await self.ticket_of_card(ts)
+        if self.in_agents(channel):
+            number = await self.ticket_of_card(ts, channel)
             if number is not None:
                 actor = await self.actor(user, in_agents_channel=True)
                 place = ReplyPlace(channel=channel, ephemeral=True)
@@ -194,7 +200,7 @@ class Listeners:
     async def on_command(self, ack: Ack, body: dict[str, Any], context: AsyncBoltContext) -> None:
         text = str(body.get("text", ""))
         channel = context.channel_id or ""
-        in_agents = channel == self.d.agents_channel
+        in_agents = self.in_agents(channel)
         actor = await self.actor(context.user_id or "", in_agents_channel=in_agents)
         # Answers go where the command was typed when only the user can see them there.
         place = ReplyPlace(channel=channel, ephemeral=True) if in_agents else ReplyPlace()
@@ -239,9 +245,10 @@ class Listeners:
     async def on_action(self, ack: Ack, body: dict[str, Any], context: AsyncBoltContext) -> None:
         user = context.user_id or ""
         channel = context.channel_id or ""
-        in_agents = channel == self.d.agents_channel
+        in_agents = self.in_agents(channel)
         actor = await self.actor(user, in_agents_channel=in_agents)
-        place = inbound.action_place(channel, body.get("container") or {}, self.d.agents_channel)
+        agents_channel = channel if in_agents else self.d.agents_channel
+        place = inbound.action_place(channel, body.get("container") or {}, agents_channel)
         for action in body.get("actions") or []:
             names = await self.d.users.names(inbound.selected_users(action))
             command = inbound.action_command(action, actor, place, names)

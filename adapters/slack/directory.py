@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -108,3 +108,26 @@ class AgentDirectory:
             self._members = frozenset(found)
             self._loaded_at = self.clock()
             return self._members
+
+
+class TeamDirectory:
+    """The agents of each team: the members of the team's agents' channel.
+
+    One channel (SLACK_AGENTS_CHANNEL) is the simplest set-up: one team, its members.
+    """
+
+    def __init__(self, teams: Mapping[str, AgentDirectory]) -> None:
+        self.teams = dict(teams)
+        self.team_of_channel = {d.channel: team for team, d in self.teams.items()}
+
+    def is_agents_channel(self, channel: str) -> bool:
+        return channel in self.team_of_channel
+
+    async def teams_of(self, user_id: str) -> tuple[str, ...]:
+        """The teams whose channel `user_id` is a member of (looked up side by side)."""
+        names = list(self.teams)
+        found = await asyncio.gather(*(self.teams[n].is_agent(user_id) for n in names))
+        return tuple(name for name, member in zip(names, found, strict=True) if member)
+
+    async def is_agent(self, user_id: str) -> bool:
+        return bool(await self.teams_of(user_id))

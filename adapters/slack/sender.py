@@ -21,6 +21,14 @@ from core.storage.refs import RefStore
 from core.unknown_outcome import MaybeSent
 
 KIND_CARD = "card"  # ticket number -> card ts in the agents' channel
+
+
+def card_kind(channel: str, agents_channel: str) -> str:
+    """The ref kind of cards in `channel`: a team's own channel keeps its cards apart
+    (a ticket moved to another team gets a new card there, the old one stays)."""
+    return KIND_CARD if channel == agents_channel else f"{KIND_CARD}:{channel}"
+
+
 KIND_RELAY = "relay"  # core message id -> "channel:ts" of the relayed copy
 KIND_DM = "dm"  # user id -> their DM channel with the bot
 
@@ -42,7 +50,8 @@ class SlackSender:
             if isinstance(event.target, PersonTarget):
                 await self._to_person(event, event.target, marker)
             else:
-                await self._to_thread(event, event.target.ticket_number, marker)
+                channel = event.target.place or self.agents_channel
+                await self._to_thread(event, event.target.ticket_number, channel, marker)
         except SlackApiError as error:
             raise delivery_error(error) from error
 
@@ -93,20 +102,22 @@ class SlackSender:
 
     # the agents' side
 
-    async def _to_thread(self, event: Event, number: int, marker: str | None) -> None:
+    async def _to_thread(self, event: Event, number: int, channel: str, marker: str | None) -> None:
+        """To the ticket's card and thread in `channel` (its team's agents' channel)."""
         message = message_for(event)
         payload = event.payload
-        card_ts = await self.refs.get(KIND_CARD, str(number))
+        kind = card_kind(channel, self.agents_channel)
+        card_ts = await self.refs.get(kind, str(number))
         if isinstance(payload, TicketCard):
-            if card_ts is not None and await self._update(self.agents_channel, card_ts, message):
+            if card_ts is not None and await self._update(channel, card_ts, message):
                 return
 
             async def remember_card(ts: str) -> None:
-                await self.refs.put(KIND_CARD, str(number), ts)
+                await self.refs.put(kind, str(number), ts)
 
             await self._post(
                 marker,
-                channel=self.agents_channel,
+                channel=channel,
                 thread_ts=None,
                 after=remember_card,
                 unfurl_links=False,
@@ -119,9 +130,9 @@ class SlackSender:
             return
         await self._post(
             marker,
-            channel=self.agents_channel,
+            channel=channel,
             thread_ts=card_ts,
-            after=self._remember_copy(payload, self.agents_channel),
+            after=self._remember_copy(payload, channel),
             **message.kwargs(),
         )
 

@@ -39,6 +39,11 @@ SLACK = Surface(
             "rate",
             "priority",
             "assign",
+            "kind",
+            "impact",
+            "urgency",
+            "team",
+            "wait",
         }
     ),
 )

@@ -137,7 +137,9 @@ class Desk:
 
         async def reminders(repo: Repository, now: datetime) -> list[Event]:
             events = await sla_alerts(repo, self.service, now, self.default_lang)
-            return events + await overdue_reminders(repo, policy, now, self.default_lang)
+            return events + await overdue_reminders(
+                repo, policy, now, self.default_lang, self.service
+            )
 
         return len(await self._on_its_own(reminders))
 
@@ -148,7 +150,9 @@ class Desk:
             return
 
         async def cards(repo: Repository, now: datetime) -> list[Event]:
-            return await delivery_failure_cards(repo, target, reason, now, self.default_lang)
+            return await delivery_failure_cards(
+                repo, target, reason, now, self.default_lang, self.service
+            )
 
         await self._on_its_own(cards)
 

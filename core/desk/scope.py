@@ -28,13 +28,21 @@ from core.service.config import ServiceDesk, default_service
 from core.storage.repository import Repository
 
 
-def thread_event(ticket: Ticket, lang: str, payload: Payload) -> Event:
-    """An event for the agents' conversation about `ticket`."""
+def thread_event(ticket: Ticket, lang: str, payload: Payload, service: ServiceDesk) -> Event:
+    """An event for the agents' conversation about `ticket`, in its team's place."""
+    place = team_place(service, ticket.team, ticket.platform)
     return Event(
-        target=TicketThreadTarget(platform=ticket.platform, ticket_number=ticket.number),
+        target=TicketThreadTarget(
+            platform=ticket.platform, ticket_number=ticket.number, place=place
+        ),
         lang=lang,
         payload=payload,
     )
+
+
+def team_place(service: ServiceDesk, team: str | None, platform: str) -> str | None:
+    """The agents' place of `team` on `platform` (None: the platform's own default)."""
+    return service.team(team).places.get(platform)
 
 
 class CommandScope:
@@ -92,7 +100,7 @@ class CommandScope:
         )
 
     def to_thread(self, ticket: Ticket, payload: Payload) -> None:
-        self.events.append(thread_event(ticket, self.agents_lang, payload))
+        self.events.append(thread_event(ticket, self.agents_lang, payload, self.service))
 
     def view(self, ticket: Ticket) -> TicketView:
         """`ticket` as events show it, with its SLA clocks read now."""

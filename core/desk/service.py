@@ -7,10 +7,10 @@ from core import commands as c
 from core import errors
 from core.desk import clocks
 from core.desk.checks import planned_state, reload, require_agent, ticket_of
-from core.desk.scope import CommandScope
+from core.desk.scope import CommandScope, thread_event
 from core.desk.tickets import Details, create_ticket
 from core.domain import Level, Ticket, TicketAction, TicketKind
-from core.events import CardChange, Notice, TriageChoice, TriageStep
+from core.events import CardChange, Notice, TicketCard, TriageChoice, TriageStep
 
 _FAQ_OFFERED = 3  # entries of the chosen area offered before a person
 
@@ -48,8 +48,16 @@ async def classify(scope: CommandScope, cmd: c.Classify) -> None:
         "classified", scope.now, ticket_number=ticket.number, actor_id=scope.actor.id, **values
     )
     updated = await reload(scope, ticket.number)
-    # A move to another team says so on the card, with the team it went to.
-    scope.card(updated, CardChange.MOVED if moved_from is not None else CardChange.CLASSIFIED)
+    if moved_from is None:
+        scope.card(updated, CardChange.CLASSIFIED)
+        return
+    # The old card (in the old team's place) says where the ticket went; the new team's
+    # place gets a card of its own, and the conversation continues there.
+    moved = TicketCard(
+        ticket=scope.view(updated), change=CardChange.MOVED, actor_name=scope.actor.display_name
+    )
+    scope.events.append(thread_event(ticket, scope.agents_lang, moved, scope.service))
+    scope.card(updated, CardChange.OPENED)
 
 
 async def wait_for_requester(scope: CommandScope, cmd: c.WaitForRequester) -> None:

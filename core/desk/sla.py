@@ -28,7 +28,7 @@ class SlaPolicy:
 
 
 async def overdue_reminders(
-    repo: Repository, policy: SlaPolicy, now: datetime, agents_lang: str
+    repo: Repository, policy: SlaPolicy, now: datetime, agents_lang: str, service: ServiceDesk
 ) -> list[Event]:
     """One reminder per claimed ticket whose requester waits past `policy.reply`, at most
     once per period each."""
@@ -42,7 +42,9 @@ async def overdue_reminders(
         await repo.audit("reminded", now, ticket_number=ticket.number, reminder="reminder.waiting")
         params: dict[str, str | int] = {"number": ticket.number, "minutes": minutes, "agent": agent}
         events.append(
-            thread_event(ticket, agents_lang, Notice(key="reminder.waiting", params=params))
+            thread_event(
+                ticket, agents_lang, Notice(key="reminder.waiting", params=params), service
+            )
         )
     return events
 
@@ -74,7 +76,7 @@ async def sla_alerts(
             current = await repo.get_ticket(ticket.number) or ticket
             view = TicketView.of(current, sla_view(service, current, now))
             card = TicketCard(ticket=view, change=CardChange.SLA)
-            events.append(thread_event(current, agents_lang, card))
+            events.append(thread_event(current, agents_lang, card, service))
     return events
 
 
@@ -105,7 +107,7 @@ def _tell(
     events: list[Event] = []
     if remind:
         key = f"sla.{mark}.{target.name}"
-        events.append(thread_event(ticket, lang, Notice(key=key, params=params)))
+        events.append(thread_event(ticket, lang, Notice(key=key, params=params), service))
     lead = service.team(ticket.team).leads.get(ticket.platform)
     if mark == "breached" and escalate and lead:
         target_person = PersonTarget(platform=ticket.platform, user_id=lead)

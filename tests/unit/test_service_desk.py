@@ -199,7 +199,7 @@ async def test_only_the_team_of_a_ticket_may_claim_it_and_a_move_says_so(
         assert refused.error is not None and refused.error.key == "error.other_team"
         await h.do(c.Classify(actor=it_agent, number=1, team="it"))
         moved = h.take()
-        assert any("Moved to team it." in line for line in h.texts_to_thread(moved))
+        assert any("Moved to team it by Ian" in line for line in h.texts_to_thread(moved))
         refused = await h.do(c.Claim(actor=fac_agent, number=1))
         assert refused.error is not None and refused.error.key == "error.other_team"
         assert (await h.do(c.Claim(actor=it_agent, number=1))).error is None

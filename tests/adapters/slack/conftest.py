@@ -245,6 +245,8 @@ async def running_slack(
     app_token: str | None = None,
     database_url: str | None = None,
     bot_token: str = BOT_TOKEN,
+    service_file: Path | None = None,
+    channels: dict[str, list[str]] | None = None,
 ) -> AsyncIterator[SlackHarness]:
     """The whole Slack bot against the fake: over HTTP, or over Socket Mode with `app_token`."""
     api = FakeSlackApi()
@@ -253,6 +255,8 @@ async def running_slack(
     api.add_user(CAROL, "Carol")
     api.add_channel(AGENTS, [BOT_USER, BOB, CAROL])
     api.add_channel(GENERAL, [BOT_USER, ALICE, BOB, CAROL])
+    for channel, members in (channels or {}).items():
+        api.add_channel(channel, [BOT_USER, *members])
     await api.start()
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
@@ -264,6 +268,7 @@ async def running_slack(
         SLACK_APP_TOKEN=app_token,
         SLACK_AGENTS_CHANNEL=AGENTS,
         SLACK_API_URL=api.base_url,
+        HELPDESK_SERVICE_FILE=str(service_file or tmp_path / "no-service.yaml"),
     )
     clock = FakeClock(datetime.now(UTC))
     faq = FaqService(small_kb, "en")

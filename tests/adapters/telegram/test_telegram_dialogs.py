@@ -22,13 +22,13 @@ async def test_ticket_without_text_walks_through_triage(desk: Harness) -> None:
     await desk.press(olga, menu, "IT")
     assert menu.text == "How urgent is it?"  # the same menu, edited in place
     await desk.press(olga, menu, "high")
-    assert menu.text == "IT, high. Now describe the problem in one message."
+    assert menu.text == "IT, P2 high. Now describe the problem in one message."
 
     await desk.say(OLGA_ID, olga, "Outlook crashes on start")
     assert desk.last_to(OLGA_ID).text.startswith("Ticket #1 opened: Outlook crashes on start")
     card = desk.card(1)
     assert "Category: it" in card.text
-    assert "Priority: high" in card.text
+    assert "Priority: P2 high" in card.text
 
     # the next message is part of the ticket, not another ticket
     await desk.say(OLGA_ID, olga, "It started today")

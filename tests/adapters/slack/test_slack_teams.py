@@ -1,0 +1,77 @@
+"""Teams in Slack: a ticket's card goes to its team's channel, only that channel's members
+may claim it, and a move to another team leaves a note on the old card and a new card."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.adapters.slack.conftest import AGENTS, ALICE, BOB, CAROL, running_slack
+
+FACILITIES = "C0FAC"
+SERVICE = f"""\
+teams:
+  it: {{categories: [it, general], slack_channel: {AGENTS}}}
+  facilities: {{categories: [facilities], slack_channel: {FACILITIES}}}
+"""
+FAY = "UFAY"  # a member of the facilities channel only
+
+
+def cards_in(api: object, channel: str) -> list[str]:
+    return [
+        m.text
+        for m in api.posted(channel)  # type: ignore[attr-defined]
+        if m.thread_ts is None and m.ephemeral_for is None and m.text.startswith("Ticket #")
+    ]
+
+
+async def test_a_facilities_ticket_goes_to_its_channel_and_only_its_members_claim_it(
+    tmp_path: Path, small_kb: Path
+) -> None:
+    service = tmp_path / "service.yaml"
+    service.write_text(SERVICE, encoding="utf-8")
+    async with running_slack(
+        tmp_path, small_kb, service_file=service, channels={FACILITIES: [FAY]}
+    ) as slack:
+        slack.api.add_user(FAY, "Fay")
+        await slack.command(ALICE, "the door of room 4 is stuck")  # no category: it's
+        await slack.interaction(
+            {
+                "type": "view_submission",
+                "user": {"id": ALICE},
+                "view": {
+                    "id": "V9",
+                    "type": "modal",
+                    "hash": "h9",
+                    "callback_id": "ticket_modal",
+                    "state": {
+                        "values": {
+                            "text": {
+                                "value": {"type": "plain_text_input", "value": "Broken chair"}
+                            },
+                            "category": {"value": {"selected_option": {"value": "facilities"}}},
+                        }
+                    },
+                },
+            }
+        )
+        await slack.deliver()
+        assert [t.split(":")[0] for t in cards_in(slack.api, FACILITIES)] == ["Ticket #2"]
+        assert all(not t.startswith("Ticket #2") for t in cards_in(slack.api, AGENTS))
+        card = next(m for m in slack.api.posted(FACILITIES) if m.text.startswith("Ticket #2"))
+
+        # Bob is an agent of IT (the agents' channel), not of facilities.
+        await slack.command(BOB, "claim 2", channel=AGENTS)
+        await slack.deliver()
+        refused = [m.text for m in slack.api.messages if m.ephemeral_for == BOB]
+        assert any("only its agents can take it" in text for text in refused), refused
+        await slack.reaction(FAY, FACILITIES, card.ts, "eyes")
+        await slack.deliver()
+        claimed = next(m for m in slack.api.posted(FACILITIES) if m.ts == card.ts)
+        assert "Fay" in str(claimed.blocks)
+
+        # Moved to IT: the old card says where it went, IT's channel gets a card.
+        await slack.command(CAROL, "team 2 it", channel=AGENTS)
+        await slack.deliver()
+        old = next(m for m in slack.api.posted(FACILITIES) if m.ts == card.ts)
+        assert "Moved to team it by Carol" in str(old.blocks)
+        assert any(t.startswith("Ticket #2") for t in cards_in(slack.api, AGENTS))
