@@ -45,12 +45,18 @@ def _connect(name: str, settings: Settings, db: Database) -> PlatformConnection:
 REMINDER_INTERVAL_SECONDS = 60.0
 
 
-async def remind_periodically(core: Core, stop: asyncio.Event) -> None:
-    """Remind the agents of tickets past their SLA (safe with several workers), and pick
-    up learned phrasings other workers or `helpdesk faq learned remove` changed."""
+async def remind_periodically(
+    core: Core, stop: asyncio.Event, console: ConsoleBot | None = None
+) -> None:
+    """Remind the agents of SLA targets near or breached (safe with several workers), and
+    pick up learned phrasings other workers or `helpdesk faq learned remove` changed.
+    With the console alone, its reminders are printed as they happen."""
     while not stop.is_set():
         try:
-            await core.desk.remind_overdue(core.settings.sla)
+            if console is not None:
+                await console.remind(core.settings.sla)
+            else:
+                await core.desk.remind_overdue(core.settings.sla)
         except Exception:
             log.exception("SLA reminder check failed; trying again later")
         try:
@@ -101,7 +107,12 @@ async def _run(
     # The console drains the outbox itself after each line, so its output keeps
     # the order things happened in; platforms need the background dispatcher.
     # The SLA loop runs on every surface, the console's included.
-    background = [asyncio.create_task(remind_periodically(core, stop))]
+    bot = (
+        ConsoleBot(core.desk, core.dispatcher, session, lang=settings.lang)
+        if "console" in names
+        else None
+    )
+    background = [asyncio.create_task(remind_periodically(core, stop, None if runtimes else bot))]
     if runtimes:
         background += [
             asyncio.create_task(core.inbox.run_forever(stop)),
@@ -117,8 +128,7 @@ async def _run(
     try:
         for runtime in runtimes:
             await runtime.start()
-        if "console" in names:
-            bot = ConsoleBot(core.desk, core.dispatcher, session, lang=settings.lang)
+        if bot is not None:
             await bot.run(sys.stdin, interactive=sys.stdin.isatty())
         else:
             await _wait_for_signal()

@@ -92,7 +92,9 @@ MESSAGES: dict[str, str] = {
     ),
     "help.agent": (
         "Agent commands: /queue (unclaimed), /mine, /claim N, /reply N TEXT, /note N TEXT (internal), "
-        "/resolve N [faq:ID], /reopen N, /assign N NAME."
+        "/resolve N [faq:ID], /reopen N, /assign N NAME, /wait N (wait for the requester), "
+        "/kind N incident|request|question, /impact N and /urgency N high|medium|low, /team N TEAM, "
+        "/priority N P1|P2|P3|P4."
     ),
     "help.console.requester": (
         "Type a question, or a message for your open ticket.\n"
@@ -101,14 +103,17 @@ MESSAGES: dict[str, str] = {
         "/rate N 1-5   rate a resolved ticket /lang en|pl|ru  language\n"
         "/helped, /human  answer the last FAQ reply; /pick K  choose suggestion K\n"
         "/as NAME      act as requester NAME  /agent NAME   act as agent NAME\n"
+        "/ticket       step by step: what, where, how bad; then a ticket\n"
         "/quit         leave"
     ),
     "help.console.agent": (
         "/queue        unclaimed tickets      /mine         your tickets\n"
         "/claim N      claim a ticket         /reply N TEXT answer the requester\n"
         "/note N TEXT  internal note          /resolve N    resolve\n"
-        "/assign N NAME  assign to an agent   /priority N low|normal|high|urgent\n"
-        "/reopen N, /cancel N, /lang en|pl|ru, /as NAME, /agent NAME, /quit"
+        "/assign N NAME  assign to an agent   /priority N P1|P2|P3|P4\n"
+        "/kind N incident|request|question    /team N TEAM  move to a team\n"
+        "/impact N, /urgency N high|medium|low /wait N      wait for the requester\n"
+        "/reopen N, /cancel N, /lang en|pl|ru, /as NAME, /agent NAME [TEAM], /quit"
     ),
     "category.general": "General",
     "category.it": "IT",
@@ -123,7 +128,7 @@ MESSAGES: dict[str, str] = {
     "card.open_link": "open",
     "home.hint": "Write to me in the Messages tab, or type /ticket TEXT anywhere.",
     "help.slack.requester": "Ask me anything here: I answer from the FAQ or open a ticket for you.\n/ticket TEXT opens a ticket (/ticket alone opens a form), /ticket status lists your tickets, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. In a thread, use the message menu “Create help desk ticket” or react with :ticket:.",
-    "help.slack.agent": "Agents: react :eyes: on a card to claim, :white_check_mark: to resolve; reply in the card's thread to answer the requester, start with note: for an internal note. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N [faq:ID], /ticket assign N @agent, /ticket priority N low|normal|high|urgent.",
+    "help.slack.agent": "Agents: react :eyes: on a card to claim, :white_check_mark: to resolve; reply in the card's thread to answer the requester, start with note: for an internal note. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N [faq:ID], /ticket assign N @agent, /ticket priority N P1|P2|P3|P4, /ticket kind N incident|request|question, /ticket impact N and /ticket urgency N high|medium|low, /ticket team N TEAM, /ticket wait N (wait for the requester).",
     "telegram.start": "Hi! I am the help desk. Ask me a question and I will answer from the FAQ, or open a ticket with /ticket and an agent will reply here. Choose your language:",
     "telegram.lang.choose": "Choose your language:",
     "telegram.relay.agent_head": "{agent} · #{number}",
@@ -148,7 +153,7 @@ MESSAGES: dict[str, str] = {
     "telegram.cmd.agents.assign": "Assign: /assign N, replying to the agent's message",
     "telegram.cmd.agents.help": "Agent commands",
     "help.telegram.requester": "Ask me anything: I answer from the FAQ or open a ticket for you.\n/ticket TEXT opens a ticket (/ticket alone opens a short form), /status lists your tickets, /cancel N cancels one, /reopen N reopens one, /lang changes the language. While a ticket is open, your messages, photos, files and voice messages go to the agents.",
-    "help.telegram.agent": "Agents: react 👀 on a ticket card to claim it, 👌 to resolve it (or use the buttons). Write in the ticket's topic, or reply to its card, to answer the requester; start with note: for an internal note. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (as a reply to the agent's message), /priority N low|normal|high|urgent.",
+    "help.telegram.agent": "Agents: react 👀 on a ticket card to claim it, 👌 to resolve it (or use the buttons). Write in the ticket's topic, or reply to its card, to answer the requester; start with note: for an internal note. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (as a reply to the agent's message), /priority N P1|P2|P3|P4, /kind N incident|request|question, /impact N and /urgency N high|medium|low, /team N TEAM, /wait N (wait for the requester).",
     "card.kind": "Kind",
     "card.impact": "Impact",
     "card.urgency": "Urgency",

@@ -92,7 +92,9 @@ MESSAGES: dict[str, str] = {
     ),
     "help.agent": (
         "Polecenia agenta: /queue (nieprzejęte), /mine, /claim N, /reply N TEKST, "
-        "/note N TEKST (wewnętrzna), /resolve N [faq:ID], /reopen N, /assign N NAZWA."
+        "/note N TEKST (wewnętrzna), /resolve N [faq:ID], /reopen N, /assign N NAZWA, "
+        "/wait N (czekaj na zgłaszającego), /kind N incident|request|question, "
+        "/impact N i /urgency N high|medium|low, /team N ZESPÓŁ, /priority N P1|P2|P3|P4."
     ),
     "help.console.requester": (
         "Napisz pytanie albo wiadomość do otwartego zgłoszenia.\n"
@@ -101,14 +103,17 @@ MESSAGES: dict[str, str] = {
         "/rate N 1-5    oceń rozwiązane       /lang en|pl|ru  język\n"
         "/helped, /human  odpowiedź na ostatnie FAQ; /pick K  wybierz propozycję K\n"
         "/as NAZWA      działaj jako zgłaszający  /agent NAZWA  działaj jako agent\n"
+        "/ticket        krok po kroku: co, gdzie, jak pilne; potem zgłoszenie\n"
         "/quit          wyjdź"
     ),
     "help.console.agent": (
         "/queue         nieprzejęte           /mine         Twoje zgłoszenia\n"
         "/claim N       przejmij              /reply N TEKST  odpowiedz zgłaszającemu\n"
         "/note N TEKST  notatka wewnętrzna    /resolve N    rozwiąż\n"
-        "/assign N NAZWA  przypisz agentowi   /priority N low|normal|high|urgent\n"
-        "/reopen N, /cancel N, /lang en|pl|ru, /as NAZWA, /agent NAZWA, /quit"
+        "/assign N NAZWA  przypisz agentowi   /priority N P1|P2|P3|P4\n"
+        "/kind N incident|request|question    /team N ZESPÓŁ  przenieś do zespołu\n"
+        "/impact N, /urgency N high|medium|low /wait N      czekaj na zgłaszającego\n"
+        "/reopen N, /cancel N, /lang en|pl|ru, /as NAZWA, /agent NAZWA [ZESPÓŁ], /quit"
     ),
     "category.general": "Ogólne",
     "category.it": "IT",
@@ -123,7 +128,7 @@ MESSAGES: dict[str, str] = {
     "card.open_link": "otwórz",
     "home.hint": "Napisz do mnie w karcie Wiadomości albo wpisz /ticket TEKST w dowolnym miejscu.",
     "help.slack.requester": "Zapytaj mnie o cokolwiek: odpowiem z FAQ albo utworzę zgłoszenie.\n/ticket TEKST tworzy zgłoszenie (samo /ticket otwiera formularz), /ticket status pokazuje Twoje zgłoszenia, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. W wątku użyj menu wiadomości „Create help desk ticket” albo reakcji :ticket:.",
-    "help.slack.agent": "Agenci: reakcja :eyes: na karcie przejmuje zgłoszenie, :white_check_mark: je rozwiązuje; odpowiedź w wątku karty trafia do zgłaszającego, a tekst zaczynający się od note: jest notatką wewnętrzną. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N [faq:ID], /ticket assign N @agent, /ticket priority N low|normal|high|urgent.",
+    "help.slack.agent": "Agenci: reakcja :eyes: na karcie przejmuje zgłoszenie, :white_check_mark: je rozwiązuje; odpowiedź w wątku karty trafia do zgłaszającego, a tekst zaczynający się od note: jest notatką wewnętrzną. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N [faq:ID], /ticket assign N @agent, /ticket priority N P1|P2|P3|P4, /ticket kind N incident|request|question, /ticket impact N i /ticket urgency N high|medium|low, /ticket team N ZESPÓŁ, /ticket wait N (czekaj na zgłaszającego).",
     "telegram.start": "Cześć! Jestem helpdeskiem. Zadaj pytanie, a odpowiem z FAQ, albo utwórz zgłoszenie poleceniem /ticket — agent odpowie tutaj. Wybierz język:",
     "telegram.lang.choose": "Wybierz język:",
     "telegram.relay.agent_head": "{agent} · #{number}",
@@ -148,7 +153,7 @@ MESSAGES: dict[str, str] = {
     "telegram.cmd.agents.assign": "Przypisz: /assign N w odpowiedzi na wiadomość agenta",
     "telegram.cmd.agents.help": "Polecenia agentów",
     "help.telegram.requester": "Zapytaj mnie o cokolwiek: odpowiem z FAQ albo utworzę zgłoszenie.\n/ticket TEKST tworzy zgłoszenie (samo /ticket otwiera krótki formularz), /status pokazuje Twoje zgłoszenia, /cancel N anuluje, /reopen N otwiera ponownie, /lang zmienia język. Gdy zgłoszenie jest otwarte, Twoje wiadomości, zdjęcia, pliki i wiadomości głosowe trafiają do agentów.",
-    "help.telegram.agent": "Agenci: reakcja 👀 na karcie zgłoszenia je przejmuje, 👌 rozwiązuje (albo przyciski). Pisz w wątku zgłoszenia lub odpowiadaj na kartę, aby odpowiedzieć zgłaszającemu; tekst zaczynający się od note: jest notatką wewnętrzną. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (w odpowiedzi na wiadomość agenta), /priority N low|normal|high|urgent.",
+    "help.telegram.agent": "Agenci: reakcja 👀 na karcie zgłoszenia je przejmuje, 👌 rozwiązuje (albo przyciski). Pisz w wątku zgłoszenia lub odpowiadaj na kartę, aby odpowiedzieć zgłaszającemu; tekst zaczynający się od note: jest notatką wewnętrzną. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (w odpowiedzi na wiadomość agenta), /priority N P1|P2|P3|P4, /kind N incident|request|question, /impact N i /urgency N high|medium|low, /team N ZESPÓŁ, /wait N (czekaj na zgłaszającego).",
     "card.kind": "Rodzaj",
     "card.impact": "Wpływ",
     "card.urgency": "Pilność",

@@ -92,7 +92,9 @@ MESSAGES: dict[str, str] = {
     ),
     "help.agent": (
         "Команды агента: /queue (без исполнителя), /mine, /claim N, /reply N ТЕКСТ, "
-        "/note N ТЕКСТ (внутренняя), /resolve N [faq:ID], /reopen N, /assign N ИМЯ."
+        "/note N ТЕКСТ (внутренняя), /resolve N [faq:ID], /reopen N, /assign N ИМЯ, "
+        "/wait N (ждать ответа заявителя), /kind N incident|request|question, "
+        "/impact N и /urgency N high|medium|low, /team N КОМАНДА, /priority N P1|P2|P3|P4."
     ),
     "help.console.requester": (
         "Напишите вопрос или сообщение по открытой заявке.\n"
@@ -101,14 +103,17 @@ MESSAGES: dict[str, str] = {
         "/rate N 1-5    оценить решённую      /lang en|pl|ru  язык\n"
         "/helped, /human  ответ на последний ответ FAQ; /pick K  выбрать вариант K\n"
         "/as ИМЯ        действовать как автор  /agent ИМЯ   действовать как агент\n"
+        "/ticket        по шагам: что, где, насколько срочно; затем заявка\n"
         "/quit          выйти"
     ),
     "help.console.agent": (
         "/queue         без исполнителя       /mine         ваши заявки\n"
         "/claim N       взять заявку          /reply N ТЕКСТ  ответить автору\n"
         "/note N ТЕКСТ  внутренняя заметка    /resolve N    решить\n"
-        "/assign N ИМЯ  назначить агенту      /priority N low|normal|high|urgent\n"
-        "/reopen N, /cancel N, /lang en|pl|ru, /as ИМЯ, /agent ИМЯ, /quit"
+        "/assign N ИМЯ  назначить агенту      /priority N P1|P2|P3|P4\n"
+        "/kind N incident|request|question    /team N КОМАНДА  передать команде\n"
+        "/impact N, /urgency N high|medium|low /wait N      ждать ответа заявителя\n"
+        "/reopen N, /cancel N, /lang en|pl|ru, /as ИМЯ, /agent ИМЯ [КОМАНДА], /quit"
     ),
     "category.general": "Общее",
     "category.it": "ИТ",
@@ -123,7 +128,7 @@ MESSAGES: dict[str, str] = {
     "card.open_link": "открыть",
     "home.hint": "Напишите мне во вкладке «Сообщения» или введите /ticket ТЕКСТ где угодно.",
     "help.slack.requester": "Спросите меня о чём угодно: я отвечу из FAQ или создам заявку.\n/ticket ТЕКСТ создаёт заявку (просто /ticket открывает форму), /ticket status — ваши заявки, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. В треде используйте меню сообщения «Create help desk ticket» или реакцию :ticket:.",
-    "help.slack.agent": "Агентам: реакция :eyes: на карточке — взять заявку, :white_check_mark: — решить; ответ в треде карточки уходит заявителю, текст с префиксом note: — внутренняя заметка. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N [faq:ID], /ticket assign N @agent, /ticket priority N low|normal|high|urgent.",
+    "help.slack.agent": "Агентам: реакция :eyes: на карточке — взять заявку, :white_check_mark: — решить; ответ в треде карточки уходит заявителю, текст с префиксом note: — внутренняя заметка. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N [faq:ID], /ticket assign N @agent, /ticket priority N P1|P2|P3|P4, /ticket kind N incident|request|question, /ticket impact N и /ticket urgency N high|medium|low, /ticket team N КОМАНДА, /ticket wait N (ждать ответа заявителя).",
     "telegram.start": "Здравствуйте! Я служба поддержки. Задайте вопрос — я отвечу из FAQ, или создайте заявку командой /ticket, и агент ответит здесь. Выберите язык:",
     "telegram.lang.choose": "Выберите язык:",
     "telegram.relay.agent_head": "{agent} · #{number}",
@@ -148,7 +153,7 @@ MESSAGES: dict[str, str] = {
     "telegram.cmd.agents.assign": "Назначить: /assign N ответом на сообщение агента",
     "telegram.cmd.agents.help": "Команды агентов",
     "help.telegram.requester": "Спросите меня о чём угодно: я отвечу из FAQ или создам заявку.\n/ticket ТЕКСТ создаёт заявку (просто /ticket открывает короткую форму), /status — ваши заявки, /cancel N — отменить, /reopen N — открыть снова, /lang — сменить язык. Пока заявка открыта, ваши сообщения, фото, файлы и голосовые уходят агентам.",
-    "help.telegram.agent": "Агентам: реакция 👀 на карточке заявки — взять её, 👌 — решить (или кнопки). Пишите в теме заявки или отвечайте на карточку, чтобы ответить заявителю; текст с префиксом note: — внутренняя заметка. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (ответом на сообщение агента), /priority N low|normal|high|urgent.",
+    "help.telegram.agent": "Агентам: реакция 👀 на карточке заявки — взять её, 👌 — решить (или кнопки). Пишите в теме заявки или отвечайте на карточку, чтобы ответить заявителю; текст с префиксом note: — внутренняя заметка. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (ответом на сообщение агента), /priority N P1|P2|P3|P4, /kind N incident|request|question, /impact N и /urgency N high|medium|low, /team N КОМАНДА, /wait N (ждать ответа заявителя).",
     "card.kind": "Тип",
     "card.impact": "Влияние",
     "card.urgency": "Срочность",
