@@ -22,7 +22,7 @@ from adapters.telegram.sender import TelegramSender
 from adapters.telegram.setup import check_agents_chat, register_commands
 from bots.http_edge import telegram_webhook_route
 from bots.settings import Settings
-from bots.wiring import Core
+from bots.wiring import Core, checked_service
 from core.delivery import Sender
 from core.domain import CATEGORIES, DEFAULT_CATEGORY
 from core.redact import redact
@@ -64,7 +64,15 @@ class TelegramConnection:
         self.settings = settings
         self.bot = bot
         self.refs = RefStore(db, PLATFORM)
-        self.facts = ChatFacts(bot, settings.telegram_agents_chat_id)
+        # Each team's agents are the members of its group; without a service file that is
+        # one team in TELEGRAM_AGENTS_CHAT_ID.
+        default = settings.telegram_agents_chat_id
+        team_chats = {
+            name: int(team.places[PLATFORM])
+            for name, team in checked_service(settings).teams.items()
+            if team.places.get(PLATFORM)
+        }
+        self.facts = ChatFacts(bot, default, team_chats=team_chats)
         self.sender: Sender = TelegramSender(bot, self.refs, self.facts)
 
     def runtime(self, core: Core) -> TelegramRuntime:

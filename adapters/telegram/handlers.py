@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -61,10 +61,10 @@ from adapters.telegram.render import (
     triage_describe_prompt,
     triage_priority_prompt,
 )
-from adapters.telegram.sender import markup
+from adapters.telegram.sender import markup, topic_in, topic_value
 from core import commands as c
 from core.desk import InboundKey
-from core.domain import PersonRef, normalize_lang
+from core.domain import Actor, PersonRef, normalize_lang
 from core.i18n import t
 from core.inbox import Intake
 from core.queries import person_language
@@ -179,6 +179,11 @@ class _Handlers:
         if not new:
             log.info("update %s was handled before", update.update_id)
 
+    async def agent(self, user: User) -> Actor:
+        """Someone acting in an agents' group: an agent of the teams whose group they are in."""
+        teams = await self.deps.facts.teams_of(user.id)
+        return replace(actor_of(user, is_agent=True), teams=teams or None)
+
     async def _is_agent(self, user_id: str) -> bool:
         return user_id.isdigit() and await self.deps.facts.is_agent(int(user_id))
 
@@ -233,7 +238,8 @@ class _Handlers:
         refs = self.deps.refs
         thread = topic_thread(message)
         if thread is not None:
-            key = await refs.find_key("topic", str(thread))
+            stored = topic_value(message.chat.id, thread, self.deps.agents_chat_id)
+            key = await refs.find_key("topic", stored)
             if key is not None:
                 return int(key)
         replied = message.reply_to_message
@@ -270,7 +276,7 @@ class _Handlers:
         me = await bot.me()
         action = parse_agents(
             message,
-            actor_of(user, is_agent=True),
+            await self.agent(user),
             bot_username=me.username,
             bot_id=me.id,
             ticket=await self.ticket_of(message),
@@ -281,8 +287,12 @@ class _Handlers:
         user = message.from_user
         if user is None or user.is_bot:
             return
-        in_agents = message.chat.id == self.deps.agents_chat_id
-        actor = actor_of(user, is_agent=in_agents or await self.deps.facts.is_agent(user.id))
+        in_agents = message.chat.id in self.deps.facts.agents_chats
+        actor = (
+            await self.agent(user)
+            if in_agents
+            else actor_of(user, is_agent=await self.deps.facts.is_agent(user.id))
+        )
         command = parse_edit(message, actor)
         if command is not None:
             await self.submit(command, event_update)
@@ -295,12 +305,10 @@ class _Handlers:
         if key is None:
             return
         place = Place(reaction.chat.id, None, reaction.message_id)
-        topic = await self.deps.refs.get("topic", key)
-        if topic is not None:
-            place = Place(reaction.chat.id, int(topic), reaction.message_id)
-        command = parse_reaction(
-            reaction, actor_of(user, is_agent=True), ticket=int(key), place=place
-        )
+        topic = topic_in(await self.deps.refs.get("topic", key), self.deps.agents_chat_id)
+        if topic is not None and topic[0] == reaction.chat.id:
+            place = Place(reaction.chat.id, topic[1], reaction.message_id)
+        command = parse_reaction(reaction, await self.agent(user), ticket=int(key), place=place)
         if command is not None:
             await self.submit(command, event_update)
 
@@ -314,7 +322,7 @@ class _Handlers:
         if message is None or not query.data:
             return
         chat_id = message.chat.id
-        if chat_id == self.deps.agents_chat_id:
+        if chat_id in self.deps.facts.agents_chats:
             is_agent = True
             thread = message.message_thread_id if isinstance(message, Message) else None
             place = Place(
@@ -325,7 +333,12 @@ class _Handlers:
             place = Place(chat_id)
         else:
             return
-        action = parse_callback(query.data, actor_of(query.from_user, is_agent=is_agent), place)
+        actor = (
+            await self.agent(query.from_user)
+            if is_agent
+            else actor_of(query.from_user, is_agent=False)
+        )
+        action = parse_callback(query.data, actor, place)
         menu = message if isinstance(message, Message) else None
         await self.act(
             action, bot=bot, user=query.from_user, place=place, update=event_update, menu=menu
@@ -347,12 +360,13 @@ def build_router(deps: TelegramDeps) -> Router:
     private.edited_message.register(handlers.edited)
 
     agents = Router(name="telegram-agents")
-    if deps.agents_chat_id is not None:
-        agents.message.filter(F.chat.id == deps.agents_chat_id)
+    chats = deps.facts.agents_chats
+    if chats:
+        agents.message.filter(F.chat.id.in_(chats))
         agents.message.register(handlers.agents_message)
-        agents.edited_message.filter(F.chat.id == deps.agents_chat_id)
+        agents.edited_message.filter(F.chat.id.in_(chats))
         agents.edited_message.register(handlers.edited)
-        agents.message_reaction.filter(F.chat.id == deps.agents_chat_id)
+        agents.message_reaction.filter(F.chat.id.in_(chats))
         agents.message_reaction.register(handlers.reaction)
 
     root.callback_query.register(handlers.callback)

@@ -110,6 +110,7 @@ async def start_desk(
     fake: FakeTelegram | None = None,
     database_url: str | None = None,
     token: str | None = None,
+    service_file: Path | None = None,
 ) -> AsyncIterator[Harness]:
     fake = fake or FakeTelegram()
     fake.add_chat(AGENTS, "supergroup", "Help desk agents", is_forum=forum)
@@ -122,6 +123,7 @@ async def start_desk(
         "TELEGRAM_BOT_TOKEN": token or fake.token,
         "TELEGRAM_AGENTS_CHAT_ID": AGENTS,
         "TELEGRAM_API_URL": api,
+        "HELPDESK_SERVICE_FILE": str(service_file or tmp_path / "no-service.yaml"),
     }
     if transport == "webhook":
         env["TELEGRAM_WEBHOOK_URL"] = "https://desk.example.com"
