@@ -29,17 +29,18 @@ def card_fields(lang: str, ticket: ev.TicketView) -> list[tuple[str, str]]:
         (t(lang, "card.priority"), priority_label(lang, ticket)),
         (t(lang, "card.state"), state_label(lang, ticket)),
     ]
-    if ticket.kind is not None:
-        fields.append((t(lang, "card.kind"), t(lang, f"kind.{ticket.kind.value}")))
-    if ticket.impact is not None:
-        fields.append((t(lang, "card.impact"), t(lang, f"level.{ticket.impact.value}")))
-    if ticket.urgency is not None:
-        fields.append((t(lang, "card.urgency"), t(lang, f"level.{ticket.urgency.value}")))
     if ticket.team is not None:
         fields.append((t(lang, "card.team"), ticket.team))
     sla = sla_line(lang, ticket.sla)
     if sla:
         fields.append((t(lang, "card.sla"), sla))
+    if ticket.kind is not None:
+        fields.append((t(lang, "card.kind"), t(lang, f"kind.{ticket.kind.value}")))
+    if ticket.impact is not None or ticket.urgency is not None:
+        levels = [
+            t(lang, f"level.{v.value}") if v else "-" for v in (ticket.impact, ticket.urgency)
+        ]
+        fields.append((t(lang, "card.impact_urgency"), " / ".join(levels)))
     if ticket.rating is not None:
         fields.append((t(lang, "card.rating"), f"{ticket.rating}/5"))
     if ticket.source_link:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from core.domain import Priority
+from core.domain import Priority, TicketKind
 
 PLATFORM = "slack"
 
@@ -100,6 +100,7 @@ ACTION_FAQ_PICK = "faq_pick"
 ACTION_RATE = "rate"
 ACTION_ASSIGN = "card_assign"
 ACTION_PRIORITY = "card_priority"
+ACTION_KIND = "card_kind"
 ACTION_PATTERN = re.compile(r"^(faq_helped|faq_human|faq_pick|rate|card_\w+)(:\d+)?$")
 
 
@@ -193,11 +194,12 @@ class CardAction(StrEnum):
     CLAIM = "card_claim"
     RESOLVE = "card_resolve"
     REOPEN = "card_reopen"
+    WAIT = "card_wait"
 
 
 @dataclass(frozen=True)
 class CardButton:
-    """Claim / Resolve / Reopen on a ticket card; the value is the ticket number."""
+    """Claim / Resolve / Reopen / Wait on a ticket card; the value is the ticket number."""
 
     action: CardAction
     number: int
@@ -264,8 +266,33 @@ class PriorityOption:
         return cls(number=int(number), priority=Priority(priority))
 
 
+@dataclass(frozen=True)
+class KindOption:
+    """One option of the card's kind select: value `<ticket number>:<kind>`."""
+
+    number: int
+    kind: TicketKind
+
+    action_id = ACTION_KIND
+
+    @property
+    def value(self) -> str:
+        return f"{self.number}:{self.kind.value}"
+
+    @classmethod
+    def parse(cls, fields: ActionFields) -> KindOption:
+        number, _, kind = fields.selected_value.partition(":")
+        return cls(number=int(number), kind=TicketKind(kind))
+
+
 ButtonData = (
-    FaqFeedbackButton | FaqPickButton | RatingButton | CardButton | AssignSelect | PriorityOption
+    FaqFeedbackButton
+    | FaqPickButton
+    | RatingButton
+    | CardButton
+    | AssignSelect
+    | PriorityOption
+    | KindOption
 )
 
 _PARSERS: dict[str, Callable[[ActionFields], ButtonData]] = {
@@ -276,6 +303,7 @@ _PARSERS: dict[str, Callable[[ActionFields], ButtonData]] = {
     **{action.value: CardButton.parse for action in CardAction},
     ACTION_ASSIGN: AssignSelect.parse,
     ACTION_PRIORITY: PriorityOption.parse,
+    ACTION_KIND: KindOption.parse,
 }
 
 

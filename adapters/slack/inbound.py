@@ -227,6 +227,7 @@ _CARD_COMMANDS: dict[codecs.CardAction, type[c.TicketCommand]] = {
     codecs.CardAction.CLAIM: c.Claim,
     codecs.CardAction.RESOLVE: c.Resolve,
     codecs.CardAction.REOPEN: c.Reopen,
+    codecs.CardAction.WAIT: c.WaitForRequester,
 }
 
 
@@ -275,6 +276,8 @@ def action_command(
         return c.SetPriority(
             actor=actor, number=data.number, priority=data.priority, reply_context=context
         )
+    if isinstance(data, codecs.KindOption):
+        return c.Classify(actor=actor, number=data.number, kind=data.kind, reply_context=context)
     return None
 
 

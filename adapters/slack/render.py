@@ -17,6 +17,7 @@ from adapters.slack.codecs import (
     CardButton,
     FaqFeedbackButton,
     FaqPickButton,
+    KindOption,
     PriorityOption,
     RatingButton,
     card_block_id,
@@ -31,7 +32,7 @@ from adapters.slack.mrkdwn import (
     markdown_to_mrkdwn,
     mention,
 )
-from core.domain import Priority, TicketState
+from core.domain import Priority, TicketKind, TicketState
 from core.events import (
     Event,
     FaqAnswer,
@@ -193,6 +194,8 @@ def _card_controls(lang: str, number: int, state: TicketState) -> list[dict[str,
         controls.append(button(t(lang, "button.reopen"), CardButton(CardAction.REOPEN, number)))
         return controls
     controls.append(button(t(lang, "button.resolve"), CardButton(CardAction.RESOLVE, number)))
+    if state in (TicketState.OPEN, TicketState.CLAIMED):
+        controls.append(button(t(lang, "button.wait"), CardButton(CardAction.WAIT, number)))
     controls.append(
         {
             "type": "users_select",
@@ -208,6 +211,16 @@ def _card_controls(lang: str, number: int, state: TicketState) -> list[dict[str,
             "options": [
                 option(t(lang, f"priority.{p.value}"), PriorityOption(number, p).value)
                 for p in Priority
+            ],
+        }
+    )
+    controls.append(
+        {
+            "type": "static_select",
+            "action_id": KindOption.action_id,
+            "placeholder": plain_text(t(lang, "button.kind")),
+            "options": [
+                option(t(lang, f"kind.{k.value}"), KindOption(number, k).value) for k in TicketKind
             ],
         }
     )
@@ -227,14 +240,13 @@ def card_message(lang: str, card: TicketCard) -> SlackMessage:
         values[-1] = f"<{escape(view.source_link)}|{escape(t(lang, 'card.open_link'))}>"
     blocks: list[dict[str, Any]] = [
         section(f"*{escape(title)}*"),
-        {
-            "type": "section",
-            "fields": [
-                {"type": "mrkdwn", "text": clip(f"*{escape(label)}*\n{value}", 2000)}
-                for (label, _), value in zip(fields, values, strict=True)
-            ][:10],
-        },
     ]
+    texts = [
+        {"type": "mrkdwn", "text": clip(f"*{escape(label)}*\n{value}", 2000)}
+        for (label, _), value in zip(fields, values, strict=True)
+    ]
+    # A section holds at most ten fields (Block Kit: api.slack.com/reference/block-kit/blocks#section).
+    blocks += [{"type": "section", "fields": texts[i : i + 10]} for i in range(0, len(texts), 10)]
     quoted = "\n".join(f"> {line}" for line in escape(view.text).splitlines()) or ">"
     blocks.append(section(quoted))
     context = [escape(card_change(lang, card))]

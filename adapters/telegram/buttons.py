@@ -69,6 +69,13 @@ class ResolveTicket(ButtonData, prefix="tr"):
         return c.Resolve(actor=actor, reply_context=ctx, number=self.number)
 
 
+class WaitTicket(ButtonData, prefix="tw"):
+    number: int
+
+    def action(self, actor: Actor, ctx: str) -> Action:
+        return c.WaitForRequester(actor=actor, reply_context=ctx, number=self.number)
+
+
 class ReopenTicket(ButtonData, prefix="to"):
     number: int
 
@@ -117,6 +124,7 @@ KINDS: tuple[type[ButtonData], ...] = (
     Language,
     ClaimTicket,
     ResolveTicket,
+    WaitTicket,
     ReopenTicket,
     RateTicket,
     TriageCategoryChoice,

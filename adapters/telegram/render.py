@@ -17,6 +17,7 @@ from adapters.telegram.buttons import (
     TriageCancelChoice,
     TriageCategoryChoice,
     TriagePriorityChoice,
+    WaitTicket,
     packed,
 )
 from adapters.telegram.dialog import Triage
@@ -178,8 +179,11 @@ def card_keyboard(lang: str, view: TicketView) -> Keyboard:
                 Button(t(lang, "button.resolve"), ResolveTicket(number=view.number).pack()),
             ),
         )
+    resolve = Button(t(lang, "button.resolve"), ResolveTicket(number=view.number).pack())
     if view.state is TicketState.CLAIMED:
-        return ((Button(t(lang, "button.resolve"), ResolveTicket(number=view.number).pack()),),)
+        return ((resolve, Button(t(lang, "button.wait"), WaitTicket(number=view.number).pack())),)
+    if view.state is TicketState.WAITING:
+        return ((resolve,),)
     return ((Button(t(lang, "button.reopen"), ReopenTicket(number=view.number).pack()),),)
 
 

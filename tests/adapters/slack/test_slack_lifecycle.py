@@ -83,8 +83,10 @@ async def test_ticket_claim_relay_note_resolve_and_rating(slack: SlackHarness) -
     assert _action_ids(card.blocks) == [
         "card_claim",
         "card_resolve",
+        "card_wait",
         "card_assign",
         "card_priority",
+        "card_kind",
     ]
 
     # an agent claims it with 👀: the card changes in place, the requester is told

@@ -75,3 +75,38 @@ async def test_a_facilities_ticket_goes_to_its_channel_and_only_its_members_clai
         old = next(m for m in slack.api.posted(FACILITIES) if m.ts == card.ts)
         assert "Moved to team it by Carol" in str(old.blocks)
         assert any(t.startswith("Ticket #2") for t in cards_in(slack.api, AGENTS))
+
+
+async def test_the_card_waits_for_the_requester_and_sets_the_kind(
+    tmp_path: Path, small_kb: Path
+) -> None:
+    async with running_slack(tmp_path, small_kb) as slack:
+        await slack.command(ALICE, "the printer prints blank pages")
+        await slack.deliver()
+        card = slack.card(1)
+        elements = {e["action_id"]: e for e in card.blocks[-1]["elements"]}  # type: ignore[index]
+        kinds = elements["card_kind"]["options"]
+        incident = next(o for o in kinds if o["text"]["text"] == "incident")
+        await slack.click(
+            BOB,
+            AGENTS,
+            card.ts,
+            {
+                "action_id": "card_kind",
+                "block_id": "card:1",
+                "type": "static_select",
+                "selected_option": {"value": incident["value"]},
+            },
+        )
+        await slack.deliver()
+        assert "*Kind*\\nincident" in str(slack.card(1).blocks)
+        await slack.click(BOB, AGENTS, card.ts, elements["card_wait"])
+        await slack.deliver()
+        assert "waiting for requester" in str(slack.card(1).blocks)
+        assert slack.api.dm_texts(ALICE)[-1].startswith(
+            "We are waiting for your answer on ticket #1"
+        )
+        await slack.dm(ALICE, "it is the HP on floor 2")
+        await slack.deliver()
+        assert "The requester answered" in str(slack.card(1).blocks)
+        assert "waiting for requester" not in str(slack.card(1).blocks)

@@ -55,3 +55,23 @@ async def test_a_facilities_ticket_goes_to_its_group_and_only_its_members_claim_
         assert "Moved to team it by Fay" in cards[0].text
         moved = [m for m in h.fake.messages_in(AGENTS) if m.text.startswith("Ticket #1:")]
         assert len(moved) == 1 and "Team: it" in moved[0].text
+
+
+async def test_the_card_button_waits_for_the_requester_until_they_write(
+    tmp_path: Path, faq: FaqService
+) -> None:
+    fake = FakeTelegram()
+    fake.members[(AGENTS, ANNA_ID)] = "member"
+    async for h in start_desk(tmp_path, faq, transport="webhook", forum=False, fake=fake):
+        olga = h.fake.user(OLGA_ID, "Olga")
+        anna = h.fake.user(ANNA_ID, "Anna")
+        await h.say(OLGA_ID, olga, "/ticket The projector does not turn on")
+        card = h.card(1)
+        await h.press(anna, card, "Claim")
+        await h.press(anna, card, "Wait for requester")
+        assert "⏸ waiting for requester" in card.text
+        assert [b["text"] for b in card.buttons()] == ["Resolve"]
+        assert h.last_to(OLGA_ID).text.startswith("We are waiting for your answer on ticket #1")
+        await h.say(OLGA_ID, olga, "It is room 4")
+        assert "waiting for requester" not in card.text
+        assert "State: claimed" in card.text
