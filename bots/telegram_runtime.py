@@ -24,7 +24,6 @@ from bots.http_edge import telegram_webhook_route
 from bots.settings import Settings
 from bots.wiring import Core, checked_service
 from core.delivery import Sender
-from core.domain import CATEGORIES, DEFAULT_CATEGORY
 from core.redact import redact
 from core.storage.db import Database
 from core.storage.refs import RefStore
@@ -48,11 +47,6 @@ def build_bot(settings: Settings) -> Bot:
         else AiohttpSession(timeout=BOT_API_TIMEOUT)
     )
     return Bot(settings.telegram_bot_token.get_secret_value(), session=session)
-
-
-def ticket_categories() -> tuple[str, ...]:
-    """The triage menu's categories: the desk's, the default last (the catch-all)."""
-    return (*sorted(set(CATEGORIES) - {DEFAULT_CATEGORY}), DEFAULT_CATEGORY)
 
 
 class TelegramConnection:
@@ -95,7 +89,6 @@ class TelegramRuntime:
                     refs=telegram.refs,
                     facts=telegram.facts,
                     default_lang=settings.lang,
-                    categories=ticket_categories(),
                 )
             )
         )

@@ -94,6 +94,8 @@ class Triage(Command):
     faq_seen: bool = False
     impact: str | None = None
     urgency: str | None = None
+    entry_id: str | None = None
+    """An FAQ entry the person picked at the area step: its answer, and no ticket."""
 
 
 @dataclass(frozen=True, kw_only=True)

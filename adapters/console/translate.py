@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from adapters.common.grammar import WORDS, Surface, parse, parse_number, split_word
 from adapters.common.refusal import Refusal, unknown_command, usage
+from adapters.common.triage import PERSON, SKIP, PendingTriage
 from core import commands as c
 from core.domain import Actor
 from core.events import (
@@ -113,49 +114,17 @@ def parse_line(line: str, session: Session) -> Action | None:
 def triage_answer(text: str, step: TriageStep, session: Session) -> Action | None:
     """A line answering the triage step the person was asked: a choice's number, `/skip`,
     or (for the description) the text itself. None: the line is something else."""
-    answers = dict(step.answers)
+    pending = PendingTriage.of(step)
     if step.step == "text":
-        if text.startswith("/"):
-            return None
-        answers["text"] = text
-        return _triage(session, answers)
+        return None if text.startswith("/") else pending.describe(session.actor, None, text)
     if text.lower() == "/skip":
-        value = c.SKIPPED
-    else:
-        index = parse_number(text)
-        last = len(step.choices) + (1 if step.step == "faq" else 0)
-        if index is None or not 1 <= index <= last:
-            return None
-        # Past the choices: "I want a person" after the area's FAQ entries.
-        value = "" if index > len(step.choices) else step.choices[index - 1].value
-    if step.step == "faq":
-        if value not in ("", c.SKIPPED):  # an entry: its answer, and no ticket
-            return c.AskQuestion(actor=session.actor, text=_entry_title(step, value))
-        answers["faq_seen"] = True
-    else:
-        answers[step.step] = value
-    return _triage(session, answers)
-
-
-def _entry_title(step: TriageStep, entry_id: str) -> str:
-    return next((choice.label for choice in step.choices if choice.value == entry_id), entry_id)
-
-
-def _triage(session: Session, answers: dict[str, str | bool]) -> c.Triage:
-    return c.Triage(
-        actor=session.actor,
-        text=str(answers.get("text", "")),
-        kind=_answer(answers, "kind"),
-        category=_answer(answers, "category"),
-        faq_seen=bool(answers.get("faq_seen", False)),
-        impact=_answer(answers, "impact"),
-        urgency=_answer(answers, "urgency"),
-    )
-
-
-def _answer(answers: dict[str, str | bool], key: str) -> str | None:
-    value = answers.get(key)
-    return str(value) if value is not None else None
+        return pending.pick(session.actor, None, SKIP)
+    index = parse_number(text)
+    if index is None:
+        return None
+    if step.step == "faq" and index == len(step.choices) + 1:
+        return pending.pick(session.actor, None, PERSON)
+    return pending.pick(session.actor, None, index - 1)
 
 
 def _pick(rest: str, session: Session) -> Action:

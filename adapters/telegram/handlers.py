@@ -29,17 +29,15 @@ from aiogram.types import (
 
 from adapters.common.assignee import with_checked_assignee
 from adapters.common.refusal import Refusal
+from adapters.common.triage import PendingTriage
 from adapters.telegram import PLATFORM
 from adapters.telegram.buttons import parse_callback
 from adapters.telegram.dialog import (
     Action,
     ChooseLanguage,
     Greet,
-    Triage,
     TriageCancel,
-    TriageCategory,
-    TriagePriority,
-    TriageStart,
+    TriagePick,
 )
 from adapters.telegram.facts import ChatFacts
 from adapters.telegram.inbound import (
@@ -57,9 +55,6 @@ from adapters.telegram.render import (
     greeting,
     language_prompt,
     plain,
-    triage_category_prompt,
-    triage_describe_prompt,
-    triage_priority_prompt,
 )
 from adapters.telegram.sender import markup, topic_in, topic_value
 from core import commands as c
@@ -85,7 +80,6 @@ class TelegramDeps:
     refs: RefStore
     facts: ChatFacts
     default_lang: str
-    categories: tuple[str, ...]
 
     @property
     def agents_chat_id(self) -> int | None:
@@ -173,6 +167,17 @@ class _Handlers:
                 log.info("menu not edited (%s); sending a new one", error)
         await self.say(bot, place, out)
 
+    async def close_menu(self, bot: Bot, menu: Message | None) -> None:
+        """A menu that was answered loses its buttons (the desk's next step follows)."""
+        if menu is None:
+            return
+        try:
+            await bot.edit_message_reply_markup(
+                chat_id=menu.chat.id, message_id=menu.message_id, reply_markup=None
+            )
+        except TelegramAPIError as error:
+            log.info("menu buttons not removed: %s", error)
+
     async def submit(self, command: c.Command, update: Update) -> None:
         command = await with_checked_assignee(command, self._is_agent)
         new = await self.deps.intake.submit(command, InboundKey(PLATFORM, str(update.update_id)))
@@ -210,25 +215,18 @@ class _Handlers:
             await self.say(bot, place, language_prompt(lang))
         elif isinstance(action, Refusal):
             await self.say(bot, place, plain(t(lang, action.key, **action.params)))
-        elif isinstance(action, TriageStart):
-            await refs.put("triage", str(user.id), Triage().encode())
-            await self.say(bot, place, triage_category_prompt(lang, self.deps.categories))
-        elif isinstance(action, TriageCategory):
-            stored = await refs.get("triage", str(user.id))
-            if stored is None:
+        elif isinstance(action, TriagePick):
+            pending = PendingTriage.decode(await refs.get("triage", str(user.id)))
+            command = (
+                pending.pick(action.actor, action.context, action.index)
+                if pending is not None and pending.step == action.step
+                else None
+            )
+            if command is None:
                 await self.replace(bot, menu, place, plain(t(lang, "telegram.triage.expired")))
                 return
-            triage = Triage(action.category, Triage.decode(stored).priority)
-            await refs.put("triage", str(user.id), triage.encode())
-            await self.replace(bot, menu, place, triage_priority_prompt(lang))
-        elif isinstance(action, TriagePriority):
-            stored = await refs.get("triage", str(user.id))
-            if stored is None:
-                await self.replace(bot, menu, place, plain(t(lang, "telegram.triage.expired")))
-                return
-            triage = Triage(Triage.decode(stored).category, action.priority)
-            await refs.put("triage", str(user.id), triage.encode())
-            await self.replace(bot, menu, place, triage_describe_prompt(lang, triage))
+            await self.close_menu(bot, menu)
+            await self.submit(command, update)
         elif isinstance(action, TriageCancel):
             await refs.delete("triage", str(user.id))
             await self.replace(bot, menu, place, plain(t(lang, "telegram.triage.cancelled")))
@@ -259,10 +257,7 @@ class _Handlers:
         stored = await self.deps.refs.get("triage", str(user.id))
         me = await bot.me()
         action = parse_private(
-            message,
-            actor,
-            bot_username=me.username,
-            triage=Triage.decode(stored) if stored is not None else None,
+            message, actor, bot_username=me.username, triage=PendingTriage.decode(stored)
         )
         if stored is not None and isinstance(action, c.Command):
             # The description opened the ticket, or another command left the menu stale.

@@ -11,15 +11,9 @@ from aiogram.types import Message, User
 
 from adapters.common.grammar import PersonLookup, Surface, note_text, parse
 from adapters.common.refusal import unknown_command
+from adapters.common.triage import PendingTriage
 from adapters.telegram import PLATFORM
-from adapters.telegram.dialog import (
-    Action,
-    ChooseLanguage,
-    Greet,
-    Triage,
-    TriageCancel,
-    TriageStart,
-)
+from adapters.telegram.dialog import Action, ChooseLanguage, Greet, TriageCancel
 from adapters.telegram.places import Place, message_ref
 from core import commands as c
 from core.domain import Actor, normalize_lang
@@ -87,7 +81,11 @@ REQUESTER_WORDS = frozenset({"start", "ticket", "status", "lang"})
 
 
 def parse_private(
-    message: Message, actor: Actor, *, bot_username: str | None, triage: Triage | None
+    message: Message,
+    actor: Actor,
+    *,
+    bot_username: str | None,
+    triage: PendingTriage | None,
 ) -> Action | None:
     """A message in the private chat with the bot."""
     ctx = place_of(message).encode()
@@ -97,14 +95,8 @@ def parse_private(
         attachments = attachments_of(message)
         if not text.strip() and not attachments:
             return None  # stickers, service messages: nothing to say
-        if triage is not None and text.strip():
-            return c.OpenTicket(
-                actor=actor,
-                reply_context=ctx,
-                text=text,
-                category=triage.category,
-                priority=triage.priority,
-            )
+        if triage is not None and triage.step == "text" and text.strip():
+            return triage.describe(actor, ctx, text)
         return c.SendText(
             actor=actor,
             reply_context=ctx,
@@ -117,7 +109,7 @@ def parse_private(
     if word == "start":
         return Greet()
     if word == "ticket" and not rest:
-        return TriageStart()
+        return c.Triage(actor=actor, reply_context=ctx)
     if word == "lang" and not rest:
         return ChooseLanguage()
     if word == "cancel" and not rest and triage is not None:

@@ -26,6 +26,7 @@ from aiogram.types import (
     ReplyParameters,
 )
 
+from adapters.common.triage import PendingTriage
 from adapters.telegram.errors import (
     accepted_result,
     message_gone,
@@ -59,6 +60,7 @@ from core.events import (
     TicketCard,
     TicketThreadTarget,
     TicketView,
+    TriageStep,
     event_to_json,
 )
 from core.storage.refs import RefStore
@@ -205,6 +207,9 @@ class TelegramSender:
             return
         out = render_payload(event.lang, payload)
         await self._steps(event, self._chunk_steps(place, out, []))
+        if isinstance(payload, TriageStep):
+            # The menu's buttons carry only the step and the pick: the answers so far wait here.
+            await self.refs.put("triage", target.user_id, PendingTriage.of(payload).encode())
 
     def _relay_steps(self, place: Place, lang: str, relay: Relay, ticket: int | None) -> list[Step]:
         """The message (and its files, by file id) plus a note of where the copy is."""

@@ -10,7 +10,14 @@ from core.desk.checks import planned_state, reload, require_agent, ticket_of
 from core.desk.scope import CommandScope, thread_event
 from core.desk.tickets import Details, create_ticket
 from core.domain import Level, Ticket, TicketAction, TicketKind
-from core.events import CardChange, Notice, TicketCard, TriageChoice, TriageStep
+from core.events import (
+    CardChange,
+    FaqAnswer,
+    Notice,
+    TicketCard,
+    TriageChoice,
+    TriageStep,
+)
 
 _FAQ_OFFERED = 3  # entries of the chosen area offered before a person
 
@@ -125,6 +132,9 @@ async def triage(scope: CommandScope, cmd: c.Triage) -> None:
         )
         if value not in (None, "", False)
     }
+    if cmd.entry_id:
+        await _answer_with_entry(scope, cmd.entry_id, cmd.text)
+        return
     kind = _known(cmd.kind, tuple(k.value for k in TicketKind))
     category = _known(cmd.category, scope.service.areas())
     impact, urgency = _known(cmd.impact, _LEVELS), _known(cmd.urgency, _LEVELS)
@@ -168,6 +178,28 @@ async def triage(scope: CommandScope, cmd: c.Triage) -> None:
             urgency=Level(urgency) if urgency else None,
         ),
     )
+
+
+async def _answer_with_entry(scope: CommandScope, entry_id: str, text: str) -> None:
+    """The entry's answer, as a question answered: "That helped" and "Talk to a human" work."""
+    lang = scope.actor.lang
+    entry = scope.faq.entry(entry_id, lang)
+    if entry is None:
+        raise errors.UnknownFaqEntry(entry_id=entry_id[:80])
+    question = text.strip() or entry.title
+    query_id = await scope.repo.record_faq_query(
+        person=scope.actor,
+        platform=scope.actor.platform,
+        lang=lang,
+        text=question,
+        decision="answer",
+        results=[{"id": entry.id, "title": entry.title, "score": 1.0}],
+        now=scope.now,
+    )
+    answer = FaqAnswer(
+        query_id=query_id, entry_id=entry.id, title=entry.title, answer=entry.answer, score=1.0
+    )
+    scope.to_actor(answer, lang)
 
 
 def _known(value: str | None, allowed: tuple[str, ...]) -> str | None:
