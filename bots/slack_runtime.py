@@ -193,6 +193,7 @@ def build_slack_runtime(core: Core, slack: SlackConnection) -> SlackRuntime:
         ),
         agents_channel=channel,
         default_lang=settings.lang,
+        areas=core.desk.service.areas(),
     )
     register(app, deps)
     return SlackRuntime(

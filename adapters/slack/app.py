@@ -22,7 +22,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.common.assignee import with_checked_assignee
 from adapters.common.refusal import Refusal
-from adapters.slack import inbound
+from adapters.common.triage import PendingTriage
+from adapters.slack import codecs, inbound
 from adapters.slack.codecs import (
     ACTION_PATTERN,
     MODAL_CALLBACK,
@@ -35,11 +36,11 @@ from adapters.slack.directory import TeamDirectory, UserDirectory
 from adapters.slack.markup import mentioned_users
 from adapters.slack.people import actor_of
 from adapters.slack.render import refusal_text
-from adapters.slack.sender import card_kind
+from adapters.slack.sender import KIND_TRIAGE, card_kind
 from adapters.slack.slash import OpenModal, slash_command
 from adapters.slack.views import modal_view
 from core import commands as c
-from core.domain import Actor
+from core.domain import CATEGORIES, Actor
 from core.inbox import Intake
 from core.storage.refs import RefStore
 
@@ -59,6 +60,10 @@ class SlackDeps:
     agents: TeamDirectory
     agents_channel: str
     default_lang: str = "en"
+    areas: tuple[str, ...] = CATEGORIES  # the triage form's categories: the teams'
+
+    async def pending_triage(self, user_id: str) -> PendingTriage | None:
+        return PendingTriage.decode(await self.refs.get(KIND_TRIAGE, user_id))
 
 
 class Listeners:
@@ -212,7 +217,8 @@ class Listeners:
             return
         if isinstance(parsed, OpenModal):
             await ack()
-            await self.d.client.views_open(trigger_id=body["trigger_id"], view=modal_view(lang))
+            view = modal_view(lang, areas=self.d.areas)
+            await self.d.client.views_open(trigger_id=body["trigger_id"], view=view)
             return
         await self.submit(parsed, f"cmd:{body.get('trigger_id', '')}")
         await ack()
@@ -237,7 +243,7 @@ class Listeners:
 
     async def on_modal(self, ack: Ack, view: dict[str, Any], context: AsyncBoltContext) -> None:
         actor = await self.actor(context.user_id or "")
-        command = inbound.modal_command(view, actor)
+        command = inbound.modal_command(view, actor, self.d.areas)
         update_id = f"view:{view.get('id', '')}:{view.get('hash', '')}"
         await self.submit(command, update_id)
         await ack()
@@ -252,9 +258,22 @@ class Listeners:
         for action in body.get("actions") or []:
             names = await self.d.users.names(inbound.selected_users(action))
             command = inbound.action_command(action, actor, place, names)
+            picked = codecs.parse_action(action)
+            if isinstance(picked, codecs.TriageButton):
+                command = await self.triage_pick(picked, actor, place)
             update_id = f"action:{action.get('action_ts', '')}:{user}:{action.get('action_id')}"
             await self.submit(command, update_id)
         await ack()
+
+    async def triage_pick(
+        self, picked: codecs.TriageButton, actor: Actor, place: ReplyPlace
+    ) -> c.Command | None:
+        """A triage button: the desk's next step with the answers waiting in the refs (a
+        stale menu's button, of a step no longer asked, does nothing)."""
+        pending = await self.d.pending_triage(actor.user_id)
+        if pending is None or pending.step != picked.step:
+            return None
+        return pending.pick(actor, place.encode(), picked.index)
 
 
 async def _ignore() -> None:

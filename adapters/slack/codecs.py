@@ -29,6 +29,8 @@ REACTION_RESOLVE = "white_check_mark"
 MODAL_TEXT = "text"
 MODAL_CATEGORY = "category"
 MODAL_URGENCY = "urgency"
+MODAL_KIND = "kind"
+MODAL_IMPACT = "impact"
 MODAL_INPUT = "value"
 
 
@@ -101,7 +103,8 @@ ACTION_RATE = "rate"
 ACTION_ASSIGN = "card_assign"
 ACTION_PRIORITY = "card_priority"
 ACTION_KIND = "card_kind"
-ACTION_PATTERN = re.compile(r"^(faq_helped|faq_human|faq_pick|rate|card_\w+)(:\d+)?$")
+ACTION_TRIAGE = "triage"
+ACTION_PATTERN = re.compile(r"^(faq_helped|faq_human|faq_pick|rate|card_\w+|triage)(:\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -285,8 +288,34 @@ class KindOption:
         return cls(number=int(number), kind=TicketKind(kind))
 
 
+@dataclass(frozen=True)
+class TriageButton:
+    """A choice of a triage step: value `<step>:<pick>` (a choice's index, or the skip /
+    "I want a person" picks of adapters.common.triage); `slot` keeps action ids unique."""
+
+    step: str
+    index: int
+    slot: int = 0
+
+    @property
+    def action_id(self) -> str:
+        return f"{ACTION_TRIAGE}:{self.slot}"
+
+    @property
+    def value(self) -> str:
+        return f"{self.step}:{self.index}"
+
+    @classmethod
+    def parse(cls, fields: ActionFields) -> TriageButton:
+        step, _, index = fields.value.partition(":")
+        if not step:
+            raise ValueError("no triage step")
+        return cls(step=step, index=int(index))
+
+
 ButtonData = (
-    FaqFeedbackButton
+    TriageButton
+    | FaqFeedbackButton
     | FaqPickButton
     | RatingButton
     | CardButton
@@ -304,6 +333,7 @@ _PARSERS: dict[str, Callable[[ActionFields], ButtonData]] = {
     ACTION_ASSIGN: AssignSelect.parse,
     ACTION_PRIORITY: PriorityOption.parse,
     ACTION_KIND: KindOption.parse,
+    ACTION_TRIAGE: TriageButton.parse,
 }
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.common.refusal import Refusal
+from adapters.common.triage import PERSON, SKIP
 from adapters.slack.codecs import (
     AssignSelect,
     CardAction,
@@ -20,6 +21,7 @@ from adapters.slack.codecs import (
     KindOption,
     PriorityOption,
     RatingButton,
+    TriageButton,
     card_block_id,
     faq_block_id,
     rating_block_id,
@@ -45,6 +47,7 @@ from core.events import (
     TicketCard,
     TicketList,
     TicketResolved,
+    TriageStep,
 )
 from core.i18n import t
 from core.presenter import card_change, card_fields, list_lines, render_payload
@@ -85,7 +88,7 @@ def context_block(text: str) -> dict[str, Any]:
 
 def button(
     text: str,
-    data: FaqFeedbackButton | FaqPickButton | RatingButton | CardButton,
+    data: FaqFeedbackButton | FaqPickButton | RatingButton | CardButton | TriageButton,
     style: str | None = None,
 ) -> dict[str, Any]:
     element: dict[str, Any] = {
@@ -97,6 +100,29 @@ def button(
     if style:
         element["style"] = style
     return element
+
+
+def triage_message(lang: str, step: TriageStep) -> SlackMessage:
+    """A triage question with a button per choice, then skip (or "I want a person")."""
+    question = escape(t(lang, f"triage.{step.step}"))
+    picks = [
+        (t(lang, choice.label_key) if choice.label_key else choice.label, index)
+        for index, choice in enumerate(step.choices)
+    ]
+    if step.step == "faq":
+        picks.append((t(lang, "triage.faq.human"), PERSON))
+    elif step.step != "text":
+        picks.append((t(lang, "triage.skip"), SKIP))
+    buttons = [
+        button(label, TriageButton(step.step, index, slot))
+        for slot, (label, index) in enumerate(picks)
+    ]
+    blocks: list[dict[str, Any]] = [section(question)]
+    # An actions block holds at most 25 elements (api.slack.com/reference/block-kit/blocks#actions).
+    blocks += [
+        {"type": "actions", "elements": buttons[i : i + 25]} for i in range(0, len(buttons), 25)
+    ]
+    return SlackMessage(text=question, blocks=blocks if buttons else None)
 
 
 def _plain(lang: str, payload: Payload) -> str:
@@ -321,6 +347,8 @@ def message_for(event: Event) -> SlackMessage:
         return _rating(lang, payload)
     if isinstance(payload, TicketList):
         return ticket_list_message(lang, payload)
+    if isinstance(payload, TriageStep):
+        return triage_message(lang, payload)
     if isinstance(payload, Notice):
         prefix = ":warning: " if payload.error else ""
         return SlackMessage(text=prefix + _plain(lang, payload))

@@ -11,12 +11,21 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.common.triage import PendingTriage
 from adapters.slack import marks
 from adapters.slack.codecs import decode_place, message_ref, split_ref
 from adapters.slack.errors import ErrorKind, delivery_error, is_kind
 from adapters.slack.render import SlackMessage, message_for
 from adapters.slack.views import home_view
-from core.events import Event, PersonTarget, Relay, RelayEdited, TicketCard, TicketList
+from core.events import (
+    Event,
+    PersonTarget,
+    Relay,
+    RelayEdited,
+    TicketCard,
+    TicketList,
+    TriageStep,
+)
 from core.storage.refs import RefStore
 from core.unknown_outcome import MaybeSent
 
@@ -31,6 +40,7 @@ def card_kind(channel: str, agents_channel: str) -> str:
 
 KIND_RELAY = "relay"  # core message id -> "channel:ts" of the relayed copy
 KIND_DM = "dm"  # user id -> their DM channel with the bot
+KIND_TRIAGE = "triage"  # user id -> the triage step they were asked last
 
 
 class SlackSender:
@@ -168,6 +178,9 @@ class SlackSender:
             unfurl_links=False,
             **message.kwargs(),
         )
+        if isinstance(payload, TriageStep):
+            # The buttons carry only the step and the pick: the answers so far wait here.
+            await self.refs.put(KIND_TRIAGE, target.user_id, PendingTriage.of(payload).encode())
 
     def _remember_copy(self, payload: object, channel: str) -> marks.AfterPost:
         """A relayed message's copy is remembered, so that its edits find it."""

@@ -3,6 +3,7 @@ may claim it, and a move to another team leaves a note on the old card and a new
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.adapters.slack.conftest import AGENTS, ALICE, BOB, CAROL, running_slack
@@ -110,3 +111,48 @@ async def test_the_card_waits_for_the_requester_and_sets_the_kind(
         await slack.deliver()
         assert "The requester answered" in str(slack.card(1).blocks)
         assert "waiting for requester" not in str(slack.card(1).blocks)
+
+
+def triage_form(user: str, text: str, **selected: str) -> dict[str, object]:
+    """The `/ticket` form submitted (view_submission); selects left empty are absent
+    (api.slack.com/reference/interaction-payloads/views)."""
+    values: dict[str, object] = {"text": {"value": {"type": "plain_text_input", "value": text}}}
+    for block, value in selected.items():
+        values[block] = {"value": {"selected_option": {"value": value}}}
+    view = {"id": "V7", "type": "modal", "hash": "h7", "callback_id": "ticket_modal"}
+    return {
+        "type": "view_submission",
+        "user": {"id": user},
+        "view": {**view, "state": {"values": values}},
+    }
+
+
+async def test_the_form_offers_the_areas_faq_entries_before_a_person(
+    tmp_path: Path, small_kb: Path
+) -> None:
+    async with running_slack(tmp_path, small_kb) as slack:
+        await slack.command(ALICE, "")  # `/ticket` alone opens the form
+        (opened,) = slack.api.calls_of("views.open")
+        view = opened.params["view"]
+        view = json.loads(view) if isinstance(view, str) else view
+        blocks = [b["block_id"] for b in view["blocks"]]
+        assert blocks == ["text", "kind", "category", "impact", "urgency"]
+
+        form = triage_form(
+            ALICE, "the VPN does not work from home", kind="incident", category="it", impact="low"
+        )
+        await slack.interaction(form)
+        await slack.deliver()
+        offer = next(
+            m for m in reversed(slack.api.posted()) if m.text == "These answers may already help:"
+        )
+        buttons = {e["text"]["text"]: e for e in offer.blocks[-1]["elements"]}  # type: ignore[index]
+        assert list(buttons) == ["Connecting to the VPN", "None of these, I want a person"]
+        assert not any(m.text.startswith("Ticket #") for m in slack.api.posted(AGENTS))
+
+        await slack.click(ALICE, offer.channel, offer.ts, buttons["None of these, I want a person"])
+        await slack.deliver()
+        card = slack.card(1)
+        text = str(card.blocks)
+        assert "*Kind*\\nincident" in text and "low / -" in text and "P4 low" in text
+        assert slack.api.dm_texts(ALICE)[-1].startswith("Ticket #1 opened")
