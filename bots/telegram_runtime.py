@@ -80,6 +80,7 @@ class TelegramRuntime:
         settings = telegram.settings
         self.settings = settings
         self.bot = telegram.bot
+        self.agents_chats = telegram.facts.agents_chats
         self.dispatcher = Dispatcher(name="helpdesk-telegram")
         self.dispatcher.include_router(
             build_router(
@@ -120,7 +121,12 @@ class TelegramRuntime:
         await self._check_token()
         for problem in await check_agents_chat(self.bot, self.settings.telegram_agents_chat_id):
             log.warning("telegram: %s", problem)
-        await register_commands(self.bot, self.settings.telegram_agents_chat_id, self.settings.lang)
+        await register_commands(
+            self.bot,
+            self.settings.telegram_agents_chat_id,
+            self.settings.lang,
+            self.agents_chats,
+        )
         if self.webhook_mode:
             url = str(self.settings.telegram_webhook_url).rstrip("/")
             if not url.endswith(WEBHOOK_PATH):

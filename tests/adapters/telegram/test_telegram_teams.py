@@ -3,6 +3,7 @@ may claim it, and a move to another team leaves a note on the old card and a new
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from core.faq.service import FaqService
@@ -36,6 +37,10 @@ async def test_a_facilities_ticket_goes_to_its_group_and_only_its_members_claim_
         olga = h.fake.user(OLGA_ID, "Olga")
         anna = h.fake.user(ANNA_ID, "Anna")
         fay = h.fake.user(FAY_ID, "Fay")
+        # Each team's group gets the agents' command menu (setMyCommands per chat scope).
+        scope = json.dumps({"chat_id": FACILITIES, "type": "chat"}, sort_keys=True)
+        menu = [command["command"] for command in h.fake.commands[(scope, "")]]
+        assert {"claim", "wait", "kind", "team"} <= set(menu)
         await h.say(OLGA_ID, olga, "/ticket")
         for choice in (
             "Something is broken",
