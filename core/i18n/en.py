@@ -126,7 +126,6 @@ MESSAGES: dict[str, str] = {
     "modal.submit": "Open ticket",
     "modal.cancel": "Cancel",
     "modal.text": "What do you need help with?",
-    "modal.urgency": "Urgency",
     "card.open_link": "open",
     "home.hint": "Write to me in the Messages tab, or type /ticket TEXT anywhere.",
     "help.slack.requester": "Ask me anything here: I answer from the FAQ or open a ticket for you.\n/ticket TEXT opens a ticket (/ticket alone opens a form), /ticket status lists your tickets, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. In a thread, use the message menu “Create help desk ticket” or react with :ticket:.",

@@ -126,7 +126,6 @@ MESSAGES: dict[str, str] = {
     "modal.submit": "Utwórz",
     "modal.cancel": "Anuluj",
     "modal.text": "W czym możemy pomóc?",
-    "modal.urgency": "Pilność",
     "card.open_link": "otwórz",
     "home.hint": "Napisz do mnie w karcie Wiadomości albo wpisz /ticket TEKST w dowolnym miejscu.",
     "help.slack.requester": "Zapytaj mnie o cokolwiek: odpowiem z FAQ albo utworzę zgłoszenie.\n/ticket TEKST tworzy zgłoszenie (samo /ticket otwiera formularz), /ticket status pokazuje Twoje zgłoszenia, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. W wątku użyj menu wiadomości „Create help desk ticket” albo reakcji :ticket:.",

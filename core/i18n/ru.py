@@ -126,7 +126,6 @@ MESSAGES: dict[str, str] = {
     "modal.submit": "Создать",
     "modal.cancel": "Отмена",
     "modal.text": "С чем нужна помощь?",
-    "modal.urgency": "Срочность",
     "card.open_link": "открыть",
     "home.hint": "Напишите мне во вкладке «Сообщения» или введите /ticket ТЕКСТ где угодно.",
     "help.slack.requester": "Спросите меня о чём угодно: я отвечу из FAQ или создам заявку.\n/ticket ТЕКСТ создаёт заявку (просто /ticket открывает форму), /ticket status — ваши заявки, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. В треде используйте меню сообщения «Create help desk ticket» или реакцию :ticket:.",
