@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from core.domain import Priority, TicketKind
+from core.domain import Level, Priority, TicketKind
 
 PLATFORM = "slack"
 
@@ -103,6 +103,8 @@ ACTION_RATE = "rate"
 ACTION_ASSIGN = "card_assign"
 ACTION_PRIORITY = "card_priority"
 ACTION_KIND = "card_kind"
+ACTION_IMPACT = "card_impact"
+ACTION_URGENCY = "card_urgency"
 ACTION_TRIAGE = "triage"
 ACTION_PATTERN = re.compile(r"^(faq_helped|faq_human|faq_pick|rate|card_\w+|triage)(:\d+)?$")
 
@@ -313,8 +315,31 @@ class TriageButton:
         return cls(step=step, index=int(index))
 
 
+@dataclass(frozen=True)
+class LevelOption:
+    """One option of the card's impact or urgency select: value `<ticket number>:<level>`."""
+
+    number: int
+    level: Level
+    urgency: bool  # the urgency select; otherwise the impact one
+
+    @property
+    def action_id(self) -> str:
+        return ACTION_URGENCY if self.urgency else ACTION_IMPACT
+
+    @property
+    def value(self) -> str:
+        return f"{self.number}:{self.level.value}"
+
+    @classmethod
+    def parse(cls, fields: ActionFields) -> LevelOption:
+        number, _, level = fields.selected_value.partition(":")
+        return cls(int(number), Level(level), urgency=fields.action_id == ACTION_URGENCY)
+
+
 ButtonData = (
     TriageButton
+    | LevelOption
     | FaqFeedbackButton
     | FaqPickButton
     | RatingButton
@@ -334,6 +359,8 @@ _PARSERS: dict[str, Callable[[ActionFields], ButtonData]] = {
     ACTION_PRIORITY: PriorityOption.parse,
     ACTION_KIND: KindOption.parse,
     ACTION_TRIAGE: TriageButton.parse,
+    ACTION_IMPACT: LevelOption.parse,
+    ACTION_URGENCY: LevelOption.parse,
 }
 
 

@@ -280,6 +280,14 @@ def action_command(
         )
     if isinstance(data, codecs.KindOption):
         return c.Classify(actor=actor, number=data.number, kind=data.kind, reply_context=context)
+    if isinstance(data, codecs.LevelOption):
+        return c.Classify(
+            actor=actor,
+            number=data.number,
+            reply_context=context,
+            impact=None if data.urgency else data.level,
+            urgency=data.level if data.urgency else None,
+        )
     return None
 
 

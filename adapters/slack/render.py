@@ -19,6 +19,7 @@ from adapters.slack.codecs import (
     FaqFeedbackButton,
     FaqPickButton,
     KindOption,
+    LevelOption,
     PriorityOption,
     RatingButton,
     TriageButton,
@@ -34,7 +35,7 @@ from adapters.slack.mrkdwn import (
     markdown_to_mrkdwn,
     mention,
 )
-from core.domain import Priority, TicketKind, TicketState
+from core.domain import Level, Priority, TicketKind, TicketState
 from core.events import (
     Event,
     FaqAnswer,
@@ -250,6 +251,18 @@ def _card_controls(lang: str, number: int, state: TicketState) -> list[dict[str,
             ],
         }
     )
+    for urgency, label in ((False, "card.impact"), (True, "card.urgency")):
+        controls.append(
+            {
+                "type": "static_select",
+                "action_id": LevelOption(number, Level.MEDIUM, urgency).action_id,
+                "placeholder": plain_text(t(lang, label)),
+                "options": [
+                    option(t(lang, f"level.{v.value}"), LevelOption(number, v, urgency).value)
+                    for v in Level
+                ],
+            }
+        )
     return controls
 
 

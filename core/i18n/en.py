@@ -156,6 +156,8 @@ MESSAGES: dict[str, str] = {
     "help.telegram.requester": "Ask me anything: I answer from the FAQ or open a ticket for you.\n/ticket TEXT opens a ticket (/ticket alone opens a short form), /status lists your tickets, /cancel N cancels one, /reopen N reopens one, /lang changes the language. While a ticket is open, your messages, photos, files and voice messages go to the agents.",
     "help.telegram.agent": "Agents: react 👀 on a ticket card to claim it, 👌 to resolve it (or use the buttons). Write in the ticket's topic, or reply to its card, to answer the requester; start with note: for an internal note. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (as a reply to the agent's message), /priority N P1|P2|P3|P4, /kind N incident|request|question, /impact N and /urgency N high|medium|low, /team N TEAM, /wait N (wait for the requester).",
     "card.kind": "Kind",
+    "card.impact": "Impact",
+    "card.urgency": "Urgency",
     "card.impact_urgency": "Impact / urgency",
     "card.team": "Team",
     "card.sla": "SLA",

@@ -156,6 +156,8 @@ MESSAGES: dict[str, str] = {
     "help.telegram.requester": "Zapytaj mnie o cokolwiek: odpowiem z FAQ albo utworzę zgłoszenie.\n/ticket TEKST tworzy zgłoszenie (samo /ticket otwiera krótki formularz), /status pokazuje Twoje zgłoszenia, /cancel N anuluje, /reopen N otwiera ponownie, /lang zmienia język. Gdy zgłoszenie jest otwarte, Twoje wiadomości, zdjęcia, pliki i wiadomości głosowe trafiają do agentów.",
     "help.telegram.agent": "Agenci: reakcja 👀 na karcie zgłoszenia je przejmuje, 👌 rozwiązuje (albo przyciski). Pisz w wątku zgłoszenia lub odpowiadaj na kartę, aby odpowiedzieć zgłaszającemu; tekst zaczynający się od note: jest notatką wewnętrzną. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (w odpowiedzi na wiadomość agenta), /priority N P1|P2|P3|P4, /kind N incident|request|question, /impact N i /urgency N high|medium|low, /team N ZESPÓŁ, /wait N (czekaj na zgłaszającego).",
     "card.kind": "Rodzaj",
+    "card.impact": "Wpływ",
+    "card.urgency": "Pilność",
     "card.impact_urgency": "Wpływ / pilność",
     "card.team": "Zespół",
     "card.sla": "SLA",

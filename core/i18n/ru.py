@@ -156,6 +156,8 @@ MESSAGES: dict[str, str] = {
     "help.telegram.requester": "Спросите меня о чём угодно: я отвечу из FAQ или создам заявку.\n/ticket ТЕКСТ создаёт заявку (просто /ticket открывает короткую форму), /status — ваши заявки, /cancel N — отменить, /reopen N — открыть снова, /lang — сменить язык. Пока заявка открыта, ваши сообщения, фото, файлы и голосовые уходят агентам.",
     "help.telegram.agent": "Агентам: реакция 👀 на карточке заявки — взять её, 👌 — решить (или кнопки). Пишите в теме заявки или отвечайте на карточку, чтобы ответить заявителю; текст с префиксом note: — внутренняя заметка. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (ответом на сообщение агента), /priority N P1|P2|P3|P4, /kind N incident|request|question, /impact N и /urgency N high|medium|low, /team N КОМАНДА, /wait N (ждать ответа заявителя).",
     "card.kind": "Тип",
+    "card.impact": "Влияние",
+    "card.urgency": "Срочность",
     "card.impact_urgency": "Влияние / срочность",
     "card.team": "Команда",
     "card.sla": "SLA",

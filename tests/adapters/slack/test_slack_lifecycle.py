@@ -87,6 +87,8 @@ async def test_ticket_claim_relay_note_resolve_and_rating(slack: SlackHarness) -
         "card_assign",
         "card_priority",
         "card_kind",
+        "card_impact",
+        "card_urgency",
     ]
 
     # an agent claims it with 👀: the card changes in place, the requester is told

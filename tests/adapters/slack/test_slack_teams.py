@@ -101,6 +101,21 @@ async def test_the_card_waits_for_the_requester_and_sets_the_kind(
         )
         await slack.deliver()
         assert "*Kind*\\nincident" in str(slack.card(1).blocks)
+        high = next(o for o in elements["card_impact"]["options"] if o["text"]["text"] == "high")
+        await slack.click(
+            BOB,
+            AGENTS,
+            card.ts,
+            {
+                "action_id": "card_impact",
+                "block_id": "card:1",
+                "type": "static_select",
+                "selected_option": {"value": high["value"]},
+            },
+        )
+        await slack.deliver()
+        assert "high / medium" in str(slack.card(1).blocks)  # the urgency was unknown: medium
+        assert "P2 high" in str(slack.card(1).blocks)
         await slack.click(BOB, AGENTS, card.ts, elements["card_wait"])
         await slack.deliver()
         assert "waiting for requester" in str(slack.card(1).blocks)
