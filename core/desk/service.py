@@ -32,11 +32,11 @@ async def classify(scope: CommandScope, cmd: c.Classify) -> None:
     if cmd.kind is not None:
         values["kind"] = cmd.kind.value
     if cmd.impact is not None or cmd.urgency is not None:
+        # The one not given stays as it was (unknown counts as medium in the matrix).
         impact = cmd.impact or ticket.impact
         urgency = cmd.urgency or ticket.urgency
         values |= {
-            "impact": (impact or Level.MEDIUM).value,
-            "urgency": (urgency or Level.MEDIUM).value,
+            name: level.value for name, level in (("impact", impact), ("urgency", urgency)) if level
         }
         values["priority"] = scope.service.priority_of(impact, urgency).value
     moved_from: str | None = None
