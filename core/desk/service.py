@@ -9,7 +9,7 @@ from core.desk import clocks
 from core.desk.checks import planned_state, reload, require_agent, ticket_of
 from core.desk.scope import CommandScope, thread_event
 from core.desk.tickets import Details, create_ticket
-from core.domain import Level, Ticket, TicketAction, TicketKind
+from core.domain import Level, Priority, Ticket, TicketAction, TicketKind
 from core.events import (
     CardChange,
     FaqAnswer,
@@ -50,6 +50,7 @@ async def classify(scope: CommandScope, cmd: c.Classify) -> None:
             moved_from = current
     if not values:
         raise errors.BadInput(detail="nothing to change")
+    values["sla_policy"] = rematched_policy(scope, ticket, values)
     await scope.repo.update_ticket(ticket.number, scope.now, **values)
     await scope.repo.audit(
         "classified", scope.now, ticket_number=ticket.number, actor_id=scope.actor.id, **values
@@ -65,6 +66,15 @@ async def classify(scope: CommandScope, cmd: c.Classify) -> None:
     )
     scope.events.append(thread_event(ticket, scope.agents_lang, moved, scope.service))
     scope.card(updated, CardChange.OPENED)
+
+
+def rematched_policy(scope: CommandScope, ticket: Ticket, changes: dict[str, str]) -> str:
+    """The SLA policy matching the ticket as changed: its clocks keep counting from when
+    it was opened, against the new targets."""
+    kind = changes.get("kind") or (ticket.kind.value if ticket.kind else None)
+    priority = Priority(changes.get("priority") or ticket.priority.value)
+    team = changes.get("team") or ticket.team
+    return scope.service.policy_for(TicketKind(kind) if kind else None, priority, team).name
 
 
 async def wait_for_requester(scope: CommandScope, cmd: c.WaitForRequester) -> None:

@@ -301,12 +301,17 @@ async def set_priority(scope: CommandScope, cmd: c.SetPriority) -> None:
     require_agent(scope)
     ticket = await ticket_of(scope, cmd.number)
     planned_state(ticket, TicketAction.PRIORITY)
-    await scope.repo.update_ticket(ticket.number, scope.now, priority=cmd.priority.value)
+    # The SLA policy follows the new priority; the clocks keep counting from the opening.
+    policy = scope.service.policy_for(ticket.kind, cmd.priority, ticket.team).name
+    await scope.repo.update_ticket(
+        ticket.number, scope.now, priority=cmd.priority.value, sla_policy=policy
+    )
     await scope.repo.audit(
         "priority",
         scope.now,
         ticket_number=ticket.number,
         actor_id=scope.actor.id,
         priority=cmd.priority.value,
+        sla_policy=policy,
     )
     scope.card(await reload(scope, ticket.number), CardChange.PRIORITY)

@@ -213,3 +213,21 @@ async def test_only_the_team_of_a_ticket_may_claim_it_and_a_move_says_so(
         )
         actions = [entry["action"] for entry in shown["audit"]]
         assert actions.count("classified") == 2
+
+
+async def test_a_new_priority_matches_the_policy_again_on_the_same_clock(
+    tmp_path: Path, small_kb: Path
+) -> None:
+    clock = FakeClock(warsaw(7, 9, 0))  # Monday
+    desk_service = service()
+    async with desk_at(tmp_path, small_kb, clock, desk_service) as h:
+        await h.do(c.OpenTicket(actor=ALICE, text="the printer smokes", kind=TicketKind.INCIDENT))
+        sla = (await show_json(h, 1, desk_service, clock.now))["sla"]
+        assert sla["policy"] == "default"
+        assert sla["first_response_due"] == warsaw(7, 13, 0).isoformat()  # 4h
+        clock.now = warsaw(7, 9, 10)
+        await h.do(c.Classify(actor=BOB, number=1, impact=Level.HIGH, urgency=Level.HIGH))
+        shown = await show_json(h, 1, desk_service, clock.now)
+        assert (shown["priority"], shown["sla"]["policy"]) == ("P1", "p1-incident")
+        assert shown["sla"]["first_response_due"] == warsaw(7, 9, 30).isoformat()
+        assert shown["sla"]["remaining_seconds"] == 20 * 60
