@@ -102,28 +102,37 @@ def _tickets_app() -> typer.Typer:
     def list_(
         state: Annotated[TicketState | None, typer.Option(help="only this state")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
+        breaching: Annotated[
+            bool, typer.Option("--breaching", help="only active tickets breached or near a target")
+        ] = False,
         limit: int = 100,
     ) -> None:
         """List tickets, newest first."""
-        from bots.wiring import open_database
+        from bots.wiring import checked_service, open_database
         from core.queries import TicketSummary, list_tickets
 
+        settings = settings_or_exit()
+        service = checked_service(settings)
+
         async def fetch() -> list[TicketSummary]:
-            async with open_database(settings_or_exit()) as db:
-                return await list_tickets(db, state=state, limit=limit)
+            async with open_database(settings) as db:
+                return await list_tickets(
+                    db, state=state, limit=limit, service=service, breaching=breaching
+                )
 
         rows = asyncio.run(fetch())
         if as_json:
             print(json.dumps([row.to_json() for row in rows], ensure_ascii=False, indent=2))
             return
         table = Table()
-        for column in ("#", "state", "priority", "requester", "assignee", "subject"):
+        for column in ("#", "state", "priority", "team", "requester", "assignee", "subject"):
             table.add_column(column)
         for row in rows:
             table.add_row(
                 str(row.number),
                 row.state.value,
                 row.priority.value,
+                row.team or "-",
                 row.requester.name,
                 row.assignee.name if row.assignee else "-",
                 row.subject,
@@ -136,12 +145,15 @@ def _tickets_app() -> typer.Typer:
         as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
     ) -> None:
         """One ticket with its whole conversation (internal notes marked)."""
-        from bots.wiring import open_database
+        from bots.wiring import checked_service, open_database
         from core.queries import TicketDetail, ticket_detail
 
+        settings = settings_or_exit()
+        service = checked_service(settings)
+
         async def fetch() -> TicketDetail | None:
-            async with open_database(settings_or_exit()) as db:
-                return await ticket_detail(db, number)
+            async with open_database(settings) as db:
+                return await ticket_detail(db, number, service)
 
         detail = asyncio.run(fetch())
         if detail is None:
@@ -156,13 +168,45 @@ def _tickets_app() -> typer.Typer:
         console.print(Text.assemble((f"#{ticket.number}", "bold"), " ", ticket.subject))
         console.print(
             f"state: {ticket.state.value}  priority: {ticket.priority.value}  "
-            f"category: {ticket.category}  "
+            f"category: {ticket.category}  team: {ticket.team or '-'}  "
+            f"kind: {ticket.kind.value if ticket.kind else '-'}  "
             f"requester: {ticket.requester.name}  assignee: {assignee}"
         )
+        if ticket.sla is not None:
+            console.print(f"sla: {json.dumps(ticket.sla.to_json())}")
         for message in detail.messages:
             mark = " (internal)" if message.visibility == "internal" else ""
             said = "(deleted)" if message.deleted else message.text
             console.print(f"  {message.at.isoformat()} {message.author.name}{mark}: {said}")
+
+    return app
+
+
+def _service_app() -> typer.Typer:
+    app = typer.Typer(help="The service desk's configuration.", no_args_is_help=True)
+
+    @app.command("check")
+    def check(
+        path: Annotated[
+            Path | None, typer.Argument(help="the file; HELPDESK_SERVICE_FILE when omitted")
+        ] = None,
+    ) -> None:
+        """Validate the service file: every problem as FILE:LINE: what is wrong (exit 1)."""
+        from core.service.loader import ServiceFileError, read_service_file
+
+        target = path or settings_or_exit().service_file
+        if not target.is_file():
+            typer.secho(f"{target}: no such file (the built-in defaults apply)", err=True)
+            raise typer.Exit(1)
+        try:
+            config = read_service_file(target)
+        except ServiceFileError as error:
+            typer.secho(str(error), err=True, fg="red")
+            raise typer.Exit(1) from None
+        print(
+            f"{target}: ok ({len(config.calendars)} calendars, {len(config.teams)} teams, "
+            f"{len(config.slas)} SLA policies)"
+        )
 
     return app
 
@@ -424,6 +468,7 @@ def create_app() -> typer.Typer:
     app.add_typer(inbox_app(), name="inbox")
     app.add_typer(_tickets_app(), name="tickets")
     app.add_typer(people_app(), name="people")
+    app.add_typer(_service_app(), name="service")
     app.add_typer(_db_app(), name="db")
     app.add_typer(web_app(), name="web")
     return app

@@ -71,14 +71,21 @@ async def post_digest_when_due(core: Core, platforms: list[str]) -> bool:
 
 
 async def remind_periodically(
-    core: Core, stop: asyncio.Event, digest_platforms: list[str] | None = None
+    core: Core,
+    stop: asyncio.Event,
+    console: ConsoleBot | None = None,
+    digest_platforms: list[str] | None = None,
 ) -> None:
-    """Remind the agents of tickets past their SLA (safe with several workers), post the
-    weekly digest when it is due, and pick up learned phrasings other workers or
-    `helpdesk faq learned remove` changed."""
+    """Remind the agents of SLA targets near or breached (safe with several workers), post
+    the weekly digest when it is due, and pick up learned phrasings other workers or
+    `helpdesk faq learned remove` changed. With the console alone, its reminders are
+    printed as they happen."""
     while not stop.is_set():
         try:
-            await core.desk.remind_overdue(core.settings.sla)
+            if console is not None:
+                await console.remind(core.settings.sla)
+            else:
+                await core.desk.remind_overdue(core.settings.sla)
         except Exception:
             log.exception("SLA reminder check failed; trying again later")
         try:
@@ -140,19 +147,23 @@ async def _run(
     stop = asyncio.Event()
     # The console drains the outbox itself after each line, so its output keeps
     # the order things happened in; platforms need the background dispatcher.
-    background = (
-        [
+    # The SLA loop runs on every surface, the console's included.
+    bot = (
+        ConsoleBot(core.desk, core.dispatcher, session, lang=settings.lang)
+        if "console" in names
+        else None
+    )
+    digest = [r.platform for r in runtimes if r.platform in DIGEST_PLATFORMS]
+    background = [
+        asyncio.create_task(
+            remind_periodically(core, stop, None if runtimes else bot, digest_platforms=digest)
+        )
+    ]
+    if runtimes:
+        background += [
             asyncio.create_task(core.inbox.run_forever(stop)),
             asyncio.create_task(core.dispatcher.run_forever(stop)),
-            asyncio.create_task(
-                remind_periodically(
-                    core, stop, [r.platform for r in runtimes if r.platform in DIGEST_PLATFORMS]
-                )
-            ),
         ]
-        if runtimes
-        else []
-    )
     http_runner = None
     if runtimes:
         http = build_http_app(core)
@@ -163,8 +174,7 @@ async def _run(
     try:
         for runtime in runtimes:
             await runtime.start()
-        if "console" in names:
-            bot = ConsoleBot(core.desk, core.dispatcher, session, lang=settings.lang)
+        if bot is not None:
             await bot.run(sys.stdin, interactive=sys.stdin.isatty())
         else:
             await _wait_for_signal()

@@ -63,6 +63,9 @@ class Settings(BaseSettings):
         30, ge=1, validation_alias=_env("HELPDESK_SLA_UNCLAIMED_MINUTES")
     )
     sla_reply_minutes: int = Field(240, ge=1, validation_alias=_env("HELPDESK_SLA_REPLY_MINUTES"))
+    service_file: Path = Field(
+        Path("./service.yaml"), validation_alias=_env("HELPDESK_SERVICE_FILE")
+    )
 
     web_enabled: bool = Field(False, validation_alias=_env("HELPDESK_WEB_ENABLED"))
     public_url: str | None = Field(None, validation_alias=_env("HELPDESK_PUBLIC_URL"))
@@ -129,6 +132,14 @@ class Settings(BaseSettings):
             unclaimed=timedelta(minutes=self.sla_unclaimed_minutes),
             reply=timedelta(minutes=self.sla_reply_minutes),
         )
+
+    @property
+    def agents_places(self) -> dict[str, str]:
+        """The agents' place of each platform the environment names: the default team's."""
+        places = {"slack": self.slack_agents_channel}
+        if self.telegram_agents_chat_id is not None:
+            places["telegram"] = str(self.telegram_agents_chat_id)
+        return {platform: place for platform, place in places.items() if place}
 
     def configured_adapters(self) -> list[str]:
         """Every adapter whose credentials are set; the console when none is."""

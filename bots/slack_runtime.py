@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import SlackDeps, register
 from adapters.slack.codecs import PLATFORM
-from adapters.slack.directory import AgentDirectory, UserDirectory
+from adapters.slack.directory import AgentDirectory, TeamDirectory, UserDirectory
 from adapters.slack.errors import refused_token_code
 from adapters.slack.sender import SlackSender
 from bots.http_edge import refuse, slack_events_route
@@ -61,7 +61,7 @@ class SlackRuntime:
     platform: str = PLATFORM
     session: aiohttp.ClientSession | None = None
     users: UserDirectory | None = None
-    agents: AgentDirectory | None = None
+    agents: TeamDirectory | None = None
     _socket: Any = field(default=None, repr=False)
 
     async def handle_http(self, request: web.Request) -> web.Response:
@@ -194,14 +194,22 @@ def build_slack_runtime(core: Core, slack: SlackConnection) -> SlackRuntime:
         request_verification_enabled=slack.app_token is None,
     )
     channel = slack.agents_channel
+    # Each team's agents are the members of its channel; without a service file that is
+    # one team in SLACK_AGENTS_CHANNEL.
+    team_channels = {
+        name: team.places.get(PLATFORM, channel) for name, team in core.desk.service.teams.items()
+    }
     deps = SlackDeps(
         intake=core.inbox,
         client=slack.client,
         refs=slack.refs,
         users=slack.users,
-        agents=AgentDirectory(slack.client, channel),
+        agents=TeamDirectory(
+            {name: AgentDirectory(slack.client, ch) for name, ch in team_channels.items()}
+        ),
         agents_channel=channel,
         default_lang=settings.lang,
+        areas=core.desk.service.areas(),
     )
     register(app, deps)
     return SlackRuntime(

@@ -24,9 +24,8 @@ from adapters.telegram.sender import TelegramSender
 from adapters.telegram.setup import check_agents_chat, register_commands
 from bots.http_edge import refuse, telegram_webhook_route
 from bots.settings import Settings
-from bots.wiring import Core
+from bots.wiring import Core, checked_service
 from core.delivery import Sender
-from core.domain import CATEGORIES, DEFAULT_CATEGORY
 from core.queries import ticket_view
 from core.redact import redact
 from core.storage.db import Database
@@ -53,11 +52,6 @@ def build_bot(settings: Settings) -> Bot:
     return Bot(settings.telegram_bot_token.get_secret_value(), session=session)
 
 
-def ticket_categories() -> tuple[str, ...]:
-    """The triage menu's categories: the desk's, the default last (the catch-all)."""
-    return (*sorted(set(CATEGORIES) - {DEFAULT_CATEGORY}), DEFAULT_CATEGORY)
-
-
 class TelegramConnection:
     """The Bot API side: the bot, reply places, what we know of chats, and the sender."""
 
@@ -67,7 +61,15 @@ class TelegramConnection:
         self.settings = settings
         self.bot = bot
         self.refs = RefStore(db, PLATFORM)
-        self.facts = ChatFacts(bot, settings.telegram_agents_chat_id)
+        # Each team's agents are the members of its group; without a service file that is
+        # one team in TELEGRAM_AGENTS_CHAT_ID.
+        default = settings.telegram_agents_chat_id
+        team_chats = {
+            name: int(team.places[PLATFORM])
+            for name, team in checked_service(settings).teams.items()
+            if team.places.get(PLATFORM)
+        }
+        self.facts = ChatFacts(bot, default, team_chats=team_chats)
         self.sender: Sender = TelegramSender(
             bot, self.refs, self.facts, views=functools.partial(ticket_view, db)
         )
@@ -93,7 +95,6 @@ class TelegramRuntime:
                     refs=telegram.refs,
                     facts=telegram.facts,
                     default_lang=settings.lang,
-                    categories=ticket_categories(),
                 )
             )
         )
@@ -135,7 +136,9 @@ class TelegramRuntime:
         await migration.restore(facts, self.telegram.refs)
         for problem in await check_agents_chat(self.bot, facts.agents_chat_id):
             log.warning("telegram: %s", problem)
-        await register_commands(self.bot, facts.agents_chat_id, self.settings.lang)
+        await register_commands(
+            self.bot, facts.agents_chat_id, self.settings.lang, facts.agents_chats
+        )
         if self.webhook_mode:
             url = str(self.settings.telegram_webhook_url).rstrip("/")
             if not url.endswith(WEBHOOK_PATH):

@@ -20,6 +20,8 @@ from core.inbox import Inbox, InboxTuning
 from core.ratelimit import PlatformLimits
 from core.redact import describe
 from core.reporting import ReportPolicy
+from core.service.config import ServiceConfig, ServiceDesk, build_service
+from core.service.loader import ServiceFileError, read_service_file
 from core.storage.db import Database, is_outage
 from core.storage.repository import Repository
 from core.wakeup import Wakeup
@@ -61,6 +63,24 @@ def build_faq(settings: Settings) -> FaqService:
     except KnowledgeBaseError as error:
         raise SystemExit(f"knowledge base (HELPDESK_FAQ_DIR): {error}") from None
     return faq
+
+
+def load_service(settings: Settings) -> ServiceDesk:
+    """The service file's calendars, teams, matrix and policies; the built-in ones (with the
+    environment's agents' places and first-response minutes) when there is no file."""
+    path = settings.service_file
+    config = read_service_file(path) if path.is_file() else ServiceConfig()
+    return build_service(
+        config, first_response=settings.sla.unclaimed, env_places=settings.agents_places
+    )
+
+
+def checked_service(settings: Settings) -> ServiceDesk:
+    """`load_service`, a bad file stopping here with its problems (file:line each)."""
+    try:
+        return load_service(settings)
+    except ServiceFileError as error:
+        raise SystemExit(f"service file (HELPDESK_SERVICE_FILE):\n{error}") from None
 
 
 def warmed_faq(settings: Settings) -> FaqService:
@@ -135,6 +155,7 @@ async def build_core(
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     senders: Mapping[str, Sender] | None = None,
     tuning: CoreTuning | None = None,
+    service: ServiceDesk | None = None,
 ) -> AsyncIterator[Core]:
     """The desk, the inbox and the dispatcher around one database and one FAQ.
 
@@ -150,7 +171,14 @@ async def build_core(
         await load_learned(db, faq, settings.lang)
         # Built before both: the desk wakes the dispatcher when it queued something.
         wakeup = Wakeup()
-        desk = Desk(db, faq, default_lang=settings.lang, clock=clock, on_enqueued=wakeup.wake)
+        desk = Desk(
+            db,
+            faq,
+            default_lang=settings.lang,
+            clock=clock,
+            on_enqueued=wakeup.wake,
+            service=service or checked_service(settings),
+        )
         inbox = Inbox(db, desk, clock=clock, tuning=tuning.inbox_for(db))
         dispatcher = Dispatcher(
             db,

@@ -15,7 +15,7 @@ from typing import Any, get_args
 
 from pydantic import TypeAdapter, ValidationError
 
-from core.domain import Actor, Priority
+from core.domain import Actor, Level, Priority, TicketKind
 
 
 @dataclass(frozen=True)
@@ -70,9 +70,35 @@ class OpenTicket(Command):
 
     text: str
     category: str | None = None
-    priority: Priority | None = None
+    priority: Priority | None = None  # None: from impact and urgency (the matrix)
     source_link: str | None = None
     attachments: tuple[str, ...] = ()
+    kind: TicketKind | None = None
+    impact: Level | None = None
+    urgency: Level | None = None
+
+
+SKIPPED = "-"
+"""A triage answer meaning "I'd rather not say": the step is done, the value unknown."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Triage(Command):
+    """One step of the triage before a ticket: every answer so far, None for not asked.
+
+    The desk asks the first step not answered yet (kind, area, the area's FAQ entries,
+    impact, urgency, the description) and opens the ticket when none is left. Surfaces
+    carry the answers in their buttons or their session: the desk keeps no dialog state.
+    """
+
+    text: str = ""
+    kind: str | None = None
+    category: str | None = None
+    faq_seen: bool = False
+    impact: str | None = None
+    urgency: str | None = None
+    entry_id: str | None = None
+    """An FAQ entry the person picked at the area step: its answer, and no ticket."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -136,6 +162,21 @@ class Rate(TicketCommand):
 @dataclass(frozen=True, kw_only=True)
 class SetPriority(TicketCommand):
     priority: Priority
+
+
+@dataclass(frozen=True, kw_only=True)
+class Classify(TicketCommand):
+    """An agent changes what a ticket is or who handles it (the fields given)."""
+
+    kind: TicketKind | None = None
+    impact: Level | None = None
+    urgency: Level | None = None
+    team: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class WaitForRequester(TicketCommand):
+    """An agent waits for the requester: the SLA clocks pause until they write."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -211,6 +252,9 @@ AnyCommand = (
     | Cancel
     | Rate
     | SetPriority
+    | Classify
+    | WaitForRequester
+    | Triage
     | EditMessage
     | ShowStatus
     | ShowQueue

@@ -33,6 +33,7 @@ LINK_FAILURE_WINDOW = timedelta(minutes=10)
 class TicketState(enum.StrEnum):
     OPEN = "open"
     CLAIMED = "claimed"
+    WAITING = "waiting"  # for the requester: the SLA clocks are paused
     RESOLVED = "resolved"
     CANCELLED = "cancelled"
 
@@ -41,7 +42,11 @@ class TicketState(enum.StrEnum):
         return self in ACTIVE_STATES
 
 
-ACTIVE_STATES: tuple[TicketState, ...] = (TicketState.OPEN, TicketState.CLAIMED)
+ACTIVE_STATES: tuple[TicketState, ...] = (
+    TicketState.OPEN,
+    TicketState.CLAIMED,
+    TicketState.WAITING,
+)
 
 
 class TicketAction(enum.StrEnum):
@@ -54,7 +59,9 @@ class TicketAction(enum.StrEnum):
     REOPEN = "reopen"
     CANCEL = "cancel"
     RATE = "rate"
-    PRIORITY = "priority"
+    PRIORITY = "priority"  # also kind, impact, urgency and team: the ticket's classification
+    WAIT = "wait"  # an agent waits for the requester
+    RESUME = "resume"  # the requester answered
 
 
 _A, _S = TicketAction, TicketState
@@ -69,15 +76,22 @@ TRANSITIONS: Mapping[tuple[TicketAction, TicketState], TicketState] = MappingPro
         (_A.ASSIGN, _S.CLAIMED): _S.CLAIMED,
         (_A.REPLY, _S.OPEN): _S.CLAIMED,  # answering an unclaimed ticket is claiming it
         (_A.REPLY, _S.CLAIMED): _S.CLAIMED,
+        (_A.REPLY, _S.WAITING): _S.WAITING,  # asking again keeps waiting
         (_A.RESOLVE, _S.OPEN): _S.RESOLVED,
         (_A.RESOLVE, _S.CLAIMED): _S.RESOLVED,
+        (_A.RESOLVE, _S.WAITING): _S.RESOLVED,
         (_A.REOPEN, _S.RESOLVED): _S.OPEN,
         (_A.REOPEN, _S.CANCELLED): _S.OPEN,
         (_A.CANCEL, _S.OPEN): _S.CANCELLED,
         (_A.CANCEL, _S.CLAIMED): _S.CANCELLED,
+        (_A.CANCEL, _S.WAITING): _S.CANCELLED,
         (_A.RATE, _S.RESOLVED): _S.RESOLVED,
         (_A.PRIORITY, _S.OPEN): _S.OPEN,
         (_A.PRIORITY, _S.CLAIMED): _S.CLAIMED,
+        (_A.PRIORITY, _S.WAITING): _S.WAITING,
+        (_A.WAIT, _S.OPEN): _S.WAITING,  # the waiting agent takes the ticket
+        (_A.WAIT, _S.CLAIMED): _S.WAITING,
+        (_A.RESUME, _S.WAITING): _S.OPEN,  # back to its agent: lands on CLAIMED
     }
 )
 
@@ -100,10 +114,51 @@ def allowed_from(action: TicketAction) -> tuple[TicketState, ...]:
 
 
 class Priority(enum.StrEnum):
-    LOW = "low"
-    NORMAL = "normal"
+    """P1 (most urgent) to P4, set by the priority matrix from impact and urgency."""
+
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+    P4 = "P4"
+    # The words used before P1-P4 name the same priorities (aliases, not members).
+    URGENT = "P1"
+    HIGH = "P2"
+    NORMAL = "P3"
+    LOW = "P4"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Priority | None:
+        """`p2`, and the words tickets, outbox rows and inbox rows stored before P1-P4."""
+        if not isinstance(value, str):
+            return None
+        word = value.strip().lower()
+        return _OLD_PRIORITIES.get(word) or next((p for p in cls if p.value.lower() == word), None)
+
+
+_OLD_PRIORITIES: Mapping[str, Priority] = MappingProxyType(
+    {"urgent": Priority.P1, "high": Priority.P2, "normal": Priority.P3, "low": Priority.P4}
+)
+# The stored words of old tickets, for the migration that rewrites them.
+OLD_PRIORITY_WORDS: Mapping[str, str] = MappingProxyType(
+    {word: priority.value for word, priority in _OLD_PRIORITIES.items()}
+)
+DEFAULT_PRIORITY = Priority.P3
+
+
+class TicketKind(enum.StrEnum):
+    """ITIL's split: something is broken, someone needs something, someone asks."""
+
+    INCIDENT = "incident"
+    REQUEST = "request"
+    QUESTION = "question"
+
+
+class Level(enum.StrEnum):
+    """Impact (how many people it stops) and urgency (how soon it matters)."""
+
     HIGH = "high"
-    URGENT = "urgent"
+    MEDIUM = "medium"
+    LOW = "low"
 
 
 class Visibility(enum.StrEnum):
@@ -140,6 +195,9 @@ class Actor:
     display_name: str
     is_agent: bool = False
     locale: str | None = None
+    teams: tuple[str, ...] | None = None
+    """The teams whose agents' place the person is a member of; None: every team (a
+    surface with one agents' place, the console's `/agent NAME`)."""
 
     @property
     def ref(self) -> PersonRef:
@@ -188,6 +246,27 @@ class Ticket:
     rating: int | None = None
     source_link: str | None = None
     delivery_problem: str | None = None  # why messages cannot reach the requester
+    kind: TicketKind | None = None  # None: nobody said (tickets from before kinds)
+    impact: Level | None = None
+    urgency: Level | None = None
+    team: str | None = None  # None: the default team
+    clock: SlaClock | None = None
+
+
+@dataclass(frozen=True)
+class SlaClock:
+    """What the SLA clocks of a ticket have recorded (core.service.clocks reads them).
+
+    `paused_since` is set while the clocks stand still (waiting for the requester,
+    resolved, cancelled); `paused` is the business time they stood still before.
+    """
+
+    policy: str | None = None
+    first_response_at: datetime | None = None
+    paused_since: datetime | None = None
+    paused: timedelta = timedelta()
+    warned: tuple[str, ...] = ()  # targets whose 75 % reminder went out
+    breached: tuple[tuple[str, datetime], ...] = ()  # (target, when) of each breach
 
 
 @dataclass(frozen=True)

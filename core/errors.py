@@ -79,3 +79,13 @@ class TooManyLinkAttempts(DeskError):
 
 class NotLinked(DeskError):
     key = "error.link.not_linked"
+
+
+class OtherTeam(DeskError):
+    """Only the agents of a ticket's team may take it."""
+
+    key = "error.other_team"
+
+
+class UnknownTeam(DeskError):
+    key = "error.unknown_team"

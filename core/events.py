@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
-from core.domain import Priority, Ticket, TicketState
+from core.domain import Level, Priority, Ticket, TicketKind, TicketState
 
 
 class _Frozen(BaseModel):
@@ -37,6 +37,7 @@ class TicketThreadTarget(_Frozen):
     kind: Literal["ticket_thread"] = "ticket_thread"
     platform: str
     ticket_number: int
+    place: str | None = None  # the team's agents' place there; None: the platform's default
 
 
 class AgentsTarget(_Frozen):
@@ -69,6 +70,25 @@ class RequesterHistory(_Frozen):
     last_state: TicketState | None = None
 
 
+class BreachView(_Frozen):
+    target: str  # first_response | resolution
+    at: datetime
+
+
+class SlaView(_Frozen):
+    """A ticket's SLA clocks as of `as_of`, for cards and `/status` (core.service.clocks)."""
+
+    policy: str
+    as_of: datetime
+    timezone: str  # the policy calendar's: due times are shown in it
+    paused: bool = False
+    stopped: bool = False
+    next_target: str | None = None  # the pending target due soonest
+    next_due: datetime | None = None
+    remaining_seconds: int | None = None  # business time left of it (negative: overdue)
+    breached: tuple[BreachView, ...] = ()
+
+
 class TicketView(_Frozen):
     number: int
     platform: str
@@ -86,9 +106,14 @@ class TicketView(_Frozen):
     source_link: str | None = None
     delivery_problem: str | None = None
     history: RequesterHistory | None = None  # filled in by the desk for cards
+    kind: TicketKind | None = None
+    impact: Level | None = None
+    urgency: Level | None = None
+    team: str | None = None
+    sla: SlaView | None = None
 
     @classmethod
-    def of(cls, ticket: Ticket) -> TicketView:
+    def of(cls, ticket: Ticket, sla: SlaView | None = None) -> TicketView:
         return cls(
             number=ticket.number,
             platform=ticket.platform,
@@ -105,6 +130,11 @@ class TicketView(_Frozen):
             rating=ticket.rating,
             source_link=ticket.source_link,
             delivery_problem=ticket.delivery_problem,
+            kind=ticket.kind,
+            impact=ticket.impact,
+            urgency=ticket.urgency,
+            team=ticket.team,
+            sla=sla,
         )
 
 
@@ -156,6 +186,11 @@ class CardChange(enum.StrEnum):
     CANCELLED = "cancelled"
     RATED = "rated"
     PRIORITY = "priority"
+    CLASSIFIED = "classified"  # kind, impact, urgency or team changed
+    WAITING = "waiting"  # waiting for the requester
+    RESUMED = "resumed"  # the requester answered
+    SLA = "sla"  # a target is near or breached
+    MOVED = "moved"  # the ticket went to another team (said on the old card)
     DELIVERY_FAILED = "delivery_failed"
     REPOSTED = "reposted"  # an adapter posted the card again where the old one was lost
 
@@ -178,6 +213,25 @@ class TicketCard(_Frozen):
         if isinstance(value, str):
             return value.removeprefix(_STORED_CATALOG_PREFIX)
         return value
+
+
+class TriageChoice(_Frozen):
+    value: str  # what the answer carries: a kind, a category, a level, an FAQ entry id
+    label_key: str | None = None  # a catalog key; None: `label` is the text itself
+    label: str = ""
+
+
+class TriageStep(_Frozen):
+    """Told to the requester: one question of the triage before a ticket, with its choices.
+
+    `answers` is the `Triage` command so far (as its fields); a surface answers by sending
+    it again with this step's field set to a choice's value (or `-` to skip it).
+    """
+
+    kind: Literal["triage_step"] = "triage_step"
+    step: Literal["kind", "category", "faq", "impact", "urgency", "text"]
+    choices: tuple[TriageChoice, ...] = ()
+    answers: dict[str, str | bool] = Field(default_factory=dict)
 
 
 class Relay(_Frozen):
@@ -303,6 +357,7 @@ Payload = Annotated[
     | TicketResolved
     | TicketList
     | PersonProfile
+    | TriageStep
     | Notice,
     Field(discriminator="kind"),
 ]

@@ -7,20 +7,26 @@ list|show --json` prints (its keys are part of the command line's contract).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from core.desk.clocks import policy_of
 from core.domain import (
+    ACTIVE_STATES,
     Author,
+    Level,
     Person,
     PersonRef,
     Priority,
     Ticket,
+    TicketKind,
     TicketMessage,
     TicketState,
     Visibility,
 )
 from core.events import TicketView
+from core.service.clocks import SlaStatus, sla_status
+from core.service.config import ServiceDesk, default_service
 from core.storage.audit_records import AuditEntry
 from core.storage.db import Database
 from core.storage.repository import Repository
@@ -39,6 +45,45 @@ class PersonView:
         return {"user_id": self.user_id, "name": self.name}
 
 
+def _iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat() if moment is not None else None
+
+
+@dataclass(frozen=True)
+class SlaSummary:
+    """A ticket's SLA clocks for scripts: ISO 8601 UTC times, None where not applicable."""
+
+    status: SlaStatus
+    first_response_at: datetime | None
+    warn_percent: int
+
+    @property
+    def near_or_breached(self) -> bool:
+        if self.status.stopped:
+            return False
+        return bool(self.status.breached) or any(
+            t.pending and t.share_used >= self.warn_percent / 100 for t in self.status.targets
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        status = self.status
+        first, resolution = status.target("first_response"), status.target("resolution")
+        upcoming = status.next_due
+        return {
+            "policy": status.policy,
+            "first_response_due": _iso(first.due) if first else None,
+            "resolution_due": _iso(resolution.due) if resolution else None,
+            "first_response_at": _iso(self.first_response_at),
+            "paused": status.paused,
+            "breached": [
+                {"target": t.name, "at": _iso(t.breached_at)}
+                for t in status.breached
+                if t.breached_at is not None
+            ],
+            "remaining_seconds": int(upcoming.remaining.total_seconds()) if upcoming else None,
+        }
+
+
 @dataclass(frozen=True)
 class TicketSummary:
     number: int
@@ -54,9 +99,23 @@ class TicketSummary:
     source_link: str | None
     created_at: datetime
     updated_at: datetime
+    kind: TicketKind | None = None
+    impact: Level | None = None
+    urgency: Level | None = None
+    team: str | None = None
+    sla: SlaSummary | None = None
 
     @classmethod
-    def of(cls, ticket: Ticket) -> TicketSummary:
+    def of(
+        cls, ticket: Ticket, service: ServiceDesk | None = None, now: datetime | None = None
+    ) -> TicketSummary:
+        service = service or default_service()
+        policy = policy_of(service, ticket)
+        sla = SlaSummary(
+            status=sla_status(ticket, policy, now or datetime.now(UTC)),
+            first_response_at=ticket.clock.first_response_at if ticket.clock else None,
+            warn_percent=policy.warn_percent,
+        )
         return cls(
             number=ticket.number,
             platform=ticket.platform,
@@ -71,6 +130,11 @@ class TicketSummary:
             source_link=ticket.source_link,
             created_at=ticket.created_at,
             updated_at=ticket.updated_at,
+            kind=ticket.kind,
+            impact=ticket.impact,
+            urgency=ticket.urgency,
+            team=ticket.team or service.default_team,
+            sla=sla,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -88,6 +152,11 @@ class TicketSummary:
             "source_link": self.source_link,
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
+            "kind": self.kind.value if self.kind else None,
+            "impact": self.impact.value if self.impact else None,
+            "urgency": self.urgency.value if self.urgency else None,
+            "team": self.team,
+            "sla": self.sla.to_json() if self.sla else None,
         }
 
 
@@ -145,15 +214,28 @@ class TicketDetail:
 
 
 async def list_tickets(
-    db: Database, *, state: TicketState | None = None, limit: int = 100
+    db: Database,
+    *,
+    state: TicketState | None = None,
+    limit: int = 100,
+    service: ServiceDesk | None = None,
+    now: datetime | None = None,
+    breaching: bool = False,
 ) -> list[TicketSummary]:
+    """Tickets newest first; with `breaching`, only active ones breached or near a target."""
+    states = (state,) if state else (ACTIVE_STATES if breaching else None)
     async with db.transaction() as conn:
         repo = Repository(conn, "en")
-        tickets = await repo.list_tickets(states=(state,) if state else None, limit=limit)
-    return [TicketSummary.of(ticket) for ticket in tickets]
+        tickets = await repo.list_tickets(states=states, limit=limit)
+    rows = [TicketSummary.of(ticket, service, now) for ticket in tickets]
+    if breaching:
+        rows = [row for row in rows if row.sla is not None and row.sla.near_or_breached]
+    return rows
 
 
-async def ticket_detail(db: Database, number: int) -> TicketDetail | None:
+async def ticket_detail(
+    db: Database, number: int, service: ServiceDesk | None = None, now: datetime | None = None
+) -> TicketDetail | None:
     async with db.transaction() as conn:
         repo = Repository(conn, "en")
         ticket = await repo.get_ticket(number)
@@ -162,7 +244,7 @@ async def ticket_detail(db: Database, number: int) -> TicketDetail | None:
         messages = await repo.messages(number)
         trail = await repo.audit_trail(number)
     return TicketDetail(
-        ticket=TicketSummary.of(ticket),
+        ticket=TicketSummary.of(ticket, service, now),
         delivery_problem=ticket.delivery_problem,
         messages=tuple(MessageView.of(message) for message in messages),
         audit=tuple(trail),

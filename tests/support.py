@@ -251,7 +251,13 @@ async def platform_core(
 
 def settings_for(kb_root: Path, **env: Any) -> Settings:
     """Settings of a test's core: its knowledge base, English, no `.env` file."""
-    values: dict[str, Any] = {"HELPDESK_FAQ_DIR": str(kb_root), "HELPDESK_LANG": "en", **env}
+    values: dict[str, Any] = {
+        "HELPDESK_FAQ_DIR": str(kb_root),
+        "HELPDESK_LANG": "en",
+        # The built-in service unless a test gives a file: never one lying in the repository.
+        "HELPDESK_SERVICE_FILE": str(kb_root / "no-service.yaml"),
+        **env,
+    }
     return Settings(_env_file=None, **values)
 
 

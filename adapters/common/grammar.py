@@ -12,10 +12,11 @@ import enum
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from adapters.common.refusal import Refusal, usage
 from core import commands as c
-from core.domain import MAX_ID, SUPPORTED_LANGUAGES, Actor, Priority
+from core.domain import MAX_ID, SUPPORTED_LANGUAGES, Actor, Level, Priority, TicketKind
 
 NOTE_PREFIX = "note:"
 FAQ_PREFIX = "faq:"
@@ -35,6 +36,9 @@ class Shape(enum.Enum):
     NUMBER_PRIORITY = "N " + "|".join(p.value for p in Priority)
     NUMBER_PERSON = "N {person}"
     CODE = "[CODE]"  # optional: the word alone asks for one
+    NUMBER_KIND = "N " + "|".join(k.value for k in TicketKind)
+    NUMBER_LEVEL = "N " + "|".join(level.value for level in Level)
+    NUMBER_TEAM = "N TEAM"
 
     @property
     def numbered(self) -> bool:
@@ -51,6 +55,8 @@ class Values:
     priority: Priority = Priority.NORMAL
     assignee: Actor | None = None
     entry_id: str | None = None
+    kind: TicketKind | None = None
+    level: Level | None = None
 
 
 Builder = Callable[[Actor, str | None, Values], c.Command]
@@ -154,6 +160,31 @@ _ROWS = (
     Word("assign", Shape.NUMBER_PERSON, _assign),
     Word("link", Shape.CODE, lambda a, ctx, v: c.Link(actor=a, reply_context=ctx, code=v.text)),
     Word("unlink", Shape.NONE, lambda a, ctx, v: c.Unlink(actor=a, reply_context=ctx)),
+    Word(
+        "kind",
+        Shape.NUMBER_KIND,
+        lambda a, ctx, v: c.Classify(actor=a, reply_context=ctx, number=v.number, kind=v.kind),
+    ),
+    Word(
+        "impact",
+        Shape.NUMBER_LEVEL,
+        lambda a, ctx, v: c.Classify(actor=a, reply_context=ctx, number=v.number, impact=v.level),
+    ),
+    Word(
+        "urgency",
+        Shape.NUMBER_LEVEL,
+        lambda a, ctx, v: c.Classify(actor=a, reply_context=ctx, number=v.number, urgency=v.level),
+    ),
+    Word(
+        "team",
+        Shape.NUMBER_TEAM,
+        lambda a, ctx, v: c.Classify(actor=a, reply_context=ctx, number=v.number, team=v.text),
+    ),
+    Word(
+        "wait",
+        Shape.NUMBER,
+        lambda a, ctx, v: c.WaitForRequester(actor=a, reply_context=ctx, number=v.number),
+    ),
     Word("pick", Shape.CHOICE, None),
     Word("helped", Shape.NONE, None),
     Word("human", Shape.NONE, None),
@@ -279,6 +310,25 @@ def _numbered_values(
             return Values(number=number, priority=Priority(tail.lower()))
         except ValueError:
             return None
+    if shape is Shape.NUMBER_KIND:
+        kind = _member(TicketKind, tail)
+        return Values(number=number, kind=kind) if kind is not None else None
+    if shape is Shape.NUMBER_LEVEL:
+        level = _member(Level, tail)
+        return Values(number=number, level=level) if level is not None else None
+    if shape is Shape.NUMBER_TEAM:
+        team = tail.strip().lower()
+        return Values(number=number, text=team) if team and " " not in team else None
     assert shape is Shape.NUMBER_PERSON and person is not None
     assignee = person(tail)
     return Values(number=number, assignee=assignee) if assignee is not None else None
+
+
+_E = TypeVar("_E", TicketKind, Level)
+
+
+def _member(kind: type[_E], text: str) -> _E | None:
+    try:
+        return kind(text.strip().lower())
+    except ValueError:
+        return None

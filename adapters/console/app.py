@@ -22,7 +22,7 @@ from adapters.console.translate import (
 )
 from core.commands import Command
 from core.delivery import Dispatcher
-from core.desk import Desk, InboundKey
+from core.desk import Desk, InboundKey, SlaPolicy
 from core.events import Event
 from core.i18n import t
 
@@ -76,6 +76,8 @@ class ConsoleBot:
         self.output = output
         self._run_id = uuid.uuid4().hex[:12]
         self._counter = 0
+        # A line and an SLA round never interleave: the output keeps the order of events.
+        self._turn = asyncio.Lock()
 
     def _say(self, text: str) -> None:
         print(f"[to {self.session.name}] {text}", file=self.output, flush=True)
@@ -90,6 +92,7 @@ class ConsoleBot:
         if isinstance(action, SwitchUser):
             self.session.name = action.name
             self.session.is_agent = action.is_agent
+            self.session.teams = action.teams
             return True
         if isinstance(action, Refusal):
             self._say(t(self.lang, action.key, **action.params))
@@ -100,8 +103,16 @@ class ConsoleBot:
     async def _submit(self, command: Command) -> None:
         self._counter += 1
         update = InboundKey(PLATFORM, f"{self._run_id}:{self._counter}")
-        await self.desk.handle(command, update)
-        await self.dispatcher.run_until_idle()
+        async with self._turn:
+            await self.desk.handle(command, update)
+            await self.dispatcher.run_until_idle()
+
+    async def remind(self, policy: SlaPolicy) -> int:
+        """One round of the SLA loop, its reminders printed at once."""
+        async with self._turn:
+            found = await self.desk.remind_overdue(policy)
+            await self.dispatcher.run_until_idle()
+        return found
 
     async def run(self, stream: TextIO, *, interactive: bool) -> None:
         if interactive:

@@ -6,9 +6,18 @@ from dataclasses import dataclass, field
 
 from adapters.common.grammar import WORDS, Surface, parse, parse_number, split_word
 from adapters.common.refusal import Refusal, unknown_command, usage
+from adapters.common.triage import PERSON, SKIP, PendingTriage
 from core import commands as c
 from core.domain import Actor
-from core.events import AgentsTarget, Event, FaqAnswer, FaqSuggestions, PersonTarget, TicketResolved
+from core.events import (
+    AgentsTarget,
+    Event,
+    FaqAnswer,
+    FaqSuggestions,
+    PersonTarget,
+    TicketResolved,
+    TriageStep,
+)
 from core.i18n import t
 from core.presenter import render_text
 
@@ -21,13 +30,19 @@ class Session:
 
     name: str
     is_agent: bool = False
+    teams: tuple[str, ...] | None = None  # None: an agent of every team
     last_query: dict[str, int] = field(default_factory=dict)
     last_options: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    triage: dict[str, TriageStep] = field(default_factory=dict)  # the step each person is asked
 
     @property
     def actor(self) -> Actor:
         return Actor(
-            platform=PLATFORM, user_id=self.name, display_name=self.name, is_agent=self.is_agent
+            platform=PLATFORM,
+            user_id=self.name,
+            display_name=self.name,
+            is_agent=self.is_agent,
+            teams=self.teams if self.is_agent else None,
         )
 
 
@@ -35,6 +50,7 @@ class Session:
 class SwitchUser:
     name: str
     is_agent: bool
+    teams: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -65,14 +81,26 @@ def parse_line(line: str, session: Session) -> Action | None:
     text = line.strip()
     if not text:
         return None
+    step = session.triage.pop(session.name, None)
+    if step is not None:
+        answer = triage_answer(text, step, session)
+        if answer is not None:
+            return answer
     if not text.startswith("/"):
         return c.SendText(actor=session.actor, text=text)
     command, rest = split_word(text)
     if command in ("/quit", "/exit"):
         return Quit()
-    if command in ("/as", "/agent"):
+    if command == "/ticket" and not rest:
+        return c.Triage(actor=session.actor)
+    if command == "/agent":
+        first, _, team = rest.partition(" ")
+        teams = tuple(t.lower() for t in team.replace(",", " ").split()) or None
+        agent = _name(first)
+        return SwitchUser(agent, True, teams) if agent else usage("/agent NAME [TEAM]")
+    if command == "/as":
         name = _name(rest)
-        return SwitchUser(name, command == "/agent") if name else usage(f"{command} NAME")
+        return SwitchUser(name, False) if name else usage(f"{command} NAME")
     if command in ("/helped", "/human"):
         query_id = session.last_query.get(session.name)
         if query_id is None:
@@ -82,6 +110,22 @@ def parse_line(line: str, session: Session) -> Action | None:
         return _pick(rest, session)
     parsed = parse(command[1:], rest, session.actor, None, CONSOLE, person=_assignee)
     return parsed if parsed is not None else unknown_command(command)
+
+
+def triage_answer(text: str, step: TriageStep, session: Session) -> Action | None:
+    """A line answering the triage step the person was asked: a choice's number, `/skip`,
+    or (for the description) the text itself. None: the line is something else."""
+    pending = PendingTriage.of(step)
+    if step.step == "text":
+        return None if text.startswith("/") else pending.describe(session.actor, None, text)
+    if text.lower() == "/skip":
+        return pending.pick(session.actor, None, SKIP)
+    index = parse_number(text)
+    if index is None:
+        return None
+    if step.step == "faq" and index == len(step.choices) + 1:
+        return pending.pick(session.actor, None, PERSON)
+    return pending.pick(session.actor, None, index - 1)
 
 
 def _pick(rest: str, session: Session) -> Action:
@@ -114,6 +158,9 @@ def console_hint(event: Event) -> str | None:
         return t(event.lang, keys[payload.kind])
     if isinstance(payload, TicketResolved):
         return t(event.lang, "console.hint.rate", number=payload.ticket_number)
+    if isinstance(payload, TriageStep):
+        key = "console.hint.triage_text" if payload.step == "text" else "console.hint.triage"
+        return t(event.lang, key)
     return None
 
 
@@ -133,6 +180,8 @@ def remember_choices(event: Event, session: Session) -> None:
     if not isinstance(event.target, PersonTarget):
         return
     payload = event.payload
+    if isinstance(payload, TriageStep):
+        session.triage[event.target.user_id] = payload
     if isinstance(payload, FaqAnswer):
         session.last_query[event.target.user_id] = payload.query_id
         session.last_options.pop(event.target.user_id, None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -22,7 +22,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.common.assignee import with_checked_assignee
 from adapters.common.refusal import Refusal
-from adapters.slack import inbound
+from adapters.common.triage import PendingTriage
+from adapters.slack import codecs, inbound
 from adapters.slack.codecs import (
     ACTION_PATTERN,
     MODAL_CALLBACK,
@@ -31,16 +32,16 @@ from adapters.slack.codecs import (
     SHORTCUT_CREATE_TICKET,
     ReplyPlace,
 )
-from adapters.slack.directory import AgentDirectory, UserDirectory
+from adapters.slack.directory import TeamDirectory, UserDirectory
 from adapters.slack.errors import error_code
 from adapters.slack.markup import mentioned_users
 from adapters.slack.people import actor_of
 from adapters.slack.render import refusal_text
-from adapters.slack.sender import KIND_CARD
+from adapters.slack.sender import KIND_TRIAGE, card_kind
 from adapters.slack.slash import OpenModal, slash_command
 from adapters.slack.views import modal_view
 from core import commands as c
-from core.domain import Actor, normalize_lang
+from core.domain import CATEGORIES, Actor, normalize_lang
 from core.i18n import t
 from core.inbox import Intake
 from core.storage.refs import RefStore
@@ -58,9 +59,13 @@ class SlackDeps:
     client: AsyncWebClient
     refs: RefStore
     users: UserDirectory
-    agents: AgentDirectory
+    agents: TeamDirectory
     agents_channel: str
     default_lang: str = "en"
+    areas: tuple[str, ...] = CATEGORIES  # the triage form's categories: the teams'
+
+    async def pending_triage(self, user_id: str) -> PendingTriage | None:
+        return PendingTriage.decode(await self.refs.get(KIND_TRIAGE, user_id))
 
 
 class Listeners:
@@ -80,14 +85,20 @@ class Listeners:
         await self.d.intake.submit(command, c.InboundKey(PLATFORM, update_id))
 
     async def actor(self, user_id: str, *, in_agents_channel: bool = False) -> Actor:
+        """Who acts: an agent of the teams whose channel they are a member of."""
         info = await self.d.users.get(user_id)
-        is_agent = in_agents_channel or await self.d.agents.is_agent(user_id)
-        return actor_of(info, is_agent=is_agent)
+        teams = await self.d.agents.teams_of(user_id)
+        return replace(
+            actor_of(info, is_agent=in_agents_channel or bool(teams)), teams=teams or None
+        )
 
-    async def ticket_of_card(self, ts: str | None) -> int | None:
+    def in_agents(self, channel: str) -> bool:
+        return self.d.agents.is_agents_channel(channel) or channel == self.d.agents_channel
+
+    async def ticket_of_card(self, ts: str | None, channel: str) -> int | None:
         if not ts:
             return None
-        key = await self.d.refs.find_key(KIND_CARD, ts)
+        key = await self.d.refs.find_key(card_kind(channel, self.d.agents_channel), ts)
         return int(key) if key is not None and key.isdigit() else None
 
     # Events API
@@ -101,9 +112,9 @@ class Listeners:
             actor = await self.actor(facts.user)
             await self.submit(inbound.dm_command(facts, actor), body.get("event_id", ""))
             return
-        if facts.channel != self.d.agents_channel:
+        if not self.in_agents(facts.channel):
             return  # other channels reach us as app_mention or reactions
-        number = await self.ticket_of_card(facts.thread_ts)
+        number = await self.ticket_of_card(facts.thread_ts, facts.channel)
         if number is None:
             return  # chatter in the agents' channel outside a card's thread
         actor = await self.actor(facts.user, in_agents_channel=True)
@@ -115,7 +126,7 @@ class Listeners:
         self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         channel = context.channel_id or ""
-        if channel == self.d.agents_channel and context.thread_ts:
+        if self.in_agents(channel) and context.thread_ts:
             return  # in a card's thread the message listener relays it
         text = str(event.get("text", ""))
         names = await self.d.users.names(mentioned_users(text))
@@ -141,8 +152,8 @@ class Listeners:
             return
         channel, ts = context.channel_id or "", str(item.get("ts", ""))
         reaction = inbound.reaction_name(str(event.get("reaction", "")))
-        if channel == self.d.agents_channel:
-            number = await self.ticket_of_card(ts)
+        if self.in_agents(channel):
+            number = await self.ticket_of_card(ts, channel)
             if number is not None:
                 actor = await self.actor(user, in_agents_channel=True)
                 place = ReplyPlace(channel=channel, ephemeral=True)
@@ -208,7 +219,7 @@ class Listeners:
             await self.open_modal(ack, str(body.get("trigger_id", "")), self.known_lang(user))
             return
         channel = context.channel_id or ""
-        in_agents = channel == self.d.agents_channel
+        in_agents = self.in_agents(channel)
         actor = await self.actor(user, in_agents_channel=in_agents)
         # Answers go where the command was typed when only the user can see them there.
         place = ReplyPlace(channel=channel, ephemeral=True) if in_agents else ReplyPlace()
@@ -232,7 +243,9 @@ class Listeners:
     async def open_modal(self, ack: Ack, trigger_id: str, lang: str) -> None:
         """views.open within the trigger's life; a refusal is told to the person instead."""
         try:
-            await self.d.client.views_open(trigger_id=trigger_id, view=modal_view(lang))
+            await self.d.client.views_open(
+                trigger_id=trigger_id, view=modal_view(lang, areas=self.d.areas)
+            )
         except (SlackApiError, OSError, TimeoutError) as error:
             code = error_code(error) if isinstance(error, SlackApiError) else ""
             log.warning("views.open failed: %s", code or type(error).__name__)
@@ -268,7 +281,7 @@ class Listeners:
             await ack(response_action="errors", errors=errors)
             return
         actor = await self.actor(context.user_id or "")
-        command = inbound.modal_command(view, actor)
+        command = inbound.modal_command(view, actor, self.d.areas)
         update_id = f"view:{view.get('id', '')}:{view.get('hash', '')}"
         await self.submit(command, update_id)
         await ack()
@@ -276,15 +289,29 @@ class Listeners:
     async def on_action(self, ack: Ack, body: dict[str, Any], context: AsyncBoltContext) -> None:
         user = context.user_id or ""
         channel = context.channel_id or ""
-        in_agents = channel == self.d.agents_channel
+        in_agents = self.in_agents(channel)
         actor = await self.actor(user, in_agents_channel=in_agents)
-        place = inbound.action_place(channel, body.get("container") or {}, self.d.agents_channel)
+        agents_channel = channel if in_agents else self.d.agents_channel
+        place = inbound.action_place(channel, body.get("container") or {}, agents_channel)
         for action in body.get("actions") or []:
             names = await self.d.users.names(inbound.selected_users(action))
             command = inbound.action_command(action, actor, place, names)
+            picked = codecs.parse_action(action)
+            if isinstance(picked, codecs.TriageButton):
+                command = await self.triage_pick(picked, actor, place)
             update_id = f"action:{action.get('action_ts', '')}:{user}:{action.get('action_id')}"
             await self.submit(command, update_id)
         await ack()
+
+    async def triage_pick(
+        self, picked: codecs.TriageButton, actor: Actor, place: ReplyPlace
+    ) -> c.Command | None:
+        """A triage button: the desk's next step with the answers waiting in the refs (a
+        stale menu's button, of a step no longer asked, does nothing)."""
+        pending = await self.d.pending_triage(actor.user_id)
+        if pending is None or pending.step != picked.step:
+            return None
+        return pending.pick(actor, place.encode(), picked.index)
 
 
 async def _ignore() -> None:

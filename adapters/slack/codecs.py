@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from core.domain import Priority
+from core.domain import Level, Priority, TicketKind
 
 PLATFORM = "slack"
 
@@ -29,6 +29,8 @@ REACTION_RESOLVE = "white_check_mark"
 MODAL_TEXT = "text"
 MODAL_CATEGORY = "category"
 MODAL_URGENCY = "urgency"
+MODAL_KIND = "kind"
+MODAL_IMPACT = "impact"
 MODAL_INPUT = "value"
 
 
@@ -118,7 +120,11 @@ ACTION_FAQ_PICK = "faq_pick"
 ACTION_RATE = "rate"
 ACTION_ASSIGN = "card_assign"
 ACTION_PRIORITY = "card_priority"
-ACTION_PATTERN = re.compile(r"^(faq_helped|faq_human|faq_pick|rate|card_\w+)(:\d+)?$")
+ACTION_KIND = "card_kind"
+ACTION_IMPACT = "card_impact"
+ACTION_URGENCY = "card_urgency"
+ACTION_TRIAGE = "triage"
+ACTION_PATTERN = re.compile(r"^(faq_helped|faq_human|faq_pick|rate|card_\w+|triage)(:\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -212,11 +218,13 @@ class CardAction(StrEnum):
     RESOLVE = "card_resolve"
     REOPEN = "card_reopen"
     PERSON = "card_person"
+    WAIT = "card_wait"
 
 
 @dataclass(frozen=True)
 class CardButton:
-    """Claim / Resolve / Reopen / Person on a ticket card; the value is the ticket number."""
+    """Claim / Resolve / Reopen / Wait / Person on a ticket card; the value is the ticket
+    number."""
 
     action: CardAction
     number: int
@@ -283,8 +291,82 @@ class PriorityOption:
         return cls(number=int(number), priority=Priority(priority))
 
 
+@dataclass(frozen=True)
+class KindOption:
+    """One option of the card's kind select: value `<ticket number>:<kind>`."""
+
+    number: int
+    kind: TicketKind
+
+    action_id = ACTION_KIND
+
+    @property
+    def value(self) -> str:
+        return f"{self.number}:{self.kind.value}"
+
+    @classmethod
+    def parse(cls, fields: ActionFields) -> KindOption:
+        number, _, kind = fields.selected_value.partition(":")
+        return cls(number=int(number), kind=TicketKind(kind))
+
+
+@dataclass(frozen=True)
+class TriageButton:
+    """A choice of a triage step: value `<step>:<pick>` (a choice's index, or the skip /
+    "I want a person" picks of adapters.common.triage); `slot` keeps action ids unique."""
+
+    step: str
+    index: int
+    slot: int = 0
+
+    @property
+    def action_id(self) -> str:
+        return f"{ACTION_TRIAGE}:{self.slot}"
+
+    @property
+    def value(self) -> str:
+        return f"{self.step}:{self.index}"
+
+    @classmethod
+    def parse(cls, fields: ActionFields) -> TriageButton:
+        step, _, index = fields.value.partition(":")
+        if not step:
+            raise ValueError("no triage step")
+        return cls(step=step, index=int(index))
+
+
+@dataclass(frozen=True)
+class LevelOption:
+    """One option of the card's impact or urgency select: value `<ticket number>:<level>`."""
+
+    number: int
+    level: Level
+    urgency: bool  # the urgency select; otherwise the impact one
+
+    @property
+    def action_id(self) -> str:
+        return ACTION_URGENCY if self.urgency else ACTION_IMPACT
+
+    @property
+    def value(self) -> str:
+        return f"{self.number}:{self.level.value}"
+
+    @classmethod
+    def parse(cls, fields: ActionFields) -> LevelOption:
+        number, _, level = fields.selected_value.partition(":")
+        return cls(int(number), Level(level), urgency=fields.action_id == ACTION_URGENCY)
+
+
 ButtonData = (
-    FaqFeedbackButton | FaqPickButton | RatingButton | CardButton | AssignSelect | PriorityOption
+    TriageButton
+    | LevelOption
+    | FaqFeedbackButton
+    | FaqPickButton
+    | RatingButton
+    | CardButton
+    | AssignSelect
+    | PriorityOption
+    | KindOption
 )
 
 _PARSERS: dict[str, Callable[[ActionFields], ButtonData]] = {
@@ -295,6 +377,10 @@ _PARSERS: dict[str, Callable[[ActionFields], ButtonData]] = {
     **{action.value: CardButton.parse for action in CardAction},
     ACTION_ASSIGN: AssignSelect.parse,
     ACTION_PRIORITY: PriorityOption.parse,
+    ACTION_KIND: KindOption.parse,
+    ACTION_TRIAGE: TriageButton.parse,
+    ACTION_IMPACT: LevelOption.parse,
+    ACTION_URGENCY: LevelOption.parse,
 }
 
 

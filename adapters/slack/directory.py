@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -236,3 +236,34 @@ class AgentDirectory:
 
     async def close(self) -> None:
         await self._background.close()
+
+
+class TeamDirectory:
+    """The agents of each team: the members of the team's agents' channel.
+
+    One channel (SLACK_AGENTS_CHANNEL) is the simplest set-up: one team, its members.
+    """
+
+    def __init__(self, teams: Mapping[str, AgentDirectory]) -> None:
+        self.teams = dict(teams)
+        self.team_of_channel = {d.channel: team for team, d in self.teams.items()}
+
+    def is_agents_channel(self, channel: str) -> bool:
+        return channel in self.team_of_channel
+
+    async def teams_of(self, user_id: str) -> tuple[str, ...]:
+        """The teams whose channel `user_id` is a member of (looked up side by side)."""
+        names = list(self.teams)
+        found = await asyncio.gather(*(self.teams[n].is_agent(user_id) for n in names))
+        return tuple(name for name, member in zip(names, found, strict=True) if member)
+
+    async def is_agent(self, user_id: str) -> bool:
+        return bool(await self.teams_of(user_id))
+
+    async def warm(self) -> None:
+        """Every team's members loaded before the first update (side by side)."""
+        await asyncio.gather(*(d.warm() for d in self.teams.values()))
+
+    async def close(self) -> None:
+        for directory in self.teams.values():
+            await directory.close()

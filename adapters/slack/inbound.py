@@ -7,7 +7,7 @@ so every shape Slack (or an attacker) may send is understood or ignored here.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -15,7 +15,9 @@ from adapters.common.grammar import note_text
 from adapters.slack import codecs
 from adapters.slack.codecs import (
     MODAL_CATEGORY,
+    MODAL_IMPACT,
     MODAL_INPUT,
+    MODAL_KIND,
     MODAL_TEXT,
     MODAL_URGENCY,
     REACTION_CLAIM,
@@ -26,7 +28,7 @@ from adapters.slack.codecs import (
 from adapters.slack.markup import plain_text
 from adapters.slack.people import assignee_actor
 from core import commands as c
-from core.domain import CATEGORIES, Actor, Priority
+from core.domain import CATEGORIES, Actor, Level, TicketKind
 
 # messages
 
@@ -243,6 +245,7 @@ _CARD_COMMANDS: dict[codecs.CardAction, type[c.TicketCommand]] = {
     codecs.CardAction.RESOLVE: c.Resolve,
     codecs.CardAction.REOPEN: c.Reopen,
     codecs.CardAction.PERSON: c.ShowPerson,
+    codecs.CardAction.WAIT: c.WaitForRequester,
 }
 
 
@@ -291,6 +294,16 @@ def action_command(
         return c.SetPriority(
             actor=actor, number=data.number, priority=data.priority, reply_context=context
         )
+    if isinstance(data, codecs.KindOption):
+        return c.Classify(actor=actor, number=data.number, kind=data.kind, reply_context=context)
+    if isinstance(data, codecs.LevelOption):
+        return c.Classify(
+            actor=actor,
+            number=data.number,
+            reply_context=context,
+            impact=None if data.urgency else data.level,
+            urgency=data.level if data.urgency else None,
+        )
     return None
 
 
@@ -319,24 +332,25 @@ def modal_problem(view: Mapping[str, Any]) -> dict[str, str]:
     return {}
 
 
-def modal_command(view: Mapping[str, Any], actor: Actor) -> c.OpenTicket | None:
-    """The submitted triage modal -> a new ticket with its category and priority."""
+def modal_command(
+    view: Mapping[str, Any], actor: Actor, areas: tuple[str, ...] = CATEGORIES
+) -> c.Triage | None:
+    """The submitted triage modal -> the desk's triage with every answer the form gave
+    (a select left empty is a skipped step); the desk offers the area's FAQ entries
+    before it opens the ticket."""
     values = _dig(view, "state", "values")
 
-    def selected(block: str) -> str | None:
+    def selected(block: str, allowed: Iterable[str]) -> str:
         chosen = _dig(values, block, MODAL_INPUT, "selected_option", "value")
-        return chosen if isinstance(chosen, str) else None
+        return chosen if isinstance(chosen, str) and chosen in allowed else c.SKIPPED
 
     typed = _dig(values, MODAL_TEXT, MODAL_INPUT, "value")
-    text = typed if isinstance(typed, str) else ""
-    category = selected(MODAL_CATEGORY)
-    try:
-        priority = Priority(selected(MODAL_URGENCY) or Priority.NORMAL.value)
-    except ValueError:
-        priority = Priority.NORMAL
-    return c.OpenTicket(
+    levels = [level.value for level in Level]
+    return c.Triage(
         actor=actor,
-        text=text,
-        category=category if category in CATEGORIES else None,
-        priority=priority,
+        text=typed if isinstance(typed, str) else "",
+        kind=selected(MODAL_KIND, [kind.value for kind in TicketKind]),
+        category=selected(MODAL_CATEGORY, areas),
+        impact=selected(MODAL_IMPACT, levels),
+        urgency=selected(MODAL_URGENCY, levels),
     )

@@ -12,14 +12,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.common.refusal import Refusal
+from adapters.common.triage import PERSON, SKIP
 from adapters.slack.codecs import (
     AssignSelect,
     CardAction,
     CardButton,
     FaqFeedbackButton,
     FaqPickButton,
+    KindOption,
+    LevelOption,
     PriorityOption,
     RatingButton,
+    TriageButton,
     card_block_id,
     faq_block_id,
     rating_block_id,
@@ -33,7 +37,7 @@ from adapters.slack.mrkdwn import (
     mention,
     relink_mentions,
 )
-from core.domain import Priority, TicketState
+from core.domain import Level, Priority, TicketKind, TicketState
 from core.events import (
     Event,
     FaqAnswer,
@@ -47,6 +51,7 @@ from core.events import (
     TicketCard,
     TicketList,
     TicketResolved,
+    TriageStep,
 )
 from core.i18n import t
 from core.presenter import (
@@ -94,7 +99,7 @@ def context_block(text: str) -> dict[str, Any]:
 
 def button(
     text: str,
-    data: FaqFeedbackButton | FaqPickButton | RatingButton | CardButton,
+    data: FaqFeedbackButton | FaqPickButton | RatingButton | CardButton | TriageButton,
     style: str | None = None,
 ) -> dict[str, Any]:
     element: dict[str, Any] = {
@@ -106,6 +111,29 @@ def button(
     if style:
         element["style"] = style
     return element
+
+
+def triage_message(lang: str, step: TriageStep) -> SlackMessage:
+    """A triage question with a button per choice, then skip (or "I want a person")."""
+    question = escape(t(lang, f"triage.{step.step}"))
+    picks = [
+        (t(lang, choice.label_key) if choice.label_key else choice.label, index)
+        for index, choice in enumerate(step.choices)
+    ]
+    if step.step == "faq":
+        picks.append((t(lang, "triage.faq.human"), PERSON))
+    elif step.step != "text":
+        picks.append((t(lang, "triage.skip"), SKIP))
+    buttons = [
+        button(label, TriageButton(step.step, index, slot))
+        for slot, (label, index) in enumerate(picks)
+    ]
+    blocks: list[dict[str, Any]] = [section(question)]
+    # An actions block holds at most 25 elements (api.slack.com/reference/block-kit/blocks#actions).
+    blocks += [
+        {"type": "actions", "elements": buttons[i : i + 25]} for i in range(0, len(buttons), 25)
+    ]
+    return SlackMessage(text=question, blocks=blocks if buttons else None)
 
 
 def _plain(lang: str, payload: Payload) -> str:
@@ -205,6 +233,8 @@ def _card_controls(lang: str, number: int, state: TicketState) -> list[dict[str,
         controls.append(person)
         return controls
     controls.append(button(t(lang, "button.resolve"), CardButton(CardAction.RESOLVE, number)))
+    if state in (TicketState.OPEN, TicketState.CLAIMED):
+        controls.append(button(t(lang, "button.wait"), CardButton(CardAction.WAIT, number)))
     controls.append(
         {
             "type": "users_select",
@@ -224,6 +254,28 @@ def _card_controls(lang: str, number: int, state: TicketState) -> list[dict[str,
         }
     )
     controls.append(person)
+    controls.append(
+        {
+            "type": "static_select",
+            "action_id": KindOption.action_id,
+            "placeholder": plain_text(t(lang, "button.kind")),
+            "options": [
+                option(t(lang, f"kind.{k.value}"), KindOption(number, k).value) for k in TicketKind
+            ],
+        }
+    )
+    for urgency, label in ((False, "card.impact"), (True, "card.urgency")):
+        controls.append(
+            {
+                "type": "static_select",
+                "action_id": LevelOption(number, Level.MEDIUM, urgency).action_id,
+                "placeholder": plain_text(t(lang, label)),
+                "options": [
+                    option(t(lang, f"level.{v.value}"), LevelOption(number, v, urgency).value)
+                    for v in Level
+                ],
+            }
+        )
     return controls
 
 
@@ -240,14 +292,13 @@ def card_message(lang: str, card: TicketCard) -> SlackMessage:
         values[-1] = f"<{escape(view.source_link)}|{escape(t(lang, 'card.open_link'))}>"
     blocks: list[dict[str, Any]] = [
         section(f"*{escape(title)}*"),
-        {
-            "type": "section",
-            "fields": [
-                {"type": "mrkdwn", "text": clip(f"*{escape(label)}*\n{value}", 2000)}
-                for (label, _), value in zip(fields, values, strict=True)
-            ][:10],
-        },
     ]
+    texts = [
+        {"type": "mrkdwn", "text": clip(f"*{escape(label)}*\n{value}", 2000)}
+        for (label, _), value in zip(fields, values, strict=True)
+    ]
+    # A section holds at most ten fields (Block Kit: api.slack.com/reference/block-kit/blocks#section).
+    blocks += [{"type": "section", "fields": texts[i : i + 10]} for i in range(0, len(texts), 10)]
     quoted = "\n".join(f"> {line}" for line in escape(view.text).splitlines()) or ">"
     blocks.append(section(quoted))
     context = [escape(card_change(lang, card))]
@@ -338,6 +389,8 @@ def message_for(event: Event, ids_by_name: Mapping[str, str] | None = None) -> S
         return _rating(lang, payload)
     if isinstance(payload, TicketList):
         return ticket_list_message(lang, payload)
+    if isinstance(payload, TriageStep):
+        return triage_message(lang, payload)
     if isinstance(payload, Notice):
         prefix = ":warning: " if payload.error else ""
         return SlackMessage(text=prefix + _plain(lang, payload))

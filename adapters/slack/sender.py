@@ -12,6 +12,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.common.triage import PendingTriage
 from adapters.slack import marks
 from adapters.slack.codecs import decode_place, message_ref, split_ref
 from adapters.slack.errors import ErrorKind, delivery_error, error_code, is_kind
@@ -27,13 +28,23 @@ from core.events import (
     RelayRetracted,
     TicketCard,
     TicketList,
+    TriageStep,
 )
 from core.storage.refs import RefStore
 from core.unknown_outcome import MaybeSent
 
 KIND_CARD = "card"  # ticket number -> card ts in the agents' channel
+
+
+def card_kind(channel: str, agents_channel: str) -> str:
+    """The ref kind of cards in `channel`: a team's own channel keeps its cards apart
+    (a ticket moved to another team gets a new card there, the old one stays)."""
+    return KIND_CARD if channel == agents_channel else f"{KIND_CARD}:{channel}"
+
+
 KIND_RELAY = "relay"  # core message id -> "channel:ts" of the relayed copy
 KIND_DM = "dm"  # user id -> their DM channel with the bot
+KIND_TRIAGE = "triage"  # user id -> the triage step they were asked last
 
 
 class SlackSender:
@@ -72,7 +83,8 @@ class SlackSender:
                     **message_for(event).kwargs(),
                 )
             else:
-                await self._to_thread(event, event.target.ticket_number, marker)
+                channel = event.target.place or self.agents_channel
+                await self._to_thread(event, event.target.ticket_number, channel, marker)
         except SlackApiError as error:
             raise delivery_error(error) from error
 
@@ -123,20 +135,22 @@ class SlackSender:
 
     # the agents' side
 
-    async def _to_thread(self, event: Event, number: int, marker: str | None) -> None:
+    async def _to_thread(self, event: Event, number: int, channel: str, marker: str | None) -> None:
+        """To the ticket's card and thread in `channel` (its team's agents' channel)."""
         message = message_for(event, self._mentionable(event))
         payload = event.payload
-        card_ts = await self.refs.get(KIND_CARD, str(number))
+        kind = card_kind(channel, self.agents_channel)
+        card_ts = await self.refs.get(kind, str(number))
         if isinstance(payload, TicketCard):
-            if card_ts is not None and await self._update(self.agents_channel, card_ts, message):
+            if card_ts is not None and await self._update(channel, card_ts, message):
                 return
 
             async def remember_card(ts: str) -> None:
-                await self.refs.put(KIND_CARD, str(number), ts)
+                await self.refs.put(kind, str(number), ts)
 
             await self._post(
                 marker,
-                channel=self.agents_channel,
+                channel=channel,
                 thread_ts=None,
                 after=remember_card,
                 unfurl_links=False,
@@ -150,13 +164,13 @@ class SlackSender:
         if isinstance(payload, RelayRetracted):
             await self._retract(payload.message_id, message)
             return
-        after = self._after_post(payload, self.agents_channel, card_ts, event.lang)
+        after = self._after_post(payload, channel, card_ts, event.lang)
         if await self._copied(payload):
             await after("")  # a retry for the files: the text is there already
             return
         await self._post(
             marker,
-            channel=self.agents_channel,
+            channel=channel,
             thread_ts=card_ts,
             after=after,
             **message.kwargs(),
@@ -201,6 +215,9 @@ class SlackSender:
             unfurl_links=False,
             **message.kwargs(),
         )
+        if isinstance(payload, TriageStep):
+            # The buttons carry only the step and the pick: the answers so far wait here.
+            await self.refs.put(KIND_TRIAGE, target.user_id, PendingTriage.of(payload).encode())
 
     async def _card_ts(self, number: int) -> str | None:
         return await self.refs.get(KIND_CARD, str(number))

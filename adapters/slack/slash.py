@@ -41,6 +41,11 @@ SLACK = Surface(
             "assign",
             "link",
             "unlink",
+            "kind",
+            "impact",
+            "urgency",
+            "team",
+            "wait",
         }
     ),
 )

@@ -7,13 +7,15 @@ from typing import Any
 from adapters.slack.codecs import (
     MODAL_CALLBACK,
     MODAL_CATEGORY,
+    MODAL_IMPACT,
     MODAL_INPUT,
+    MODAL_KIND,
     MODAL_TEXT,
     MODAL_URGENCY,
 )
 from adapters.slack.mrkdwn import clip, escape
 from adapters.slack.render import context_block, option, plain_text, section
-from core.domain import CATEGORIES, Priority
+from core.domain import CATEGORIES, Level, TicketKind
 from core.events import TicketView
 from core.i18n import t
 
@@ -31,10 +33,19 @@ def _select(options: list[dict[str, Any]], initial: dict[str, Any]) -> dict[str,
     return {"type": "static_select", "options": options, "initial_option": initial}
 
 
-def modal_view(lang: str, source: str = "") -> dict[str, Any]:
-    """The triage modal of `/ticket` without text: description, category, urgency."""
-    categories = [option(t(lang, f"category.{name}"), name) for name in CATEGORIES]
-    priorities = [option(t(lang, f"priority.{p.value}"), p.value) for p in Priority]
+def _optional(block_id: str, label: str, options: list[dict[str, Any]]) -> dict[str, Any]:
+    """A select one may leave empty (the step is skipped)."""
+    block = _input(block_id, label, {"type": "static_select", "options": options})
+    return {**block, "optional": True}
+
+
+def modal_view(lang: str, source: str = "", areas: tuple[str, ...] = CATEGORIES) -> dict[str, Any]:
+    """The triage modal of `/ticket` without text: the description, what it is, the area,
+    how many people it stops and how soon it matters (the last three may stay empty)."""
+    categories = [option(_area_name(lang, name), name) for name in areas]
+    kinds = [option(t(lang, f"triage.kind.{k.value}"), k.value) for k in TicketKind]
+    impacts = [option(t(lang, f"triage.impact.{v.value}"), v.value) for v in Level]
+    urgencies = [option(t(lang, f"triage.urgency.{v.value}"), v.value) for v in Level]
     text_input = {"type": "plain_text_input", "multiline": True, "max_length": 3000}
     return {
         "type": "modal",
@@ -45,10 +56,18 @@ def modal_view(lang: str, source: str = "") -> dict[str, Any]:
         "close": plain_text(t(lang, "modal.cancel")),
         "blocks": [
             _input(MODAL_TEXT, t(lang, "modal.text"), text_input),
+            _optional(MODAL_KIND, t(lang, "triage.kind"), kinds),
             _input(MODAL_CATEGORY, t(lang, "card.category"), _select(categories, categories[0])),
-            _input(MODAL_URGENCY, t(lang, "modal.urgency"), _select(priorities, priorities[1])),
+            _optional(MODAL_IMPACT, t(lang, "triage.impact"), impacts),
+            _optional(MODAL_URGENCY, t(lang, "triage.urgency"), urgencies),
         ],
     }
+
+
+def _area_name(lang: str, area: str) -> str:
+    key = f"category.{area}"
+    text = t(lang, key)
+    return area if text == key else text
 
 
 def home_view(lang: str, tickets: tuple[TicketView, ...]) -> dict[str, Any]:

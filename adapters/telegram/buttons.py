@@ -11,10 +11,11 @@ from typing import Literal
 
 from aiogram.filters.callback_data import CallbackData
 
-from adapters.telegram.dialog import Action, TriageCancel, TriageCategory, TriagePriority
+from adapters.common.triage import SKIP
+from adapters.telegram.dialog import Action, TriageCancel, TriagePick
 from adapters.telegram.places import Place
 from core import commands as c
-from core.domain import Actor, Priority
+from core.domain import Actor
 
 
 class ButtonData(CallbackData, prefix="button"):
@@ -69,6 +70,13 @@ class ResolveTicket(ButtonData, prefix="tr"):
         return c.Resolve(actor=actor, reply_context=ctx, number=self.number)
 
 
+class WaitTicket(ButtonData, prefix="tw"):
+    number: int
+
+    def action(self, actor: Actor, ctx: str) -> Action:
+        return c.WaitForRequester(actor=actor, reply_context=ctx, number=self.number)
+
+
 class ReopenTicket(ButtonData, prefix="to"):
     number: int
 
@@ -93,23 +101,27 @@ class RateTicket(ButtonData, prefix="rt"):
         return c.Rate(actor=actor, reply_context=ctx, number=self.number, score=self.score)
 
 
-# The triage menu's three kinds share the `tg` prefix; the step after it tells them apart.
+# A triage step's choices: the step (to tell a stale menu) and the pick's index.
+
+EXPIRED_STEP = "expired"  # no step the desk asks: a pick of it answers "menu expired"
 
 
-class TriageCategoryChoice(ButtonData, prefix="tg"):
-    step: Literal["c"] = "c"
-    category: str
-
-    def action(self, actor: Actor, ctx: str) -> Action:
-        return TriageCategory(self.category)
-
-
-class TriagePriorityChoice(ButtonData, prefix="tg"):
-    step: Literal["p"] = "p"
-    priority: Priority
+class TriagePickChoice(ButtonData, prefix="tt"):
+    step: str
+    index: int
 
     def action(self, actor: Actor, ctx: str) -> Action:
-        return TriagePriority(self.priority)
+        return TriagePick(self.step, self.index, actor, ctx)
+
+
+class OldTriageChoice(ButtonData, prefix="tg"):
+    """The category and priority menus sent before the desk's triage: now expired."""
+
+    step: Literal["c", "p"]
+    value: str
+
+    def action(self, actor: Actor, ctx: str) -> Action:
+        return TriagePick(EXPIRED_STEP, SKIP, actor, ctx)
 
 
 class TriageCancelChoice(ButtonData, prefix="tg"):
@@ -126,11 +138,12 @@ KINDS: tuple[type[ButtonData], ...] = (
     Language,
     ClaimTicket,
     ResolveTicket,
+    WaitTicket,
     ReopenTicket,
     PersonOfTicket,
     RateTicket,
-    TriageCategoryChoice,
-    TriagePriorityChoice,
+    TriagePickChoice,
+    OldTriageChoice,
     TriageCancelChoice,
 )
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from adapters.common.refusal import Refusal
 from core import commands as c
-from core.domain import Priority
+from core.domain import Actor
 
 
 @dataclass(frozen=True)
@@ -20,18 +20,14 @@ class ChooseLanguage:
 
 
 @dataclass(frozen=True)
-class TriageStart:
-    pass
+class TriagePick:
+    """A choice pressed in a triage step's menu (an index, or adapters.common.triage's
+    SKIP / PERSON); the adapter turns it into the desk's next `Triage` command."""
 
-
-@dataclass(frozen=True)
-class TriageCategory:
-    category: str
-
-
-@dataclass(frozen=True)
-class TriagePriority:
-    priority: Priority
+    step: str
+    index: int
+    actor: Actor
+    context: str | None
 
 
 @dataclass(frozen=True)
@@ -39,27 +35,5 @@ class TriageCancel:
     pass
 
 
-@dataclass(frozen=True)
-class Triage:
-    """A `/ticket` without text in progress: what was chosen so far."""
-
-    category: str | None = None
-    priority: Priority | None = None
-
-    def encode(self) -> str:
-        return f"{self.category or ''}|{self.priority.value if self.priority else ''}"
-
-    @classmethod
-    def decode(cls, value: str) -> Triage:
-        category, _, priority = value.partition("|")
-        try:
-            level = Priority(priority) if priority else None
-        except ValueError:
-            level = None
-        return cls(category or None, level)
-
-
-UiAction = (
-    Refusal | Greet | ChooseLanguage | TriageStart | TriageCategory | TriagePriority | TriageCancel
-)
+UiAction = Refusal | Greet | ChooseLanguage | TriagePick | TriageCancel
 Action = c.Command | UiAction

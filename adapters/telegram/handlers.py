@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -29,17 +29,15 @@ from aiogram.types import (
 
 from adapters.common.assignee import with_checked_assignee
 from adapters.common.refusal import Refusal
+from adapters.common.triage import PendingTriage
 from adapters.telegram import PLATFORM, migration
 from adapters.telegram.buttons import parse_callback
 from adapters.telegram.dialog import (
     Action,
     ChooseLanguage,
     Greet,
-    Triage,
     TriageCancel,
-    TriageCategory,
-    TriagePriority,
-    TriageStart,
+    TriagePick,
 )
 from adapters.telegram.facts import ChatFacts
 from adapters.telegram.inbound import (
@@ -57,14 +55,11 @@ from adapters.telegram.render import (
     greeting,
     language_prompt,
     plain,
-    triage_category_prompt,
-    triage_describe_prompt,
-    triage_priority_prompt,
 )
-from adapters.telegram.sender import markup
+from adapters.telegram.sender import markup, topic_in, topic_value
 from core import commands as c
 from core.desk import InboundKey
-from core.domain import PersonRef, normalize_lang
+from core.domain import Actor, PersonRef, normalize_lang
 from core.i18n import t
 from core.inbox import Intake
 from core.queries import person_language
@@ -85,7 +80,6 @@ class TelegramDeps:
     refs: RefStore
     facts: ChatFacts
     default_lang: str
-    categories: tuple[str, ...]
 
     @property
     def agents_chat_id(self) -> int | None:
@@ -173,11 +167,27 @@ class _Handlers:
                 log.info("menu not edited (%s); sending a new one", error)
         await self.say(bot, place, out)
 
+    async def close_menu(self, bot: Bot, menu: Message | None) -> None:
+        """A menu that was answered loses its buttons (the desk's next step follows)."""
+        if menu is None:
+            return
+        try:
+            await bot.edit_message_reply_markup(
+                chat_id=menu.chat.id, message_id=menu.message_id, reply_markup=None
+            )
+        except TelegramAPIError as error:
+            log.info("menu buttons not removed: %s", error)
+
     async def submit(self, command: c.Command, update: Update) -> None:
         command = await with_checked_assignee(command, self._is_agent)
         new = await self.deps.intake.submit(command, InboundKey(PLATFORM, str(update.update_id)))
         if not new:
             log.info("update %s was handled before", update.update_id)
+
+    async def agent(self, user: User) -> Actor:
+        """Someone acting in an agents' group: an agent of the teams whose group they are in."""
+        teams = await self.deps.facts.teams_of(user.id)
+        return replace(actor_of(user, is_agent=True), teams=teams or None)
 
     async def _is_agent(self, user_id: str) -> bool:
         return user_id.isdigit() and await self.deps.facts.is_agent(int(user_id))
@@ -205,25 +215,18 @@ class _Handlers:
             await self.say(bot, place, language_prompt(lang))
         elif isinstance(action, Refusal):
             await self.say(bot, place, plain(t(lang, action.key, **action.params)))
-        elif isinstance(action, TriageStart):
-            await refs.put("triage", str(user.id), Triage().encode())
-            await self.say(bot, place, triage_category_prompt(lang, self.deps.categories))
-        elif isinstance(action, TriageCategory):
-            stored = await refs.get("triage", str(user.id))
-            if stored is None:
+        elif isinstance(action, TriagePick):
+            pending = PendingTriage.decode(await refs.get("triage", str(user.id)))
+            command = (
+                pending.pick(action.actor, action.context, action.index)
+                if pending is not None and pending.step == action.step
+                else None
+            )
+            if command is None:
                 await self.replace(bot, menu, place, plain(t(lang, "telegram.triage.expired")))
                 return
-            triage = Triage(action.category, Triage.decode(stored).priority)
-            await refs.put("triage", str(user.id), triage.encode())
-            await self.replace(bot, menu, place, triage_priority_prompt(lang))
-        elif isinstance(action, TriagePriority):
-            stored = await refs.get("triage", str(user.id))
-            if stored is None:
-                await self.replace(bot, menu, place, plain(t(lang, "telegram.triage.expired")))
-                return
-            triage = Triage(Triage.decode(stored).category, action.priority)
-            await refs.put("triage", str(user.id), triage.encode())
-            await self.replace(bot, menu, place, triage_describe_prompt(lang, triage))
+            await self.close_menu(bot, menu)
+            await self.submit(command, update)
         elif isinstance(action, TriageCancel):
             await refs.delete("triage", str(user.id))
             await self.replace(bot, menu, place, plain(t(lang, "telegram.triage.cancelled")))
@@ -233,7 +236,8 @@ class _Handlers:
         refs = self.deps.refs
         thread = topic_thread(message)
         if thread is not None:
-            key = await refs.find_key("topic", str(thread))
+            stored = topic_value(message.chat.id, thread, self.deps.agents_chat_id)
+            key = await refs.find_key("topic", stored)
             if key is not None:
                 return int(key)
         replied = message.reply_to_message
@@ -253,10 +257,7 @@ class _Handlers:
         stored = await self.deps.refs.get("triage", str(user.id))
         me = await bot.me()
         action = parse_private(
-            message,
-            actor,
-            bot_username=me.username,
-            triage=Triage.decode(stored) if stored is not None else None,
+            message, actor, bot_username=me.username, triage=PendingTriage.decode(stored)
         )
         if stored is not None and isinstance(action, c.Command):
             # The description opened the ticket, or another command left the menu stale.
@@ -281,7 +282,7 @@ class _Handlers:
         me = await bot.me()
         action = parse_agents(
             message,
-            actor_of(user, is_agent=True),
+            await self.agent(user),
             bot_username=me.username,
             bot_id=me.id,
             ticket=await self.ticket_of(message),
@@ -292,8 +293,12 @@ class _Handlers:
         user = message.from_user
         if user is None or user.is_bot:
             return
-        in_agents = message.chat.id == self.deps.agents_chat_id
-        actor = actor_of(user, is_agent=in_agents or await self.deps.facts.is_agent(user.id))
+        in_agents = message.chat.id in self.deps.facts.agents_chats
+        actor = (
+            await self.agent(user)
+            if in_agents
+            else actor_of(user, is_agent=await self.deps.facts.is_agent(user.id))
+        )
         command = parse_edit(message, actor)
         if command is not None:
             await self.submit(command, event_update)
@@ -306,12 +311,10 @@ class _Handlers:
         if key is None:
             return
         place = Place(reaction.chat.id, None, reaction.message_id)
-        topic = await self.deps.refs.get("topic", key)
-        if topic is not None:
-            place = Place(reaction.chat.id, int(topic), reaction.message_id)
-        command = parse_reaction(
-            reaction, actor_of(user, is_agent=True), ticket=int(key), place=place
-        )
+        topic = topic_in(await self.deps.refs.get("topic", key), self.deps.agents_chat_id)
+        if topic is not None and topic[0] == reaction.chat.id:
+            place = Place(reaction.chat.id, topic[1], reaction.message_id)
+        command = parse_reaction(reaction, await self.agent(user), ticket=int(key), place=place)
         if command is not None:
             await self.submit(command, event_update)
 
@@ -325,7 +328,7 @@ class _Handlers:
         if message is None or not query.data:
             return
         chat_id = message.chat.id
-        if chat_id == self.deps.agents_chat_id:
+        if chat_id in self.deps.facts.agents_chats:
             is_agent = True
             thread = message.message_thread_id if isinstance(message, Message) else None
             # Answers go in the card's thread: its topic, or a reply to the card itself.
@@ -339,7 +342,12 @@ class _Handlers:
             place = Place(chat_id)
         else:
             return
-        action = parse_callback(query.data, actor_of(query.from_user, is_agent=is_agent), place)
+        actor = (
+            await self.agent(query.from_user)
+            if is_agent
+            else actor_of(query.from_user, is_agent=False)
+        )
+        action = parse_callback(query.data, actor, place)
         menu = message if isinstance(message, Message) else None
         await self.act(
             action, bot=bot, user=query.from_user, place=place, update=event_update, menu=menu
@@ -360,9 +368,10 @@ def build_router(deps: TelegramDeps) -> Router:
     private.edited_message.filter(F.chat.type == "private")
     private.edited_message.register(handlers.edited)
 
-    # The agents' group is looked up on every update: it moves when it becomes a supergroup.
+    # The agents' groups are looked up on every update: one moves when it becomes a
+    # supergroup.
     def in_agents(event: Message | MessageReactionUpdated) -> bool:
-        return deps.agents_chat_id is not None and event.chat.id == deps.agents_chat_id
+        return event.chat.id in deps.facts.agents_chats
 
     migrations = Router(name="telegram-migrations")
     migrations.message.filter(F.migrate_to_chat_id | F.migrate_from_chat_id)

@@ -14,15 +14,9 @@ from aiogram.types.update import UpdateTypeLookupError
 
 from adapters.common.grammar import PersonLookup, Surface, note_text, parse
 from adapters.common.refusal import Refusal, unknown_command
+from adapters.common.triage import PendingTriage
 from adapters.telegram import PLATFORM
-from adapters.telegram.dialog import (
-    Action,
-    ChooseLanguage,
-    Greet,
-    Triage,
-    TriageCancel,
-    TriageStart,
-)
+from adapters.telegram.dialog import Action, ChooseLanguage, Greet, TriageCancel
 from adapters.telegram.places import Place, message_ref
 from core import commands as c
 from core.domain import Actor, normalize_lang
@@ -145,7 +139,11 @@ REQUESTER_WORDS = frozenset({"start", "ticket", "status", "lang", "link", "unlin
 
 
 def parse_private(
-    message: Message, actor: Actor, *, bot_username: str | None, triage: Triage | None
+    message: Message,
+    actor: Actor,
+    *,
+    bot_username: str | None,
+    triage: PendingTriage | None,
 ) -> Action | None:
     """A message in the private chat with the bot."""
     ctx = place_of(message).encode()
@@ -162,15 +160,8 @@ def parse_private(
     if parsed is None:
         if not text.strip() and not attachments:
             return not_passed_on(message)  # None: a service message, nothing to say
-        if triage is not None:
-            return c.OpenTicket(
-                actor=actor,
-                reply_context=ctx,
-                text=text,
-                category=triage.category,
-                priority=triage.priority,
-                attachments=attachments,
-            )
+        if triage is not None and triage.step == "text" and text.strip():
+            return triage.describe(actor, ctx, text)
         return c.SendText(
             actor=actor,
             reply_context=ctx,
@@ -183,7 +174,7 @@ def parse_private(
     if word == "start":
         return Greet()
     if word == "ticket" and not rest:
-        return TriageStart()
+        return c.Triage(actor=actor, reply_context=ctx)
     if word == "lang" and not rest:
         return ChooseLanguage()
     if word == "cancel" and not rest and triage is not None:

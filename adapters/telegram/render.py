@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from adapters.common.triage import PERSON, SKIP
 from adapters.telegram import PLATFORM
 from adapters.telegram.buttons import (
     ClaimTicket,
@@ -16,14 +17,13 @@ from adapters.telegram.buttons import (
     ReopenTicket,
     ResolveTicket,
     TriageCancelChoice,
-    TriageCategoryChoice,
-    TriagePriorityChoice,
+    TriagePickChoice,
+    WaitTicket,
     packed,
 )
-from adapters.telegram.dialog import Triage
 from adapters.telegram.markup import CAPTION_LIMIT, Rich, shorten
 from adapters.telegram.reactions import CLAIM_EMOJI, RESOLVE_EMOJI
-from core.domain import SUPPORTED_LANGUAGES, Priority, TicketState
+from core.domain import SUPPORTED_LANGUAGES, TicketState
 from core.events import (
     CardChange,
     FaqAnswer,
@@ -39,6 +39,7 @@ from core.events import (
     TicketOpened,
     TicketResolved,
     TicketView,
+    TriageStep,
 )
 from core.i18n import t, t_first
 from core.presenter import (
@@ -128,6 +129,8 @@ def render_payload(lang: str, payload: Payload) -> OutMessage:
             for score in range(1, 6)
         )
         return _out(rich, (stars,))
+    if isinstance(payload, TriageStep):
+        return triage_step_message(lang, payload)
     if isinstance(payload, TicketList):
         rich = Rich().add(t(lang, payload.title_key), "bold")
         for line in list_lines(lang, payload.tickets):
@@ -193,11 +196,12 @@ def card_keyboard(lang: str, view: TicketView) -> Keyboard:
             ),
             person,
         )
+    resolve = Button(t(lang, "button.resolve"), ResolveTicket(number=view.number).pack())
     if view.state is TicketState.CLAIMED:
-        return (
-            (Button(t(lang, "button.resolve"), ResolveTicket(number=view.number).pack()),),
-            person,
-        )
+        wait = Button(t(lang, "button.wait"), WaitTicket(number=view.number).pack())
+        return ((resolve, wait), person)
+    if view.state is TicketState.WAITING:
+        return ((resolve,), person)
     return ((Button(t(lang, "button.reopen"), ReopenTicket(number=view.number).pack()),), person)
 
 
@@ -254,40 +258,21 @@ def language_keyboard() -> Keyboard:
     )
 
 
-def triage_category_prompt(lang: str, categories: tuple[str, ...]) -> OutMessage:
-    rows = [
-        (Button(_category_name(lang, category), data),)
-        for category in categories
-        if (data := packed(TriageCategoryChoice(category=category)))
-    ]
-    rows.append((_triage_cancel_button(lang),))
-    return plain(t(lang, "telegram.triage.category"), tuple(rows))
-
-
-def _category_name(lang: str, category: str) -> str:
-    key = f"category.{category}"
-    text = t(lang, key)
-    return category if text == key else text
-
-
-def triage_priority_prompt(lang: str) -> OutMessage:
-    row = tuple(
-        Button(t(lang, f"priority.{p.value}"), TriagePriorityChoice(priority=p).pack())
-        for p in Priority
-    )
-    return plain(t(lang, "telegram.triage.priority"), (row, (_triage_cancel_button(lang),)))
-
-
-def _triage_cancel_button(lang: str) -> Button:
-    return Button(t(lang, "telegram.triage.cancel_button"), TriageCancelChoice().pack())
-
-
-def triage_describe_prompt(lang: str, triage: Triage) -> OutMessage:
-    return plain(
-        t(
-            lang,
-            "telegram.triage.describe",
-            category=_category_name(lang, triage.category or "general"),
-            priority=t(lang, f"priority.{(triage.priority or Priority.NORMAL).value}"),
+def triage_step_message(lang: str, step: TriageStep) -> OutMessage:
+    """A triage question with one button per choice, then skip (or "I want a person" after
+    the area's FAQ entries) and cancel; the description step is answered by a message."""
+    rows: list[tuple[Button, ...]] = []
+    for index, choice in enumerate(step.choices):
+        label = t(lang, choice.label_key) if choice.label_key else choice.label
+        data = packed(TriagePickChoice(step=step.step, index=index))
+        if data:
+            rows.append((Button(shorten(label, 60), data),))
+    if step.step == "faq":
+        person = TriagePickChoice(step=step.step, index=PERSON).pack()
+        rows.append((Button(t(lang, "triage.faq.human"), person),))
+    elif step.step != "text":
+        rows.append(
+            (Button(t(lang, "triage.skip"), TriagePickChoice(step=step.step, index=SKIP).pack()),)
         )
-    )
+    rows.append((Button(t(lang, "telegram.triage.cancel_button"), TriageCancelChoice().pack()),))
+    return plain(t(lang, f"triage.{step.step}"), tuple(rows))

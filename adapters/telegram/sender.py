@@ -34,6 +34,7 @@ from aiogram.types import (
     ReplyParameters,
 )
 
+from adapters.common.triage import PendingTriage
 from adapters.telegram import migration
 from adapters.telegram.errors import (
     accepted_result,
@@ -75,6 +76,7 @@ from core.events import (
     TicketCard,
     TicketThreadTarget,
     TicketView,
+    TriageStep,
     event_to_json,
 )
 from core.i18n import t
@@ -293,6 +295,9 @@ class TelegramSender:
             return
         out = render_payload(event.lang, payload)
         await self._steps(event, self._chunk_steps(place, out, []))
+        if isinstance(payload, TriageStep):
+            # The menu's buttons carry only the step and the pick: the answers so far wait here.
+            await self.refs.put("triage", target.user_id, PendingTriage.of(payload).encode())
 
     def _relay_steps(self, place: Place, lang: str, relay: Relay, ticket: int | None) -> list[Step]:
         """The message (and its files, by file id) plus a note of where the copy is.
@@ -418,16 +423,28 @@ class TelegramSender:
             raise PermanentFailure("TELEGRAM_AGENTS_CHAT_ID is not set")
         return self.agents_chat_id
 
-    async def thread_place(self, number: int) -> Place:
+    def _chat_of(self, target: TicketThreadTarget) -> int:
+        """The ticket's team's agents' group (the default group when the team has none)."""
+        if target.place and target.place.lstrip("-").isdigit():
+            return int(target.place)
+        return self._agents_chat()
+
+    async def _topic(self, number: int, chat_id: int) -> int | None:
+        """The ticket's topic in `chat_id`, if it has one there."""
+        found = topic_in(await self.refs.get("topic", str(number)), self.agents_chat_id)
+        return found[1] if found is not None and found[0] == chat_id else None
+
+    async def thread_place(self, number: int, chat_id: int | None = None) -> Place:
         """The ticket's topic, or a reply to its card; the group itself before either exists."""
-        topic = await self.refs.get("topic", str(number))
+        chat_id = chat_id if chat_id is not None else self._agents_chat()
+        topic = await self._topic(number, chat_id)
         if topic is not None:
-            return Place(self._agents_chat(), int(topic))
+            return Place(chat_id, topic)
         card = await self.refs.get("card", str(number))
         where = parse_message_ref(card) if card else None
-        if where is not None:
+        if where is not None and where[0] == chat_id:
             return Place(where[0], None, where[1])
-        return Place(self._agents_chat())
+        return Place(chat_id)
 
     async def _remember_thread_message(self, message: Message, ticket: int) -> None:
         """So that replies and reactions to this message find their ticket."""
@@ -494,10 +511,11 @@ class TelegramSender:
     async def _to_thread(self, event: Event, target: TicketThreadTarget) -> None:
         payload = event.payload
         number = target.ticket_number
+        chat_id = self._chat_of(target)
         if isinstance(payload, TicketCard):
-            await self._card(event, payload)
+            await self._card(event, payload, chat_id)
             return
-        place = await self.thread_place(number)
+        place = await self.thread_place(number, chat_id)
         if isinstance(payload, RelayEdited):
             await self._relay_edited(place, event.lang, payload)
             return
@@ -510,33 +528,35 @@ class TelegramSender:
         for message in sent:
             await self._remember_thread_message(message, number)
 
-    async def _card(self, event: Event, card: TicketCard) -> None:
+    async def _card(self, event: Event, card: TicketCard, chat_id: int) -> None:
         lang, view = event.lang, card.ticket
         key = str(view.number)
         out = render_card(lang, card)
         steps: list[Step] = []
         existing = await self.refs.get("card", key)
-        if existing is None:
+        where = parse_message_ref(existing) if existing else None
+        if where is None or where[0] != chat_id:  # none yet, or in another team's group
 
             async def post_card() -> None:
-                await self._post_card(key, out, view)
+                await self._post_card(key, out, view, chat_id)
 
             steps.append(post_card)
             overflow = card_overflow(lang, view)
             if overflow is not None:
 
                 async def post_overflow() -> None:
-                    await self.send_out(await self.thread_place(view.number), overflow)
+                    await self.send_out(await self.thread_place(view.number, chat_id), overflow)
 
                 steps.append(post_overflow)
         else:
+            stored = existing or ""
 
             async def edit_card() -> None:
-                await self._edit_card(key, existing, out, view)
+                await self._edit_card(key, stored, out, view)
 
             async def post_change() -> None:
                 sent = await self.send_out(
-                    await self.thread_place(view.number), change_line(lang, card)
+                    await self.thread_place(view.number, chat_id), change_line(lang, card)
                 )
                 for message in sent:
                     await self._remember_thread_message(message, view.number)
@@ -544,36 +564,36 @@ class TelegramSender:
             steps += [edit_card, post_change]
 
         async def topic_state() -> None:
-            await self._topic_state(key, card)
+            await self._topic_state(key, card, chat_id)
 
         steps.append(topic_state)
         await self._steps(event, steps)
 
-    async def _post_card(self, key: str, out: OutMessage, view: TicketView) -> None:
-        chat_id = self._agents_chat()
+    async def _post_card(
+        self, key: str, out: OutMessage, view: TicketView, chat_id: int | None = None
+    ) -> None:
+        chat_id = chat_id if chat_id is not None else self._agents_chat()
         place = Place(chat_id)
-        if await self.facts.is_forum():
-            topic = await self.refs.get("topic", key)
+        if await self.facts.is_forum(chat_id):
+            topic = await self._topic(int(key), chat_id)
             if topic is None:
-                topic = await self._create_topic(key, view)
+                topic = await self._create_topic(key, view, chat_id)
             if topic is not None:
-                place = Place(chat_id, int(topic))
+                place = Place(chat_id, topic)
         sent = await self.send_out(place, out)
         card = sent[0]
         await self.refs.put("card", key, message_ref(card.chat.id, card.message_id))
         await self._remember_thread_message(card, int(key))
 
-    async def _create_topic(self, key: str, view: TicketView) -> str | None:
+    async def _create_topic(self, key: str, view: TicketView, chat_id: int) -> int | None:
         try:
-            created = await self.bot.create_forum_topic(
-                chat_id=self._agents_chat(), name=topic_name(view)
-            )
+            created = await self.bot.create_forum_topic(chat_id=chat_id, name=topic_name(view))
         except TelegramBadRequest as error:
             # No "Manage topics" right, or topics were just switched off: fall back to a card.
             log.warning("cannot create a topic for ticket %s: %s", key, error.message)
             return None
-        topic = str(created.message_thread_id)
-        await self.refs.put("topic", key, topic)
+        topic = created.message_thread_id
+        await self.refs.put("topic", key, topic_value(chat_id, topic, self.agents_chat_id))
         return topic
 
     async def _edit_card(self, key: str, stored: str, out: OutMessage, view: TicketView) -> None:
@@ -594,15 +614,14 @@ class TelegramSender:
             if message_gone(error):
                 # Someone deleted the card: post it again rather than lose the ticket.
                 await self.refs.delete("card", key)
-                await self._post_card(key, out, view)
+                await self._post_card(key, out, view, where[0])
                 return
             raise
 
-    async def _topic_state(self, key: str, card: TicketCard) -> None:
-        topic = await self.refs.get("topic", key)
+    async def _topic_state(self, key: str, card: TicketCard, chat_id: int) -> None:
+        topic = await self._topic(int(key), chat_id)
         if topic is None:
             return
-        chat_id = self._agents_chat()
         try:
             if card.ticket.state in (TicketState.RESOLVED, TicketState.CANCELLED):
                 if card.change in (CardChange.RESOLVED, CardChange.CANCELLED):
@@ -643,3 +662,18 @@ def _reply(place: Place) -> ReplyParameters | None:
     if place.reply_to is None:
         return None
     return ReplyParameters(message_id=place.reply_to, allow_sending_without_reply=True)
+
+
+def topic_value(chat_id: int, topic: int, default_chat: int | None) -> str:
+    """How a ticket's topic is stored: its id in the default group, `chat:id` elsewhere."""
+    return str(topic) if chat_id == default_chat else f"{chat_id}:{topic}"
+
+
+def topic_in(stored: str | None, default_chat: int | None) -> tuple[int, int] | None:
+    """(chat, topic) of a stored topic; None when there is none."""
+    if stored is None:
+        return None
+    chat, _, topic = stored.rpartition(":")
+    if not chat:
+        return (default_chat, int(topic)) if default_chat is not None else None
+    return int(chat), int(topic)

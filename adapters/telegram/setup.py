@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from aiogram import Bot
 from aiogram.exceptions import AiogramError, TelegramAPIError
@@ -14,22 +15,25 @@ from core.i18n import t
 log = logging.getLogger(__name__)
 
 PRIVATE_COMMANDS = ("start", "ticket", "status", "cancel", "lang", "link", "help")
-AGENT_COMMANDS = ("queue", "mine", "claim", "resolve", "assign", "help")
+AGENT_COMMANDS = ("queue", "mine", "claim", "resolve", "wait", "assign", "kind", "team", "help")
 
 
 def command_menu(lang: str, names: tuple[str, ...], audience: str) -> list[tuple[str, str]]:
     return [(name, t(lang, f"telegram.cmd.{audience}.{name}")) for name in names]
 
 
-async def register_commands(bot: Bot, agents_chat_id: int | None, default_lang: str) -> None:
-    """setMyCommands for private chats and for the agents' group, in every language.
+async def register_commands(
+    bot: Bot, agents_chat_id: int | None, default_lang: str, team_chats: Iterable[int] = ()
+) -> None:
+    """setMyCommands for private chats and for the agents' groups, in every language.
 
     The menu without a language code is what clients with another language see.
     """
     scopes: list[tuple[BotCommandScopeAllPrivateChats | BotCommandScopeChat, tuple[str, ...], str]]
     scopes = [(BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS, "private")]
-    if agents_chat_id is not None:
-        scopes.append((BotCommandScopeChat(chat_id=agents_chat_id), AGENT_COMMANDS, "agents"))
+    chats = sorted({*([agents_chat_id] if agents_chat_id is not None else []), *team_chats})
+    for chat_id in chats:
+        scopes.append((BotCommandScopeChat(chat_id=chat_id), AGENT_COMMANDS, "agents"))
     for scope, names, audience in scopes:
         for lang in (None, *SUPPORTED_LANGUAGES):
             menu = command_menu(lang or default_lang, names, audience)

@@ -8,7 +8,7 @@ from core import commands as c
 from core import errors
 from core.desk.checks import bounded, planned_state, require_agent, required_text, ticket_of
 from core.desk.scope import CommandScope
-from core.desk.tickets import after_claim
+from core.desk.tickets import after_claim, require_team
 from core.domain import Author, TicketAction, Visibility
 from core.events import CardChange, Notice, Relay, RelayEdited, RelayRetracted
 
@@ -21,6 +21,8 @@ async def reply(scope: CommandScope, cmd: c.Reply) -> None:
     if not text and not cmd.attachments:
         raise errors.EmptyText()
     to = planned_state(ticket, TicketAction.REPLY)
+    if ticket.assignee is None:
+        require_team(scope, ticket)
     if to is not ticket.state and await scope.repo.transition(
         ticket.number,
         allowed_from=(ticket.state,),

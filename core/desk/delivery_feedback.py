@@ -8,13 +8,19 @@ from datetime import datetime
 from core.desk.scope import thread_event
 from core.domain import ACTIVE_STATES, PersonRef
 from core.events import CardChange, Event, PersonTarget, TicketCard, TicketView
+from core.service.config import ServiceDesk
 from core.storage.repository import Repository
 
 _REASON_CHARS = 500
 
 
 async def delivery_failure_cards(
-    repo: Repository, target: PersonTarget, reason: str, now: datetime, agents_lang: str
+    repo: Repository,
+    target: PersonTarget,
+    reason: str,
+    now: datetime,
+    agents_lang: str,
+    service: ServiceDesk,
 ) -> list[Event]:
     """Record `reason` on the person's open tickets; their cards show it."""
     person = await repo.person_by_ref(PersonRef(target.platform, target.user_id))
@@ -29,5 +35,5 @@ async def delivery_failure_cards(
             ticket=TicketView.of(replace(ticket, delivery_problem=problem)),
             change=CardChange.DELIVERY_FAILED,
         )
-        events.append(thread_event(ticket, agents_lang, card))
+        events.append(thread_event(ticket, agents_lang, card, service))
     return events

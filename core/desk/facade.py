@@ -21,9 +21,10 @@ from core.desk.delivery_feedback import delivery_failure_cards
 from core.desk.handlers import Rule, dispatch, refusal
 from core.desk.ports import FaqPort
 from core.desk.scope import CommandScope
-from core.desk.sla import SlaPolicy, overdue_reminders
+from core.desk.sla import SlaPolicy, overdue_reminders, sla_alerts
 from core.events import Event, PersonTarget
 from core.people import cards_with_history
+from core.service.config import ServiceDesk, default_service
 from core.storable import storable
 from core.storage.db import Database
 from core.storage.dedupe import record_new_updates
@@ -53,12 +54,14 @@ class Desk:
         default_lang: str = "en",
         clock: Callable[[], datetime] = utc_now,
         on_enqueued: Callable[[], None] | None = None,
+        service: ServiceDesk | None = None,
     ) -> None:
         self.db = db
         self.faq = faq
         self.default_lang = default_lang
         self.clock = clock
         self.on_enqueued = on_enqueued
+        self.service = service or default_service()
 
     def repository(self, conn: AsyncConnection) -> Repository:
         """The repository the rules use on the transaction `conn`."""
@@ -112,7 +115,15 @@ class Desk:
     ) -> list[Event]:
         cmd = storable(cmd, keep_nul=self.db.is_sqlite)  # every string of it is stored
         actor = await repo.upsert_person(cmd.actor, now)
-        scope = CommandScope(repo, cmd, actor, faq=self.faq, now=now, agents_lang=self.default_lang)
+        scope = CommandScope(
+            repo,
+            cmd,
+            actor,
+            faq=self.faq,
+            now=now,
+            agents_lang=self.default_lang,
+            service=self.service,
+        )
         await rule(scope)
         return await cards_with_history(repo, scope.events)
 
@@ -122,10 +133,14 @@ class Desk:
             self.on_enqueued()
 
     async def remind_overdue(self, policy: SlaPolicy) -> int:
-        """Remind the agents' thread of tickets past their SLA, once per SLA period each."""
+        """The SLA loop's one round: reminders and escalations of targets near or breached
+        (once per ticket and target), and of requesters waiting for an answer."""
 
         async def reminders(repo: Repository, now: datetime) -> list[Event]:
-            return await overdue_reminders(repo, policy, now, self.default_lang)
+            events = await sla_alerts(repo, self.service, now, self.default_lang)
+            return events + await overdue_reminders(
+                repo, policy, now, self.default_lang, self.service
+            )
 
         return len(await self._on_its_own(reminders))
 
@@ -149,7 +164,9 @@ class Desk:
             return
 
         async def cards(repo: Repository, now: datetime) -> list[Event]:
-            return await delivery_failure_cards(repo, target, reason, now, self.default_lang)
+            return await delivery_failure_cards(
+                repo, target, reason, now, self.default_lang, self.service
+            )
 
         await self._on_its_own(cards)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from core import commands as c
 from core import errors
-from core.desk import conversation, lists, people, questions, tickets
+from core.desk import conversation, lists, people, questions, service, tickets
 from core.desk.scope import CommandScope
 from core.events import Notice
 
@@ -33,6 +33,9 @@ HANDLERS: Mapping[type[c.Command], Handler] = MappingProxyType(
         c.Cancel: tickets.cancel,
         c.Rate: tickets.rate,
         c.SetPriority: tickets.set_priority,
+        c.Classify: service.classify,
+        c.WaitForRequester: service.wait_for_requester,
+        c.Triage: service.triage,
         c.EditMessage: conversation.edit_message,
         c.ShowStatus: lists.status,
         c.ShowQueue: lists.queue,

@@ -7,14 +7,14 @@ from core import errors
 from core.desk.checks import require_agent
 from core.desk.scope import CommandScope
 from core.domain import SUPPORTED_LANGUAGES, TicketState, normalize_lang
-from core.events import Notice, TicketList, TicketView
+from core.events import Notice, TicketList
 
 
 async def status(scope: CommandScope, cmd: c.ShowStatus) -> None:
     # A person's tickets from every platform they linked.
     tickets = await scope.repo.list_tickets(requester_person=scope.actor.canonical_id, limit=10)
     scope.to_actor(
-        TicketList(title_key="list.status", tickets=tuple(TicketView.of(t) for t in tickets))
+        TicketList(title_key="list.status", tickets=tuple(scope.view(t) for t in tickets))
     )
 
 
@@ -24,18 +24,16 @@ async def queue(scope: CommandScope, cmd: c.ShowQueue) -> None:
         states=(TicketState.OPEN,), platform=scope.actor.platform, limit=25
     )
     scope.to_actor(
-        TicketList(title_key="list.queue", tickets=tuple(TicketView.of(t) for t in tickets))
+        TicketList(title_key="list.queue", tickets=tuple(scope.view(t) for t in tickets))
     )
 
 
 async def mine(scope: CommandScope, cmd: c.ShowMine) -> None:
     require_agent(scope)
     tickets = await scope.repo.list_tickets(
-        assignee_id=scope.actor.id, states=(TicketState.CLAIMED,), limit=25
+        assignee_id=scope.actor.id, states=(TicketState.CLAIMED, TicketState.WAITING), limit=25
     )
-    scope.to_actor(
-        TicketList(title_key="list.mine", tickets=tuple(TicketView.of(t) for t in tickets))
-    )
+    scope.to_actor(TicketList(title_key="list.mine", tickets=tuple(scope.view(t) for t in tickets)))
 
 
 async def set_language(scope: CommandScope, cmd: c.SetLanguage) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from core.faq.learned import LearnedPhrasing
@@ -14,6 +15,10 @@ class FaqPort(Protocol):
         ...
 
     def entry(self, entry_id: str, lang: str) -> FaqEntry | None: ...
+
+    def entries(self, lang: str) -> Sequence[FaqEntry]:
+        """Every entry in `lang` (triage offers those of the chosen area)."""
+        ...
 
     async def learn_async(self, phrasing: LearnedPhrasing) -> bool:
         """Index a confirmed phrasing as an extra question of its entry."""

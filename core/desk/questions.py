@@ -12,8 +12,16 @@ from core import errors
 from core.desk.checks import bounded, required_text
 from core.desk.learning import learn
 from core.desk.scope import CommandScope
+from core.desk.service import resume_if_waiting
 from core.desk.tickets import create_ticket
-from core.domain import FILES_JOIN_SECONDS, MAX_ID, SUPPORTED_LANGUAGES, Author, Visibility
+from core.domain import (
+    FILES_JOIN_SECONDS,
+    MAX_ID,
+    SUPPORTED_LANGUAGES,
+    Author,
+    TicketState,
+    Visibility,
+)
 from core.events import FaqAnswer, FaqNoMatch, FaqOption, FaqSuggestions, Notice, Relay
 
 CHITCHAT_DECISION = "chitchat"
@@ -37,6 +45,8 @@ async def send_text(scope: CommandScope, cmd: c.SendText) -> None:
         await answer_question(scope, required_text(cmd.text), attachments=cmd.attachments)
         return
     text = bounded(cmd.text)
+    if active.state is TicketState.WAITING:
+        active = await resume_if_waiting(scope, active)
     message_id = await scope.repo.add_message(
         ticket_number=active.number,
         author=scope.actor,

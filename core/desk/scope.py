@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from core import commands as c
+from core.desk.clocks import sla_view
 from core.desk.ports import FaqPort
 from core.domain import Person, Ticket
 from core.events import (
@@ -23,16 +24,25 @@ from core.events import (
     TicketThreadTarget,
     TicketView,
 )
+from core.service.config import ServiceDesk, default_service
 from core.storage.repository import Repository
 
 
-def thread_event(ticket: Ticket, lang: str, payload: Payload) -> Event:
-    """An event for the agents' conversation about `ticket`."""
+def thread_event(ticket: Ticket, lang: str, payload: Payload, service: ServiceDesk) -> Event:
+    """An event for the agents' conversation about `ticket`, in its team's place."""
+    place = team_place(service, ticket.team, ticket.platform)
     return Event(
-        target=TicketThreadTarget(platform=ticket.platform, ticket_number=ticket.number),
+        target=TicketThreadTarget(
+            platform=ticket.platform, ticket_number=ticket.number, place=place
+        ),
         lang=lang,
         payload=payload,
     )
+
+
+def team_place(service: ServiceDesk, team: str | None, platform: str) -> str | None:
+    """The agents' place of `team` on `platform` (None: the platform's own default)."""
+    return service.team(team).places.get(platform)
 
 
 class CommandScope:
@@ -47,6 +57,7 @@ class CommandScope:
         faq: FaqPort,
         now: datetime,
         agents_lang: str,
+        service: ServiceDesk | None = None,
     ) -> None:
         self.repo = repo
         self.cmd = cmd
@@ -54,6 +65,7 @@ class CommandScope:
         self.faq = faq
         self.now = now
         self.agents_lang = agents_lang
+        self.service = service or default_service()
         self.events: list[Event] = []
 
     def to_actor(self, payload: Payload, lang: str | None = None) -> None:
@@ -88,14 +100,18 @@ class CommandScope:
         )
 
     def to_thread(self, ticket: Ticket, payload: Payload) -> None:
-        self.events.append(thread_event(ticket, self.agents_lang, payload))
+        self.events.append(thread_event(ticket, self.agents_lang, payload, self.service))
+
+    def view(self, ticket: Ticket) -> TicketView:
+        """`ticket` as events show it, with its SLA clocks read now."""
+        return TicketView.of(ticket, sla_view(self.service, ticket, self.now))
 
     def card(self, ticket: Ticket, change: CardChange) -> None:
         """Show `ticket` as it is now on its card, saying what changed and who did it."""
         self.to_thread(
             ticket,
             TicketCard(
-                ticket=TicketView.of(ticket),
+                ticket=self.view(ticket),
                 change=change,
                 actor_name=self.actor.display_name,
             ),

@@ -1,44 +1,116 @@
-"""SLA reminders: the agents' thread hears of a ticket nobody claimed or answered in time."""
+"""SLA reminders and escalation: the agents' thread hears when a target is near or
+breached, the team's lead when one is breached; each once per ticket and target."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from core.desk.clocks import policy_of, sla_view
 from core.desk.scope import thread_event
 from core.domain import Ticket
-from core.events import Event, Notice
+from core.events import CardChange, Event, Notice, PersonTarget, TicketCard, TicketView
+from core.service.clocks import TargetStatus, sla_status
+from core.service.config import ServiceDesk
 from core.storage.repository import Repository
 
 
 @dataclass(frozen=True)
 class SlaPolicy:
-    """When the agents are reminded: a ticket nobody claimed, a requester left waiting."""
+    """The reminder of a requester left waiting for an agent's answer (wall-clock time).
+
+    `unclaimed` is the built-in policy's first-response target when there is no
+    service file (HELPDESK_SLA_UNCLAIMED_MINUTES).
+    """
 
     unclaimed: timedelta = timedelta(minutes=30)
     reply: timedelta = timedelta(hours=4)
 
 
 async def overdue_reminders(
-    repo: Repository, policy: SlaPolicy, now: datetime, agents_lang: str
+    repo: Repository, policy: SlaPolicy, now: datetime, agents_lang: str, service: ServiceDesk
 ) -> list[Event]:
-    """One reminder per ticket past its SLA, at most once per SLA period each."""
-    overdue: list[tuple[Ticket, str, datetime, timedelta]] = [
-        (ticket, "reminder.unclaimed", ticket.created_at, policy.unclaimed)
-        for ticket in await repo.overdue_unclaimed(now - policy.unclaimed)
-    ]
-    overdue += [
-        (ticket, "reminder.waiting", since, policy.reply)
-        for ticket, since in await repo.waiting_for_agent(now - policy.reply)
-    ]
+    """One reminder per claimed ticket whose requester waits past `policy.reply`, at most
+    once per period each."""
     events: list[Event] = []
-    for ticket, key, since, period in overdue:
+    for ticket, since in await repo.waiting_for_agent(now - policy.reply):
         # Conditional, so several workers checking at once remind the agents once.
-        if not await repo.take_reminder(ticket.number, now - period, now):
+        if not await repo.take_reminder(ticket.number, now - policy.reply, now):
             continue
         minutes = int((now - since).total_seconds() // 60)
         agent = ticket.assignee.display_name if ticket.assignee else ""
-        await repo.audit("reminded", now, ticket_number=ticket.number, reminder=key)
+        await repo.audit("reminded", now, ticket_number=ticket.number, reminder="reminder.waiting")
         params: dict[str, str | int] = {"number": ticket.number, "minutes": minutes, "agent": agent}
-        events.append(thread_event(ticket, agents_lang, Notice(key=key, params=params)))
+        events.append(
+            thread_event(
+                ticket, agents_lang, Notice(key="reminder.waiting", params=params), service
+            )
+        )
+    return events
+
+
+async def sla_alerts(
+    repo: Repository, service: ServiceDesk, now: datetime, agents_lang: str
+) -> list[Event]:
+    """Every running clock past its policy's warning share or its target, told once."""
+    events: list[Event] = []
+    for ticket in await repo.running_clocks():
+        policy = policy_of(service, ticket)
+        if not policy.remind and not policy.escalate:
+            continue
+        status = sla_status(ticket, policy, now)
+        told = False
+        for target in status.targets:
+            if not target.pending:
+                continue
+            mark = _mark(target, policy.warn_percent)
+            at = target.due if mark == "breached" else now  # a breach happened when it was due
+            if mark is None or not await repo.take_sla_mark(ticket.number, target.name, mark, at):
+                continue
+            await repo.audit(f"sla.{mark}", now, ticket_number=ticket.number, target=target.name)
+            events += _tell(
+                service, ticket, target, mark, agents_lang, policy.remind, policy.escalate
+            )
+            told = True
+        if told:  # the card shows the clocks as they are now
+            current = await repo.get_ticket(ticket.number) or ticket
+            view = TicketView.of(current, sla_view(service, current, now))
+            card = TicketCard(ticket=view, change=CardChange.SLA)
+            events.append(thread_event(current, agents_lang, card, service))
+    return events
+
+
+def _mark(target: TargetStatus, warn_percent: int) -> str | None:
+    if target.used > target.allowed:
+        return "breached"
+    if target.share_used >= warn_percent / 100:
+        return "warned"
+    return None
+
+
+def _tell(
+    service: ServiceDesk,
+    ticket: Ticket,
+    target: TargetStatus,
+    mark: str,
+    lang: str,
+    remind: bool,
+    escalate: bool,
+) -> list[Event]:
+    minutes = max(int(target.remaining.total_seconds() // 60), 0)
+    params: dict[str, str | int] = {
+        "number": ticket.number,
+        "target": target.name,
+        "minutes": minutes,
+        "subject": ticket.subject,
+    }
+    events: list[Event] = []
+    if remind:
+        key = f"sla.{mark}.{target.name}"
+        events.append(thread_event(ticket, lang, Notice(key=key, params=params), service))
+    lead = service.team(ticket.team).leads.get(ticket.platform)
+    if mark == "breached" and escalate and lead:
+        target_person = PersonTarget(platform=ticket.platform, user_id=lead)
+        notice = Notice(key=f"sla.escalated.{target.name}", params=params)
+        events.append(Event(target=target_person, lang=lang, payload=notice))
     return events

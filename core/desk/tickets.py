@@ -7,10 +7,12 @@ exactly one wins, and a move the table does not list is refused.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from core import commands as c
 from core import errors
+from core.desk import clocks
 from core.desk.checks import (
     agent_to_assign,
     bounded,
@@ -27,16 +29,18 @@ from core.desk.scope import CommandScope
 from core.domain import (
     DEFAULT_CATEGORY,
     Author,
+    Level,
     Priority,
     Ticket,
     TicketAction,
+    TicketKind,
     TicketState,
     Visibility,
     allowed_from,
     next_state,
     subject_of,
 )
-from core.events import CardChange, Notice, Relay, TicketOpened, TicketResolved, TicketView
+from core.events import CardChange, Notice, Relay, TicketOpened, TicketResolved
 from core.i18n import t
 
 
@@ -49,7 +53,17 @@ async def open_ticket(scope: CommandScope, cmd: c.OpenTicket) -> None:
         source_link=cmd.source_link,
         query_id=None,
         attachments=cmd.attachments,
+        details=Details(kind=cmd.kind, impact=cmd.impact, urgency=cmd.urgency),
     )
+
+
+@dataclass(frozen=True)
+class Details:
+    """What the requester said about the ticket beyond its text (triage, a form)."""
+
+    kind: TicketKind | None = None
+    impact: Level | None = None
+    urgency: Level | None = None
 
 
 async def _guess_category(scope: CommandScope, text: str) -> str:
@@ -70,24 +84,37 @@ async def create_ticket(
     source_link: str | None,
     query_id: int | None,
     attachments: tuple[str, ...] = (),
+    details: Details | None = None,
 ) -> Ticket:
-    """A new ticket from the actor: told to them, shown on a new card.
+    """A new ticket from the actor: told to them, shown on a new card in its team's place.
 
-    Files the person sent with it follow the card into the ticket's thread. A ticket
-    of files alone is described by a line saying so, in the requester's language.
+    Its team follows its category, its priority the matrix (unless given), its SLA
+    policy the first that matches; the policy stays with the ticket. Files the person
+    sent with it follow the card into the ticket's thread. A ticket of files alone is
+    described by a line saying so, in the requester's language.
     """
     if not text:
         text = t(scope.actor.lang, "ticket.files_only", count=len(attachments))
+    details = details or Details()
+    category = (category or "").strip().lower() or await _guess_category(scope, text)
+    service = scope.service
+    priority = priority or service.priority_of(details.impact, details.urgency)
+    team = service.team_of_category(category)
     ticket = await scope.repo.insert_ticket(
         platform=scope.actor.platform,
         requester=scope.actor,
         subject=subject_of(text),
         text=text,
-        category=(category or "").strip().lower() or await _guess_category(scope, text),
-        priority=priority or Priority.NORMAL,
+        category=category,
+        priority=priority,
         source_link=source_link,
         from_query_id=query_id,
         now=scope.now,
+        kind=details.kind,
+        impact=details.impact,
+        urgency=details.urgency,
+        team=team,
+        sla_policy=service.policy_for(details.kind, priority, team).name,
     )
     message_id = await scope.repo.add_message(
         ticket_number=ticket.number,
@@ -106,8 +133,13 @@ async def create_ticket(
         actor_id=scope.actor.id,
         category=ticket.category,
         priority=ticket.priority.value,
+        kind=ticket.kind.value if ticket.kind else None,
+        impact=ticket.impact.value if ticket.impact else None,
+        urgency=ticket.urgency.value if ticket.urgency else None,
+        team=ticket.team,
+        sla_policy=ticket.clock.policy if ticket.clock else None,
     )
-    scope.to_actor(TicketOpened(ticket=TicketView.of(ticket)))
+    scope.to_actor(TicketOpened(ticket=scope.view(ticket)))
     scope.card(ticket, CardChange.OPENED)
     if attachments:
         scope.to_thread(
@@ -128,6 +160,7 @@ async def claim(scope: CommandScope, cmd: c.Claim) -> None:
     """Exactly one agent wins a race; the others hear who has it."""
     require_agent(scope)
     ticket = await ticket_of(scope, cmd.number)
+    require_team(scope, ticket)
     to = next_state(TicketAction.CLAIM, ticket.state, assigned=ticket.assignee is not None)
     won = to is not None and await scope.repo.transition(
         ticket.number,
@@ -148,6 +181,14 @@ async def claim(scope: CommandScope, cmd: c.Claim) -> None:
             raise errors.AlreadyClaimed(number=current.number, owner=owner.display_name)
         raise errors.InvalidTransition(number=current.number, state=current.state.value)
     await after_claim(scope, ticket.number, CardChange.CLAIMED)
+
+
+def require_team(scope: CommandScope, ticket: Ticket) -> None:
+    """Only the agents of the ticket's team (members of its place) may take it."""
+    teams = scope.cmd.actor.teams
+    team = ticket.team or scope.service.default_team
+    if teams is not None and team not in teams:
+        raise errors.OtherTeam(number=ticket.number, team=team)
 
 
 async def after_claim(scope: CommandScope, number: int, change: CardChange) -> None:
@@ -216,7 +257,7 @@ async def resolve(scope: CommandScope, cmd: c.Resolve) -> None:
     require_agent(scope)
     ticket = await ticket_of(scope, cmd.number)
     entry = known_entry(scope, cmd.entry_id, ticket.requester.lang) if cmd.entry_id else None
-    values: dict[str, Any] = {"resolved_at": scope.now}
+    values: dict[str, Any] = {"resolved_at": scope.now, **clocks.stop(ticket, scope.now)}
     if ticket.assignee is None:
         values["assignee_id"] = scope.actor.id
     ticket = await _move(scope, ticket, TicketAction.RESOLVE, done=CardChange.RESOLVED, **values)
@@ -230,8 +271,15 @@ async def resolve(scope: CommandScope, cmd: c.Resolve) -> None:
 
 async def reopen(scope: CommandScope, cmd: c.Reopen) -> None:
     ticket = await own_or_agent(scope, cmd.number)
+    # The same ticket's clocks continue where they stopped (the closed time does not count).
     ticket = await _move(
-        scope, ticket, TicketAction.REOPEN, done=CardChange.REOPENED, resolved_at=None, rating=None
+        scope,
+        ticket,
+        TicketAction.REOPEN,
+        done=CardChange.REOPENED,
+        resolved_at=None,
+        rating=None,
+        **clocks.resume(scope.service, ticket, scope.now),
     )
     scope.to_person(
         ticket.requester, Notice(key="ticket.reopened", params={"number": ticket.number})
@@ -240,7 +288,13 @@ async def reopen(scope: CommandScope, cmd: c.Reopen) -> None:
 
 async def cancel(scope: CommandScope, cmd: c.Cancel) -> None:
     ticket = await own_or_agent(scope, cmd.number)
-    ticket = await _move(scope, ticket, TicketAction.CANCEL, done=CardChange.CANCELLED)
+    ticket = await _move(
+        scope,
+        ticket,
+        TicketAction.CANCEL,
+        done=CardChange.CANCELLED,
+        **clocks.stop(ticket, scope.now),
+    )
     scope.to_person(
         ticket.requester, Notice(key="ticket.cancelled", params={"number": ticket.number})
     )
@@ -274,12 +328,17 @@ async def set_priority(scope: CommandScope, cmd: c.SetPriority) -> None:
     require_agent(scope)
     ticket = await ticket_of(scope, cmd.number)
     planned_state(ticket, TicketAction.PRIORITY)
-    await scope.repo.update_ticket(ticket.number, scope.now, priority=cmd.priority.value)
+    # The SLA policy follows the new priority; the clocks keep counting from the opening.
+    policy = scope.service.policy_for(ticket.kind, cmd.priority, ticket.team).name
+    await scope.repo.update_ticket(
+        ticket.number, scope.now, priority=cmd.priority.value, sla_policy=policy
+    )
     await scope.repo.audit(
         "priority",
         scope.now,
         ticket_number=ticket.number,
         actor_id=scope.actor.id,
         priority=cmd.priority.value,
+        sla_policy=policy,
     )
     scope.card(await reload(scope, ticket.number), CardChange.PRIORITY)

@@ -108,6 +108,9 @@ class FaqService:
     def entry(self, entry_id: str, lang: str) -> FaqEntry | None:
         return self._current().kb.get(entry_id, lang)
 
+    def entries(self, lang: str) -> Sequence[FaqEntry]:
+        return self._current().kb.entries(lang)
+
     @property
     def learned(self) -> tuple[LearnedPhrasing, ...]:
         return self._learned

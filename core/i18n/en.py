@@ -68,15 +68,17 @@ MESSAGES: dict[str, str] = {
     "button.resolve": "Resolve",
     "button.assign": "Assign",
     "button.priority": "Priority",
+    "button.wait": "Wait for requester",
+    "button.kind": "Kind",
     "button.reopen": "Reopen",
     "state.open": "open",
     "state.claimed": "claimed",
     "state.resolved": "resolved",
     "state.cancelled": "cancelled",
-    "priority.low": "low",
-    "priority.normal": "normal",
-    "priority.high": "high",
-    "priority.urgent": "urgent",
+    "priority.P1": "P1 critical",
+    "priority.P2": "P2 high",
+    "priority.P3": "P3 medium",
+    "priority.P4": "P4 low",
     "list.status": "Your tickets",
     "list.queue": "Unclaimed tickets",
     "list.mine": "Tickets assigned to you",
@@ -97,7 +99,9 @@ MESSAGES: dict[str, str] = {
     ),
     "help.agent": (
         "Agent commands: /queue (unclaimed), /mine, /claim N, /reply N TEXT, /note N TEXT (internal), "
-        "/resolve N [faq:ID], /reopen N, /assign N NAME."
+        "/resolve N [faq:ID], /reopen N, /assign N NAME, /wait N (wait for the requester), "
+        "/kind N incident|request|question, /impact N and /urgency N high|medium|low, /team N TEAM, "
+        "/priority N P1|P2|P3|P4."
     ),
     "help.console.requester": (
         "Type a question, or a message for your open ticket.\n"
@@ -106,14 +110,17 @@ MESSAGES: dict[str, str] = {
         "/rate N 1-5   rate a resolved ticket /lang en|pl|ru  language\n"
         "/helped, /human  answer the last FAQ reply; /pick K  choose suggestion K\n"
         "/as NAME      act as requester NAME  /agent NAME   act as agent NAME\n"
+        "/ticket       step by step: what, where, how bad; then a ticket\n"
         "/quit         leave"
     ),
     "help.console.agent": (
         "/queue        unclaimed tickets      /mine         your tickets\n"
         "/claim N      claim a ticket         /reply N TEXT answer the requester\n"
         "/note N TEXT  internal note          /resolve N    resolve\n"
-        "/assign N NAME  assign to an agent   /priority N low|normal|high|urgent\n"
-        "/reopen N, /cancel N, /lang en|pl|ru, /as NAME, /agent NAME, /quit"
+        "/assign N NAME  assign to an agent   /priority N P1|P2|P3|P4\n"
+        "/kind N incident|request|question    /team N TEAM  move to a team\n"
+        "/impact N, /urgency N high|medium|low /wait N      wait for the requester\n"
+        "/reopen N, /cancel N, /lang en|pl|ru, /as NAME, /agent NAME [TEAM], /quit"
     ),
     "category.general": "General",
     "category.it": "IT",
@@ -124,7 +131,6 @@ MESSAGES: dict[str, str] = {
     "modal.submit": "Open ticket",
     "modal.cancel": "Cancel",
     "modal.text": "What do you need help with?",
-    "modal.urgency": "Urgency",
     "modal.expired": "Slack closed the form before it could open. Type /ticket again, or /ticket followed by what you need help with.",
     "modal.failed": "The form could not be opened. Type /ticket followed by what you need help with.",
     "modal.empty_text": "Please describe what you need help with.",
@@ -135,7 +141,7 @@ MESSAGES: dict[str, str] = {
     "card.open_link": "open",
     "home.hint": "Write to me in the Messages tab, or type /ticket TEXT anywhere.",
     "help.slack.requester": "Ask me anything here: I answer from the FAQ or open a ticket for you.\n/ticket TEXT opens a ticket (/ticket alone opens a form), /ticket status lists your tickets, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. In a thread, use the message menu “Create help desk ticket” or react with :ticket:.",
-    "help.slack.agent": "Agents: react :eyes: on a card to claim, :white_check_mark: to resolve; reply in the card's thread to answer the requester, start with note: for an internal note. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N [faq:ID], /ticket assign N @agent, /ticket priority N low|normal|high|urgent.",
+    "help.slack.agent": "Agents: react :eyes: on a card to claim, :white_check_mark: to resolve; reply in the card's thread to answer the requester, start with note: for an internal note. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N [faq:ID], /ticket assign N @agent, /ticket priority N P1|P2|P3|P4, /ticket kind N incident|request|question, /ticket impact N and /ticket urgency N high|medium|low, /ticket team N TEAM, /ticket wait N (wait for the requester).",
     "telegram.start": "Hi! I am the help desk. Ask me a question and I will answer from the FAQ, or open a ticket with /ticket and an agent will reply here. Choose your language:",
     "telegram.lang.choose": "Choose your language:",
     "telegram.relay.agent_head": "{agent} · #{number}",
@@ -145,9 +151,6 @@ MESSAGES: dict[str, str] = {
     "telegram.not_passed_on.dice": "A dice roll can't be passed on. Please write what you want to say as a message.",
     "telegram.not_passed_on.other": "This kind of message can't be passed on. Please write it as text, or send a photo or a file.",
     "telegram.file_not_passed_on": "A file from the requester could not be passed on ({kinds}); ask them to send it again or describe it.",
-    "telegram.triage.category": "What is it about?",
-    "telegram.triage.priority": "How urgent is it?",
-    "telegram.triage.describe": "{category}, {priority}. Now describe the problem in one message.",
     "telegram.triage.cancel_button": "Cancel",
     "telegram.triage.cancelled": "OK, no ticket was opened.",
     "telegram.triage.expired": "This menu has expired; send /ticket to start again.",
@@ -162,9 +165,12 @@ MESSAGES: dict[str, str] = {
     "telegram.cmd.agents.claim": "Claim a ticket: /claim N",
     "telegram.cmd.agents.resolve": "Resolve a ticket: /resolve N",
     "telegram.cmd.agents.assign": "Assign: /assign N, replying to the agent's message",
+    "telegram.cmd.agents.wait": "Wait for the requester: /wait N",
+    "telegram.cmd.agents.kind": "Set the kind: /kind N incident|request|question",
+    "telegram.cmd.agents.team": "Move to a team: /team N TEAM",
     "telegram.cmd.agents.help": "Agent commands",
     "help.telegram.requester": "Ask me anything: I answer from the FAQ or open a ticket for you.\n/ticket TEXT opens a ticket (/ticket alone opens a short form), /status lists your tickets, /cancel N cancels one, /reopen N reopens one, /lang changes the language. While a ticket is open, your messages, photos, files and voice messages go to the agents.",
-    "help.telegram.agent": "Agents: react 👀 on a ticket card to claim it, 👌 to resolve it (or use the buttons). Write in the ticket's topic, or reply to its card, to answer the requester; start with note: for an internal note. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (as a reply to the agent's message), /priority N low|normal|high|urgent.",
+    "help.telegram.agent": "Agents: react 👀 on a ticket card to claim it, 👌 to resolve it (or use the buttons). Write in the ticket's topic, or reply to its card, to answer the requester; start with note: for an internal note. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (as a reply to the agent's message), /priority N P1|P2|P3|P4, /kind N incident|request|question, /impact N and /urgency N high|medium|low, /team N TEAM, /wait N (wait for the requester).",
     # one person across platforms
     "link.code": "Your link code: {code}. Within {minutes} minutes, give it to me on your other platform: /link {code} (in Slack: /ticket link {code}). It works once.",
     "link.done": "Linked: you are also {name} on {platform}. Your tickets, language and history are now one.",
@@ -207,4 +213,56 @@ MESSAGES: dict[str, str] = {
     "platform.console": "console",
     "digest.weekly": "Weekly help desk digest, {since} – {until} (the week before in brackets):\n• questions: {asked} ({asked_before}), answered by the FAQ with no ticket after: {deflected} ({deflected_before})\n• tickets opened: {opened} ({opened_before}), resolved: {resolved} ({resolved_before}), waiting now: {backlog}\n• first response, median: {response} min ({response_before} min)\n• SLA targets met: {sla} ({sla_before})\n• satisfaction, 1–5: {csat} ({csat_before})",
     "digest.report_link": "Full report: {url}",
+    "card.kind": "Kind",
+    "card.impact": "Impact",
+    "card.urgency": "Urgency",
+    "card.impact_urgency": "Impact / urgency",
+    "card.team": "Team",
+    "card.sla": "SLA",
+    "kind.incident": "incident",
+    "kind.request": "request",
+    "kind.question": "question",
+    "level.high": "high",
+    "level.medium": "medium",
+    "level.low": "low",
+    "target.first_response": "first response",
+    "target.resolution": "resolution",
+    "span.minutes": "{minutes} min",
+    "span.hours": "{hours} h {minutes} min",
+    "sla.due": "{target} due {due}, {left} left",
+    "sla.paused": "⏸ waiting for requester",
+    "sla.breached": "{target} breached {ago} ago",
+    "sla.warned.first_response": "Reminder: ticket #{number} needs a first response within {minutes} min.",
+    "sla.warned.resolution": "Reminder: ticket #{number} must be resolved within {minutes} min.",
+    "sla.breached.first_response": "SLA breached: ticket #{number} got no first response in time.",
+    "sla.breached.resolution": "SLA breached: ticket #{number} was not resolved in time.",
+    "sla.escalated.first_response": "Escalation: ticket #{number} ({subject}) got no first response in time.",
+    "sla.escalated.resolution": "Escalation: ticket #{number} ({subject}) was not resolved in time.",
+    "card.change.classified": "Changed by {actor}",
+    "card.change.waiting": "Waiting for the requester ({actor})",
+    "card.change.resumed": "The requester answered",
+    "card.change.sla": "SLA clock",
+    "card.change.moved": "Moved to team {team} by {actor}",
+    "ticket.waiting": "We are waiting for your answer on ticket #{number}: reply here to continue.",
+    "error.other_team": "Ticket #{number} belongs to the {team} team; only its agents can take it.",
+    "error.unknown_team": "Unknown team '{value}'. Choose one of: {known}.",
+    "triage.skip": "Skip",
+    "triage.kind": "What is it?",
+    "triage.kind.incident": "Something is broken",
+    "triage.kind.request": "I need something",
+    "triage.kind.question": "A question",
+    "triage.category": "Which area is it about?",
+    "triage.faq": "These answers may already help:",
+    "triage.faq.human": "None of these, I want a person",
+    "triage.impact": "How many people does it stop?",
+    "triage.impact.high": "Many people or everyone",
+    "triage.impact.medium": "A few people",
+    "triage.impact.low": "Only me",
+    "triage.urgency": "How soon does it matter?",
+    "triage.urgency.high": "Right now",
+    "triage.urgency.medium": "Today",
+    "triage.urgency.low": "It can wait",
+    "triage.text": "Describe the problem in one message.",
+    "console.hint.triage": "(type a number, or /skip)",
+    "console.hint.triage_text": "(type the description)",
 }

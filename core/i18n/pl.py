@@ -68,15 +68,17 @@ MESSAGES: dict[str, str] = {
     "button.resolve": "Rozwiąż",
     "button.assign": "Przypisz",
     "button.priority": "Priorytet",
+    "button.wait": "Czekaj na zgłaszającego",
+    "button.kind": "Rodzaj",
     "button.reopen": "Otwórz ponownie",
     "state.open": "otwarte",
     "state.claimed": "przejęte",
     "state.resolved": "rozwiązane",
     "state.cancelled": "anulowane",
-    "priority.low": "niski",
-    "priority.normal": "normalny",
-    "priority.high": "wysoki",
-    "priority.urgent": "pilny",
+    "priority.P1": "P1 krytyczny",
+    "priority.P2": "P2 wysoki",
+    "priority.P3": "P3 średni",
+    "priority.P4": "P4 niski",
     "list.status": "Twoje zgłoszenia",
     "list.queue": "Nieprzejęte zgłoszenia",
     "list.mine": "Zgłoszenia przypisane do Ciebie",
@@ -97,7 +99,9 @@ MESSAGES: dict[str, str] = {
     ),
     "help.agent": (
         "Polecenia agenta: /queue (nieprzejęte), /mine, /claim N, /reply N TEKST, "
-        "/note N TEKST (wewnętrzna), /resolve N [faq:ID], /reopen N, /assign N NAZWA."
+        "/note N TEKST (wewnętrzna), /resolve N [faq:ID], /reopen N, /assign N NAZWA, "
+        "/wait N (czekaj na zgłaszającego), /kind N incident|request|question, "
+        "/impact N i /urgency N high|medium|low, /team N ZESPÓŁ, /priority N P1|P2|P3|P4."
     ),
     "help.console.requester": (
         "Napisz pytanie albo wiadomość do otwartego zgłoszenia.\n"
@@ -106,14 +110,17 @@ MESSAGES: dict[str, str] = {
         "/rate N 1-5    oceń rozwiązane       /lang en|pl|ru  język\n"
         "/helped, /human  odpowiedź na ostatnie FAQ; /pick K  wybierz propozycję K\n"
         "/as NAZWA      działaj jako zgłaszający  /agent NAZWA  działaj jako agent\n"
+        "/ticket        krok po kroku: co, gdzie, jak pilne; potem zgłoszenie\n"
         "/quit          wyjdź"
     ),
     "help.console.agent": (
         "/queue         nieprzejęte           /mine         Twoje zgłoszenia\n"
         "/claim N       przejmij              /reply N TEKST  odpowiedz zgłaszającemu\n"
         "/note N TEKST  notatka wewnętrzna    /resolve N    rozwiąż\n"
-        "/assign N NAZWA  przypisz agentowi   /priority N low|normal|high|urgent\n"
-        "/reopen N, /cancel N, /lang en|pl|ru, /as NAZWA, /agent NAZWA, /quit"
+        "/assign N NAZWA  przypisz agentowi   /priority N P1|P2|P3|P4\n"
+        "/kind N incident|request|question    /team N ZESPÓŁ  przenieś do zespołu\n"
+        "/impact N, /urgency N high|medium|low /wait N      czekaj na zgłaszającego\n"
+        "/reopen N, /cancel N, /lang en|pl|ru, /as NAZWA, /agent NAZWA [ZESPÓŁ], /quit"
     ),
     "category.general": "Ogólne",
     "category.it": "IT",
@@ -124,7 +131,6 @@ MESSAGES: dict[str, str] = {
     "modal.submit": "Utwórz",
     "modal.cancel": "Anuluj",
     "modal.text": "W czym możemy pomóc?",
-    "modal.urgency": "Pilność",
     "modal.expired": "Slack zamknął formularz, zanim się otworzył. Wpisz /ticket jeszcze raz albo /ticket i opis problemu.",
     "modal.failed": "Nie udało się otworzyć formularza. Wpisz /ticket i opis problemu.",
     "modal.empty_text": "Opisz, w czym możemy pomóc.",
@@ -135,7 +141,7 @@ MESSAGES: dict[str, str] = {
     "card.open_link": "otwórz",
     "home.hint": "Napisz do mnie w karcie Wiadomości albo wpisz /ticket TEKST w dowolnym miejscu.",
     "help.slack.requester": "Zapytaj mnie o cokolwiek: odpowiem z FAQ albo utworzę zgłoszenie.\n/ticket TEKST tworzy zgłoszenie (samo /ticket otwiera formularz), /ticket status pokazuje Twoje zgłoszenia, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. W wątku użyj menu wiadomości „Create help desk ticket” albo reakcji :ticket:.",
-    "help.slack.agent": "Agenci: reakcja :eyes: na karcie przejmuje zgłoszenie, :white_check_mark: je rozwiązuje; odpowiedź w wątku karty trafia do zgłaszającego, a tekst zaczynający się od note: jest notatką wewnętrzną. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N [faq:ID], /ticket assign N @agent, /ticket priority N low|normal|high|urgent.",
+    "help.slack.agent": "Agenci: reakcja :eyes: na karcie przejmuje zgłoszenie, :white_check_mark: je rozwiązuje; odpowiedź w wątku karty trafia do zgłaszającego, a tekst zaczynający się od note: jest notatką wewnętrzną. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N [faq:ID], /ticket assign N @agent, /ticket priority N P1|P2|P3|P4, /ticket kind N incident|request|question, /ticket impact N i /ticket urgency N high|medium|low, /ticket team N ZESPÓŁ, /ticket wait N (czekaj na zgłaszającego).",
     "telegram.start": "Cześć! Jestem helpdeskiem. Zadaj pytanie, a odpowiem z FAQ, albo utwórz zgłoszenie poleceniem /ticket — agent odpowie tutaj. Wybierz język:",
     "telegram.lang.choose": "Wybierz język:",
     "telegram.relay.agent_head": "{agent} · #{number}",
@@ -145,9 +151,6 @@ MESSAGES: dict[str, str] = {
     "telegram.not_passed_on.dice": "Rzutu kostką nie da się przekazać dalej. Napisz w wiadomości, o co chodzi.",
     "telegram.not_passed_on.other": "Tego rodzaju wiadomości nie da się przekazać dalej. Napisz ją tekstem albo wyślij zdjęcie lub plik.",
     "telegram.file_not_passed_on": "Nie udało się przekazać pliku od zgłaszającego ({kinds}); poproś o ponowne wysłanie albo opis.",
-    "telegram.triage.category": "Czego dotyczy sprawa?",
-    "telegram.triage.priority": "Jak pilne to jest?",
-    "telegram.triage.describe": "{category}, {priority}. Teraz opisz problem w jednej wiadomości.",
     "telegram.triage.cancel_button": "Anuluj",
     "telegram.triage.cancelled": "Dobrze, nie utworzono zgłoszenia.",
     "telegram.triage.expired": "To menu wygasło; wyślij /ticket, aby zacząć od nowa.",
@@ -162,9 +165,12 @@ MESSAGES: dict[str, str] = {
     "telegram.cmd.agents.claim": "Przejmij zgłoszenie: /claim N",
     "telegram.cmd.agents.resolve": "Rozwiąż zgłoszenie: /resolve N",
     "telegram.cmd.agents.assign": "Przypisz: /assign N w odpowiedzi na wiadomość agenta",
+    "telegram.cmd.agents.wait": "Czekaj na zgłaszającego: /wait N",
+    "telegram.cmd.agents.kind": "Ustaw rodzaj: /kind N incident|request|question",
+    "telegram.cmd.agents.team": "Przenieś do zespołu: /team N ZESPÓŁ",
     "telegram.cmd.agents.help": "Polecenia agentów",
     "help.telegram.requester": "Zapytaj mnie o cokolwiek: odpowiem z FAQ albo utworzę zgłoszenie.\n/ticket TEKST tworzy zgłoszenie (samo /ticket otwiera krótki formularz), /status pokazuje Twoje zgłoszenia, /cancel N anuluje, /reopen N otwiera ponownie, /lang zmienia język. Gdy zgłoszenie jest otwarte, Twoje wiadomości, zdjęcia, pliki i wiadomości głosowe trafiają do agentów.",
-    "help.telegram.agent": "Agenci: reakcja 👀 na karcie zgłoszenia je przejmuje, 👌 rozwiązuje (albo przyciski). Pisz w wątku zgłoszenia lub odpowiadaj na kartę, aby odpowiedzieć zgłaszającemu; tekst zaczynający się od note: jest notatką wewnętrzną. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (w odpowiedzi na wiadomość agenta), /priority N low|normal|high|urgent.",
+    "help.telegram.agent": "Agenci: reakcja 👀 na karcie zgłoszenia je przejmuje, 👌 rozwiązuje (albo przyciski). Pisz w wątku zgłoszenia lub odpowiadaj na kartę, aby odpowiedzieć zgłaszającemu; tekst zaczynający się od note: jest notatką wewnętrzną. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (w odpowiedzi na wiadomość agenta), /priority N P1|P2|P3|P4, /kind N incident|request|question, /impact N i /urgency N high|medium|low, /team N ZESPÓŁ, /wait N (czekaj na zgłaszającego).",
     # one person across platforms
     "link.code": "Twój kod połączenia: {code}. W ciągu {minutes} minut podaj go mi na drugiej platformie: /link {code} (w Slacku: /ticket link {code}). Działa tylko raz.",
     "link.done": "Połączono z Twoim kontem {name} ({platform}). Twoje zgłoszenia, język i historia są teraz wspólne.",
@@ -207,4 +213,56 @@ MESSAGES: dict[str, str] = {
     "platform.console": "konsola",
     "digest.weekly": "Tygodniowe podsumowanie helpdesku, {since} – {until} (w nawiasach poprzedni tydzień):\n• pytania: {asked} ({asked_before}), rozwiązane przez FAQ bez późniejszego zgłoszenia: {deflected} ({deflected_before})\n• zgłoszenia otwarte: {opened} ({opened_before}), rozwiązane: {resolved} ({resolved_before}), czekające teraz: {backlog}\n• pierwsza odpowiedź, mediana: {response} min ({response_before} min)\n• dotrzymane terminy SLA: {sla} ({sla_before})\n• zadowolenie w skali 1–5: {csat} ({csat_before})",
     "digest.report_link": "Pełny raport: {url}",
+    "card.kind": "Rodzaj",
+    "card.impact": "Wpływ",
+    "card.urgency": "Pilność",
+    "card.impact_urgency": "Wpływ / pilność",
+    "card.team": "Zespół",
+    "card.sla": "SLA",
+    "kind.incident": "incydent",
+    "kind.request": "prośba",
+    "kind.question": "pytanie",
+    "level.high": "wysoki",
+    "level.medium": "średni",
+    "level.low": "niski",
+    "target.first_response": "pierwsza odpowiedź",
+    "target.resolution": "rozwiązanie",
+    "span.minutes": "{minutes} min",
+    "span.hours": "{hours} godz. {minutes} min",
+    "sla.due": "{target}: termin {due}, zostało {left}",
+    "sla.paused": "⏸ czekamy na zgłaszającego",
+    "sla.breached": "{target}: termin minął {ago} temu",
+    "sla.warned.first_response": "Przypomnienie: zgłoszenie #{number} potrzebuje pierwszej odpowiedzi w ciągu {minutes} min.",
+    "sla.warned.resolution": "Przypomnienie: zgłoszenie #{number} trzeba rozwiązać w ciągu {minutes} min.",
+    "sla.breached.first_response": "Naruszenie SLA: zgłoszenie #{number} nie dostało pierwszej odpowiedzi na czas.",
+    "sla.breached.resolution": "Naruszenie SLA: zgłoszenie #{number} nie zostało rozwiązane na czas.",
+    "sla.escalated.first_response": "Eskalacja: zgłoszenie #{number} ({subject}) nie dostało pierwszej odpowiedzi na czas.",
+    "sla.escalated.resolution": "Eskalacja: zgłoszenie #{number} ({subject}) nie zostało rozwiązane na czas.",
+    "card.change.classified": "Zmienione przez: {actor}",
+    "card.change.waiting": "Czekamy na zgłaszającego ({actor})",
+    "card.change.resumed": "Zgłaszający odpowiedział",
+    "card.change.sla": "Zegar SLA",
+    "card.change.moved": "Przeniesione do zespołu {team} przez: {actor}",
+    "ticket.waiting": "Czekamy na Twoją odpowiedź w zgłoszeniu #{number}: odpisz tutaj, aby kontynuować.",
+    "error.other_team": "Zgłoszenie #{number} należy do zespołu {team}; mogą je przejąć tylko jego agenci.",
+    "error.unknown_team": "Nieznany zespół „{value}”. Wybierz jeden z: {known}.",
+    "triage.skip": "Pomiń",
+    "triage.kind": "Czego dotyczy sprawa?",
+    "triage.kind.incident": "Coś nie działa",
+    "triage.kind.request": "Potrzebuję czegoś",
+    "triage.kind.question": "Mam pytanie",
+    "triage.category": "Jakiego obszaru to dotyczy?",
+    "triage.faq": "Te odpowiedzi mogą już pomóc:",
+    "triage.faq.human": "Żadna z nich, chcę porozmawiać z człowiekiem",
+    "triage.impact": "Ilu osobom to przeszkadza?",
+    "triage.impact.high": "Wielu osobom lub wszystkim",
+    "triage.impact.medium": "Kilku osobom",
+    "triage.impact.low": "Tylko mnie",
+    "triage.urgency": "Jak szybko trzeba to załatwić?",
+    "triage.urgency.high": "Natychmiast",
+    "triage.urgency.medium": "Dzisiaj",
+    "triage.urgency.low": "Może poczekać",
+    "triage.text": "Opisz problem w jednej wiadomości.",
+    "console.hint.triage": "(wpisz numer albo /skip)",
+    "console.hint.triage_text": "(wpisz opis)",
 }

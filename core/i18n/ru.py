@@ -68,15 +68,17 @@ MESSAGES: dict[str, str] = {
     "button.resolve": "Решено",
     "button.assign": "Назначить",
     "button.priority": "Приоритет",
+    "button.wait": "Ждать ответа заявителя",
+    "button.kind": "Тип",
     "button.reopen": "Открыть снова",
     "state.open": "открыта",
     "state.claimed": "в работе",
     "state.resolved": "решена",
     "state.cancelled": "отменена",
-    "priority.low": "низкий",
-    "priority.normal": "обычный",
-    "priority.high": "высокий",
-    "priority.urgent": "срочный",
+    "priority.P1": "P1 критический",
+    "priority.P2": "P2 высокий",
+    "priority.P3": "P3 средний",
+    "priority.P4": "P4 низкий",
     "list.status": "Ваши заявки",
     "list.queue": "Заявки без исполнителя",
     "list.mine": "Ваши заявки в работе",
@@ -97,7 +99,9 @@ MESSAGES: dict[str, str] = {
     ),
     "help.agent": (
         "Команды агента: /queue (без исполнителя), /mine, /claim N, /reply N ТЕКСТ, "
-        "/note N ТЕКСТ (внутренняя), /resolve N [faq:ID], /reopen N, /assign N ИМЯ."
+        "/note N ТЕКСТ (внутренняя), /resolve N [faq:ID], /reopen N, /assign N ИМЯ, "
+        "/wait N (ждать ответа заявителя), /kind N incident|request|question, "
+        "/impact N и /urgency N high|medium|low, /team N КОМАНДА, /priority N P1|P2|P3|P4."
     ),
     "help.console.requester": (
         "Напишите вопрос или сообщение по открытой заявке.\n"
@@ -106,14 +110,17 @@ MESSAGES: dict[str, str] = {
         "/rate N 1-5    оценить решённую      /lang en|pl|ru  язык\n"
         "/helped, /human  ответ на последний ответ FAQ; /pick K  выбрать вариант K\n"
         "/as ИМЯ        действовать как автор  /agent ИМЯ   действовать как агент\n"
+        "/ticket        по шагам: что, где, насколько срочно; затем заявка\n"
         "/quit          выйти"
     ),
     "help.console.agent": (
         "/queue         без исполнителя       /mine         ваши заявки\n"
         "/claim N       взять заявку          /reply N ТЕКСТ  ответить автору\n"
         "/note N ТЕКСТ  внутренняя заметка    /resolve N    решить\n"
-        "/assign N ИМЯ  назначить агенту      /priority N low|normal|high|urgent\n"
-        "/reopen N, /cancel N, /lang en|pl|ru, /as ИМЯ, /agent ИМЯ, /quit"
+        "/assign N ИМЯ  назначить агенту      /priority N P1|P2|P3|P4\n"
+        "/kind N incident|request|question    /team N КОМАНДА  передать команде\n"
+        "/impact N, /urgency N high|medium|low /wait N      ждать ответа заявителя\n"
+        "/reopen N, /cancel N, /lang en|pl|ru, /as ИМЯ, /agent ИМЯ [КОМАНДА], /quit"
     ),
     "category.general": "Общее",
     "category.it": "ИТ",
@@ -124,7 +131,6 @@ MESSAGES: dict[str, str] = {
     "modal.submit": "Создать",
     "modal.cancel": "Отмена",
     "modal.text": "С чем нужна помощь?",
-    "modal.urgency": "Срочность",
     "modal.expired": "Slack закрыл форму, не успев её открыть. Введите /ticket ещё раз или /ticket и опишите проблему.",
     "modal.failed": "Не удалось открыть форму. Введите /ticket и опишите проблему.",
     "modal.empty_text": "Опишите, с чем нужна помощь.",
@@ -135,7 +141,7 @@ MESSAGES: dict[str, str] = {
     "card.open_link": "открыть",
     "home.hint": "Напишите мне во вкладке «Сообщения» или введите /ticket ТЕКСТ где угодно.",
     "help.slack.requester": "Спросите меня о чём угодно: я отвечу из FAQ или создам заявку.\n/ticket ТЕКСТ создаёт заявку (просто /ticket открывает форму), /ticket status — ваши заявки, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. В треде используйте меню сообщения «Create help desk ticket» или реакцию :ticket:.",
-    "help.slack.agent": "Агентам: реакция :eyes: на карточке — взять заявку, :white_check_mark: — решить; ответ в треде карточки уходит заявителю, текст с префиксом note: — внутренняя заметка. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N [faq:ID], /ticket assign N @agent, /ticket priority N low|normal|high|urgent.",
+    "help.slack.agent": "Агентам: реакция :eyes: на карточке — взять заявку, :white_check_mark: — решить; ответ в треде карточки уходит заявителю, текст с префиксом note: — внутренняя заметка. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N [faq:ID], /ticket assign N @agent, /ticket priority N P1|P2|P3|P4, /ticket kind N incident|request|question, /ticket impact N и /ticket urgency N high|medium|low, /ticket team N КОМАНДА, /ticket wait N (ждать ответа заявителя).",
     "telegram.start": "Здравствуйте! Я служба поддержки. Задайте вопрос — я отвечу из FAQ, или создайте заявку командой /ticket, и агент ответит здесь. Выберите язык:",
     "telegram.lang.choose": "Выберите язык:",
     "telegram.relay.agent_head": "{agent} · #{number}",
@@ -145,9 +151,6 @@ MESSAGES: dict[str, str] = {
     "telegram.not_passed_on.dice": "Бросок кубика не получится передать. Напишите, что вы хотели сказать, сообщением.",
     "telegram.not_passed_on.other": "Такое сообщение не получится передать. Напишите его текстом или отправьте фото или файл.",
     "telegram.file_not_passed_on": "Не удалось передать файл от автора заявки ({kinds}); попросите прислать его ещё раз или описать словами.",
-    "telegram.triage.category": "К чему это относится?",
-    "telegram.triage.priority": "Насколько это срочно?",
-    "telegram.triage.describe": "{category}, {priority}. Теперь опишите проблему одним сообщением.",
     "telegram.triage.cancel_button": "Отмена",
     "telegram.triage.cancelled": "Хорошо, заявка не создана.",
     "telegram.triage.expired": "Это меню устарело; отправьте /ticket, чтобы начать заново.",
@@ -162,9 +165,12 @@ MESSAGES: dict[str, str] = {
     "telegram.cmd.agents.claim": "Взять заявку: /claim N",
     "telegram.cmd.agents.resolve": "Решить заявку: /resolve N",
     "telegram.cmd.agents.assign": "Назначить: /assign N ответом на сообщение агента",
+    "telegram.cmd.agents.wait": "Ждать ответа заявителя: /wait N",
+    "telegram.cmd.agents.kind": "Указать тип: /kind N incident|request|question",
+    "telegram.cmd.agents.team": "Передать команде: /team N КОМАНДА",
     "telegram.cmd.agents.help": "Команды агентов",
     "help.telegram.requester": "Спросите меня о чём угодно: я отвечу из FAQ или создам заявку.\n/ticket ТЕКСТ создаёт заявку (просто /ticket открывает короткую форму), /status — ваши заявки, /cancel N — отменить, /reopen N — открыть снова, /lang — сменить язык. Пока заявка открыта, ваши сообщения, фото, файлы и голосовые уходят агентам.",
-    "help.telegram.agent": "Агентам: реакция 👀 на карточке заявки — взять её, 👌 — решить (или кнопки). Пишите в теме заявки или отвечайте на карточку, чтобы ответить заявителю; текст с префиксом note: — внутренняя заметка. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (ответом на сообщение агента), /priority N low|normal|high|urgent.",
+    "help.telegram.agent": "Агентам: реакция 👀 на карточке заявки — взять её, 👌 — решить (или кнопки). Пишите в теме заявки или отвечайте на карточку, чтобы ответить заявителю; текст с префиксом note: — внутренняя заметка. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (ответом на сообщение агента), /priority N P1|P2|P3|P4, /kind N incident|request|question, /impact N и /urgency N high|medium|low, /team N КОМАНДА, /wait N (ждать ответа заявителя).",
     # one person across platforms
     "link.code": "Ваш код привязки: {code}. В течение {minutes} минут отправьте его мне на другой платформе: /link {code} (в Slack: /ticket link {code}). Код действует один раз.",
     "link.done": "Готово: аккаунт связан с вашим аккаунтом {name} ({platform}). Ваши заявки, язык и история теперь общие.",
@@ -207,4 +213,56 @@ MESSAGES: dict[str, str] = {
     "platform.console": "консоль",
     "digest.weekly": "Еженедельная сводка службы поддержки, {since} – {until} (в скобках — предыдущая неделя):\n• вопросов: {asked} ({asked_before}), решено через FAQ без последующей заявки: {deflected} ({deflected_before})\n• заявок открыто: {opened} ({opened_before}), решено: {resolved} ({resolved_before}), ждут сейчас: {backlog}\n• первый ответ, медиана: {response} мин ({response_before} мин)\n• соблюдено сроков SLA: {sla} ({sla_before})\n• удовлетворённость по шкале 1–5: {csat} ({csat_before})",
     "digest.report_link": "Полный отчёт: {url}",
+    "card.kind": "Тип",
+    "card.impact": "Влияние",
+    "card.urgency": "Срочность",
+    "card.impact_urgency": "Влияние / срочность",
+    "card.team": "Команда",
+    "card.sla": "SLA",
+    "kind.incident": "инцидент",
+    "kind.request": "запрос",
+    "kind.question": "вопрос",
+    "level.high": "высокая",
+    "level.medium": "средняя",
+    "level.low": "низкая",
+    "target.first_response": "первый ответ",
+    "target.resolution": "решение",
+    "span.minutes": "{minutes} мин",
+    "span.hours": "{hours} ч {minutes} мин",
+    "sla.due": "{target}: срок {due}, осталось {left}",
+    "sla.paused": "⏸ ждём ответа заявителя",
+    "sla.breached": "{target}: срок нарушен {ago} назад",
+    "sla.warned.first_response": "Напоминание: заявке #{number} нужен первый ответ в течение {minutes} мин.",
+    "sla.warned.resolution": "Напоминание: заявку #{number} нужно решить в течение {minutes} мин.",
+    "sla.breached.first_response": "Нарушение SLA: заявка #{number} не получила первый ответ вовремя.",
+    "sla.breached.resolution": "Нарушение SLA: заявка #{number} не решена вовремя.",
+    "sla.escalated.first_response": "Эскалация: заявка #{number} ({subject}) не получила первый ответ вовремя.",
+    "sla.escalated.resolution": "Эскалация: заявка #{number} ({subject}) не решена вовремя.",
+    "card.change.classified": "Изменено: {actor}",
+    "card.change.waiting": "Ждём ответа заявителя ({actor})",
+    "card.change.resumed": "Заявитель ответил",
+    "card.change.sla": "Часы SLA",
+    "card.change.moved": "Передано команде {team}: {actor}",
+    "ticket.waiting": "Мы ждём вашего ответа по заявке #{number}: ответьте здесь, чтобы продолжить.",
+    "error.other_team": "Заявка #{number} относится к команде {team}; взять её могут только агенты этой команды.",
+    "error.unknown_team": "Неизвестная команда «{value}». Выберите одну из: {known}.",
+    "triage.skip": "Пропустить",
+    "triage.kind": "Что случилось?",
+    "triage.kind.incident": "Что-то сломалось",
+    "triage.kind.request": "Мне кое-что нужно",
+    "triage.kind.question": "У меня вопрос",
+    "triage.category": "К какой области это относится?",
+    "triage.faq": "Возможно, эти ответы уже помогут:",
+    "triage.faq.human": "Ничего не подходит, нужен человек",
+    "triage.impact": "Скольким людям это мешает?",
+    "triage.impact.high": "Многим или всем",
+    "triage.impact.medium": "Нескольким людям",
+    "triage.impact.low": "Только мне",
+    "triage.urgency": "Насколько это срочно?",
+    "triage.urgency.high": "Прямо сейчас",
+    "triage.urgency.medium": "Сегодня",
+    "triage.urgency.low": "Может подождать",
+    "triage.text": "Опишите проблему одним сообщением.",
+    "console.hint.triage": "(введите номер или /skip)",
+    "console.hint.triage_text": "(введите описание)",
 }

@@ -29,6 +29,29 @@ class ReminderRecords(Records):
         )
         return bool(result.rowcount == 1)
 
+    async def take_sla_mark(self, number: int, target: str, mark: str, now: datetime) -> bool:
+        """Record that `target`'s `mark` (warned, breached) went out, unless it already did.
+
+        Conditional, so of several workers seeing the same clock only one tells anyone.
+        """
+        column = tickets.c[f"{target}_{mark}_at"]
+        self._active.clear()
+        result = await self.conn.execute(
+            update(tickets).where(tickets.c.id == number, column.is_(None)).values({column: now})
+        )
+        return bool(result.rowcount == 1)
+
+    async def running_clocks(self, limit: int = 500) -> list[Ticket]:
+        """Open and claimed tickets (a waiting one's clocks stand still), oldest first."""
+        query = (
+            ticket_select()
+            .where(tickets.c.state.in_((TicketState.OPEN.value, TicketState.CLAIMED.value)))
+            .order_by(tickets.c.id)
+            .limit(limit)
+        )
+        rows = (await self.conn.execute(query)).mappings().all()
+        return [ticket_from_row(row, self.default_lang) for row in rows]
+
     async def overdue_unclaimed(self, created_before: datetime, limit: int = 200) -> list[Ticket]:
         query = (
             ticket_select()

@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from functools import cache
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.sql import Select
 
-from core.domain import Person, Priority, Ticket, TicketState
+from core.domain import (
+    ACTIVE_STATES as ACTIVE,
+)
+from core.domain import (
+    Level,
+    Person,
+    Priority,
+    SlaClock,
+    Ticket,
+    TicketKind,
+    TicketState,
+)
 from core.storage.tables import people, tickets
 
-ACTIVE_STATES = (TicketState.OPEN.value, TicketState.CLAIMED.value)
+ACTIVE_STATES = tuple(state.value for state in ACTIVE)
+TARGETS = ("first_response", "resolution")
 
 
 def person_from_row(row: Mapping[Any, Any], default_lang: str, prefix: str = "") -> Person:
@@ -45,6 +58,25 @@ def ticket_from_row(row: Mapping[Any, Any], default_lang: str) -> Ticket:
         rating=row["rating"],
         source_link=row["source_link"],
         delivery_problem=row["delivery_problem"],
+        kind=TicketKind(row["kind"]) if row["kind"] else None,
+        impact=Level(row["impact"]) if row["impact"] else None,
+        urgency=Level(row["urgency"]) if row["urgency"] else None,
+        team=row["team"],
+        clock=clock_from_row(row),
+    )
+
+
+def clock_from_row(row: Mapping[Any, Any]) -> SlaClock:
+    """The SLA clocks' record of a ticket row."""
+    return SlaClock(
+        policy=row["sla_policy"],
+        first_response_at=row["first_response_at"],
+        paused_since=row["sla_paused_since"],
+        paused=timedelta(seconds=row["sla_paused_seconds"] or 0),
+        warned=tuple(t for t in TARGETS if row[f"{t}_warned_at"] is not None),
+        breached=tuple(
+            (t, row[f"{t}_breached_at"]) for t in TARGETS if row[f"{t}_breached_at"] is not None
+        ),
     )
 
 

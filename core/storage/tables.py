@@ -115,6 +115,19 @@ tickets = Table(
     Column("first_response_at", UtcDateTime, nullable=True),
     Column("resolved_at", UtcDateTime, nullable=True),
     Column("reminded_at", UtcDateTime, nullable=True),  # last SLA reminder to the agents
+    # The service desk: what the ticket is, who handles it, and its SLA clocks.
+    Column("kind", String(16), nullable=True),  # incident | request | question
+    Column("impact", String(8), nullable=True),  # high | medium | low
+    Column("urgency", String(8), nullable=True),
+    Column("team", String(64), nullable=True),  # None: the default team
+    Column("sla_policy", String(64), nullable=True),
+    Column("sla_paused_since", UtcDateTime, nullable=True),  # waiting, resolved or cancelled
+    Column("sla_paused_seconds", Integer, nullable=False, default=0),  # business time paused
+    # Once per ticket and target, whichever worker sees it first (conditional updates).
+    Column("first_response_warned_at", UtcDateTime, nullable=True),
+    Column("first_response_breached_at", UtcDateTime, nullable=True),
+    Column("resolution_warned_at", UtcDateTime, nullable=True),
+    Column("resolution_breached_at", UtcDateTime, nullable=True),
     Index("ix_tickets_state", "state"),
     Index("ix_tickets_requester", "requester_id"),
     Index("ix_tickets_assignee", "assignee_id"),

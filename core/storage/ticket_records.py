@@ -15,7 +15,7 @@ from sqlalchemy import Integer, and_, bindparam, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.sql import Select
 
-from core.domain import Person, Priority, Ticket, TicketState
+from core.domain import Level, Person, Priority, SlaClock, Ticket, TicketKind, TicketState
 from core.storage.identity_records import identity_ids_of
 from core.storage.params import one_of
 from core.storage.records import Records
@@ -74,6 +74,11 @@ class TicketRecords(Records):
         source_link: str | None,
         from_query_id: int | None,
         now: datetime,
+        kind: TicketKind | None = None,
+        impact: Level | None = None,
+        urgency: Level | None = None,
+        team: str | None = None,
+        sla_policy: str | None = None,
     ) -> Ticket:
         self._active.pop(requester.id, None)  # nobody else's newest open ticket changes
         result = await self.conn.execute(
@@ -90,6 +95,12 @@ class TicketRecords(Records):
                 from_query_id=from_query_id,
                 created_at=now,
                 updated_at=now,
+                kind=kind.value if kind else None,
+                impact=impact.value if impact else None,
+                urgency=urgency.value if urgency else None,
+                team=team,
+                sla_policy=sla_policy,
+                sla_paused_seconds=0,
             )
             .returning(tickets.c.id)
         )
@@ -107,6 +118,11 @@ class TicketRecords(Records):
             created_at=now,
             updated_at=now,
             source_link=source_link,
+            kind=kind,
+            impact=impact,
+            urgency=urgency,
+            team=team,
+            clock=SlaClock(policy=sla_policy),
         )
 
     async def get_ticket(self, number: int) -> Ticket | None:

@@ -99,13 +99,13 @@ def test_a_piped_life_cycle_relays_to_the_right_people(tmp_path: Path) -> None:
 
 
 def test_bad_input_gets_a_clear_reply_and_the_bot_keeps_running(tmp_path: Path) -> None:
-    script = "/as alice\n/frobnicate\n/claim 99\n/ticket\n/resolve 1\n/agent bob\n/claim 99\n/as alice\n/status\n/quit\n"
+    script = "/as alice\n/frobnicate\n/claim 99\n/reply\n/resolve 1\n/agent bob\n/claim 99\n/as alice\n/status\n/quit\n"
     run = helpdesk(["run", "--adapter", "console"], tmp_path, script)
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines() == [
         "[to alice] Unknown command /frobnicate. Type /help for the list.",
         "[to alice] Only agents can do that.",
-        "[to alice] Usage: /ticket TEXT",
+        "[to alice] Usage: /reply N TEXT",
         "[to alice] Only agents can do that.",
         "[to bob] There is no ticket #99 that you can see.",
         "[to alice] Your tickets:",
@@ -159,3 +159,46 @@ def test_small_talk_is_answered_in_kind_in_the_persons_language(tmp_path: Path) 
     assert "Zadaj mi pytanie" in result.stdout
     assert "Задайте вопрос" in result.stdout
     assert "open a ticket" not in result.stdout.lower()
+
+
+TRIAGE = """\
+/as alice
+/ticket
+1
+2
+4
+3
+/skip
+the projector in room 4 does not turn on
+/quit
+"""
+
+
+def test_a_ticket_without_text_walks_the_triage_and_opens_with_its_details(
+    tmp_path: Path,
+) -> None:
+    """Kind, area (its FAQ entries first), impact, urgency, the description; then the ticket."""
+    run = helpdesk(["run", "--adapter", "console"], tmp_path, TRIAGE)
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    for question in (
+        "What is it?",
+        "Which area is it about?",
+        "These answers may already help:",
+        "How many people does it stop?",
+        "How soon does it matter?",
+        "Describe the problem in one message.",
+    ):
+        assert question in out, out
+    assert "1. Something is broken" in out and "4. None of these, I want a person" in out
+    assert "Ticket #1 opened: the projector in room 4 does not turn on" in out
+    shown = helpdesk(["tickets", "show", "1", "--json"], tmp_path)
+    ticket = json.loads(shown.stdout)
+    assert (ticket["kind"], ticket["category"], ticket["impact"], ticket["urgency"]) == (
+        "incident",
+        "it",
+        "low",
+        None,
+    )
+    assert (ticket["priority"], ticket["team"]) == ("P4", "general")
+    assert ticket["sla"]["policy"] == "default"

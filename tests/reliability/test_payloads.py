@@ -184,13 +184,13 @@ def test_slack_buttons_and_selects_of_any_shape_are_understood_or_ignored(
 @FUZZ
 @given(view=json_values | st.dictionaries(st.just("state"), json_values))
 @example(view={"state": {"values": {"text": {"value": {"value": 42}}, "urgency": []}}})
-def test_slack_modal_submissions_of_any_shape_open_a_ticket_or_nothing(view: Any) -> None:
+def test_slack_modal_submissions_of_any_shape_triage_or_nothing(view: Any) -> None:
     inbound = pytest.importorskip("adapters.slack.inbound")
     actor = Actor(platform="slack", user_id="U1", display_name="Alice")
     if not isinstance(view, dict):
         view = {"state": view}
     command = inbound.modal_command(view, actor)
-    assert command is None or isinstance(command, c.OpenTicket)
+    assert command is None or isinstance(command, c.Triage)
 
 
 @FUZZ
@@ -204,18 +204,18 @@ def test_slack_reply_places_of_any_text_decode_to_a_place(context: str | None) -
 @FUZZ
 @given(
     data=st.text(max_size=64)
-    | st.from_regex(r"(fh|fx|fp|lg|tc|tr|to|rt|tg)(:[-0-9a-z]{0,22}){0,3}", fullmatch=True)
+    | st.from_regex(r"(fh|fx|fp|lg|tc|tr|tw|to|rt|tg|tt)(:[-0-9a-z]{0,22}){0,3}", fullmatch=True)
 )
 def test_telegram_button_data_of_any_text_is_understood_or_ignored(data: str) -> None:
     buttons = pytest.importorskip("adapters.telegram.buttons")
-    from adapters.telegram.dialog import Triage
+    from adapters.common.triage import PendingTriage
     from adapters.telegram.places import Place, parse_message_ref
 
     actor = Actor(platform="telegram", user_id="1", display_name="Alice", is_agent=True)
     buttons.parse_callback(data, actor, Place(1))
     Place.decode(data)
     parse_message_ref(data)
-    Triage.decode(data)
+    PendingTriage.decode(data)
 
 
 @FUZZ

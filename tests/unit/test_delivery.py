@@ -178,9 +178,14 @@ async def _workers(db: Database) -> list[tuple[str, datetime]]:
     return [(row.worker_id, row.heartbeat_at) for row in rows]
 
 
-async def test_agents_are_reminded_once_per_sla_period(tmp_path: Path, small_kb: Path) -> None:
+async def test_agents_are_reminded_once_per_target_and_of_a_waiting_requester(
+    tmp_path: Path, small_kb: Path
+) -> None:
+    """Without a service file: first response within HELPDESK_SLA_UNCLAIMED_MINUTES (30),
+    around the clock; a reminder at 75 % of it and one at breach, each once; a requester
+    waiting HELPDESK_SLA_REPLY_MINUTES for an answer is reminded once per period."""
     from core.desk import SlaPolicy
-    from core.presenter import render_text
+    from core.events import Notice
 
     clock = FakeClock()
     platform = FlakyPlatform(RuntimeError("unused"), failures=0)
@@ -194,27 +199,33 @@ async def test_agents_are_reminded_once_per_sla_period(tmp_path: Path, small_kb:
             c.OpenTicket(actor=alice, text="waiting for bob"), InboundKey("test", "2")
         )
         await desk.handle(c.Claim(actor=bob, number=2), InboundKey("test", "3"))
+        await desk.handle(c.Reply(actor=bob, number=2, text="looking"), InboundKey("test", "3b"))
         await desk.handle(c.SendText(actor=alice, text="any news?"), InboundKey("test", "4"))
         await dispatcher.run_until_idle()
         platform.delivered.clear()
 
-        clock.advance(29 * 60)
+        def notices() -> list[str]:
+            found = [e.payload.key for e in platform.delivered if isinstance(e.payload, Notice)]
+            platform.delivered.clear()
+            return found
+
+        clock.advance(22 * 60)
         assert await desk.remind_overdue(policy) == 0
-        clock.advance(2 * 60)
-        assert await desk.remind_overdue(policy) == 1
-        assert await desk.remind_overdue(policy) == 0  # not again within the period
-        clock.advance(4 * 3600)
-        assert await desk.remind_overdue(policy) == 2
+        clock.advance(2 * 60)  # 24 of 30 minutes: past 75 % for #1 (#2 was answered)
+        assert await desk.remind_overdue(policy) == 2  # the reminder and the card
+        assert await desk.remind_overdue(policy) == 0  # once per ticket and target
         await dispatcher.run_until_idle()
-        texts = sorted(render_text(e) for e in platform.delivered)  # ordered per ticket only
-        assert texts == [
-            "Reminder: the requester of #2 has waited 271 min for an answer from Bob.",
-            "Reminder: ticket #1 has waited 271 min and nobody has claimed it.",
-            "Reminder: ticket #1 has waited 31 min and nobody has claimed it.",
-        ]
+        assert notices() == ["sla.warned.first_response"]
+        clock.advance(7 * 60)
+        assert await desk.remind_overdue(policy) == 2
+        assert await desk.remind_overdue(policy) == 0
+        clock.advance(4 * 3600)
+        assert await desk.remind_overdue(policy) == 1  # the requester of #2 waits
+        await dispatcher.run_until_idle()
+        assert notices() == ["sla.breached.first_response", "reminder.waiting"]
         await desk.handle(c.Reply(actor=bob, number=2, text="on it"), InboundKey("test", "5"))
         clock.advance(5 * 3600)
-        assert await desk.remind_overdue(policy) == 1  # only #1: #2 got its answer
+        assert await desk.remind_overdue(policy) == 0  # #2 got its answer, #1 was told
 
 
 async def test_sending_yields_to_a_backlog_of_updates_but_not_for_long(

@@ -112,7 +112,7 @@ async def test_only_agents_claim_resolve_note_and_see_the_queue(sqlite_harness: 
     texts = h.texts_to("alice", h.take())
     assert texts == ["Only agents can do that."] * 6
     detail = await ticket_json(h.db, 1)
-    assert detail is not None and detail["state"] == "open" and detail["priority"] == "normal"
+    assert detail is not None and detail["state"] == "open" and detail["priority"] == "P3"
 
 
 async def test_unknown_ticket_and_invalid_transition_are_clear_replies(

@@ -259,6 +259,8 @@ async def running_slack(
     bot_token: str = BOT_TOKEN,
     crowd: int = 0,
     before_start: Callable[[FakeSlackApi], None] | None = None,
+    service_file: Path | None = None,
+    channels: dict[str, list[str]] | None = None,
 ) -> AsyncIterator[SlackHarness]:
     """The whole Slack bot against the fake: over HTTP, or over Socket Mode with `app_token`.
 
@@ -273,6 +275,8 @@ async def running_slack(
     api.add_channel(GENERAL, [BOT_USER, ALICE, BOB, CAROL])
     if before_start is not None:
         before_start(api)
+    for channel, members in (channels or {}).items():
+        api.add_channel(channel, [BOT_USER, *members])
     await api.start()
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
@@ -284,6 +288,7 @@ async def running_slack(
         SLACK_APP_TOKEN=app_token,
         SLACK_AGENTS_CHANNEL=AGENTS,
         SLACK_API_URL=api.base_url,
+        HELPDESK_SERVICE_FILE=str(service_file or tmp_path / "no-service.yaml"),
     )
     clock = FakeClock(datetime.now(UTC))
     faq = FaqService(small_kb, "en")

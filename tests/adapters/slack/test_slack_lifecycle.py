@@ -78,14 +78,18 @@ async def test_ticket_claim_relay_note_resolve_and_rating(slack: SlackHarness) -
     card = slack.card(1)
     card_text = str(card.blocks)
     assert "<@UALICE>" in card_text and "My laptop screen flickers" in card_text
-    for expected in ("Category", "Priority", "normal", "State", "open"):
+    for expected in ("Category", "Priority", "P3 medium", "State", "open"):
         assert expected in card_text
     assert _action_ids(card.blocks) == [
         "card_claim",
         "card_resolve",
+        "card_wait",
         "card_assign",
         "card_priority",
         "card_person",
+        "card_kind",
+        "card_impact",
+        "card_urgency",
     ]
 
     # an agent claims it with 👀: the card changes in place, the requester is told
@@ -158,11 +162,11 @@ async def test_buttons_on_the_card_claim_assign_prioritise_and_resolve(slack: Sl
             "action_id": "card_priority",
             "block_id": "card:1",
             "type": "static_select",
-            "selected_option": {"value": "1:urgent"},
+            "selected_option": {"value": "1:P1"},
         },
     )
     await slack.deliver()
-    assert "urgent" in str(slack.card(1).blocks)
+    assert "P1 critical" in str(slack.card(1).blocks[1])
 
     elements = {e["action_id"]: e for e in slack.card(1).blocks[-1]["elements"]}  # type: ignore[index]
     await slack.click(BOB, AGENTS, card.ts, elements["card_resolve"])

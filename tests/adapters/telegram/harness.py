@@ -114,6 +114,7 @@ async def start_desk(
     database_url: str | None = None,
     token: str | None = None,
     bot_status: str = "administrator",
+    service_file: Path | None = None,
 ) -> AsyncIterator[Harness]:
     fake = fake or FakeTelegram()
     if AGENTS not in fake.migrated:
@@ -127,6 +128,7 @@ async def start_desk(
         "TELEGRAM_BOT_TOKEN": token or fake.token,
         "TELEGRAM_AGENTS_CHAT_ID": AGENTS,
         "TELEGRAM_API_URL": api,
+        "HELPDESK_SERVICE_FILE": str(service_file or tmp_path / "no-service.yaml"),
     }
     if transport == "webhook":
         env["TELEGRAM_WEBHOOK_URL"] = "https://desk.example.com"

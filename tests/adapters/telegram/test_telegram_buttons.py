@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from adapters.common.triage import PERSON, SKIP
 from adapters.telegram import buttons as b
-from adapters.telegram.dialog import TriageCancel, TriageCategory, TriagePriority
+from adapters.telegram.dialog import TriageCancel, TriagePick
 from adapters.telegram.places import Place
 from core import commands as c
-from core.domain import Actor, Priority
+from core.domain import Actor
 
 BOB = Actor(platform="telegram", user_id="7", display_name="Bob", is_agent=True)
 HERE = Place(1)
@@ -29,8 +30,12 @@ CTX = HERE.encode()
         ("tr:3", c.Resolve(actor=BOB, reply_context=CTX, number=3)),
         ("to:3", c.Reopen(actor=BOB, reply_context=CTX, number=3)),
         ("rt:3:5", c.Rate(actor=BOB, reply_context=CTX, number=3, score=5)),
-        ("tg:c:it", TriageCategory("it")),
-        ("tg:p:high", TriagePriority(Priority.HIGH)),
+        ("tt:kind:0", TriagePick("kind", 0, BOB, CTX)),
+        ("tt:urgency:-1", TriagePick("urgency", SKIP, BOB, CTX)),
+        ("tt:faq:-2", TriagePick("faq", PERSON, BOB, CTX)),
+        # the menus of the triage before the desk's: answered as expired
+        ("tg:c:it", TriagePick(b.EXPIRED_STEP, SKIP, BOB, CTX)),
+        ("tg:p:high", TriagePick(b.EXPIRED_STEP, SKIP, BOB, CTX)),
         ("tg:x", TriageCancel()),
     ],
 )
@@ -42,7 +47,7 @@ def test_every_kind_reads_what_it_builds() -> None:
     built = [
         b.FaqPick(query_id=4, entry_id="printer"),
         b.RateTicket(number=2, score=1),
-        b.TriagePriorityChoice(priority=Priority.URGENT),
+        b.TriagePickChoice(step="impact", index=2),
         b.TriageCancelChoice(),
     ]
     for data in built:
@@ -50,7 +55,7 @@ def test_every_kind_reads_what_it_builds() -> None:
 
 
 @pytest.mark.parametrize(
-    "data", ["", "fh", "fh:x", "rt:3", "tg:p:soon", "tg:q", "zz:1", "fp:1:a:b"]
+    "data", ["", "fh", "fh:x", "rt:3", "tt:kind", "tt:kind:x", "tg:q", "zz:1", "fp:1:a:b"]
 )
 def test_other_data_is_ignored(data: str) -> None:
     assert b.parse_callback(data, BOB, HERE) is None

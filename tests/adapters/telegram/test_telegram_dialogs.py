@@ -11,28 +11,57 @@ ANNA_ID = 201
 
 
 async def test_ticket_without_text_walks_through_triage(desk: Harness) -> None:
+    """What it is, the area (its FAQ entries first), impact, urgency, the description."""
     olga = desk.fake.user(OLGA_ID, "Olga")
     await desk.say(OLGA_ID, olga, "/ticket")
     menu = desk.last_to(OLGA_ID)
-    assert menu.text == "What is it about?"
+    assert menu.text == "What is it?"
     labels = [b["text"] for b in menu.buttons()]
-    assert labels[:4] == ["Facilities", "Finance", "HR", "IT"]
-    assert labels[-2:] == ["General", "Cancel"]
+    assert labels == ["Something is broken", "I need something", "A question", "Skip", "Cancel"]
 
+    await desk.press(olga, menu, "Something is broken")
+    assert menu.buttons() == []  # answered: the next step follows as a new message
+    menu = desk.last_to(OLGA_ID)
+    assert menu.text == "Which area is it about?"
     await desk.press(olga, menu, "IT")
-    assert menu.text == "How urgent is it?"  # the same menu, edited in place
-    await desk.press(olga, menu, "high")
-    assert menu.text == "IT, high. Now describe the problem in one message."
+    menu = desk.last_to(OLGA_ID)
+    assert menu.text == "These answers may already help:"
+    entries = [b["text"] for b in menu.buttons()]
+    assert len(entries) == 5 and entries[-2:] == ["None of these, I want a person", "Cancel"]
+    await desk.press(olga, menu, "None of these, I want a person")
+    menu = desk.last_to(OLGA_ID)
+    assert menu.text == "How many people does it stop?"
+    await desk.press(olga, menu, "Only me")
+    menu = desk.last_to(OLGA_ID)
+    assert menu.text == "How soon does it matter?"
+    await desk.press(olga, menu, "Skip")
+    assert desk.last_to(OLGA_ID).text == "Describe the problem in one message."
 
     await desk.say(OLGA_ID, olga, "Outlook crashes on start")
     assert desk.last_to(OLGA_ID).text.startswith("Ticket #1 opened: Outlook crashes on start")
     card = desk.card(1)
     assert "Category: it" in card.text
-    assert "Priority: high" in card.text
+    assert "Priority: P4 low" in card.text
+    assert "Kind: incident" in card.text
+    assert "Impact / urgency: low / -" in card.text
 
     # the next message is part of the ticket, not another ticket
     await desk.say(OLGA_ID, olga, "It started today")
     assert desk.fake.messages_in(desk.agents)[-1].text == "Olga · #1\nIt started today"
+
+
+async def test_an_faq_entry_of_the_area_answers_without_a_ticket(desk: Harness) -> None:
+    olga = desk.fake.user(OLGA_ID, "Olga")
+    await desk.say(OLGA_ID, olga, "/ticket")
+    await desk.press(olga, desk.last_to(OLGA_ID), "A question")
+    await desk.press(olga, desk.last_to(OLGA_ID), "IT")
+    menu = desk.last_to(OLGA_ID)
+    first = menu.buttons()[0]["text"]
+    await desk.press(olga, menu, first)
+    answer = desk.last_to(OLGA_ID)
+    assert answer.text.startswith(first)
+    assert [b["text"] for b in answer.buttons()] == ["That helped", "Talk to a human"]
+    assert desk.fake.messages_in(desk.agents) == []
 
 
 async def test_triage_can_be_cancelled(desk: Harness) -> None:
