@@ -5,13 +5,27 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from alembic import command
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, column, insert, select, table
 
 from core.storage.db import alembic_config
-from core.storage.tables import people, ticket_ratings, tickets
+from core.storage.tables import ticket_ratings
 from tests.conftest import DatabaseFactory
 
 WHEN = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+
+# The tables as they were at revision 0006 (today's definitions have columns added since,
+# some with defaults that an insert would name).
+people = table(
+    "people",
+    *(column(name) for name in ("id", "platform", "user_id", "display_name", "lang_explicit")),
+    *(column(name) for name in ("is_agent", "created_at", "updated_at")),
+)
+tickets = table(
+    "tickets",
+    *(column(name) for name in ("id", "platform", "requester_id", "subject", "text")),
+    *(column(name) for name in ("category", "priority", "state", "rating")),
+    *(column(name) for name in ("created_at", "updated_at", "resolved_at")),
+)
 
 
 def _to_revision(connection: Connection, revision: str) -> None:
