@@ -99,6 +99,8 @@ class Triage(Command):
     urgency: str | None = None
     entry_id: str | None = None
     """An FAQ entry the person picked at the area step: its answer, and no ticket."""
+    attachments: tuple[str, ...] = ()
+    """Files sent as the description (a screenshot of the problem): the ticket carries them."""
 
 
 @dataclass(frozen=True, kw_only=True)

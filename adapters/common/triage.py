@@ -8,6 +8,8 @@ the next `Triage` command.
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 from dataclasses import dataclass, field
 
@@ -62,9 +64,13 @@ class PendingTriage:
             return None
         return _triage(actor, context, answers)
 
-    def describe(self, actor: Actor, context: str | None, text: str) -> c.Triage:
-        """The command after the person described the problem (the last step)."""
-        return _triage(actor, context, {**self.answers, "text": text})
+    def describe(
+        self, actor: Actor, context: str | None, text: str, attachments: tuple[str, ...] = ()
+    ) -> c.Triage:
+        """The command after the person described the problem (the last step), in words,
+        files or both."""
+        command = _triage(actor, context, {**self.answers, "text": text})
+        return dataclasses.replace(command, attachments=attachments)
 
 
 def _triage(

@@ -34,6 +34,7 @@ class ChatFacts:
         self.agents_chat_id = agents_chat_id
         # team -> its agents' group; without teams, the one group is everybody's.
         self.team_chats: dict[str, int] = dict(team_chats or {})
+        self.moved: dict[int, int] = {}  # a group's old id -> the supergroup it became
         self.ttl = ttl_seconds
         self.clock = clock
         self._forum: dict[int, tuple[float, bool]] = {}
@@ -51,10 +52,20 @@ class ChatFacts:
             [team for team, chat in self.team_chats.items() if await self.is_member(chat, user_id)]
         )
 
+    def current(self, chat_id: int) -> int:
+        """Where a group written down before it became a supergroup is now."""
+        seen = {chat_id}
+        while (moved := self.moved.get(chat_id)) is not None and moved not in seen:
+            chat_id = moved
+            seen.add(chat_id)
+        return chat_id
+
     def move_to(self, chat_id: int) -> None:
         """The agents' group has a new id (it became a supergroup): forget what was known."""
         old = self.agents_chat_id
         self.agents_chat_id = chat_id
+        if old is not None and old != chat_id:
+            self.moved[old] = chat_id
         self.team_chats = {
             team: chat_id if chat == old else chat for team, chat in self.team_chats.items()
         }

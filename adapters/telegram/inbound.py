@@ -160,8 +160,8 @@ def parse_private(
     if parsed is None:
         if not text.strip() and not attachments:
             return not_passed_on(message)  # None: a service message, nothing to say
-        if triage is not None and triage.step == "text" and text.strip():
-            return triage.describe(actor, ctx, text)
+        if triage is not None and triage.step == "text" and (text.strip() or attachments):
+            return triage.describe(actor, ctx, text, attachments)
         return c.SendText(
             actor=actor,
             reply_context=ctx,

@@ -426,7 +426,7 @@ class TelegramSender:
     def _chat_of(self, target: TicketThreadTarget) -> int:
         """The ticket's team's agents' group (the default group when the team has none)."""
         if target.place and target.place.lstrip("-").isdigit():
-            return int(target.place)
+            return self.facts.current(int(target.place))
         return self._agents_chat()
 
     async def _topic(self, number: int, chat_id: int) -> int | None:
@@ -455,6 +455,8 @@ class TelegramSender:
         made again with the card in it, a closed topic is opened to be written into.
         Either way, the topic of a ticket that is still closed is closed again after."""
         number = target.ticket_number
+        if not isinstance(event.payload, TicketCard) and await self._card_left_behind(target):
+            await self._repost_card(number, event.lang)
         try:
             await self._to_thread(event, target)
             return
@@ -471,6 +473,16 @@ class TelegramSender:
                 raise
         await self._to_thread(event, target)
         await self._close_topic_of_closed_ticket(number)
+
+    async def _card_left_behind(self, target: TicketThreadTarget) -> bool:
+        """The ticket's card is in a group that has since become the supergroup the
+        ticket's thread now goes to: the card must be posted there first."""
+        card = await self.refs.get("card", str(target.ticket_number))
+        where = parse_message_ref(card) if card else None
+        if where is None:
+            return False
+        chat = self._chat_of(target)
+        return where[0] != chat and self.facts.current(where[0]) == chat
 
     async def _reopen_topic(self, number: int) -> None:
         topic = await self.refs.get("topic", str(number))

@@ -172,7 +172,7 @@ async def triage(scope: CommandScope, cmd: c.Triage) -> None:
             )
             scope.to_actor(TriageStep(step=step, choices=choices, answers=answers))
             return
-    if not cmd.text.strip():
+    if not cmd.text.strip() and not cmd.attachments:
         scope.to_actor(TriageStep(step="text", answers=answers))
         return
     await create_ticket(
@@ -187,6 +187,7 @@ async def triage(scope: CommandScope, cmd: c.Triage) -> None:
             impact=Level(impact) if impact else None,
             urgency=Level(urgency) if urgency else None,
         ),
+        attachments=cmd.attachments,
     )
 
 
