@@ -9,7 +9,6 @@ the next `Triage` command.
 from __future__ import annotations
 
 import dataclasses
-
 import json
 from dataclasses import dataclass, field
 
