@@ -68,13 +68,16 @@ def search_json(result: SearchResult) -> dict[str, Any]:
 
 
 def _run(settings: Settings, adapter: AdapterChoice | None, user: str | None) -> None:
-    from bots.runner import run_adapters
+    from bots.runner import run_adapters, run_with_terminal
 
     names = (
         settings.configured_adapters() if adapter in (None, AdapterChoice.all) else [adapter.value]
     )
     if adapter is AdapterChoice.all and names == ["console"]:
         typer.secho("no platform credentials are set; starting the console", err=True)
+    if "console" in names and sys.stdin.isatty():
+        run_with_terminal(settings, names, user)
+        return
     asyncio.run(run_adapters(settings, names, console_user=user))
 
 

@@ -8,15 +8,18 @@ import getpass
 import logging
 import signal
 import sys
+import threading
 from contextlib import AsyncExitStack
 
-from adapters.console.app import ConsoleBot, ConsoleSender
+from adapters.console.app import ConsoleBot, ConsoleSender, piped_lines
+from adapters.console.terminal import LineFeed, read_terminal
 from adapters.console.translate import Session
 from bots.http import build_http_app, start_http
 from bots.runtime import AdapterRuntime, PlatformConnection
 from bots.settings import Settings
 from bots.wiring import Core, build_core, load_learned, open_database, warmed_faq
 from core.delivery import Sender
+from core.i18n import t
 from core.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -70,11 +73,53 @@ async def _wait_for_signal() -> None:
     await stop.wait()
 
 
-async def run_adapters(
-    settings: Settings, names: list[str], console_user: str | None = None
-) -> None:
-    """Run every named adapter until a signal (or, with the console, until /quit)."""
+def run_with_terminal(settings: Settings, names: list[str], console_user: str | None) -> None:
+    """The console on a terminal: lines read on this (the main) thread, where Ctrl-C
+    arrives, and the bot's event loop on another (adapters.console.terminal)."""
     session = Session(name=console_user or _default_user())
+    feed = LineFeed()
+    outcome: list[BaseException] = []
+
+    def bot() -> None:
+        try:
+            asyncio.run(run_adapters(settings, names, session=session, feed=feed))
+        except BaseException as error:  # handed to the main thread, raised there
+            outcome.append(error)
+
+    thread = threading.Thread(target=bot, name="helpdesk-bot")
+    thread.start()
+    console = TerminalPrompt(session, settings.lang)
+    read_terminal(feed, console.prompt, console.goodbye, thread.is_alive, sys.stdout)
+    thread.join()
+    if outcome:
+        raise outcome[0]
+
+
+class TerminalPrompt:
+    """The prompt and the goodbye, in the language the bot speaks to whoever types."""
+
+    def __init__(self, session: Session, lang: str) -> None:
+        self.session = session
+        self.lang = lang
+
+    def prompt(self) -> str:
+        return f"{self.session.name}{' (agent)' if self.session.is_agent else ''}> "
+
+    def goodbye(self) -> str:
+        return t(self.session.langs.get(self.session.name, self.lang), "console.goodbye")
+
+
+async def run_adapters(
+    settings: Settings,
+    names: list[str],
+    console_user: str | None = None,
+    *,
+    session: Session | None = None,
+    feed: LineFeed | None = None,
+) -> None:
+    """Run every named adapter until a signal (or, with the console, until /quit or the
+    end of its input: `feed` when a terminal types it, else stdin)."""
+    session = session or Session(name=console_user or _default_user())
     async with AsyncExitStack() as stack:
         db = await stack.enter_async_context(open_database(settings))
         faq = warmed_faq(settings)  # before any platform session opens: a bad FAQ stops here
@@ -86,7 +131,7 @@ async def run_adapters(
             build_core(settings, db=db, faq=faq, senders=senders)
         )
         runtimes = [platform.runtime(core) for platform in platforms]
-        await _run(settings, names, session, core, runtimes)
+        await _run(settings, names, session, core, runtimes, feed)
 
 
 async def _run(
@@ -95,20 +140,19 @@ async def _run(
     session: Session,
     core: Core,
     runtimes: list[AdapterRuntime],
+    feed: LineFeed | None,
 ) -> None:
     """The background loops, the HTTP server and the adapters, until the end."""
     stop = asyncio.Event()
     # The console drains the outbox itself after each line, so its output keeps
-    # the order things happened in; platforms need the background dispatcher.
-    background = (
-        [
-            asyncio.create_task(core.inbox.run_forever(stop)),
-            asyncio.create_task(core.dispatcher.run_forever(stop)),
-            asyncio.create_task(remind_periodically(core, stop)),
-        ]
-        if runtimes
-        else []
-    )
+    # the order things happened in; platforms need the background dispatcher, and
+    # so does a console on a terminal: reminders come while nobody types.
+    background = []
+    if runtimes:
+        background.append(asyncio.create_task(core.inbox.run_forever(stop)))
+    if runtimes or feed is not None:
+        background.append(asyncio.create_task(core.dispatcher.run_forever(stop)))
+        background.append(asyncio.create_task(remind_periodically(core, stop)))
     http_runner = None
     if runtimes:
         http = build_http_app(core)
@@ -120,8 +164,18 @@ async def _run(
         for runtime in runtimes:
             await runtime.start()
         if "console" in names:
-            bot = ConsoleBot(core.desk, core.dispatcher, session, lang=settings.lang)
-            await bot.run(sys.stdin, interactive=sys.stdin.isatty())
+            bot = ConsoleBot(
+                core.desk,
+                core.dispatcher,
+                session,
+                lang=settings.lang,
+                remind=lambda: core.desk.remind_overdue(core.settings.sla),
+            )
+            if feed is not None:
+                bot.welcome()
+                await bot.run(feed.lines(), feed)
+            else:
+                await bot.run(piped_lines(sys.stdin))
         else:
             await _wait_for_signal()
     finally:

@@ -63,3 +63,27 @@ class UnknownQuery(DeskError):
 
 class UnknownFaqEntry(DeskError):
     key = "error.unknown_faq_entry"
+
+
+class AlreadyAnswered(DeskError):
+    """The person already said whether that FAQ reply helped."""
+
+    key = "error.already_answered"
+
+
+class AlreadyEscalated(DeskError):
+    """That question already became a ticket."""
+
+    key = "error.already_escalated"
+
+
+class NotActive(DeskError):
+    """A message for a ticket that is no longer open."""
+
+    key = "error.ticket_closed"
+
+
+class HeldMessageGone(DeskError):
+    """A held message was already placed (the other button of the same question)."""
+
+    key = "error.held_gone"

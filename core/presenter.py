@@ -6,8 +6,11 @@ fallback text and build their own buttons around them.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from core import events as ev
 from core.i18n import t, t_first
+from core.i18n.forms import age, counted, duration, quoted_sentence
 
 
 def state_label(lang: str, ticket: ev.TicketView) -> str:
@@ -27,6 +30,7 @@ def card_fields(lang: str, ticket: ev.TicketView) -> list[tuple[str, str]]:
         (t(lang, "card.priority"), priority_label(lang, ticket)),
         (t(lang, "card.state"), state_label(lang, ticket)),
     ]
+    fields.append((t(lang, "card.opened"), moment(ticket.created_at)))
     if ticket.rating is not None:
         fields.append((t(lang, "card.rating"), f"{ticket.rating}/5"))
     if ticket.source_link:
@@ -43,13 +47,51 @@ def card_change(lang: str, card: ev.TicketCard) -> str:
     return t(lang, card_change_key(card.change), actor=card.actor_name or "")
 
 
-def list_lines(lang: str, tickets: tuple[ev.TicketView, ...]) -> list[str]:
+def moment(at: datetime) -> str:
+    """A time to the minute in UTC, the same for every reader of a card."""
+    return at.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def list_lines(
+    lang: str, tickets: tuple[ev.TicketView, ...], as_of: datetime | None = None
+) -> list[str]:
+    """One line per ticket; a list made at `as_of` (the agents') also shows who asked,
+    the priority, who has it and how long ago it was opened."""
     if not tickets:
         return [t(lang, "list.empty")]
+    if as_of is None:
+        return [
+            t(lang, "list.item", number=v.number, state=state_label(lang, v), subject=v.subject)
+            for v in tickets
+        ]
     return [
-        t(lang, "list.item", number=v.number, state=state_label(lang, v), subject=v.subject)
+        t(
+            lang,
+            "list.item.agent",
+            number=v.number,
+            state=state_label(lang, v),
+            subject=v.subject,
+            requester=v.requester_name,
+            priority=priority_label(lang, v),
+            assignee=v.assignee_name or t(lang, "list.unassigned"),
+            age=age(lang, int((as_of - v.created_at).total_seconds() // 60)),
+        )
         for v in tickets
     ]
+
+
+def ticket_opened_text(lang: str, view: ev.TicketView) -> str:
+    """`Ticket #4 opened: “is the vpn down?” An agent will reply here.`"""
+    return t(lang, "ticket.opened", number=view.number, subject=quoted_sentence(lang, view.subject))
+
+
+def attachments_text(lang: str, count: int) -> str:
+    return t(lang, "relay.attachments", attachments=counted(lang, count, "attachment"))
+
+
+def open_tickets_hint(lang: str, numbers: tuple[int, ...]) -> str:
+    """The console's way to add a question to an open ticket instead."""
+    return t(lang, "console.hint.add_to_ticket", numbers=", ".join(f"#{n}" for n in numbers))
 
 
 def notice_text(lang: str, notice: ev.Notice, platform: str = "") -> str:
@@ -57,15 +99,17 @@ def notice_text(lang: str, notice: ev.Notice, platform: str = "") -> str:
     if notice.key.startswith("help."):
         role = notice.key.rsplit(".", 1)[-1]
         return t_first(lang, [notice.key, f"help.{role}"])
-    if "state" in params and notice.key == "error.invalid_transition":
+    if "state" in params:
         params["state"] = t(lang, f"state.{params['state']}")
+    if "minutes" in params:
+        params["duration"] = duration(lang, int(params["minutes"]))
     return t(lang, notice.key, **params)
 
 
 def relay_text(lang: str, relay: ev.Relay) -> str:
     text = relay.text
     if relay.attachments:
-        extra = t(lang, "relay.attachments", count=len(relay.attachments))
+        extra = attachments_text(lang, len(relay.attachments))
         text = f"{text} {extra}".strip()
     if relay.author_role == "agent":
         return t(
@@ -89,9 +133,7 @@ def render_payload(lang: str, payload: ev.Payload) -> str:
     if isinstance(payload, ev.FaqNoMatch):
         return t(lang, "faq.no_match")
     if isinstance(payload, ev.TicketOpened):
-        return t(
-            lang, "ticket.opened", number=payload.ticket.number, subject=payload.ticket.subject
-        )
+        return ticket_opened_text(lang, payload.ticket)
     if isinstance(payload, ev.TicketCard):
         view = payload.ticket
         fields = ", ".join(f"{name}: {value}" for name, value in card_fields(lang, view))
@@ -124,6 +166,10 @@ def render_payload(lang: str, payload: ev.Payload) -> str:
     if isinstance(payload, ev.TicketList):
         return "\n".join(
             [t(lang, payload.title_key) + ":"]
-            + [f"  {line}" for line in list_lines(lang, payload.tickets)]
+            + [f"  {line}" for line in list_lines(lang, payload.tickets, payload.as_of)]
         )
+    if isinstance(payload, ev.WhichTicket):
+        lines = [t(lang, "ticket.which")]
+        lines += [f"  #{view.number} {view.subject}" for view in payload.tickets]
+        return "\n".join(lines)
     return notice_text(lang, payload)

@@ -8,9 +8,17 @@ from adapters.common.grammar import WORDS, Surface, parse, parse_number, split_w
 from adapters.common.refusal import Refusal, unknown_command, usage
 from core import commands as c
 from core.domain import Actor
-from core.events import Event, FaqAnswer, FaqSuggestions, PersonTarget, TicketResolved
+from core.events import (
+    Event,
+    FaqAnswer,
+    FaqNoMatch,
+    FaqSuggestions,
+    PersonTarget,
+    TicketResolved,
+    WhichTicket,
+)
 from core.i18n import t
-from core.presenter import render_text
+from core.presenter import open_tickets_hint, render_text
 
 PLATFORM = "console"
 
@@ -23,6 +31,8 @@ class Session:
     is_agent: bool = False
     last_query: dict[str, int] = field(default_factory=dict)
     last_options: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    langs: dict[str, str] = field(default_factory=dict)
+    """The language the bot last spoke to each person: the console's own answers use it."""
 
     @property
     def actor(self) -> Actor:
@@ -76,7 +86,7 @@ def parse_line(line: str, session: Session) -> Action | None:
     if command in ("/helped", "/human"):
         query_id = session.last_query.get(session.name)
         if query_id is None:
-            return Refusal("error.unknown_query")
+            return Refusal("error.nothing_to_answer")
         return c.FaqFeedback(actor=session.actor, query_id=query_id, helped=command == "/helped")
     if command == "/pick":
         return _pick(rest, session)
@@ -85,11 +95,18 @@ def parse_line(line: str, session: Session) -> Action | None:
 
 
 def _pick(rest: str, session: Session) -> Action:
+    """`/pick K`: suggestion K of the last FAQ reply, or a precise word on why not."""
     options = session.last_options.get(session.name, ())
     query_id = session.last_query.get(session.name)
+    if query_id is None:
+        return Refusal("error.nothing_to_answer")
+    if not options:
+        return Refusal("error.no_suggestions")
     index = parse_number(rest)
-    if index is None or query_id is None or not 1 <= index <= len(options):
-        return CONSOLE.usage(WORDS["pick"]) if options else Refusal("error.unknown_query")
+    if index is None:
+        return CONSOLE.usage(WORDS["pick"])
+    if not 1 <= index <= len(options):
+        return Refusal("error.no_such_suggestion", {"choice": index, "count": len(options)})
     return c.ChooseSuggestion(actor=session.actor, query_id=query_id, entry_id=options[index - 1])
 
 
@@ -112,6 +129,16 @@ def console_hint(event: Event) -> str | None:
         return t(event.lang, keys[payload.kind])
     if isinstance(payload, TicketResolved):
         return t(event.lang, "console.hint.rate", number=payload.ticket_number)
+    if isinstance(payload, WhichTicket):
+        return t(event.lang, "console.hint.which")
+    return None
+
+
+def open_tickets_line(event: Event) -> str | None:
+    """Under an FAQ reply to someone with open tickets: how to add it to one instead."""
+    payload = event.payload
+    if isinstance(payload, FaqAnswer | FaqSuggestions | FaqNoMatch) and payload.open_tickets:
+        return open_tickets_hint(event.lang, payload.open_tickets)
     return None
 
 
@@ -119,18 +146,25 @@ def format_event(event: Event) -> str:
     """`[to alice] text` or `[agents #3] text`; continuation lines indented."""
     label = recipient_label(event)
     lines = render_text(event).splitlines() or [""]
-    hint = console_hint(event)
-    if hint:
-        lines.append(hint)
+    for hint in (console_hint(event), open_tickets_line(event)):
+        if hint:
+            lines.append(hint)
     pad = " " * (len(label) + 1)
     return "\n".join([f"{label} {lines[0]}"] + [f"{pad}{line}" for line in lines[1:]])
 
 
 def remember_choices(event: Event, session: Session) -> None:
-    """Keep the last FAQ reply per person so /helped, /human and /pick can refer to it."""
+    """Keep the last FAQ reply per person so /helped, /human and /pick can refer to it,
+    and the language the bot speaks to them."""
     if not isinstance(event.target, PersonTarget):
         return
     payload = event.payload
+    if not isinstance(payload, FaqAnswer | FaqSuggestions | FaqNoMatch):
+        session.langs[event.target.user_id] = event.lang
+    else:
+        # FAQ replies speak the question's language, which is the person's own only
+        # when they never chose one: it counts until something else was said to them.
+        session.langs.setdefault(event.target.user_id, event.lang)
     if isinstance(payload, FaqAnswer):
         session.last_query[event.target.user_id] = payload.query_id
         session.last_options.pop(event.target.user_id, None)

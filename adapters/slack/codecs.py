@@ -100,7 +100,8 @@ ACTION_FAQ_PICK = "faq_pick"
 ACTION_RATE = "rate"
 ACTION_ASSIGN = "card_assign"
 ACTION_PRIORITY = "card_priority"
-ACTION_PATTERN = re.compile(r"^(faq_helped|faq_human|faq_pick|rate|card_\w+)(:\d+)?$")
+ACTION_FAQ_TO_TICKET = "faq_to_ticket"
+ACTION_PATTERN = re.compile(r"^(faq_helped|faq_human|faq_pick|faq_to_ticket|rate|card_\w+)(:\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -264,14 +265,42 @@ class PriorityOption:
         return cls(number=int(number), priority=Priority(priority))
 
 
+@dataclass(frozen=True)
+class AddToTicketButton:
+    """ "Add this to #N" under an FAQ reply: `faq_to_ticket:<n>`, value `<query id>:<n>`."""
+
+    query_id: int
+    number: int
+
+    @property
+    def action_id(self) -> str:
+        return f"{ACTION_FAQ_TO_TICKET}:{self.number}"
+
+    @property
+    def value(self) -> str:
+        return f"{self.query_id}:{self.number}"
+
+    @classmethod
+    def parse(cls, fields: ActionFields) -> AddToTicketButton:
+        query_id, _, number = fields.value.partition(":")
+        return cls(query_id=int(query_id), number=int(number))
+
+
 ButtonData = (
-    FaqFeedbackButton | FaqPickButton | RatingButton | CardButton | AssignSelect | PriorityOption
+    FaqFeedbackButton
+    | FaqPickButton
+    | AddToTicketButton
+    | RatingButton
+    | CardButton
+    | AssignSelect
+    | PriorityOption
 )
 
 _PARSERS: dict[str, Callable[[ActionFields], ButtonData]] = {
     ACTION_FAQ_HELPED: FaqFeedbackButton.parse,
     ACTION_FAQ_HUMAN: FaqFeedbackButton.parse,
     ACTION_FAQ_PICK: FaqPickButton.parse,
+    ACTION_FAQ_TO_TICKET: AddToTicketButton.parse,
     ACTION_RATE: RatingButton.parse,
     **{action.value: CardButton.parse for action in CardAction},
     ACTION_ASSIGN: AssignSelect.parse,

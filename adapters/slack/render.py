@@ -12,6 +12,7 @@ from typing import Any
 
 from adapters.common.refusal import Refusal
 from adapters.slack.codecs import (
+    AddToTicketButton,
     AssignSelect,
     CardAction,
     CardButton,
@@ -84,7 +85,7 @@ def context_block(text: str) -> dict[str, Any]:
 
 def button(
     text: str,
-    data: FaqFeedbackButton | FaqPickButton | RatingButton | CardButton,
+    data: FaqFeedbackButton | FaqPickButton | AddToTicketButton | RatingButton | CardButton,
     style: str | None = None,
 ) -> dict[str, Any]:
     element: dict[str, Any] = {
@@ -124,10 +125,21 @@ def _faq_answer(lang: str, payload: FaqAnswer) -> SlackMessage:
                         "primary",
                     ),
                     button(t(lang, "faq.button.human"), FaqFeedbackButton(query, helped=False)),
+                    *_add_to_ticket_buttons(lang, query, payload.open_tickets),
                 ],
             },
         ],
     )
+
+
+def _add_to_ticket_buttons(
+    lang: str, query_id: int, open_tickets: tuple[int, ...]
+) -> list[dict[str, Any]]:
+    """ "Add this to #N" for each open ticket: the question was meant for one of them."""
+    return [
+        button(t(lang, "faq.add_to_ticket", number=number), AddToTicketButton(query_id, number))
+        for number in open_tickets[:3]
+    ]
 
 
 def _faq_suggestions(lang: str, payload: FaqSuggestions) -> SlackMessage:
@@ -137,6 +149,7 @@ def _faq_suggestions(lang: str, payload: FaqSuggestions) -> SlackMessage:
         for index, choice in enumerate(payload.options)
     ]
     buttons.append(button(t(lang, "faq.button.human"), FaqFeedbackButton(query, helped=False)))
+    buttons += _add_to_ticket_buttons(lang, query, payload.open_tickets)
     return SlackMessage(
         text=_plain(lang, payload),
         blocks=[
@@ -156,7 +169,10 @@ def _faq_no_match(lang: str, payload: FaqNoMatch) -> SlackMessage:
             {
                 "type": "actions",
                 "block_id": faq_block_id(payload.query_id),
-                "elements": [button(t(lang, "faq.button.open_ticket"), human, "primary")],
+                "elements": [
+                    button(t(lang, "faq.button.open_ticket"), human, "primary"),
+                    *_add_to_ticket_buttons(lang, payload.query_id, payload.open_tickets),
+                ],
             },
         ],
     )
@@ -285,7 +301,7 @@ def relay_edited_message(lang: str, edited: RelayEdited) -> SlackMessage:
 
 def ticket_list_message(lang: str, payload: TicketList) -> SlackMessage:
     lines = [f"*{escape(t(lang, payload.title_key))}*"]
-    lines += [f"• {escape(line)}" for line in list_lines(lang, payload.tickets)]
+    lines += [f"• {escape(line)}" for line in list_lines(lang, payload.tickets, payload.as_of)]
     return SlackMessage(text="\n".join(lines))
 
 

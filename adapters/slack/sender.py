@@ -16,13 +16,25 @@ from adapters.slack.codecs import decode_place, message_ref, split_ref
 from adapters.slack.errors import ErrorKind, delivery_error, is_kind
 from adapters.slack.render import SlackMessage, message_for
 from adapters.slack.views import home_view
-from core.events import Event, PersonTarget, Relay, RelayEdited, TicketCard, TicketList
+from core.events import (
+    Event,
+    PersonTarget,
+    Relay,
+    RelayEdited,
+    TicketCard,
+    TicketList,
+    TicketOpened,
+    ticket_number_of,
+)
 from core.storage.refs import RefStore
 from core.unknown_outcome import MaybeSent
 
 KIND_CARD = "card"  # ticket number -> card ts in the agents' channel
 KIND_RELAY = "relay"  # core message id -> "channel:ts" of the relayed copy
 KIND_DM = "dm"  # user id -> their DM channel with the bot
+# ticket number -> "channel:ts" of its "Ticket #N opened" message in the requester's DM:
+# the ticket's thread there, where everything about it goes and replies are its messages
+KIND_DM_THREAD = "dm_thread"
 
 
 class SlackSender:
@@ -149,14 +161,40 @@ class SlackSender:
             )
             return
         channel = place.channel or await self._dm_channel(target.user_id)
+        thread_ts = place.thread_ts
+        ticket = ticket_number_of(payload)
+        after = self._remember_copy(payload, channel)
+        if ticket is not None and channel.startswith("D"):
+            if isinstance(payload, TicketOpened):
+                thread_ts = None  # the ticket's thread starts here
+                after = self._remember_ticket_thread(ticket, channel)
+            else:
+                channel, thread_ts = await self._ticket_thread(ticket, channel, thread_ts)
+                after = self._remember_copy(payload, channel)
         await self._post(
             marker,
             channel=channel,
-            thread_ts=place.thread_ts,
-            after=self._remember_copy(payload, channel),
+            thread_ts=thread_ts,
+            after=after,
             unfurl_links=False,
             **message.kwargs(),
         )
+
+    async def _ticket_thread(
+        self, ticket: int, channel: str, thread_ts: str | None
+    ) -> tuple[str, str | None]:
+        """Where a message about `ticket` goes in the DM: its thread, once it has one."""
+        ref = await self.refs.get(KIND_DM_THREAD, str(ticket))
+        if ref is None:
+            return channel, thread_ts
+        thread_channel, ts = split_ref(ref)
+        return (thread_channel, ts) if thread_channel == channel else (channel, thread_ts)
+
+    def _remember_ticket_thread(self, ticket: int, channel: str) -> marks.AfterPost:
+        async def remember(ts: str) -> None:
+            await self.refs.put(KIND_DM_THREAD, str(ticket), message_ref(channel, ts))
+
+        return remember
 
     def _remember_copy(self, payload: object, channel: str) -> marks.AfterPost:
         """A relayed message's copy is remembered, so that its edits find it."""

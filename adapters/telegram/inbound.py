@@ -87,9 +87,15 @@ REQUESTER_WORDS = frozenset({"start", "ticket", "status", "lang"})
 
 
 def parse_private(
-    message: Message, actor: Actor, *, bot_username: str | None, triage: Triage | None
+    message: Message,
+    actor: Actor,
+    *,
+    bot_username: str | None,
+    triage: Triage | None,
+    ticket: int | None = None,
 ) -> Action | None:
-    """A message in the private chat with the bot."""
+    """A message in the private chat with the bot; `ticket`: the ticket of the message it
+    replies to (a reply goes to that ticket)."""
     ctx = place_of(message).encode()
     text = text_of(message)
     parsed = split_command(text, bot_username) if message.text else None
@@ -111,6 +117,7 @@ def parse_private(
             text=text,
             attachments=attachments,
             platform_message_id=message_ref(message.chat.id, message.message_id),
+            ticket_number=ticket,
         )
     command, rest = parsed
     word = command[1:]

@@ -23,7 +23,11 @@ async def queue(scope: CommandScope, cmd: c.ShowQueue) -> None:
         states=(TicketState.OPEN,), platform=scope.actor.platform, limit=25
     )
     scope.to_actor(
-        TicketList(title_key="list.queue", tickets=tuple(TicketView.of(t) for t in tickets))
+        TicketList(
+            title_key="list.queue",
+            tickets=tuple(TicketView.of(t) for t in tickets),
+            as_of=scope.now,
+        )
     )
 
 
@@ -33,7 +37,11 @@ async def mine(scope: CommandScope, cmd: c.ShowMine) -> None:
         assignee_id=scope.actor.id, states=(TicketState.CLAIMED,), limit=25
     )
     scope.to_actor(
-        TicketList(title_key="list.mine", tickets=tuple(TicketView.of(t) for t in tickets))
+        TicketList(
+            title_key="list.mine",
+            tickets=tuple(TicketView.of(t) for t in tickets),
+            as_of=scope.now,
+        )
     )
 
 

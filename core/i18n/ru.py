@@ -2,7 +2,7 @@
 
 MESSAGES: dict[str, str] = {
     "error.generic": "Что-то пошло не так; ничего не изменено. Попробуйте ещё раз.",
-    "error.unknown_ticket": "Заявки #{number}, доступной вам, нет.",
+    "error.unknown_ticket": "Заявка #{number} не найдена.",
     "error.agents_only": "Это могут делать только агенты.",
     "error.invalid_transition": "Заявка #{number} в состоянии «{state}»; сейчас это сделать нельзя.",
     "error.already_claimed": "Заявку #{number} уже взял(а) {owner}.",
@@ -12,7 +12,7 @@ MESSAGES: dict[str, str] = {
     "error.unknown_language": "Неизвестный язык «{value}». Выберите один из: {supported}.",
     "error.unknown_category": "Неизвестная категория «{value}». Выберите одну из: {known}.",
     "error.bad_rating": "Оценка — число от 1 до 5.",
-    "error.unknown_query": "Этот вопрос устарел; задайте его снова.",
+    "error.unknown_query": "Этот вопрос задан не вами или слишком давно; задайте его ещё раз.",
     "error.unknown_faq_entry": "Статьи FAQ «{entry_id}» нет; ничего не изменено.",
     "error.unknown_command": "Неизвестная команда {command}. Список команд: /help.",
     "error.usage": "Использование: {usage}",
@@ -24,10 +24,10 @@ MESSAGES: dict[str, str] = {
     "faq.no_match": "У меня пока нет ответа на этот вопрос. Создать заявку? Агент ответит здесь.",
     "faq.glad_it_helped": "Рад, что помогло!",
     "faq.small_talk": "Здравствуйте! Задайте вопрос или напишите /ticket, чтобы связаться с сотрудником.",
-    "ticket.opened": "Заявка #{number} создана: {subject}. Агент ответит здесь.",
+    "ticket.opened": "Заявка #{number} создана: {subject} Агент ответит здесь.",
     "ticket.agent_assigned": "Вашей заявкой #{number} занимается {agent}.",
     "ticket.already_yours": "Заявка #{number} уже ваша.",
-    "ticket.note_added": "Внутренняя заметка добавлена к #{number} (автор заявки её не увидит).",
+    "ticket.note_added": "Внутренняя заметка добавлена к #{number} (заявитель её не увидит).",
     "ticket.reopened": "Заявка #{number} снова открыта.",
     "ticket.cancelled": "Заявка #{number} отменена.",
     "ticket.resolved": "Ваша заявка #{number} решена, исполнитель: {agent}.",
@@ -35,20 +35,20 @@ MESSAGES: dict[str, str] = {
     "ticket.thanks_for_rating": "Спасибо! Ваша оценка заявки #{number}: {score}/5.",
     "relay.from_agent": "{agent} (#{number}): {text}",
     "relay.from_requester": "{name}: {text}",
-    "relay.attachments": "[вложений: {count}]",
+    "relay.attachments": "[{attachments}]",
     "relay.edited": "{name} изменил(а) сообщение (#{number}): {text}",
     "relay.deleted": "{name} удалил(а) сообщение (#{number}).",
     "relay.deleted_mark": "(сообщение удалено)",
     "relay.edited_mark": "(изменено)",
     "card.title": "Заявка #{number}: {subject}",
-    "card.requester": "Автор",
+    "card.requester": "Заявитель",
     "card.assignee": "Исполнитель",
     "card.category": "Категория",
     "card.priority": "Приоритет",
     "card.state": "Состояние",
     "card.rating": "Оценка",
     "card.source": "Исходное сообщение",
-    "card.delivery_problem": "Не удаётся доставить сообщение автору: {reason}",
+    "card.delivery_problem": "Не удаётся доставить сообщение заявителю: {reason}",
     "card.nobody": "никто",
     "card.change.opened": "Новая заявка",
     "card.change.claimed": "Взял(а): {actor}",
@@ -56,9 +56,9 @@ MESSAGES: dict[str, str] = {
     "card.change.resolved": "Решил(а): {actor}",
     "card.change.reopened": "Снова открыл(а): {actor}",
     "card.change.cancelled": "Отменил(а): {actor}",
-    "card.change.rated": "Автор поставил оценку",
+    "card.change.rated": "Заявитель поставил оценку",
     "card.change.priority": "Приоритет изменил(а): {actor}",
-    "card.change.delivery_failed": "Не удалось доставить сообщение автору",
+    "card.change.delivery_failed": "Не удалось доставить сообщение заявителю",
     "button.claim": "Взять",
     "button.resolve": "Решено",
     "button.assign": "Назначить",
@@ -82,8 +82,8 @@ MESSAGES: dict[str, str] = {
     "console.hint.suggest": "(/pick K или /human)",
     "console.hint.no_match": "(/human создаст заявку с этим вопросом)",
     "console.hint.rate": "(/rate {number} 1-5)",
-    "reminder.unclaimed": "Напоминание: заявка #{number} ждёт {minutes} мин, и её никто не взял.",
-    "reminder.waiting": "Напоминание: автор заявки #{number} ждёт ответа от {agent} уже {minutes} мин.",
+    "reminder.unclaimed": "Напоминание: заявка #{number} ждёт уже {duration}, и её никто не взял.",
+    "reminder.waiting": "Напоминание: заявитель по заявке #{number} ждёт ответа уже {duration}; исполнитель — {agent}.",
     "lang.changed": "Теперь я буду отвечать по-русски.",
     "help.requester": (
         "Спросите что угодно: я отвечу из базы знаний или создам для вас заявку.\n"
@@ -94,22 +94,8 @@ MESSAGES: dict[str, str] = {
         "Команды агента: /queue (без исполнителя), /mine, /claim N, /reply N ТЕКСТ, "
         "/note N ТЕКСТ (внутренняя), /resolve N [faq:ID], /reopen N, /assign N ИМЯ."
     ),
-    "help.console.requester": (
-        "Напишите вопрос или сообщение по открытой заявке.\n"
-        "/ticket ТЕКСТ  создать заявку        /status       ваши заявки\n"
-        "/cancel N      отменить заявку       /reopen N     открыть снова\n"
-        "/rate N 1-5    оценить решённую      /lang en|pl|ru  язык\n"
-        "/helped, /human  ответ на последний ответ FAQ; /pick K  выбрать вариант K\n"
-        "/as ИМЯ        действовать как автор  /agent ИМЯ   действовать как агент\n"
-        "/quit          выйти"
-    ),
-    "help.console.agent": (
-        "/queue         без исполнителя       /mine         ваши заявки\n"
-        "/claim N       взять заявку          /reply N ТЕКСТ  ответить автору\n"
-        "/note N ТЕКСТ  внутренняя заметка    /resolve N    решить\n"
-        "/assign N ИМЯ  назначить агенту      /priority N low|normal|high|urgent\n"
-        "/reopen N, /cancel N, /lang en|pl|ru, /as ИМЯ, /agent ИМЯ, /quit"
-    ),
+    "help.console.requester": "Напишите вопрос или сообщение по открытой заявке.\n/new ТЕКСТ     новый вопрос          /reply N ТЕКСТ  написать по заявке N\n/ticket ТЕКСТ  создать заявку        /status       ваши заявки\n/cancel N      отменить заявку       /reopen N     открыть снова\n/rate N 1-5    оценить решённую      /lang en|pl|ru  язык\n/helped, /human  отзыв о последнем ответе; /pick K  выбрать вариант K\n/as ИМЯ        действовать как заявитель  /agent ИМЯ  действовать как агент\n/quit          выйти (или Ctrl-D)",
+    "help.console.agent": "/queue         без исполнителя       /mine         ваши заявки в работе\n/claim N       взять заявку          /reply N ТЕКСТ  ответить заявителю\n/note N ТЕКСТ  внутренняя заметка    /resolve N [faq:ID]  решить\n/assign N ИМЯ  назначить агенту      /priority N low|normal|high|urgent\n/reopen N, /cancel N, /lang en|pl|ru, /as ИМЯ, /agent ИМЯ, /quit",
     "category.general": "Общее",
     "category.it": "ИТ",
     "category.hr": "Кадры",
@@ -122,7 +108,7 @@ MESSAGES: dict[str, str] = {
     "modal.urgency": "Срочность",
     "card.open_link": "открыть",
     "home.hint": "Напишите мне во вкладке «Сообщения» или введите /ticket ТЕКСТ где угодно.",
-    "help.slack.requester": "Спросите меня о чём угодно: я отвечу из FAQ или создам заявку.\n/ticket ТЕКСТ создаёт заявку (просто /ticket открывает форму), /ticket status — ваши заявки, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. В треде используйте меню сообщения «Create help desk ticket» или реакцию :ticket:.",
+    "help.slack.requester": "Спросите меня здесь о чём угодно: я отвечу из базы знаний или создам заявку. Каждая заявка — это тред под сообщением «Заявка #N создана»: пишите в этот тред, чтобы дополнить заявку; новое сообщение здесь — это новый вопрос.\n/ticket ТЕКСТ создаёт заявку (просто /ticket открывает форму), /ticket status — ваши заявки, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. В треде канала используйте меню сообщения «Create help desk ticket» или реакцию :ticket:.",
     "help.slack.agent": "Агентам: реакция :eyes: на карточке — взять заявку, :white_check_mark: — решить; ответ в треде карточки уходит заявителю, текст с префиксом note: — внутренняя заметка. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N [faq:ID], /ticket assign N @agent, /ticket priority N low|normal|high|urgent.",
     "telegram.start": "Здравствуйте! Я служба поддержки. Задайте вопрос — я отвечу из FAQ, или создайте заявку командой /ticket, и агент ответит здесь. Выберите язык:",
     "telegram.lang.choose": "Выберите язык:",
@@ -142,11 +128,38 @@ MESSAGES: dict[str, str] = {
     "telegram.cmd.private.lang": "Сменить язык",
     "telegram.cmd.private.help": "Что я умею",
     "telegram.cmd.agents.queue": "Заявки без исполнителя",
-    "telegram.cmd.agents.mine": "Ваши заявки",
+    "telegram.cmd.agents.mine": "Ваши заявки в работе",
     "telegram.cmd.agents.claim": "Взять заявку: /claim N",
     "telegram.cmd.agents.resolve": "Решить заявку: /resolve N",
     "telegram.cmd.agents.assign": "Назначить: /assign N ответом на сообщение агента",
     "telegram.cmd.agents.help": "Команды агентов",
-    "help.telegram.requester": "Спросите меня о чём угодно: я отвечу из FAQ или создам заявку.\n/ticket ТЕКСТ создаёт заявку (просто /ticket открывает короткую форму), /status — ваши заявки, /cancel N — отменить, /reopen N — открыть снова, /lang — сменить язык. Пока заявка открыта, ваши сообщения, фото, файлы и голосовые уходят агентам.",
+    "help.telegram.requester": "Спросите меня о чём угодно: я отвечу из базы знаний или создам заявку.\n/ticket ТЕКСТ создаёт заявку (просто /ticket открывает короткую форму), /status — ваши заявки, /cancel N — отменить, /reopen N — открыть снова, /lang — сменить язык. Пока заявка открыта, ваши сообщения, фото, файлы и голосовые уходят её агентам; если открытых заявок несколько, ответьте на сообщение нужной. /new ТЕКСТ — новый вопрос.",
     "help.telegram.agent": "Агентам: реакция 👀 на карточке заявки — взять её, 👌 — решить (или кнопки). Пишите в теме заявки или отвечайте на карточку, чтобы ответить заявителю; текст с префиксом note: — внутренняя заметка. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (ответом на сообщение агента), /priority N low|normal|high|urgent.",
+    "error.nothing_to_answer": "Пока не на что отвечать: сначала задайте вопрос.",
+    "error.no_suggestions": "В последнем ответе не было вариантов на выбор.",
+    "error.no_such_suggestion": "Варианта {choice} нет; выберите от 1 до {count}.",
+    "error.already_answered": "Вы уже отметили, что этот ответ помог.",
+    "error.already_escalated": "По этому вопросу уже есть заявка #{number}.",
+    "error.ticket_closed": "Заявка #{number} {state}; откройте её снова, чтобы написать по ней.",
+    "error.held_gone": "Это сообщение уже отправлено туда, куда вы выбрали.",
+    "ticket.sent": "Отправлено агентам по заявке #{number}.",
+    "ticket.sent.console": "Отправлено агентам по вашей открытой заявке #{number}. Чтобы вместо этого задать новый вопрос, наберите /new и вопрос.",
+    "ticket.sent.telegram": "Отправлено агентам по вашей открытой заявке #{number}. Чтобы вместо этого задать новый вопрос, отправьте /new и вопрос; чтобы написать по другой заявке, ответьте на одно из её сообщений.",
+    "ticket.sent.slack": "Отправлено агентам по заявке #{number}. Чтобы дополнить заявку, пишите в её треде; новое сообщение здесь — это новый вопрос.",
+    "ticket.which": "К какой из ваших открытых заявок относится это сообщение?",
+    "ticket.which.new": "Новый вопрос",
+    "ticket.already_assigned": "У заявки #{number} уже этот исполнитель: {agent}. Ничего не изменилось.",
+    "faq.add_to_ticket": "Добавить в #{number}",
+    "console.hint.which": "(/reply N ТЕКСТ — написать по заявке N; /new ТЕКСТ — задать новый вопрос)",
+    "console.hint.add_to_ticket": "(или /reply N ТЕКСТ, чтобы добавить это в заявку {numbers})",
+    "console.goodbye": "До свидания!",
+    "list.item.agent": "#{number} [{state}] {subject} — {requester}, {priority}, {assignee}, {age}",
+    "list.unassigned": "без исполнителя",
+    "age.ago": "{duration} назад",
+    "age.just_now": "только что",
+    "card.opened": "Создана",
+    "plural.minute": "минуту|минуты|минут",
+    "plural.hour": "час|часа|часов",
+    "plural.day": "день|дня|дней",
+    "plural.attachment": "вложение|вложения|вложений",
 }

@@ -1,7 +1,8 @@
 """Reads and writes of the desk's records inside one transaction.
 
 One `Repository` per transaction; each part owns one table's statements
-(people, tickets, SLA reminders, messages, audit log, FAQ log, learned phrasings) and they share
+(people, tickets, SLA reminders, messages, audit log, FAQ log, learned phrasings,
+held messages) and they share
 the transaction and its read-ahead caches (core.storage.records).
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from core.storage.audit_records import AuditRecords
 from core.storage.faq_log import FaqLogRecords
+from core.storage.held_records import HeldRecords
 from core.storage.learned_records import LearnedRecords
 from core.storage.message_records import MessageRecords
 from core.storage.people_records import PeopleRecords
@@ -24,5 +26,6 @@ class Repository(
     AuditRecords,
     FaqLogRecords,
     LearnedRecords,
+    HeldRecords,
 ):
     """The desk's records, seen through one open transaction."""

@@ -184,3 +184,13 @@ class TicketRecords(Records):
         found = await self.conn.execute(_latest_active_select(), {"requester_id": requester_id})
         row = found.mappings().first()
         return self._ticket(row) if row else None
+
+    async def active_tickets(self, requester_id: int) -> list[Ticket]:
+        """The person's open and claimed tickets, oldest first."""
+        query = (
+            ticket_select()
+            .where(tickets.c.requester_id == requester_id, tickets.c.state.in_(ACTIVE_STATES))
+            .order_by(tickets.c.id)
+        )
+        rows = (await self.conn.execute(query)).mappings().all()
+        return [self._ticket(row) for row in rows]

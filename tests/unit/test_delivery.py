@@ -208,9 +208,9 @@ async def test_agents_are_reminded_once_per_sla_period(tmp_path: Path, small_kb:
         await dispatcher.run_until_idle()
         texts = sorted(render_text(e) for e in platform.delivered)  # ordered per ticket only
         assert texts == [
-            "Reminder: the requester of #2 has waited 271 min for an answer from Bob.",
-            "Reminder: ticket #1 has waited 271 min and nobody has claimed it.",
-            "Reminder: ticket #1 has waited 31 min and nobody has claimed it.",
+            "Reminder: the requester of #2 has waited 4 hours 31 minutes for an answer from Bob.",
+            "Reminder: ticket #1 has waited 31 minutes and nobody has claimed it.",
+            "Reminder: ticket #1 has waited 4 hours 31 minutes and nobody has claimed it.",
         ]
         await desk.handle(c.Reply(actor=bob, number=2, text="on it"), InboundKey("test", "5"))
         clock.advance(5 * 3600)

@@ -131,7 +131,7 @@ class SlackHarness:
     def dm_event(self, user: str, text: str, **extra: Any) -> dict[str, Any]:
         """A message `user` types in their DM with the bot, as its `message` event."""
         channel = self.api.dms.setdefault(user, f"D{user}")
-        ts = self.api.human_message(channel, user, text)
+        ts = self.api.human_message(channel, user, text, thread_ts=extra.get("thread_ts"))
         return {
             "type": "message",
             "channel": channel,
@@ -144,6 +144,11 @@ class SlackHarness:
 
     async def dm(self, user: str, text: str, **extra: Any) -> Posted:
         return await self.event(self.dm_event(user, text, **extra))
+
+    def ticket_thread(self, user: str, number: int) -> str:
+        """The ts of the "Ticket #N opened" message in `user`'s DM: the ticket's thread."""
+        opened = f"Ticket #{number} opened"
+        return next(m.ts for m in self.api.posted(self.api.dms[user]) if m.text.startswith(opened))
 
     async def thread_reply(self, user: str, thread_ts: str, text: str) -> tuple[Posted, str]:
         ts = self.api.human_message(AGENTS, user, text, thread_ts=thread_ts)

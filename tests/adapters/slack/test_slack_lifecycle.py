@@ -73,7 +73,7 @@ async def test_ticket_claim_relay_note_resolve_and_rating(slack: SlackHarness) -
     assert response.status == 200
     await slack.deliver()
     assert slack.api.dm_texts(ALICE) == [
-        "Ticket #1 opened: My laptop screen flickers. An agent will reply here."
+        "Ticket #1 opened: “My laptop screen flickers”. An agent will reply here."
     ]
     card = slack.card(1)
     card_text = str(card.blocks)
@@ -103,12 +103,14 @@ async def test_ticket_claim_relay_note_resolve_and_rating(slack: SlackHarness) -
     assert not any("panel cable" in text for text in slack.api.dm_texts(ALICE))
     assert any("Internal note" in text for text in slack.api.ephemeral_texts(BOB))
 
-    # the requester's DM goes to the thread, files as links
+    # the requester's message in the ticket's DM thread goes to the card's thread,
+    # files as links
     await slack.dm(
         ALICE,
         "Done, still flickers",
         files=[{"id": "F1", "name": "photo.jpg", "permalink": "https://acme.slack.com/files/F1"}],
         subtype="file_share",
+        thread_ts=slack.ticket_thread(ALICE, 1),
     )
     await slack.deliver()
     assert slack.thread(1)[-1] == "Alice: Done, still flickers\n<https://acme.slack.com/files/F1>"
@@ -295,7 +297,7 @@ async def test_edited_and_deleted_relayed_messages_update_their_copies(slack: Sl
     relayed = next(m for m in copies if "safe mode" in m.text)
     assert relayed.text == "Bob (#1): Try safe mode: outlook /safe (edited)"
 
-    await slack.dm(ALICE, "It says profile corrupted")
+    await slack.dm(ALICE, "It says profile corrupted", thread_ts=slack.ticket_thread(ALICE, 1))
     await slack.deliver()
     dm_ts = next(m.ts for m in slack.api.messages if m.text == "It says profile corrupted")
     await slack.event(

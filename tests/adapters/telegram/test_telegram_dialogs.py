@@ -25,7 +25,7 @@ async def test_ticket_without_text_walks_through_triage(desk: Harness) -> None:
     assert menu.text == "IT, high. Now describe the problem in one message."
 
     await desk.say(OLGA_ID, olga, "Outlook crashes on start")
-    assert desk.last_to(OLGA_ID).text.startswith("Ticket #1 opened: Outlook crashes on start")
+    assert desk.last_to(OLGA_ID).text.startswith("Ticket #1 opened: “Outlook crashes on start”")
     card = desk.card(1)
     assert "Category: it" in card.text
     assert "Priority: high" in card.text
@@ -57,7 +57,7 @@ async def test_did_you_mean_and_talk_to_a_human(desk: Harness) -> None:
     assert answer.text.startswith("Wi-Fi access for guests")
 
     await desk.press(olga, answer, "Talk to a human")
-    assert desk.last_to(OLGA_ID).text.startswith("Ticket #1 opened: internet for visitors")
+    assert desk.last_to(OLGA_ID).text.startswith("Ticket #1 opened: “internet for visitors”")
     assert "internet for visitors" in desk.card(1).text
 
 
