@@ -83,7 +83,7 @@ def split_command(text: str, bot_username: str | None) -> tuple[str, str] | None
 
 
 TELEGRAM = Surface(prefix="/", person="(reply to the agent's message)")
-REQUESTER_WORDS = frozenset({"start", "ticket", "status", "lang"})
+REQUESTER_WORDS = frozenset({"start", "ticket", "new", "status", "lang"})
 
 
 def parse_private(

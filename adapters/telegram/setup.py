@@ -13,7 +13,7 @@ from core.i18n import t
 
 log = logging.getLogger(__name__)
 
-PRIVATE_COMMANDS = ("start", "ticket", "status", "cancel", "lang", "help")
+PRIVATE_COMMANDS = ("start", "ticket", "new", "status", "cancel", "lang", "help")
 AGENT_COMMANDS = ("queue", "mine", "claim", "resolve", "assign", "help")
 
 

@@ -162,4 +162,5 @@ MESSAGES: dict[str, str] = {
     "plural.hour": "hour|hours",
     "plural.day": "day|days",
     "plural.attachment": "attachment|attachments",
+    "telegram.cmd.private.new": "Ask a new question: /new TEXT",
 }

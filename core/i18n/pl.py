@@ -4,7 +4,7 @@ MESSAGES: dict[str, str] = {
     "error.generic": "Coś poszło nie tak; nic nie zostało zmienione. Spróbuj ponownie.",
     "error.unknown_ticket": "Nie znaleziono zgłoszenia #{number}.",
     "error.agents_only": "Tylko agenci mogą to zrobić.",
-    "error.invalid_transition": "Zgłoszenie #{number} ma stan {state}; teraz nie można tego zrobić.",
+    "error.invalid_transition": "Zgłoszenie #{number} jest {state}; teraz nie można tego zrobić.",
     "error.already_claimed": "Zgłoszenie #{number} zostało już przejęte przez: {owner}.",
     "error.not_an_agent": "Nie można przypisać zgłoszenia #{number}: {name} nie należy do zespołu agentów.",
     "error.empty_text": "Wiadomość jest pusta; napisz jakiś tekst.",
@@ -32,7 +32,7 @@ MESSAGES: dict[str, str] = {
     "ticket.cancelled": "Zgłoszenie #{number} zostało anulowane.",
     "ticket.resolved": "Zgłoszenie #{number} zostało rozwiązane (agent: {agent}).",
     "ticket.rate_prompt": "Jak nam poszło? Oceń od 1 (słabo) do 5 (świetnie).",
-    "ticket.thanks_for_rating": "Dziękujemy! Oceniono zgłoszenie #{number} na {score}/5.",
+    "ticket.thanks_for_rating": "Dziękujemy! Twoja ocena zgłoszenia #{number}: {score}/5.",
     "relay.from_agent": "{agent} (#{number}): {text}",
     "relay.from_requester": "{name}: {text}",
     "relay.attachments": "[{attachments}]",
@@ -83,7 +83,7 @@ MESSAGES: dict[str, str] = {
     "console.hint.no_match": "(/human tworzy zgłoszenie z tym pytaniem)",
     "console.hint.rate": "(/rate {number} 1-5)",
     "reminder.unclaimed": "Przypomnienie: zgłoszenie #{number} czeka już {duration} i nikt go nie przejął.",
-    "reminder.waiting": "Przypomnienie: autor zgłoszenia #{number} czeka już {duration} na odpowiedź; zgłoszenie prowadzi {agent}.",
+    "reminder.waiting": "Przypomnienie: zgłaszający w sprawie #{number} czeka już {duration} na odpowiedź; zgłoszenie prowadzi {agent}.",
     "lang.changed": "Od teraz będę odpowiadać po polsku.",
     "help.requester": (
         "Zapytaj o cokolwiek: odpowiem z FAQ albo utworzę dla Ciebie zgłoszenie.\n"
@@ -162,4 +162,5 @@ MESSAGES: dict[str, str] = {
     "plural.hour": "godzinę|godziny|godzin",
     "plural.day": "dzień|dni|dni",
     "plural.attachment": "załącznik|załączniki|załączników",
+    "telegram.cmd.private.new": "Nowe pytanie: /new TEKST",
 }

@@ -4,7 +4,7 @@ MESSAGES: dict[str, str] = {
     "error.generic": "Что-то пошло не так; ничего не изменено. Попробуйте ещё раз.",
     "error.unknown_ticket": "Заявка #{number} не найдена.",
     "error.agents_only": "Это могут делать только агенты.",
-    "error.invalid_transition": "Заявка #{number} в состоянии «{state}»; сейчас это сделать нельзя.",
+    "error.invalid_transition": "Заявка #{number} {state}: сейчас это сделать нельзя.",
     "error.already_claimed": "Заявку #{number} уже взял(а) {owner}.",
     "error.not_an_agent": "Нельзя назначить заявку #{number}: {name} не входит в команду агентов.",
     "error.empty_text": "Сообщение пустое; напишите текст.",
@@ -110,7 +110,7 @@ MESSAGES: dict[str, str] = {
     "home.hint": "Напишите мне во вкладке «Сообщения» или введите /ticket ТЕКСТ где угодно.",
     "help.slack.requester": "Спросите меня здесь о чём угодно: я отвечу из базы знаний или создам заявку. Каждая заявка — это тред под сообщением «Заявка #N создана»: пишите в этот тред, чтобы дополнить заявку; новое сообщение здесь — это новый вопрос.\n/ticket ТЕКСТ создаёт заявку (просто /ticket открывает форму), /ticket status — ваши заявки, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. В треде канала используйте меню сообщения «Create help desk ticket» или реакцию :ticket:.",
     "help.slack.agent": "Агентам: реакция :eyes: на карточке — взять заявку, :white_check_mark: — решить; ответ в треде карточки уходит заявителю, текст с префиксом note: — внутренняя заметка. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N [faq:ID], /ticket assign N @agent, /ticket priority N low|normal|high|urgent.",
-    "telegram.start": "Здравствуйте! Я служба поддержки. Задайте вопрос — я отвечу из FAQ, или создайте заявку командой /ticket, и агент ответит здесь. Выберите язык:",
+    "telegram.start": "Здравствуйте! Я служба поддержки. Задайте вопрос — я отвечу из базы знаний, или создайте заявку командой /ticket, и агент ответит здесь. Выберите язык:",
     "telegram.lang.choose": "Выберите язык:",
     "telegram.relay.agent_head": "{agent} · #{number}",
     "telegram.relay.requester_head": "{name} · #{number}",
@@ -162,4 +162,5 @@ MESSAGES: dict[str, str] = {
     "plural.hour": "час|часа|часов",
     "plural.day": "день|дня|дней",
     "plural.attachment": "вложение|вложения|вложений",
+    "telegram.cmd.private.new": "Новый вопрос: /new ТЕКСТ",
 }

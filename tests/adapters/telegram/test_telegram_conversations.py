@@ -101,4 +101,4 @@ async def test_a_polish_speakers_whole_exchange_is_in_polish(desk: Harness) -> N
     resolved = h.last_to(OLGA_ID)
     assert resolved.text.startswith("Zgłoszenie #1 zostało rozwiązane (agent: Anna).")
     await h.press(olga, resolved, "5⭐")
-    assert h.last_to(OLGA_ID).text == "Dziękujemy! Oceniono zgłoszenie #1 na 5/5."
+    assert h.last_to(OLGA_ID).text == "Dziękujemy! Twoja ocena zgłoszenia #1: 5/5."

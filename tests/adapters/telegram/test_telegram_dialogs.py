@@ -115,7 +115,7 @@ async def test_command_menus_are_registered_per_chat_and_language(desk: Harness)
     menus = desk.fake.commands
     assert {lang for scope, lang in menus if scope == private} == {"", "en", "pl", "ru"}
     assert {lang for scope, lang in menus if scope == agents} == {"", "en", "pl", "ru"}
-    assert [c["command"] for c in menus[(private, "")]][:3] == ["start", "ticket", "status"]
+    assert [c["command"] for c in menus[(private, "")]][:4] == ["start", "ticket", "new", "status"]
     assert {"queue", "mine", "claim", "resolve", "assign"} <= {
         c["command"] for c in menus[(agents, "en")]
     }
