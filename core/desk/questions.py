@@ -142,23 +142,22 @@ async def answer_question(scope: CommandScope, text: str) -> None:
     """
     result = await scope.faq.search_async(text, None)
     lang = scope.actor.lang
+    top_match = result.results[0] if result.results and result.decision != "none" else None
     if (
-        result.lang in SUPPORTED_LANGUAGES
+        top_match is not None
+        and result.lang in SUPPORTED_LANGUAGES
         and result.lang != lang
-        and (
-            await scope.repo.follow_language(scope.actor.id, result.lang, scope.now)
-            or (
-                result.decision != "none"
-                and result.results
-                and scope.faq.entry(result.results[0].entry_id, result.lang) is not None
-            )
-        )
+        and scope.faq.entry(top_match.entry_id, result.lang) is not None
     ):
+        # The knowledge base answers in the question's language (a language it has, so
+        # the detection is trusted); someone who never chose one speaks it from now on.
         lang = result.lang
+        await scope.repo.follow_language(scope.actor.id, lang, scope.now)
     if result.chit_chat:
-        # Small talk alone ("hi", "thanks!") is no question: a friendly word, no ticket
-        # offer, and nothing for the FAQ's record of unanswered questions.
-        scope.to_actor(Notice(key="faq.small_talk"), lang)
+        # Small talk alone ("hi", "thanks!") is no question: a friendly word in kind, no
+        # ticket offer, and nothing for the FAQ's record of unanswered questions.
+        kind = result.lang if result.lang in SUPPORTED_LANGUAGES else lang
+        scope.to_actor(Notice(key="faq.small_talk"), kind)
         return
     query_id = await scope.repo.record_faq_query(
         person=scope.actor,

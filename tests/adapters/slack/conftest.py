@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -146,9 +147,14 @@ class SlackHarness:
         return await self.event(self.dm_event(user, text, **extra))
 
     def ticket_thread(self, user: str, number: int) -> str:
-        """The ts of the "Ticket #N opened" message in `user`'s DM: the ticket's thread."""
-        opened = f"Ticket #{number} opened"
-        return next(m.ts for m in self.api.posted(self.api.dms[user]) if m.text.startswith(opened))
+        """The ts of the "Ticket #N opened" message in `user`'s DM (in any language: the
+        first top-level message naming #N): the ticket's thread."""
+        named = re.compile(rf"#{number}\b")
+        return next(
+            m.ts
+            for m in self.api.posted(self.api.dms[user])
+            if m.thread_ts is None and named.search(m.text)
+        )
 
     async def thread_reply(self, user: str, thread_ts: str, text: str) -> tuple[Posted, str]:
         ts = self.api.human_message(AGENTS, user, text, thread_ts=thread_ts)

@@ -86,3 +86,50 @@ async def test_a_question_can_be_added_to_an_open_ticket(slack: SlackHarness) ->
     assert ack.text == "Sent to the agents of #1."
     assert ack.thread_ts == slack.ticket_thread(ALICE, 1)
     assert slack.card(1).channel == AGENTS
+
+
+def _button(blocks: list[dict] | None, label: str) -> dict:
+    return next(
+        element
+        for block in blocks or []
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["text"]["text"] == label
+    )
+
+
+async def test_a_polish_speakers_whole_exchange_is_in_polish(slack: SlackHarness) -> None:
+    """Slack gives the person's locale (users.info with include_locale,
+    api.slack.com/methods/users.info#arg_include_locale); everything they get is Polish."""
+    ola = "UOLA"
+    slack.api.add_user(ola, "Ola", locale="pl-PL")
+    await slack.dm(ola, "Jak złożyć wniosek o urlop?")  # not in this (English) knowledge base
+    await slack.deliver()
+    dm = slack.api.dms[ola]
+    answer = slack.api.posted(dm)[-1]
+    assert answer.text.startswith("Nie mam jeszcze odpowiedzi na to pytanie.")
+    assert _buttons(answer.blocks) == ["Utwórz zgłoszenie"]
+    await slack.click(ola, dm, answer.ts, _button(answer.blocks, "Utwórz zgłoszenie"))
+    await slack.deliver()
+    assert slack.api.dm_texts(ola)[-1] == (
+        "Utworzono zgłoszenie #1: „Jak złożyć wniosek o urlop?” Agent odpowie tutaj."
+    )
+    card = slack.card(1)
+    await slack.reaction(BOB, AGENTS, card.ts, "eyes")
+    await slack.dm(ola, "Chodzi o sierpień.", thread_ts=slack.ticket_thread(ola, 1))
+    await slack.deliver()
+    await slack.thread_reply(BOB, card.ts, "Wniosek złożysz w portalu kadrowym.")
+    await slack.reaction(BOB, AGENTS, card.ts, "white_check_mark")
+    await slack.deliver()
+    rating = slack.api.posted(dm)[-1]
+    await slack.click(ola, dm, rating.ts, rating.blocks[-1]["elements"][4])  # type: ignore[index]
+    await slack.deliver()
+    assert slack.api.dm_texts(ola)[1:] == [
+        "Utworzono zgłoszenie #1: „Jak złożyć wniosek o urlop?” Agent odpowie tutaj.",
+        "Bob zajmuje się teraz Twoim zgłoszeniem #1.",
+        "Wysłano do agentów zgłoszenia #1.",
+        "Bob (#1): Wniosek złożysz w portalu kadrowym.",
+        slack.api.dm_texts(ola)[5],
+        "Dziękujemy! Twoja ocena zgłoszenia #1: 5/5.",
+    ]
+    assert slack.api.dm_texts(ola)[5].startswith("Zgłoszenie #1 zostało rozwiązane (agent: Bob).")
