@@ -101,7 +101,10 @@ ACTION_RATE = "rate"
 ACTION_ASSIGN = "card_assign"
 ACTION_PRIORITY = "card_priority"
 ACTION_FAQ_TO_TICKET = "faq_to_ticket"
-ACTION_PATTERN = re.compile(r"^(faq_helped|faq_human|faq_pick|faq_to_ticket|rate|card_\w+)(:\d+)?$")
+ACTION_HELD_PLACE = "held_place"
+ACTION_PATTERN = re.compile(
+    r"^(faq_helped|faq_human|faq_pick|faq_to_ticket|held_place|rate|card_\w+)(:\d+)?$"
+)
 
 
 @dataclass(frozen=True)
@@ -286,10 +289,32 @@ class AddToTicketButton:
         return cls(query_id=int(query_id), number=int(number))
 
 
+@dataclass(frozen=True)
+class HeldPlaceButton:
+    """Where a held message goes: `held_place:<n>`, value `<held id>:<n>` (0: a new question)."""
+
+    held_id: int
+    number: int
+
+    @property
+    def action_id(self) -> str:
+        return f"{ACTION_HELD_PLACE}:{self.number}"
+
+    @property
+    def value(self) -> str:
+        return f"{self.held_id}:{self.number}"
+
+    @classmethod
+    def parse(cls, fields: ActionFields) -> HeldPlaceButton:
+        held_id, _, number = fields.value.partition(":")
+        return cls(held_id=int(held_id), number=int(number))
+
+
 ButtonData = (
     FaqFeedbackButton
     | FaqPickButton
     | AddToTicketButton
+    | HeldPlaceButton
     | RatingButton
     | CardButton
     | AssignSelect
@@ -301,6 +326,7 @@ _PARSERS: dict[str, Callable[[ActionFields], ButtonData]] = {
     ACTION_FAQ_HUMAN: FaqFeedbackButton.parse,
     ACTION_FAQ_PICK: FaqPickButton.parse,
     ACTION_FAQ_TO_TICKET: AddToTicketButton.parse,
+    ACTION_HELD_PLACE: HeldPlaceButton.parse,
     ACTION_RATE: RatingButton.parse,
     **{action.value: CardButton.parse for action in CardAction},
     ACTION_ASSIGN: AssignSelect.parse,

@@ -271,6 +271,10 @@ def action_command(
         return c.AddToTicket(
             actor=actor, query_id=data.query_id, number=data.number, reply_context=context
         )
+    if isinstance(data, codecs.HeldPlaceButton):
+        return c.PlaceHeld(
+            actor=actor, held_id=data.held_id, number=data.number or None, reply_context=context
+        )
     if isinstance(data, codecs.RatingButton):
         return c.Rate(actor=actor, number=data.number, score=data.score, reply_context=context)
     if isinstance(data, codecs.CardButton):

@@ -18,6 +18,7 @@ from adapters.slack.codecs import (
     CardButton,
     FaqFeedbackButton,
     FaqPickButton,
+    HeldPlaceButton,
     PriorityOption,
     RatingButton,
     card_block_id,
@@ -45,6 +46,7 @@ from core.events import (
     TicketCard,
     TicketList,
     TicketResolved,
+    WhichTicket,
 )
 from core.i18n import t
 from core.presenter import card_change, card_fields, list_lines, render_payload
@@ -85,7 +87,12 @@ def context_block(text: str) -> dict[str, Any]:
 
 def button(
     text: str,
-    data: FaqFeedbackButton | FaqPickButton | AddToTicketButton | RatingButton | CardButton,
+    data: FaqFeedbackButton
+    | FaqPickButton
+    | AddToTicketButton
+    | HeldPlaceButton
+    | RatingButton
+    | CardButton,
     style: str | None = None,
 ) -> dict[str, Any]:
     element: dict[str, Any] = {
@@ -299,6 +306,22 @@ def relay_edited_message(lang: str, edited: RelayEdited) -> SlackMessage:
     )
 
 
+def which_ticket_message(lang: str, payload: WhichTicket) -> SlackMessage:
+    """A held message: one button per open ticket, and one to make it a new question."""
+    buttons = [
+        button(
+            clip(f"#{view.number} {view.subject}", 75),
+            HeldPlaceButton(payload.held_id, view.number),
+        )
+        for view in payload.tickets[:24]  # an actions block holds at most 25 elements
+    ]
+    buttons.append(button(t(lang, "ticket.which.new"), HeldPlaceButton(payload.held_id, 0)))
+    return SlackMessage(
+        text=escape(t(lang, "ticket.which")),
+        blocks=[section(escape(t(lang, "ticket.which"))), {"type": "actions", "elements": buttons}],
+    )
+
+
 def ticket_list_message(lang: str, payload: TicketList) -> SlackMessage:
     lines = [f"*{escape(t(lang, payload.title_key))}*"]
     lines += [f"• {escape(line)}" for line in list_lines(lang, payload.tickets, payload.as_of)]
@@ -325,6 +348,8 @@ def message_for(event: Event) -> SlackMessage:
         return _rating(lang, payload)
     if isinstance(payload, TicketList):
         return ticket_list_message(lang, payload)
+    if isinstance(payload, WhichTicket):
+        return which_ticket_message(lang, payload)
     if isinstance(payload, Notice):
         prefix = ":warning: " if payload.error else ""
         return SlackMessage(text=prefix + _plain(lang, payload))

@@ -133,3 +133,27 @@ async def test_a_polish_speakers_whole_exchange_is_in_polish(slack: SlackHarness
         "Dziękujemy! Twoja ocena zgłoszenia #1: 5/5.",
     ]
     assert slack.api.dm_texts(ola)[5].startswith("Zgłoszenie #1 zostało rozwiązane (agent: Bob).")
+
+
+async def test_a_file_alone_with_two_open_tickets_asks_which(slack: SlackHarness) -> None:
+    """A top-level file without words is no question: the bot asks which ticket it is for
+    (a `file_share` message, api.slack.com/events/message/file_share)."""
+    await slack.command(ALICE, "Printer jams on floor 2")
+    await slack.command(ALICE, "No sound in meetings")
+    await slack.deliver()
+    photo = {"id": "F9", "name": "jam.jpg", "permalink": "https://acme.slack.com/files/F9"}
+    await slack.dm(ALICE, "", files=[photo], subtype="file_share")
+    await slack.deliver()
+    dm = slack.api.dms[ALICE]
+    which = slack.api.posted(dm)[-1]
+    assert which.text == "Which of your open tickets is this message for?"
+    assert _buttons(which.blocks) == [
+        "#1 Printer jams on floor 2",
+        "#2 No sound in meetings",
+        "A new question",
+    ]
+    await slack.click(ALICE, dm, which.ts, _button(which.blocks, "#1 Printer jams on floor 2"))
+    await slack.deliver()
+    [relayed] = slack.thread(1)
+    assert relayed.startswith("Alice:") and relayed.endswith("<https://acme.slack.com/files/F9>")
+    assert slack.thread(2) == []
