@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from core import events as ev
-from core.i18n import t, t_first
+from core.i18n import has_key, t, t_first
 from core.i18n.forms import age, counted, duration, quoted_sentence
 
 
@@ -103,7 +103,10 @@ def notice_text(lang: str, notice: ev.Notice, platform: str = "") -> str:
         params["state"] = t(lang, f"state.{params['state']}")
     if "minutes" in params:
         params["duration"] = duration(lang, int(params["minutes"]))
-    return t(lang, notice.key, **params)
+    # A surface's own wording (`ticket.sent.telegram`), else the general one.
+    general = notice.key.rsplit(".", 1)[0]
+    key = general if not has_key(notice.key) and has_key(general) else notice.key
+    return t(lang, key, **params)
 
 
 def relay_text(lang: str, relay: ev.Relay) -> str:

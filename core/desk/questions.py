@@ -24,17 +24,21 @@ from core.events import (
 
 
 async def send_text(scope: CommandScope, cmd: c.SendText) -> None:
-    """A question, or a message on one of the person's open tickets (see c.SendText)."""
+    """A question, or a message on one of the person's open tickets (see c.SendText).
+
+    Files are never dropped: with open tickets, a message carrying some goes to one of
+    them even where text alone would be a question.
+    """
     if not cmd.text.strip() and not cmd.attachments:
         raise errors.EmptyText()
     if cmd.ticket_number is not None:
         ticket = await own_ticket(scope, cmd.ticket_number)
         await requester_message(scope, ticket, cmd, implicit=False)
         return
-    if cmd.question_first and cmd.text.strip():
+    active = await scope.repo.active_tickets(scope.actor.id)
+    if cmd.question_first and cmd.text.strip() and not (cmd.attachments and active):
         await answer_question(scope, required_text(cmd.text))
         return
-    active = await scope.repo.active_tickets(scope.actor.id)
     if not active:
         await answer_question(scope, required_text(cmd.text))
         return

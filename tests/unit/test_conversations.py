@@ -144,3 +144,18 @@ async def test_a_chosen_language_holds_for_everything_but_the_faq_text(
     assert opened == (
         "Utworzono zgłoszenie #1: „How do I connect to the VPN?” Agent odpowie tutaj."
     )
+
+
+async def test_files_with_words_at_a_question_first_surface_are_not_dropped(
+    sqlite_harness: Harness,
+) -> None:
+    h = sqlite_harness
+    await h.do(c.OpenTicket(actor=ALICE, text="printer jams"))
+    h.take()
+    await h.do(
+        c.SendText(actor=ALICE, text="here is the error", attachments=("F1",), question_first=True)
+    )
+    events = h.take()
+    assert h.texts_to_thread(events) == ["Alice: here is the error [1 attachment]"]
+    # The surface's own wording when it has one, the general one otherwise.
+    assert h.texts_to("alice", events) == ["Sent to the agents of #1."]
