@@ -29,6 +29,7 @@ import tempfile
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from aiohttp import web
 from adapters.console.translate import Session, parse_line
 from bench.slack_inbound import ack_percentiles, slack_inbound_run
 from bots.limits import TELEGRAM
+from bots.progress import Advance, progress_bar
 from bots.settings import Settings
 from bots.wiring import CoreTuning, build_core
 from core import commands as c
@@ -270,21 +272,27 @@ async def _with_database(use: Any) -> Any:
     return await _scratch("DATABASE", use)
 
 
-async def _inbound_round(updates: int) -> list[dict[str, Any]]:
+INBOUND_CONFIGURATIONS = 4  # the runs of one inbound round, for the progress bar
+
+
+async def _inbound_round(updates: int, step: Callable[[], None]) -> list[dict[str, Any]]:
     rows = [
         await _with_schema(
             lambda s: _inbound_run("before: apply, then ack; postgres x2", POSTGRES, s, 2, updates)
         )
     ]
+    step()
     with tempfile.TemporaryDirectory() as tmp:
         sqlite_url = f"sqlite+aiosqlite:///{tmp}/bench.db"
         rows.append(await slack_inbound_run("slack, sqlite x1", sqlite_url, 1, updates))
+    step()
     for workers in (1, 2):
         rows.append(
             await _with_database(
                 lambda url, w=workers: slack_inbound_run(f"slack, postgres x{w}", url, w, updates)
             )
         )
+        step()
     return rows
 
 
@@ -302,15 +310,27 @@ def _medians(rounds: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
     return summary
 
 
-async def bench(updates: int, messages: int, runs: set[str], repeat: int) -> list[dict[str, Any]]:
+async def bench(
+    updates: int, messages: int, runs: set[str], repeat: int, advance: Advance
+) -> list[dict[str, Any]]:
     results = []
+    total = (INBOUND_CONFIGURATIONS * repeat if "inbound" in runs else 0) + ("drain" in runs)
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        advance(done, total)
+
+    advance(0, total)
     if "inbound" in runs:
         # Rounds interleave the configurations, so a slow spell of this shared
         # machine touches all of them rather than one.
-        rounds = [await _inbound_round(updates) for _ in range(repeat)]
+        rounds = [await _inbound_round(updates, step) for _ in range(repeat)]
         results.extend(_medians(rounds))
     if "drain" in runs:
         results.append(await _with_schema(lambda s: _drain_run(POSTGRES, s, messages, 30)))
+        step()
     return results
 
 
@@ -325,9 +345,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="inbound rounds (medians)")
     parser.add_argument("--out", type=Path, default=Path("bench/results/throughput.json"))
     args = parser.parse_args()
-    results = asyncio.run(
-        bench(args.updates, args.messages, set(args.runs.split(",")), args.repeat)
-    )
+    with progress_bar("benchmark runs") as advance:  # on a terminal only
+        results = asyncio.run(
+            bench(args.updates, args.messages, set(args.runs.split(",")), args.repeat, advance)
+        )
     for row in results:
         print("  ".join(f"{k}={v}" for k, v in row.items()))
     args.out.parent.mkdir(parents=True, exist_ok=True)

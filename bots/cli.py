@@ -13,10 +13,11 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from bots.cli_support import plain_console, settings_or_exit
+from bots.progress import progress_bar
 from bots.settings import Settings
+from bots.ticket_text import age_text, ticket_lines
 from core.domain import TicketState
 from core.faq.model import SearchResult
 
@@ -73,13 +74,16 @@ def search_json(result: SearchResult) -> dict[str, Any]:
 
 
 def _run(settings: Settings, adapter: AdapterChoice | None, user: str | None) -> None:
-    from bots.runner import run_adapters
+    from bots.runner import run_adapters, run_with_terminal
 
     names = (
         settings.configured_adapters() if adapter in (None, AdapterChoice.all) else [adapter.value]
     )
     if adapter is AdapterChoice.all and names == ["console"]:
         typer.secho("no platform credentials are set; starting the console", err=True)
+    if "console" in names and sys.stdin.isatty():
+        run_with_terminal(settings, names, user)
+        return
     asyncio.run(run_adapters(settings, names, console_user=user))
 
 
@@ -124,8 +128,9 @@ def _tickets_app() -> typer.Typer:
         if as_json:
             print(json.dumps([row.to_json() for row in rows], ensure_ascii=False, indent=2))
             return
+        now = datetime.now(UTC)
         table = Table()
-        for column in ("#", "state", "priority", "team", "requester", "assignee", "subject"):
+        for column in ("#", "state", "priority", "team", "age", "requester", "assignee", "subject"):
             table.add_column(column)
         for row in rows:
             table.add_row(
@@ -133,6 +138,7 @@ def _tickets_app() -> typer.Typer:
                 row.state.value,
                 row.priority.value,
                 row.team or "-",
+                age_text(now - row.created_at),
                 row.requester.name,
                 row.assignee.name if row.assignee else "-",
                 row.subject,
@@ -162,22 +168,8 @@ def _tickets_app() -> typer.Typer:
         if as_json:
             print(json.dumps(detail.to_json(), ensure_ascii=False, indent=2))
             return
-        console = plain_console()
-        ticket = detail.ticket
-        assignee = ticket.assignee.name if ticket.assignee else "-"
-        console.print(Text.assemble((f"#{ticket.number}", "bold"), " ", ticket.subject))
-        console.print(
-            f"state: {ticket.state.value}  priority: {ticket.priority.value}  "
-            f"category: {ticket.category}  team: {ticket.team or '-'}  "
-            f"kind: {ticket.kind.value if ticket.kind else '-'}  "
-            f"requester: {ticket.requester.name}  assignee: {assignee}"
-        )
-        if ticket.sla is not None:
-            console.print(f"sla: {json.dumps(ticket.sla.to_json())}")
-        for message in detail.messages:
-            mark = " (internal)" if message.visibility == "internal" else ""
-            said = "(deleted)" if message.deleted else message.text
-            console.print(f"  {message.at.isoformat()} {message.author.name}{mark}: {said}")
+        for line in ticket_lines(detail):
+            plain_console().print(line)
 
     return app
 
@@ -267,24 +259,27 @@ def _faq_app() -> typer.Typer:
         semantic: Annotated[bool, typer.Option(help="calibrate the semantic scorer")] = False,
     ) -> None:
         """Choose the answer/suggest thresholds from data; writes <faq dir>/thresholds.json."""
-        from core.faq.calibrate import CalibrationError, LabelledQuery, calibrate_knowledge_base
+        from bots.queries_file import QueriesFileError, read_labelled_queries
+        from core.faq.calibrate import CalibrationError, calibrate_knowledge_base
         from core.faq.embedder import load_embedder
 
         root = directory or settings_or_exit().faq_dir
         labelled = None
         if queries is not None:
-            rows = [
-                json.loads(line) for line in queries.read_text("utf-8").splitlines() if line.strip()
-            ]
-            labelled = [
-                LabelledQuery(text=r["text"], gold=r.get("id"), lang=r.get("lang")) for r in rows
-            ]
+            try:
+                labelled = read_labelled_queries(queries)
+            except QueriesFileError as error:
+                typer.secho(str(error), err=True, fg="red")
+                raise typer.Exit(1) from None
         embedder = load_embedder() if semantic else None
         if semantic and embedder is None:
             typer.secho("the semantic extra is not installed: pip install '.[semantic]'", err=True)
             raise typer.Exit(2)
         try:
-            result = calibrate_knowledge_base(root, labelled, embedder=embedder)
+            with progress_bar("calibrating") as advance:
+                result = calibrate_knowledge_base(
+                    root, labelled, embedder=embedder, progress=advance
+                )
         except CalibrationError as error:
             typer.secho(f"cannot calibrate: {error}", err=True, fg="red")
             raise typer.Exit(1) from error
@@ -313,7 +308,8 @@ def _faq_app() -> typer.Typer:
             typer.secho("the embedder cannot load: the matcher stays lexical", err=True)
             raise typer.Exit(2)
         kb = load_knowledge_base(root)
-        trained = train(kb, embedder)
+        with progress_bar("training") as advance:
+            trained = train(kb, embedder, advance)
         if trained is None:
             typer.secho("cannot train: too few example questions", err=True, fg="red")
             raise typer.Exit(1)
@@ -383,11 +379,14 @@ def _db_app() -> typer.Typer:
         """Apply every pending migration (safe to run again)."""
         from bots.wiring import open_database
 
+        settings = settings_or_exit()
+
         async def go() -> None:
-            async with open_database(settings_or_exit()):
+            async with open_database(settings):
                 pass
 
-        asyncio.run(go())
+        with progress_bar("upgrading the database"):  # a large table takes a while
+            asyncio.run(go())
         typer.echo("database is up to date")
 
     return app

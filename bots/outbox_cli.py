@@ -28,46 +28,55 @@ def outbox_app() -> typer.Typer:
 
     @app.command("list")
     def list_(
-        status: Annotated[StatusChoice, typer.Option(help="which rows")] = StatusChoice.dead,
+        status: Annotated[
+            StatusChoice | None,
+            typer.Option(help="which rows; default: pending and dead (what needs attention)"),
+        ] = None,
         platform: Annotated[str | None, typer.Option(help="only this platform")] = None,
         limit: int = 50,
         as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
     ) -> None:
-        """List outbox rows, newest first (dead letters by default), with their last error."""
+        """List outbox rows, newest first, with their last error, and a count per status."""
         from bots.wiring import open_database
-        from core.outbox_admin import list_rows
-        from core.storage.outbox_store import OutboxRow
+        from core.outbox_admin import list_rows, status_counts
+        from core.storage.outbox_store import OutboxRow, Status
 
-        async def fetch() -> list[OutboxRow]:
+        statuses: tuple[Status, ...] | None
+        if status is None:
+            statuses = ("pending", "dead")
+        elif status is StatusChoice.all:
+            statuses = None
+        else:
+            statuses = (status.value,)  # type: ignore[assignment]
+
+        async def fetch() -> tuple[list[OutboxRow], dict[str, int]]:
             async with open_database(settings_or_exit()) as db:
-                return await list_rows(
-                    db,
-                    status=None if status is StatusChoice.all else status.value,  # type: ignore[arg-type]
-                    platform=platform,
-                    limit=limit,
-                )
+                rows = await list_rows(db, statuses=statuses, platform=platform, limit=limit)
+                return rows, await status_counts(db, platform)
 
-        rows = asyncio.run(fetch())
+        rows, counts = asyncio.run(fetch())
         if as_json:
             print(json.dumps([_row_json(row) for row in rows], ensure_ascii=False, indent=2))
             return
-        table = Table()
-        for column in ("id", "platform", "to", "kind", "status", "attempts", "created", "error"):
-            table.add_column(column)
-        for row in rows:
-            table.add_row(
-                str(row.id),
-                row.platform,
-                row.target_key,
-                row.kind,
-                row.status,
-                str(row.attempts),
-                row.created_at.strftime("%Y-%m-%d %H:%M:%S"),
-                (row.last_error or "")[:80],
-            )
-        plain_console().print(table)
-        if not rows:
-            typer.echo(f"no {status.value} rows")
+        console = plain_console()
+        if rows:
+            table = Table()
+            for column in ("id", "platform", "to", "kind", "status", "attempts", "created"):
+                table.add_column(column)
+            table.add_column("error", overflow="fold")
+            for row in rows:
+                table.add_row(
+                    str(row.id),
+                    row.platform,
+                    row.target_key,
+                    row.kind,
+                    row.status,
+                    str(row.attempts),
+                    row.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                    (row.last_error or "")[:80],
+                )
+            console.print(table)
+        console.print(summary_line(counts, platform))
 
     @app.command()
     def retry(
@@ -133,3 +142,10 @@ def _row_json(row: Any) -> dict[str, Any]:
         "dead_at": row.dead_at.isoformat() if row.dead_at else None,
         "last_error": row.last_error,
     }
+
+
+def summary_line(counts: dict[str, int], platform: str | None) -> str:
+    """`outbox: 2 pending, 1 dead, 40 sent` (of one platform when asked for one)."""
+    where = f"outbox ({platform})" if platform else "outbox"
+    parts = [f"{counts.get(status, 0)} {status}" for status in ("pending", "dead", "sent")]
+    return f"{where}: {', '.join(parts)}"

@@ -8,9 +8,11 @@ import getpass
 import logging
 import signal
 import sys
+import threading
 from contextlib import AsyncExitStack
 
-from adapters.console.app import ConsoleBot, ConsoleSender
+from adapters.console.app import ConsoleBot, ConsoleSender, piped_lines
+from adapters.console.terminal import LineFeed, read_terminal
 from adapters.console.translate import Session
 from adapters.web.sender import PLATFORM as WEB_PLATFORM
 from adapters.web.sender import WebSender
@@ -26,6 +28,7 @@ from bots.wiring import (
     warmed_faq,
 )
 from core.delivery import Sender
+from core.i18n import t
 from core.reporting.digest import digest_events, weekly_digest
 from core.storage.db import Database
 
@@ -53,6 +56,8 @@ def _connect(name: str, settings: Settings, db: Database) -> PlatformConnection:
 
 
 REMINDER_INTERVAL_SECONDS = 60.0
+
+
 DIGEST_PLATFORMS = ("slack", "telegram")  # the platforms with an agents' place
 
 
@@ -71,21 +76,14 @@ async def post_digest_when_due(core: Core, platforms: list[str]) -> bool:
 
 
 async def remind_periodically(
-    core: Core,
-    stop: asyncio.Event,
-    console: ConsoleBot | None = None,
-    digest_platforms: list[str] | None = None,
+    core: Core, stop: asyncio.Event, digest_platforms: list[str] | None = None
 ) -> None:
     """Remind the agents of SLA targets near or breached (safe with several workers), post
     the weekly digest when it is due, and pick up learned phrasings other workers or
-    `helpdesk faq learned remove` changed. With the console alone, its reminders are
-    printed as they happen."""
+    `helpdesk faq learned remove` changed."""
     while not stop.is_set():
         try:
-            if console is not None:
-                await console.remind(core.settings.sla)
-            else:
-                await core.desk.remind_overdue(core.settings.sla)
+            await core.desk.remind_overdue(core.settings.sla)
         except Exception:
             log.exception("SLA reminder check failed; trying again later")
         try:
@@ -109,13 +107,56 @@ async def _wait_for_signal() -> None:
     await stop.wait()
 
 
-async def run_adapters(
-    settings: Settings, names: list[str], console_user: str | None = None, *, web: bool = False
-) -> None:
-    """Run every named adapter until a signal (or, with the console, until /quit); with
-    `web` (or HELPDESK_WEB_ENABLED) the web console too, on the HTTP server."""
-    web = web or settings.web_enabled
+def run_with_terminal(settings: Settings, names: list[str], console_user: str | None) -> None:
+    """The console on a terminal: lines read on this (the main) thread, where Ctrl-C
+    arrives, and the bot's event loop on another (adapters.console.terminal)."""
     session = Session(name=console_user or _default_user())
+    feed = LineFeed()
+    outcome: list[BaseException] = []
+
+    def bot() -> None:
+        try:
+            asyncio.run(run_adapters(settings, names, session=session, feed=feed))
+        except BaseException as error:  # handed to the main thread, raised there
+            outcome.append(error)
+
+    thread = threading.Thread(target=bot, name="helpdesk-bot")
+    thread.start()
+    console = TerminalPrompt(session, settings.lang)
+    read_terminal(feed, console.prompt, console.goodbye, thread.is_alive, sys.stdout)
+    thread.join()
+    if outcome:
+        raise outcome[0]
+
+
+class TerminalPrompt:
+    """The prompt and the goodbye, in the language the bot speaks to whoever types."""
+
+    def __init__(self, session: Session, lang: str) -> None:
+        self.session = session
+        self.lang = lang
+
+    def prompt(self) -> str:
+        return f"{self.session.name}{' (agent)' if self.session.is_agent else ''}> "
+
+    def goodbye(self) -> str:
+        return t(self.session.langs.get(self.session.name, self.lang), "console.goodbye")
+
+
+async def run_adapters(
+    settings: Settings,
+    names: list[str],
+    console_user: str | None = None,
+    *,
+    session: Session | None = None,
+    feed: LineFeed | None = None,
+    web: bool = False,
+) -> None:
+    """Run every named adapter until a signal (or, with the console, until /quit or the
+    end of its input: `feed` when a terminal types it, else stdin); with `web` (or
+    HELPDESK_WEB_ENABLED) the web console too, on the HTTP server."""
+    web = web or settings.web_enabled
+    session = session or Session(name=console_user or _default_user())
     async with AsyncExitStack() as stack:
         db = await stack.enter_async_context(open_database(settings))
         faq = warmed_faq(settings)  # before any platform session opens: a bad FAQ stops here
@@ -133,7 +174,7 @@ async def run_adapters(
             from bots.web_runtime import WebRuntime
 
             runtimes.append(WebRuntime(core))
-        await _run(settings, names, session, core, runtimes)
+        await _run(settings, names, session, core, runtimes, feed)
 
 
 async def _run(
@@ -142,28 +183,22 @@ async def _run(
     session: Session,
     core: Core,
     runtimes: list[AdapterRuntime],
+    feed: LineFeed | None,
 ) -> None:
     """The background loops, the HTTP server and the adapters, until the end."""
     stop = asyncio.Event()
     # The console drains the outbox itself after each line, so its output keeps
-    # the order things happened in; platforms need the background dispatcher.
-    # The SLA loop runs on every surface, the console's included.
-    bot = (
-        ConsoleBot(core.desk, core.dispatcher, session, lang=settings.lang)
-        if "console" in names
-        else None
-    )
-    digest = [r.platform for r in runtimes if r.platform in DIGEST_PLATFORMS]
-    background = [
-        asyncio.create_task(
-            remind_periodically(core, stop, None if runtimes else bot, digest_platforms=digest)
-        )
-    ]
+    # the order things happened in; platforms need the background dispatcher, and
+    # so does a console on a terminal: reminders come while nobody types.
+    background = []
     if runtimes:
-        background += [
-            asyncio.create_task(core.inbox.run_forever(stop)),
-            asyncio.create_task(core.dispatcher.run_forever(stop)),
-        ]
+        background.append(asyncio.create_task(core.inbox.run_forever(stop)))
+    if runtimes or feed is not None:
+        background.append(asyncio.create_task(core.dispatcher.run_forever(stop)))
+        digest = [r.platform for r in runtimes if r.platform in DIGEST_PLATFORMS]
+        background.append(
+            asyncio.create_task(remind_periodically(core, stop, digest_platforms=digest))
+        )
     http_runner = None
     if runtimes:
         http = build_http_app(core)
@@ -174,8 +209,19 @@ async def _run(
     try:
         for runtime in runtimes:
             await runtime.start()
-        if bot is not None:
-            await bot.run(sys.stdin, interactive=sys.stdin.isatty())
+        if "console" in names:
+            bot = ConsoleBot(
+                core.desk,
+                core.dispatcher,
+                session,
+                lang=settings.lang,
+                remind=lambda: core.desk.remind_overdue(core.settings.sla),
+            )
+            if feed is not None:
+                bot.welcome()
+                await bot.run(feed.lines(), feed)
+            else:
+                await bot.run(piped_lines(sys.stdin))
         else:
             await _wait_for_signal()
     finally:

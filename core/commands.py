@@ -34,11 +34,20 @@ class Command:
 
 @dataclass(frozen=True, kw_only=True)
 class SendText(Command):
-    """Plain text from a person: a question, or a message on their open ticket."""
+    """Plain text from a person: a question, or a message on one of their open tickets.
+
+    `ticket_number`: the reply place named a ticket (a Slack ticket thread, a Telegram
+    reply to one of the ticket's messages), so the text goes there. `question_first`:
+    the surface keeps questions apart from tickets (Slack's top level), so the text is
+    a new question even while tickets are open. Neither: the single open ticket gets it,
+    several make the desk ask which one, none make it a question.
+    """
 
     text: str
     attachments: tuple[str, ...] = ()
     platform_message_id: str | None = None
+    ticket_number: int | None = None
+    question_first: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,6 +71,22 @@ class ChooseSuggestion(Command):
 
     query_id: int
     entry_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddToTicket(Command):
+    """The person's question (an FAQ query of theirs) belongs to their open ticket."""
+
+    query_id: int
+    number: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlaceHeld(Command):
+    """Where a held message goes: ticket `number`, or (None) it is a new question."""
+
+    held_id: int
+    number: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -244,6 +269,8 @@ AnyCommand = (
     | AskQuestion
     | FaqFeedback
     | ChooseSuggestion
+    | AddToTicket
+    | PlaceHeld
     | OpenTicket
     | Claim
     | Assign

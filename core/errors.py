@@ -89,3 +89,27 @@ class OtherTeam(DeskError):
 
 class UnknownTeam(DeskError):
     key = "error.unknown_team"
+
+
+class AlreadyAnswered(DeskError):
+    """The person already said whether that FAQ reply helped."""
+
+    key = "error.already_answered"
+
+
+class AlreadyEscalated(DeskError):
+    """That question already became a ticket."""
+
+    key = "error.already_escalated"
+
+
+class NotActive(DeskError):
+    """A message for a ticket that is no longer open."""
+
+    key = "error.ticket_closed"
+
+
+class HeldMessageGone(DeskError):
+    """A held message was already placed (the other button of the same question)."""
+
+    key = "error.held_gone"

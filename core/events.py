@@ -150,12 +150,14 @@ class FaqAnswer(_Frozen):
     title: str
     answer: str  # Markdown; adapters render it for their platform
     score: float
+    open_tickets: tuple[int, ...] = ()  # the asker's open tickets: "add this to #N" instead
 
 
 class FaqSuggestions(_Frozen):
     kind: Literal["faq_suggestions"] = "faq_suggestions"
     query_id: int
     options: tuple[FaqOption, ...]
+    open_tickets: tuple[int, ...] = ()
 
 
 class FaqNoMatch(_Frozen):
@@ -166,6 +168,7 @@ class FaqNoMatch(_Frozen):
     query_id: int
     question: str
     files: int = 0
+    open_tickets: tuple[int, ...] = ()
 
 
 class TicketOpened(_Frozen):
@@ -281,6 +284,16 @@ class TicketList(_Frozen):
     kind: Literal["ticket_list"] = "ticket_list"
     title_key: str
     tickets: tuple[TicketView, ...]
+    as_of: datetime | None = None  # when the list was made: the tickets' ages count to it
+
+
+class WhichTicket(_Frozen):
+    """A message held until its author says which of their open tickets it is for."""
+
+    kind: Literal["which_ticket"] = "which_ticket"
+    held_id: int
+    text: str
+    tickets: tuple[TicketView, ...]
 
 
 class Notice(_Frozen):
@@ -358,9 +371,22 @@ Payload = Annotated[
     | TicketList
     | PersonProfile
     | TriageStep
+    | WhichTicket
     | Notice,
     Field(discriminator="kind"),
 ]
+
+
+def ticket_number_of(payload: Payload) -> int | None:
+    """The ticket a message to a person is about (adapters keep it as a reply place)."""
+    if isinstance(payload, TicketOpened):
+        return payload.ticket.number
+    if isinstance(payload, Relay | RelayEdited | TicketResolved):
+        return payload.ticket_number
+    if isinstance(payload, Notice) and payload.key.startswith("ticket."):
+        number = payload.params.get("number")
+        return number if isinstance(number, int) else None
+    return None
 
 
 class Event(_Frozen):

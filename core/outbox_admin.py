@@ -23,13 +23,24 @@ from core.storage.tables import faq_queries
 async def list_rows(
     db: Database,
     *,
-    status: Status | None = "dead",
+    statuses: Sequence[Status] | None = ("pending", "dead"),
     platform: str | None = None,
     limit: int = 50,
 ) -> list[OutboxRow]:
     """Rows newest first; the event's content stays out (it is personal data)."""
     async with db.transaction() as conn:
-        return await OutboxRecords(conn).rows(status=status, platform=platform, limit=limit)
+        return await OutboxRecords(conn).rows(statuses=statuses, platform=platform, limit=limit)
+
+
+async def status_counts(db: Database, platform: str | None = None) -> dict[str, int]:
+    """Status -> rows (of one platform, or of all)."""
+    async with db.transaction() as conn:
+        by_status = await OutboxRecords(conn).count_by_status()
+    counts: dict[str, int] = {}
+    for (row_platform, status), rows in by_status.items():
+        if platform is None or row_platform == platform:
+            counts[status] = counts.get(status, 0) + rows
+    return counts
 
 
 async def retry_dead(

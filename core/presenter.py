@@ -6,10 +6,12 @@ fallback text and build their own buttons around them.
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from core import events as ev
 from core.i18n import has_key, t, t_first
+from core.i18n.forms import age, counted, duration, quoted_sentence
 from core.i18n.numbers import plural, ticket_ordinal
 
 
@@ -30,6 +32,7 @@ def card_fields(lang: str, ticket: ev.TicketView) -> list[tuple[str, str]]:
         (t(lang, "card.priority"), priority_label(lang, ticket)),
         (t(lang, "card.state"), state_label(lang, ticket)),
     ]
+    fields.append((t(lang, "card.opened"), moment(ticket.created_at)))
     if ticket.team is not None:
         fields.append((t(lang, "card.team"), ticket.team))
     sla = sla_line(lang, ticket.sla)
@@ -189,15 +192,53 @@ def card_change(lang: str, card: ev.TicketCard) -> str:
     )
 
 
-def list_lines(lang: str, tickets: tuple[ev.TicketView, ...]) -> list[str]:
+def moment(at: datetime) -> str:
+    """A time to the minute in UTC, the same for every reader of a card."""
+    return at.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def list_lines(
+    lang: str, tickets: tuple[ev.TicketView, ...], as_of: datetime | None = None
+) -> list[str]:
+    """One line per ticket; a list made at `as_of` (the agents') also shows who asked,
+    the priority, who has it and how long ago it was opened."""
     if not tickets:
         return [t(lang, "list.empty")]
     lines = []
     for v in tickets:
-        line = t(lang, "list.item", number=v.number, state=state_label(lang, v), subject=v.subject)
+        if as_of is None:
+            line = t(
+                lang, "list.item", number=v.number, state=state_label(lang, v), subject=v.subject
+            )
+        else:
+            line = t(
+                lang,
+                "list.item.agent",
+                number=v.number,
+                state=state_label(lang, v),
+                subject=v.subject,
+                requester=v.requester_name,
+                priority=priority_label(lang, v),
+                assignee=v.assignee_name or t(lang, "list.unassigned"),
+                age=age(lang, int((as_of - v.created_at).total_seconds() // 60)),
+            )
         sla = sla_line(lang, v.sla)
         lines.append(f"{line} ({sla})" if sla else line)
     return lines
+
+
+def ticket_opened_text(lang: str, view: ev.TicketView) -> str:
+    """`Ticket #4 opened: “is the vpn down?” An agent will reply here.`"""
+    return t(lang, "ticket.opened", number=view.number, subject=quoted_sentence(lang, view.subject))
+
+
+def attachments_text(lang: str, count: int) -> str:
+    return t(lang, "relay.attachments", attachments=counted(lang, count, "attachment"))
+
+
+def open_tickets_hint(lang: str, numbers: tuple[int, ...]) -> str:
+    """The console's way to add a question to an open ticket instead."""
+    return t(lang, "console.hint.add_to_ticket", numbers=", ".join(f"#{n}" for n in numbers))
 
 
 def notice_text(lang: str, notice: ev.Notice, platform: str = "") -> str:
@@ -209,15 +250,20 @@ def notice_text(lang: str, notice: ev.Notice, platform: str = "") -> str:
         return t_first(lang, [notice.key, f"help.{role}"]) + "\n" + linking
     if notice.key == "link.done":
         params["platform"] = platform_name(lang, str(params.get("platform", "")))
-    if "state" in params and notice.key == "error.invalid_transition":
+    if "state" in params:
         params["state"] = t(lang, f"state.{params['state']}")
-    return t(lang, notice.key, **params)
+    if "minutes" in params:
+        params["duration"] = duration(lang, int(params["minutes"]))
+    # A surface's own wording (`ticket.sent.telegram`), else the general one.
+    general = notice.key.rsplit(".", 1)[0]
+    key = general if not has_key(notice.key) and has_key(general) else notice.key
+    return t(lang, key, **params)
 
 
 def relay_text(lang: str, relay: ev.Relay) -> str:
     text = relay.text
     if relay.attachments:
-        extra = t(lang, "relay.attachments", count=len(relay.attachments))
+        extra = attachments_text(lang, len(relay.attachments))
         text = f"{text} {extra}".strip()
     if relay.author_role == "agent":
         return t(
@@ -246,9 +292,7 @@ def render_payload(lang: str, payload: ev.Payload) -> str:
     if isinstance(payload, ev.FaqNoMatch):
         return t(lang, no_match_key(payload))
     if isinstance(payload, ev.TicketOpened):
-        return t(
-            lang, "ticket.opened", number=payload.ticket.number, subject=payload.ticket.subject
-        )
+        return ticket_opened_text(lang, payload.ticket)
     if isinstance(payload, ev.TicketCard):
         view = payload.ticket
         fields = ", ".join(f"{name}: {value}" for name, value in card_fields(lang, view))
@@ -288,8 +332,12 @@ def render_payload(lang: str, payload: ev.Payload) -> str:
     if isinstance(payload, ev.TicketList):
         return "\n".join(
             [t(lang, payload.title_key) + ":"]
-            + [f"  {line}" for line in list_lines(lang, payload.tickets)]
+            + [f"  {line}" for line in list_lines(lang, payload.tickets, payload.as_of)]
         )
     if isinstance(payload, ev.PersonProfile):
         return "\n".join(profile_lines(lang, payload))
+    if isinstance(payload, ev.WhichTicket):
+        lines = [t(lang, "ticket.which")]
+        lines += [f"  #{view.number} {view.subject}" for view in payload.tickets]
+        return "\n".join(lines)
     return notice_text(lang, payload)

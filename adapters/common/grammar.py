@@ -115,6 +115,11 @@ _ROWS = (
         lambda a, ctx, v: c.OpenTicket(actor=a, reply_context=ctx, text=v.text),
     ),
     Word(
+        "new",
+        Shape.TEXT,
+        lambda a, ctx, v: c.AskQuestion(actor=a, reply_context=ctx, text=v.text),
+    ),
+    Word(
         "lang", Shape.LANG, lambda a, ctx, v: c.SetLanguage(actor=a, reply_context=ctx, lang=v.text)
     ),
     Word(

@@ -1,16 +1,16 @@
-"""The console bot: lines from stdin through the desk, deliveries printed to stdout."""
+"""The console bot: typed lines through the desk, deliveries printed to stdout."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TextIO
 
 from adapters.common.refusal import Refusal
+from adapters.console.terminal import LineFeed
 from adapters.console.translate import (
     PLATFORM,
     Quit,
@@ -41,21 +41,12 @@ class ConsoleSender:
         print(format_event(event), file=self.output, flush=True)
 
 
-async def _lines(stream: TextIO, interactive: bool, session: Session) -> AsyncIterator[str]:
-    if interactive:
-        with contextlib.suppress(ImportError):
-            import readline  # noqa: F401  (line editing and history for input())
+async def piped_lines(stream: TextIO) -> AsyncIterator[str]:
+    """Lines from a pipe or a file, until its end."""
     while True:
-        if interactive:
-            prompt = f"{session.name}{' (agent)' if session.is_agent else ''}> "
-            try:
-                line = await asyncio.to_thread(input, prompt)
-            except EOFError:
-                return
-        else:
-            line = await asyncio.to_thread(stream.readline)
-            if not line:
-                return
+        line = await asyncio.to_thread(stream.readline)
+        if not line:
+            return
         yield line
 
 
@@ -68,12 +59,14 @@ class ConsoleBot:
         *,
         lang: str,
         output: TextIO = sys.stdout,
+        remind: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.desk = desk
         self.dispatcher = dispatcher
         self.session = session
         self.lang = lang
         self.output = output
+        self._remind_due = remind
         self._run_id = uuid.uuid4().hex[:12]
         self._counter = 0
         # A line and an SLA round never interleave: the output keeps the order of events.
@@ -81,6 +74,10 @@ class ConsoleBot:
 
     def _say(self, text: str) -> None:
         print(f"[to {self.session.name}] {text}", file=self.output, flush=True)
+
+    def person_lang(self) -> str:
+        """The language the bot last spoke to whoever is typing (the default before)."""
+        return self.session.langs.get(self.session.name, self.lang)
 
     async def handle_line(self, line: str) -> bool:
         """Process one line; False when the user asked to quit."""
@@ -95,7 +92,7 @@ class ConsoleBot:
             self.session.teams = action.teams
             return True
         if isinstance(action, Refusal):
-            self._say(t(self.lang, action.key, **action.params))
+            self._say(t(self.person_lang(), action.key, **action.params))
             return True
         await self._submit(action)
         return True
@@ -105,7 +102,6 @@ class ConsoleBot:
         update = InboundKey(PLATFORM, f"{self._run_id}:{self._counter}")
         async with self._turn:
             await self.desk.handle(command, update)
-            await self.dispatcher.run_until_idle()
 
     async def remind(self, policy: SlaPolicy) -> int:
         """One round of the SLA loop, its reminders printed at once."""
@@ -114,17 +110,33 @@ class ConsoleBot:
             await self.dispatcher.run_until_idle()
         return found
 
-    async def run(self, stream: TextIO, *, interactive: bool) -> None:
-        if interactive:
-            print(
-                t(self.lang, "console.welcome", name=self.session.name),
-                file=self.output,
-                flush=True,
-            )
-        async for line in _lines(stream, interactive, self.session):
+    async def _deliver(self) -> None:
+        """Reminders that fell due, then everything queued, printed before the next prompt."""
+        if self._remind_due is not None:
             try:
-                if not await self.handle_line(line):
+                await self._remind_due()
+            except Exception:  # a failed check is tried again after the next line
+                log.exception("SLA reminder check failed")
+        await self.dispatcher.run_until_idle()
+
+    def welcome(self) -> None:
+        print(t(self.lang, "console.welcome", name=self.session.name), file=self.output, flush=True)
+
+    async def run(self, lines: AsyncIterator[str], feed: LineFeed | None = None) -> None:
+        """Answer every line until /quit or the end of input (`feed`: told after each)."""
+        try:
+            async for line in lines:
+                try:
+                    going_on = await self.handle_line(line)
+                    await self._deliver()
+                except Exception:  # keep the conversation going; the cause is logged
+                    log.exception("console line failed")
+                    self._say(t(self.person_lang(), "error.generic"))
+                    going_on = True
+                if feed is not None:
+                    feed.answered()
+                if not going_on:
                     break
-            except Exception:  # keep the conversation going; the cause is logged
-                log.exception("console line failed")
-                self._say(t(self.lang, "error.generic"))
+        finally:
+            if feed is not None:
+                feed.answered()

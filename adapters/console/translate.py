@@ -13,13 +13,15 @@ from core.events import (
     AgentsTarget,
     Event,
     FaqAnswer,
+    FaqNoMatch,
     FaqSuggestions,
     PersonTarget,
     TicketResolved,
     TriageStep,
+    WhichTicket,
 )
 from core.i18n import t
-from core.presenter import render_text
+from core.presenter import open_tickets_hint, render_text
 
 PLATFORM = "console"
 
@@ -34,6 +36,8 @@ class Session:
     last_query: dict[str, int] = field(default_factory=dict)
     last_options: dict[str, tuple[str, ...]] = field(default_factory=dict)
     triage: dict[str, TriageStep] = field(default_factory=dict)  # the step each person is asked
+    langs: dict[str, str] = field(default_factory=dict)
+    """The language the bot last spoke to each person: the console's own answers use it."""
 
     @property
     def actor(self) -> Actor:
@@ -104,7 +108,7 @@ def parse_line(line: str, session: Session) -> Action | None:
     if command in ("/helped", "/human"):
         query_id = session.last_query.get(session.name)
         if query_id is None:
-            return Refusal("error.unknown_query")
+            return Refusal("error.nothing_to_answer")
         return c.FaqFeedback(actor=session.actor, query_id=query_id, helped=command == "/helped")
     if command == "/pick":
         return _pick(rest, session)
@@ -129,11 +133,18 @@ def triage_answer(text: str, step: TriageStep, session: Session) -> Action | Non
 
 
 def _pick(rest: str, session: Session) -> Action:
+    """`/pick K`: suggestion K of the last FAQ reply, or a precise word on why not."""
     options = session.last_options.get(session.name, ())
     query_id = session.last_query.get(session.name)
+    if query_id is None:
+        return Refusal("error.nothing_to_answer")
+    if not options:
+        return Refusal("error.no_suggestions")
     index = parse_number(rest)
-    if index is None or query_id is None or not 1 <= index <= len(options):
-        return CONSOLE.usage(WORDS["pick"]) if options else Refusal("error.unknown_query")
+    if index is None:
+        return CONSOLE.usage(WORDS["pick"])
+    if not 1 <= index <= len(options):
+        return Refusal("error.no_such_suggestion", {"choice": index, "count": len(options)})
     return c.ChooseSuggestion(actor=session.actor, query_id=query_id, entry_id=options[index - 1])
 
 
@@ -161,6 +172,16 @@ def console_hint(event: Event) -> str | None:
     if isinstance(payload, TriageStep):
         key = "console.hint.triage_text" if payload.step == "text" else "console.hint.triage"
         return t(event.lang, key)
+    if isinstance(payload, WhichTicket):
+        return t(event.lang, "console.hint.which")
+    return None
+
+
+def open_tickets_line(event: Event) -> str | None:
+    """Under an FAQ reply to someone with open tickets: how to add it to one instead."""
+    payload = event.payload
+    if isinstance(payload, FaqAnswer | FaqSuggestions | FaqNoMatch) and payload.open_tickets:
+        return open_tickets_hint(event.lang, payload.open_tickets)
     return None
 
 
@@ -168,20 +189,27 @@ def format_event(event: Event) -> str:
     """`[to alice] text` or `[agents #3] text`; continuation lines indented."""
     label = recipient_label(event)
     lines = render_text(event).splitlines() or [""]
-    hint = console_hint(event)
-    if hint:
-        lines.append(hint)
+    for hint in (console_hint(event), open_tickets_line(event)):
+        if hint:
+            lines.append(hint)
     pad = " " * (len(label) + 1)
     return "\n".join([f"{label} {lines[0]}"] + [f"{pad}{line}" for line in lines[1:]])
 
 
 def remember_choices(event: Event, session: Session) -> None:
-    """Keep the last FAQ reply per person so /helped, /human and /pick can refer to it."""
+    """Keep the last FAQ reply per person so /helped, /human and /pick can refer to it,
+    and the language the bot speaks to them."""
     if not isinstance(event.target, PersonTarget):
         return
     payload = event.payload
     if isinstance(payload, TriageStep):
         session.triage[event.target.user_id] = payload
+    if not isinstance(payload, FaqAnswer | FaqSuggestions | FaqNoMatch):
+        session.langs[event.target.user_id] = event.lang
+    else:
+        # FAQ replies speak the question's language, which is the person's own only
+        # when they never chose one: it counts until something else was said to them.
+        session.langs.setdefault(event.target.user_id, event.lang)
     if isinstance(payload, FaqAnswer):
         session.last_query[event.target.user_id] = payload.query_id
         session.last_options.pop(event.target.user_id, None)

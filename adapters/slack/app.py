@@ -31,13 +31,14 @@ from adapters.slack.codecs import (
     REACTION_TICKET,
     SHORTCUT_CREATE_TICKET,
     ReplyPlace,
+    message_ref,
 )
 from adapters.slack.directory import TeamDirectory, UserDirectory
 from adapters.slack.errors import error_code
 from adapters.slack.markup import mentioned_users
 from adapters.slack.people import actor_of
 from adapters.slack.render import refusal_text
-from adapters.slack.sender import KIND_TRIAGE, card_kind
+from adapters.slack.sender import KIND_DM_THREAD, KIND_TRIAGE, card_kind
 from adapters.slack.slash import OpenModal, slash_command
 from adapters.slack.views import modal_view
 from core import commands as c
@@ -101,6 +102,13 @@ class Listeners:
         key = await self.d.refs.find_key(card_kind(channel, self.d.agents_channel), ts)
         return int(key) if key is not None and key.isdigit() else None
 
+    async def ticket_of_dm_thread(self, channel: str, thread_ts: str | None) -> int | None:
+        """The ticket whose thread in the DM this is (under its "Ticket #N opened")."""
+        if not thread_ts:
+            return None
+        key = await self.d.refs.find_key(KIND_DM_THREAD, message_ref(channel, thread_ts))
+        return int(key) if key is not None and key.isdigit() else None
+
     # Events API
 
     async def on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
@@ -110,7 +118,9 @@ class Listeners:
         facts = inbound.meant(facts, await self.d.users.names(mentioned_users(facts.text)))
         if facts.channel_type == "im":
             actor = await self.actor(facts.user)
-            await self.submit(inbound.dm_command(facts, actor), body.get("event_id", ""))
+            ticket = await self.ticket_of_dm_thread(facts.channel, facts.thread_ts)
+            command = inbound.dm_command(facts, actor, ticket)
+            await self.submit(command, body.get("event_id", ""))
             return
         if not self.in_agents(facts.channel):
             return  # other channels reach us as app_mention or reactions

@@ -124,7 +124,11 @@ ACTION_KIND = "card_kind"
 ACTION_IMPACT = "card_impact"
 ACTION_URGENCY = "card_urgency"
 ACTION_TRIAGE = "triage"
-ACTION_PATTERN = re.compile(r"^(faq_helped|faq_human|faq_pick|rate|card_\w+|triage)(:\d+)?$")
+ACTION_FAQ_TO_TICKET = "faq_to_ticket"
+ACTION_HELD_PLACE = "held_place"
+ACTION_PATTERN = re.compile(
+    r"^(faq_helped|faq_human|faq_pick|faq_to_ticket|held_place|rate|card_\w+|triage)(:\d+)?$"
+)
 
 
 @dataclass(frozen=True)
@@ -357,11 +361,55 @@ class LevelOption:
         return cls(int(number), Level(level), urgency=fields.action_id == ACTION_URGENCY)
 
 
+@dataclass(frozen=True)
+class AddToTicketButton:
+    """ "Add this to #N" under an FAQ reply: `faq_to_ticket:<n>`, value `<query id>:<n>`."""
+
+    query_id: int
+    number: int
+
+    @property
+    def action_id(self) -> str:
+        return f"{ACTION_FAQ_TO_TICKET}:{self.number}"
+
+    @property
+    def value(self) -> str:
+        return f"{self.query_id}:{self.number}"
+
+    @classmethod
+    def parse(cls, fields: ActionFields) -> AddToTicketButton:
+        query_id, _, number = fields.value.partition(":")
+        return cls(query_id=int(query_id), number=int(number))
+
+
+@dataclass(frozen=True)
+class HeldPlaceButton:
+    """Where a held message goes: `held_place:<n>`, value `<held id>:<n>` (0: a new question)."""
+
+    held_id: int
+    number: int
+
+    @property
+    def action_id(self) -> str:
+        return f"{ACTION_HELD_PLACE}:{self.number}"
+
+    @property
+    def value(self) -> str:
+        return f"{self.held_id}:{self.number}"
+
+    @classmethod
+    def parse(cls, fields: ActionFields) -> HeldPlaceButton:
+        held_id, _, number = fields.value.partition(":")
+        return cls(held_id=int(held_id), number=int(number))
+
+
 ButtonData = (
     TriageButton
     | LevelOption
     | FaqFeedbackButton
     | FaqPickButton
+    | AddToTicketButton
+    | HeldPlaceButton
     | RatingButton
     | CardButton
     | AssignSelect
@@ -373,6 +421,8 @@ _PARSERS: dict[str, Callable[[ActionFields], ButtonData]] = {
     ACTION_FAQ_HELPED: FaqFeedbackButton.parse,
     ACTION_FAQ_HUMAN: FaqFeedbackButton.parse,
     ACTION_FAQ_PICK: FaqPickButton.parse,
+    ACTION_FAQ_TO_TICKET: AddToTicketButton.parse,
+    ACTION_HELD_PLACE: HeldPlaceButton.parse,
     ACTION_RATE: RatingButton.parse,
     **{action.value: CardButton.parse for action in CardAction},
     ACTION_ASSIGN: AssignSelect.parse,

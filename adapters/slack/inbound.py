@@ -155,13 +155,15 @@ def _edit(
     )
 
 
-def dm_command(facts: MessageFacts, actor: Actor) -> c.Command | None:
-    """A message in the DM with the bot: a question, or a message on the open ticket.
+def dm_command(facts: MessageFacts, actor: Actor, ticket: int | None = None) -> c.Command | None:
+    """A message in the DM with the bot: in a ticket's thread (`ticket`), a message on
+    that ticket; anywhere else, a new question (the FAQ first, even with open tickets).
 
-    The answer goes back to this DM channel, named in the reply context, so
-    sending it needs no look-up of the person's DM channel.
+    The answer goes back to this DM channel (and thread), named in the reply context,
+    so sending it needs no look-up of the person's DM channel.
     """
-    context = ReplyPlace(channel=facts.channel).encode()
+    thread = facts.thread_ts if ticket is not None else None
+    context = ReplyPlace(channel=facts.channel, thread_ts=thread).encode()
     if facts.kind == "new":
         return c.SendText(
             actor=actor,
@@ -169,6 +171,8 @@ def dm_command(facts: MessageFacts, actor: Actor) -> c.Command | None:
             attachments=facts.files,
             platform_message_id=message_ref(facts.channel, facts.ts),
             reply_context=context,
+            ticket_number=ticket,
+            question_first=ticket is None,
         )
     return _edit(facts, actor, context)
 
@@ -281,6 +285,14 @@ def action_command(
     if isinstance(data, codecs.FaqPickButton):
         return c.ChooseSuggestion(
             actor=actor, query_id=data.query_id, entry_id=data.entry_id, reply_context=context
+        )
+    if isinstance(data, codecs.AddToTicketButton):
+        return c.AddToTicket(
+            actor=actor, query_id=data.query_id, number=data.number, reply_context=context
+        )
+    if isinstance(data, codecs.HeldPlaceButton):
+        return c.PlaceHeld(
+            actor=actor, held_id=data.held_id, number=data.number or None, reply_context=context
         )
     if isinstance(data, codecs.RatingButton):
         return c.Rate(actor=actor, number=data.number, score=data.score, reply_context=context)

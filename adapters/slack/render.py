@@ -14,11 +14,13 @@ from typing import Any
 from adapters.common.refusal import Refusal
 from adapters.common.triage import PERSON, SKIP
 from adapters.slack.codecs import (
+    AddToTicketButton,
     AssignSelect,
     CardAction,
     CardButton,
     FaqFeedbackButton,
     FaqPickButton,
+    HeldPlaceButton,
     KindOption,
     LevelOption,
     PriorityOption,
@@ -52,6 +54,7 @@ from core.events import (
     TicketList,
     TicketResolved,
     TriageStep,
+    WhichTicket,
 )
 from core.i18n import t
 from core.presenter import (
@@ -99,7 +102,13 @@ def context_block(text: str) -> dict[str, Any]:
 
 def button(
     text: str,
-    data: FaqFeedbackButton | FaqPickButton | RatingButton | CardButton | TriageButton,
+    data: FaqFeedbackButton
+    | FaqPickButton
+    | AddToTicketButton
+    | HeldPlaceButton
+    | RatingButton
+    | CardButton
+    | TriageButton,
     style: str | None = None,
 ) -> dict[str, Any]:
     element: dict[str, Any] = {
@@ -162,10 +171,21 @@ def _faq_answer(lang: str, payload: FaqAnswer) -> SlackMessage:
                         "primary",
                     ),
                     button(t(lang, "faq.button.human"), FaqFeedbackButton(query, helped=False)),
+                    *_add_to_ticket_buttons(lang, query, payload.open_tickets),
                 ],
             },
         ],
     )
+
+
+def _add_to_ticket_buttons(
+    lang: str, query_id: int, open_tickets: tuple[int, ...]
+) -> list[dict[str, Any]]:
+    """ "Add this to #N" for each open ticket: the question was meant for one of them."""
+    return [
+        button(t(lang, "faq.add_to_ticket", number=number), AddToTicketButton(query_id, number))
+        for number in open_tickets[:3]
+    ]
 
 
 def _faq_suggestions(lang: str, payload: FaqSuggestions) -> SlackMessage:
@@ -175,6 +195,7 @@ def _faq_suggestions(lang: str, payload: FaqSuggestions) -> SlackMessage:
         for index, choice in enumerate(payload.options)
     ]
     buttons.append(button(t(lang, "faq.button.human"), FaqFeedbackButton(query, helped=False)))
+    buttons += _add_to_ticket_buttons(lang, query, payload.open_tickets)
     return SlackMessage(
         text=_plain(lang, payload),
         blocks=[
@@ -194,7 +215,10 @@ def _faq_no_match(lang: str, payload: FaqNoMatch) -> SlackMessage:
             {
                 "type": "actions",
                 "block_id": faq_block_id(payload.query_id),
-                "elements": [button(t(lang, "faq.button.open_ticket"), human, "primary")],
+                "elements": [
+                    button(t(lang, "faq.button.open_ticket"), human, "primary"),
+                    *_add_to_ticket_buttons(lang, payload.query_id, payload.open_tickets),
+                ],
             },
         ],
     )
@@ -359,9 +383,25 @@ def relay_edited_message(lang: str, edited: RelayEdited) -> SlackMessage:
     )
 
 
+def which_ticket_message(lang: str, payload: WhichTicket) -> SlackMessage:
+    """A held message: one button per open ticket, and one to make it a new question."""
+    buttons = [
+        button(
+            clip(f"#{view.number} {view.subject}", 75),
+            HeldPlaceButton(payload.held_id, view.number),
+        )
+        for view in payload.tickets[:24]  # an actions block holds at most 25 elements
+    ]
+    buttons.append(button(t(lang, "ticket.which.new"), HeldPlaceButton(payload.held_id, 0)))
+    return SlackMessage(
+        text=escape(t(lang, "ticket.which")),
+        blocks=[section(escape(t(lang, "ticket.which"))), {"type": "actions", "elements": buttons}],
+    )
+
+
 def ticket_list_message(lang: str, payload: TicketList) -> SlackMessage:
     lines = [f"*{escape(t(lang, payload.title_key))}*"]
-    lines += [f"• {escape(line)}" for line in list_lines(lang, payload.tickets)]
+    lines += [f"• {escape(line)}" for line in list_lines(lang, payload.tickets, payload.as_of)]
     return SlackMessage(text="\n".join(lines))
 
 
@@ -391,6 +431,8 @@ def message_for(event: Event, ids_by_name: Mapping[str, str] | None = None) -> S
         return ticket_list_message(lang, payload)
     if isinstance(payload, TriageStep):
         return triage_message(lang, payload)
+    if isinstance(payload, WhichTicket):
+        return which_ticket_message(lang, payload)
     if isinstance(payload, Notice):
         prefix = ":warning: " if payload.error else ""
         return SlackMessage(text=prefix + _plain(lang, payload))

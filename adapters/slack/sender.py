@@ -28,7 +28,9 @@ from core.events import (
     RelayRetracted,
     TicketCard,
     TicketList,
+    TicketOpened,
     TriageStep,
+    ticket_number_of,
 )
 from core.storage.refs import RefStore
 from core.unknown_outcome import MaybeSent
@@ -45,6 +47,9 @@ def card_kind(channel: str, agents_channel: str) -> str:
 KIND_RELAY = "relay"  # core message id -> "channel:ts" of the relayed copy
 KIND_DM = "dm"  # user id -> their DM channel with the bot
 KIND_TRIAGE = "triage"  # user id -> the triage step they were asked last
+# ticket number -> "channel:ts" of its "Ticket #N opened" message in the requester's DM:
+# the ticket's thread there, where everything about it goes and replies are its messages
+KIND_DM_THREAD = "dm_thread"
 
 
 class SlackSender:
@@ -203,14 +208,22 @@ class SlackSender:
             )
             return
         channel = place.channel or await self._dm_channel(target.user_id)
-        after = self._after_post(payload, channel, place.thread_ts, event.lang)
+        thread_ts = place.thread_ts
+        ticket = ticket_number_of(payload)
+        if ticket is not None and channel.startswith("D") and isinstance(payload, TicketOpened):
+            thread_ts = None  # the ticket's thread starts here
+            after = self._remember_ticket_thread(ticket, channel)
+        else:
+            if ticket is not None and channel.startswith("D"):
+                channel, thread_ts = await self._ticket_thread(ticket, channel, thread_ts)
+            after = self._after_post(payload, channel, thread_ts, event.lang)
         if await self._copied(payload):
             await after("")  # a retry for the files: the text is there already
             return
         await self._post(
             marker,
             channel=channel,
-            thread_ts=place.thread_ts,
+            thread_ts=thread_ts,
             after=after,
             unfurl_links=False,
             **message.kwargs(),
@@ -253,6 +266,22 @@ class SlackSender:
         if not isinstance(payload, Relay) or not payload.attachments:
             return False
         return await self.refs.get(KIND_RELAY, str(payload.message_id)) is not None
+
+    async def _ticket_thread(
+        self, ticket: int, channel: str, thread_ts: str | None
+    ) -> tuple[str, str | None]:
+        """Where a message about `ticket` goes in the DM: its thread, once it has one."""
+        ref = await self.refs.get(KIND_DM_THREAD, str(ticket))
+        if ref is None:
+            return channel, thread_ts
+        thread_channel, ts = split_ref(ref)
+        return (thread_channel, ts) if thread_channel == channel else (channel, thread_ts)
+
+    def _remember_ticket_thread(self, ticket: int, channel: str) -> marks.AfterPost:
+        async def remember(ts: str) -> None:
+            await self.refs.put(KIND_DM_THREAD, str(ticket), message_ref(channel, ts))
+
+        return remember
 
     def _remember_copy(self, payload: object, channel: str) -> marks.AfterPost:
         """A relayed message's copy is remembered, so that its edits find it."""

@@ -49,6 +49,18 @@ class FaqPick(ButtonData, prefix="fp"):
         )
 
 
+class HeldPlace(ButtonData, prefix="hp"):
+    """Where a held message goes: ticket `number`, or 0 for a new question."""
+
+    held_id: int
+    number: int
+
+    def action(self, actor: Actor, ctx: str) -> Action:
+        return c.PlaceHeld(
+            actor=actor, reply_context=ctx, held_id=self.held_id, number=self.number or None
+        )
+
+
 class Language(ButtonData, prefix="lg"):
     lang: str
 
@@ -135,6 +147,7 @@ KINDS: tuple[type[ButtonData], ...] = (
     FaqHelped,
     FaqHuman,
     FaqPick,
+    HeldPlace,
     Language,
     ClaimTicket,
     ResolveTicket,

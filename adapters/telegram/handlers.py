@@ -247,6 +247,14 @@ class _Handlers:
                 return int(key)
         return None
 
+    async def replied_ticket(self, message: Message) -> int | None:
+        """In the private chat: the ticket of the bot's message this one replies to."""
+        replied = message.reply_to_message
+        if replied is None:
+            return None
+        key = await self.deps.refs.get("thread", message_ref(message.chat.id, replied.message_id))
+        return int(key) if key is not None and key.isdigit() else None
+
     # handlers
 
     async def private_message(self, message: Message, bot: Bot, event_update: Update) -> None:
@@ -257,7 +265,11 @@ class _Handlers:
         stored = await self.deps.refs.get("triage", str(user.id))
         me = await bot.me()
         action = parse_private(
-            message, actor, bot_username=me.username, triage=PendingTriage.decode(stored)
+            message,
+            actor,
+            bot_username=me.username,
+            triage=PendingTriage.decode(stored),
+            ticket=await self.replied_ticket(message),
         )
         if stored is not None and isinstance(action, c.Command):
             # The description opened the ticket, or another command left the menu stale.

@@ -135,7 +135,7 @@ def split_command(text: str, bot_username: str | None) -> tuple[str, str] | None
 
 
 TELEGRAM = Surface(prefix="/", person="(reply to the agent's message)")
-REQUESTER_WORDS = frozenset({"start", "ticket", "status", "lang", "link", "unlink"})
+REQUESTER_WORDS = frozenset({"start", "ticket", "new", "status", "lang", "link", "unlink"})
 
 
 def parse_private(
@@ -144,8 +144,10 @@ def parse_private(
     *,
     bot_username: str | None,
     triage: PendingTriage | None,
+    ticket: int | None = None,
 ) -> Action | None:
-    """A message in the private chat with the bot."""
+    """A message in the private chat with the bot; `ticket`: the ticket of the message it
+    replies to (a reply goes to that ticket)."""
     ctx = place_of(message).encode()
     text = text_of(message)
     attachments = attachments_of(message)
@@ -168,6 +170,7 @@ def parse_private(
             text=text,
             attachments=attachments,
             platform_message_id=message_ref(message.chat.id, message.message_id),
+            ticket_number=ticket,
         )
     command, rest = parsed
     word = command[1:]

@@ -11,6 +11,7 @@ from adapters.telegram.buttons import (
     FaqHelped,
     FaqHuman,
     FaqPick,
+    HeldPlace,
     Language,
     PersonOfTicket,
     RateTicket,
@@ -40,6 +41,7 @@ from core.events import (
     TicketResolved,
     TicketView,
     TriageStep,
+    WhichTicket,
 )
 from core.i18n import t, t_first
 from core.presenter import (
@@ -50,6 +52,7 @@ from core.presenter import (
     no_match_key,
     notice_text,
     profile_lines,
+    ticket_opened_text,
 )
 
 CARD_TEXT_LIMIT = 3000  # the card keeps room for its fields under the 4096 limit
@@ -112,9 +115,7 @@ def render_payload(lang: str, payload: Payload) -> OutMessage:
         )
         return _out(Rich().add(t(lang, no_match_key(payload))), ((button,),))
     if isinstance(payload, TicketOpened):
-        view = payload.ticket
-        text = t(lang, "ticket.opened", number=view.number, subject=view.subject)
-        return _out(Rich().add(text))
+        return _out(Rich().add(ticket_opened_text(lang, payload.ticket)))
     if isinstance(payload, Relay):
         return _out(relay_rich(lang, payload))
     if isinstance(payload, RelayEdited):
@@ -133,15 +134,29 @@ def render_payload(lang: str, payload: Payload) -> OutMessage:
         return triage_step_message(lang, payload)
     if isinstance(payload, TicketList):
         rich = Rich().add(t(lang, payload.title_key), "bold")
-        for line in list_lines(lang, payload.tickets):
+        for line in list_lines(lang, payload.tickets, payload.as_of):
             rich.line(line)
         return _out(rich)
     if isinstance(payload, TicketCard):
         return render_card(lang, payload)
     if isinstance(payload, PersonProfile):
         return plain("\n".join(profile_lines(lang, payload)))
+    if isinstance(payload, WhichTicket):
+        return which_ticket(lang, payload)
     assert isinstance(payload, Notice)
     return _out(Rich().add(notice_rich_text(lang, payload)))
+
+
+def which_ticket(lang: str, payload: WhichTicket) -> OutMessage:
+    """One button per open ticket, and one to make the message a new question."""
+    rows = [
+        (Button(shorten(f"#{view.number} {view.subject}", 60), data),)
+        for view in payload.tickets
+        if (data := packed(HeldPlace(held_id=payload.held_id, number=view.number)))
+    ]
+    new = HeldPlace(held_id=payload.held_id, number=0).pack()
+    rows.append((Button(t(lang, "ticket.which.new"), new),))
+    return _out(Rich().add(t(lang, "ticket.which")), tuple(rows))
 
 
 def notice_rich_text(lang: str, notice: Notice) -> str:

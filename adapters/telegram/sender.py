@@ -78,6 +78,7 @@ from core.events import (
     TicketView,
     TriageStep,
     event_to_json,
+    ticket_number_of,
 )
 from core.i18n import t
 from core.storage.refs import RefStore
@@ -227,13 +228,20 @@ class TelegramSender:
             await self.refs.put("progress", key, str(index + 1))
         await self.refs.delete("progress", key)
 
-    def _chunk_steps(self, place: Place, out: OutMessage, keep: list[Message]) -> list[Step]:
+    def _chunk_steps(
+        self, place: Place, out: OutMessage, keep: list[Message], ticket: int | None = None
+    ) -> list[Step]:
+        """One step per chunk; with `ticket`, each sent message is noted as the ticket's."""
         steps: list[Step] = []
         for index, chunk in enumerate(out.chunks):
             single = OutMessage((chunk,), out.keyboard if index == len(out.chunks) - 1 else ())
 
             async def step(single: OutMessage = single) -> None:
-                keep.extend(await self.send_out(place, single))
+                sent = await self.send_out(place, single)
+                keep.extend(sent)
+                if ticket is not None:
+                    for message in sent:
+                        await self._remember_thread_message(message, ticket)
 
             steps.append(step)
         return steps
@@ -290,11 +298,13 @@ class TelegramSender:
         if isinstance(payload, RelayRetracted):
             await self._retract(event.lang, payload)
             return
+        # Every message about a ticket is a place to reply to: a reply goes to that ticket.
+        ticket = ticket_number_of(payload)
         if isinstance(payload, Relay):
-            await self._steps(event, self._relay_steps(place, event.lang, payload, None))
+            await self._steps(event, self._relay_steps(place, event.lang, payload, ticket))
             return
         out = render_payload(event.lang, payload)
-        await self._steps(event, self._chunk_steps(place, out, []))
+        await self._steps(event, self._chunk_steps(place, out, [], ticket))
         if isinstance(payload, TriageStep):
             # The menu's buttons carry only the step and the pick: the answers so far wait here.
             await self.refs.put("triage", target.user_id, PendingTriage.of(payload).encode())

@@ -14,7 +14,7 @@ from core.i18n import t
 
 log = logging.getLogger(__name__)
 
-PRIVATE_COMMANDS = ("start", "ticket", "status", "cancel", "lang", "link", "help")
+PRIVATE_COMMANDS = ("start", "ticket", "new", "status", "cancel", "lang", "link", "help")
 AGENT_COMMANDS = ("queue", "mine", "claim", "resolve", "wait", "assign", "kind", "team", "help")
 
 

@@ -7,6 +7,7 @@ from typing import Literal
 from core import commands as c
 from core import errors
 from core.desk.checks import bounded, planned_state, require_agent, required_text, ticket_of
+from core.desk.questions import own_ticket, requester_message
 from core.desk.scope import CommandScope
 from core.desk.tickets import after_claim, require_team
 from core.domain import Author, TicketAction, Visibility
@@ -14,8 +15,14 @@ from core.events import CardChange, Notice, Relay, RelayEdited, RelayRetracted
 
 
 async def reply(scope: CommandScope, cmd: c.Reply) -> None:
-    """An agent's public message, relayed to the requester; an unclaimed ticket is claimed."""
-    require_agent(scope)
+    """An agent's public message, relayed to the requester; an unclaimed ticket is claimed.
+
+    A requester replying on their own ticket (the console's `/reply N TEXT`) writes to
+    its agents instead.
+    """
+    if not scope.actor.is_agent:
+        await requester_reply(scope, cmd)
+        return
     ticket = await ticket_of(scope, cmd.number)
     text = bounded(cmd.text)
     if not text and not cmd.attachments:
@@ -56,6 +63,19 @@ async def reply(scope: CommandScope, cmd: c.Reply) -> None:
             attachments=cmd.attachments,
         ),
     )
+
+
+async def requester_reply(scope: CommandScope, cmd: c.Reply) -> None:
+    ticket = await own_ticket(scope, cmd.number)
+    message = c.SendText(
+        actor=cmd.actor,
+        text=cmd.text,
+        attachments=cmd.attachments,
+        platform_message_id=cmd.platform_message_id,
+    )
+    if not message.text.strip() and not message.attachments:
+        raise errors.EmptyText()
+    await requester_message(scope, ticket, message, implicit=False)
 
 
 async def note(scope: CommandScope, cmd: c.Note) -> None:

@@ -23,6 +23,8 @@ HANDLERS: Mapping[type[c.Command], Handler] = MappingProxyType(
         c.AskQuestion: questions.ask,
         c.FaqFeedback: questions.faq_feedback,
         c.ChooseSuggestion: questions.choose_suggestion,
+        c.AddToTicket: questions.add_to_ticket,
+        c.PlaceHeld: questions.place_held,
         c.OpenTicket: tickets.open_ticket,
         c.Claim: tickets.claim,
         c.Assign: tickets.assign,

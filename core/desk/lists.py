@@ -24,7 +24,11 @@ async def queue(scope: CommandScope, cmd: c.ShowQueue) -> None:
         states=(TicketState.OPEN,), platform=scope.actor.platform, limit=25
     )
     scope.to_actor(
-        TicketList(title_key="list.queue", tickets=tuple(scope.view(t) for t in tickets))
+        TicketList(
+            title_key="list.queue",
+            tickets=tuple(scope.view(t) for t in tickets),
+            as_of=scope.now,
+        )
     )
 
 
@@ -33,7 +37,13 @@ async def mine(scope: CommandScope, cmd: c.ShowMine) -> None:
     tickets = await scope.repo.list_tickets(
         assignee_id=scope.actor.id, states=(TicketState.CLAIMED, TicketState.WAITING), limit=25
     )
-    scope.to_actor(TicketList(title_key="list.mine", tickets=tuple(scope.view(t) for t in tickets)))
+    scope.to_actor(
+        TicketList(
+            title_key="list.mine",
+            tickets=tuple(scope.view(t) for t in tickets),
+            as_of=scope.now,
+        )
+    )
 
 
 async def set_language(scope: CommandScope, cmd: c.SetLanguage) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy.engine import RowMapping
 
 from core import commands as c
 from core import errors
-from core.desk.checks import bounded, required_text
+from core.desk.checks import bounded, required_text, ticket_of
 from core.desk.learning import learn
 from core.desk.scope import CommandScope
 from core.desk.service import resume_if_waiting
@@ -19,36 +19,118 @@ from core.domain import (
     MAX_ID,
     SUPPORTED_LANGUAGES,
     Author,
+    Ticket,
     TicketState,
     Visibility,
 )
-from core.events import FaqAnswer, FaqNoMatch, FaqOption, FaqSuggestions, Notice, Relay
+from core.events import (
+    FaqAnswer,
+    FaqNoMatch,
+    FaqOption,
+    FaqSuggestions,
+    Notice,
+    Relay,
+    WhichTicket,
+)
 
 CHITCHAT_DECISION = "chitchat"
 """How `faq_queries` records small talk ("hi", "thanks!"): logged, never a question."""
 
 
 async def send_text(scope: CommandScope, cmd: c.SendText) -> None:
-    """A question, or, while the person has an open ticket, a message on it.
+    """A question, or a message on one of the person's open tickets (see c.SendText).
 
-    Files count as something said: a file alone opens the conversation (the FAQ
-    cannot read it, so a ticket carrying it is offered), and files sent with a
-    question stay with it in case it becomes a ticket.
+    Files are never dropped: with open tickets, a message carrying some goes to one of
+    them even where text alone would be a question; with none, a file alone opens the
+    conversation (the FAQ cannot read it, so a ticket carrying it is offered), and files
+    sent with a question stay with it in case it becomes a ticket.
     """
     if not cmd.text.strip() and not cmd.attachments:
         raise errors.EmptyText()
-    active = await scope.repo.latest_active_ticket(scope.actor.id)
-    if active is None:
+    if cmd.ticket_number is not None:
+        ticket = await own_ticket(scope, cmd.ticket_number)
+        await requester_message(scope, ticket, cmd, implicit=False)
+        return
+    active = await scope.repo.active_tickets(scope.actor.id)
+    if cmd.question_first and cmd.text.strip() and not (cmd.attachments and active):
+        await answer_question(scope, required_text(cmd.text), attachments=cmd.attachments)
+        return
+    if not active:
         if not cmd.text.strip():
             await offer_ticket_for_files(scope, cmd.attachments)
             return
         await answer_question(scope, required_text(cmd.text), attachments=cmd.attachments)
         return
+    if len(active) == 1:
+        await requester_message(scope, active[0], cmd, implicit=True)
+        return
     text = bounded(cmd.text)
-    if active.state is TicketState.WAITING:
-        active = await resume_if_waiting(scope, active)
+    held_id = await scope.repo.hold_message(
+        scope.actor.id,
+        text=text,
+        attachments=cmd.attachments,
+        platform_message_id=cmd.platform_message_id,
+        now=scope.now,
+    )
+    scope.to_actor(
+        WhichTicket(held_id=held_id, text=text, tickets=tuple(scope.view(t) for t in active))
+    )
+
+
+async def place_held(scope: CommandScope, cmd: c.PlaceHeld) -> None:
+    """The person said where their held message goes: a ticket, or a new question."""
+    ticket = await own_ticket(scope, cmd.number) if cmd.number is not None else None
+    held = await scope.repo.take_held(cmd.held_id, scope.actor.id, scope.now)
+    if held is None:
+        raise errors.HeldMessageGone()
+    if ticket is None:
+        await answer_question(scope, required_text(held.text))
+        return
+    message = c.SendText(
+        actor=cmd.actor,
+        text=held.text,
+        attachments=held.attachments,
+        platform_message_id=held.platform_message_id,
+    )
+    await requester_message(scope, ticket, message, implicit=False)
+
+
+async def add_to_ticket(scope: CommandScope, cmd: c.AddToTicket) -> None:
+    """A question answered by the FAQ was meant for an open ticket after all."""
+    row = await _own_query(scope, cmd.query_id)
+    if row["outcome"] in ("human", "ticket"):
+        raise errors.AlreadyEscalated(number=int(row["ticket_id"] or 0))
+    ticket = await own_ticket(scope, cmd.number)
+    message = c.SendText(actor=cmd.actor, text=str(row["text"]))
+    await requester_message(scope, ticket, message, implicit=False)
+    await scope.repo.set_faq_outcome(cmd.query_id, "ticket", ticket.number)
+
+
+async def own_ticket(scope: CommandScope, number: int) -> Ticket:
+    """One of the actor's own tickets that is still open; anyone else's is unknown."""
+    ticket = await ticket_of(scope, number)
+    if ticket.requester.id != scope.actor.id:
+        raise errors.UnknownTicket(number=number)
+    if not ticket.state.is_active:
+        raise errors.NotActive(number=number, state=ticket.state.value)
+    return ticket
+
+
+async def requester_message(
+    scope: CommandScope, ticket: Ticket, cmd: c.SendText, *, implicit: bool
+) -> None:
+    """The requester's message, relayed to the agents of `ticket`.
+
+    The first message after the ticket's own text is acknowledged, once per ticket;
+    when the desk chose the ticket (`implicit`), that acknowledgement also says how
+    to ask something new instead.
+    """
+    if ticket.state is TicketState.WAITING:
+        ticket = await resume_if_waiting(scope, ticket)
+    text = bounded(cmd.text)
+    first = await scope.repo.count_messages(ticket.number, Author.REQUESTER) <= 1
     message_id = await scope.repo.add_message(
-        ticket_number=active.number,
+        ticket_number=ticket.number,
         author=scope.actor,
         role=Author.REQUESTER,
         visibility=Visibility.PUBLIC,
@@ -58,9 +140,9 @@ async def send_text(scope: CommandScope, cmd: c.SendText) -> None:
         now=scope.now,
     )
     scope.to_thread(
-        active,
+        ticket,
         Relay(
-            ticket_number=active.number,
+            ticket_number=ticket.number,
             message_id=message_id,
             author_name=scope.actor.display_name,
             author_role="requester",
@@ -68,6 +150,9 @@ async def send_text(scope: CommandScope, cmd: c.SendText) -> None:
             attachments=cmd.attachments,
         ),
     )
+    if first:
+        key = f"ticket.sent.{scope.actor.platform}" if implicit else "ticket.sent"
+        scope.to_actor(Notice(key=key, params={"number": ticket.number}))
 
 
 async def ask(scope: CommandScope, cmd: c.AskQuestion) -> None:
@@ -101,8 +186,24 @@ async def offer_ticket_for_files(scope: CommandScope, attachments: tuple[str, ..
 async def answer_question(
     scope: CommandScope, text: str, *, attachments: tuple[str, ...] = ()
 ) -> None:
+    """The FAQ's answer, suggestions or offer of a ticket, in the question's language.
+
+    A person who never chose a language is answered in the language they asked in
+    from then on; one who chose keeps theirs for everything but the FAQ's own answer.
+    """
     result = await scope.faq.search_async(text, None)
-    lang = result.lang if result.lang in SUPPORTED_LANGUAGES else scope.actor.lang
+    lang = scope.actor.lang
+    top_match = result.results[0] if result.results and result.decision != "none" else None
+    if (
+        top_match is not None
+        and result.lang in SUPPORTED_LANGUAGES
+        and result.lang != lang
+        and scope.faq.entry(top_match.entry_id, result.lang) is not None
+    ):
+        # The knowledge base answers in the question's language (a language it has, so
+        # the detection is trusted); someone who never chose one speaks it from now on.
+        lang = result.lang
+        await scope.repo.follow_language(scope.actor.id, lang, scope.now)
     small_talk = result.chit_chat and not attachments  # a greeting with a screenshot is not
     query_id = await scope.repo.record_faq_query(
         person=scope.actor,
@@ -118,10 +219,12 @@ async def answer_question(
         attachments=attachments,
     )
     if small_talk:
-        # Small talk alone ("hi", "thanks!") is no question: a friendly word, no ticket
-        # offer, and nothing for the FAQ's record of unanswered questions.
-        scope.to_actor(Notice(key="faq.small_talk"), lang)
+        # Small talk alone ("hi", "thanks!") is no question: a friendly word in kind, no
+        # ticket offer, and nothing for the FAQ's record of unanswered questions.
+        kind = result.lang if result.lang in SUPPORTED_LANGUAGES else lang
+        scope.to_actor(Notice(key="faq.small_talk"), kind)
         return
+    open_tickets = tuple(t.number for t in await scope.repo.active_tickets(scope.actor.id))
     top = result.results[0] if result.results else None
     entry = scope.faq.entry(top.entry_id, lang) if top else None
     if result.decision == "answer" and top is not None and entry is not None:
@@ -132,6 +235,7 @@ async def answer_question(
                 title=entry.title,
                 answer=entry.answer,
                 score=top.score,
+                open_tickets=open_tickets,
             ),
             lang,
         )
@@ -145,9 +249,14 @@ async def answer_question(
                     title=suggested.title if suggested else match.title,
                 )
             )
-        scope.to_actor(FaqSuggestions(query_id=query_id, options=tuple(options)), lang)
+        scope.to_actor(
+            FaqSuggestions(query_id=query_id, options=tuple(options), open_tickets=open_tickets),
+            lang,
+        )
     else:
-        scope.to_actor(FaqNoMatch(query_id=query_id, question=text), lang)
+        scope.to_actor(
+            FaqNoMatch(query_id=query_id, question=text, open_tickets=open_tickets), lang
+        )
 
 
 async def _own_query(scope: CommandScope, query_id: int) -> RowMapping:
@@ -163,6 +272,10 @@ async def faq_feedback(scope: CommandScope, cmd: c.FaqFeedback) -> None:
     wanting a human turns the question into a ticket."""
     row = await _own_query(scope, cmd.query_id)
     question = str(row["text"])
+    if row["outcome"] in ("human", "ticket") and row["ticket_id"] is not None:
+        raise errors.AlreadyEscalated(number=int(row["ticket_id"]))
+    if row["outcome"] == "helped":
+        raise errors.AlreadyAnswered()
     if cmd.helped:
         chosen = row["chosen_entry_id"] if row["outcome"] == "chose" else None
         await scope.repo.set_faq_outcome(cmd.query_id, "helped")

@@ -218,6 +218,15 @@ async def assign(scope: CommandScope, cmd: c.Assign) -> None:
     if cmd.assignee.platform != ticket.platform:
         raise errors.BadInput(detail="assignee on another platform")
     assignee = await agent_to_assign(scope, cmd.assignee, ticket.number)
+    if ticket.assignee is not None and ticket.assignee.id == assignee.id and ticket.state.is_active:
+        # Nothing changes: nobody is told again.
+        scope.to_actor(
+            Notice(
+                key="ticket.already_assigned",
+                params={"number": ticket.number, "agent": assignee.display_name},
+            )
+        )
+        return
     moved = await scope.repo.transition(
         ticket.number,
         allowed_from=allowed_from(TicketAction.ASSIGN),

@@ -164,11 +164,13 @@ def calibrate_knowledge_base(
     *,
     embedder: Embedder | None = None,
     save: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Calibration:
     """What ``helpdesk faq calibrate`` runs: calibrate and store ``<root>/thresholds.json``.
 
     ``queries``: labelled real queries when there are some; otherwise the knowledge base
-    calibrates on itself (held-out questions and entries).
+    calibrates on itself (held-out questions and entries), telling ``progress(done,
+    total)`` after each held-out fold.
     """
     kb = load_knowledge_base(root)
     if queries:
@@ -177,9 +179,14 @@ def calibrate_knowledge_base(
         source = f"{len(queries)} labelled queries"
     else:
         scored = []
-        for held_kb, held_queries in self_calibration_queries(kb):
+        folds = list(self_calibration_queries(kb))
+        for done, (held_kb, held_queries) in enumerate(folds):
+            if progress is not None:
+                progress(done, len(folds))
             matcher = FaqMatcher(held_kb, embedder=embedder)
             scored += score_queries(matcher.search, held_queries)
+        if progress is not None:
+            progress(len(folds), len(folds))
         source = (
             f"self-calibration: {SELF_CALIBRATION_FOLDS} folds of held-out questions and entries"
         )

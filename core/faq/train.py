@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -46,14 +47,32 @@ def kb_fingerprint(kb: KnowledgeBase, embedder: Embedder) -> str:
     return digest.hexdigest()
 
 
-def train(kb: KnowledgeBase, embedder: Embedder) -> TrainedScorer | None:
-    """None when the knowledge base is too small to hold anything out."""
+Progress = Callable[[int, int], None]
+"""Told (done, total) as a long computation goes on: a terminal shows it as a bar."""
+
+
+def _silent(done: int, total: int) -> None:
+    return None
+
+
+def train(
+    kb: KnowledgeBase, embedder: Embedder, progress: Progress | None = None
+) -> TrainedScorer | None:
+    """None when the knowledge base is too small to hold anything out.
+
+    `progress(done, total)` is told after the embeddings and after each held-out fold.
+    """
     started = time.perf_counter()
+    folds = list(self_calibration_queries(kb))
+    tell = progress or _silent
+    tell(0, len(folds) + 1)
     # Every held-out question is a text of the knowledge base: embed each once, up front.
     embedder.embed([text for entry in kb.all_entries() for text in entry_texts(entry)])
+    tell(1, len(folds) + 1)
     rows: list[Evidence] = []
     scored: list[ScoredQuery] = []
-    for held_kb, queries in self_calibration_queries(kb):
+    for done, (held_kb, queries) in enumerate(folds, start=2):
+        tell(done - 1, len(folds) + 1)
         matcher = FaqMatcher(held_kb, embedder=embedder)
         for query in queries:
             lang = query.lang or matcher.default_lang
@@ -65,6 +84,7 @@ def train(kb: KnowledgeBase, embedder: Embedder) -> TrainedScorer | None:
             right = query.gold is not None and first == query.gold
             rows.append(seen)
             scored.append(ScoredQuery(query.gold, seen.top, right, right))
+    tell(len(folds) + 1, len(folds) + 1)
     in_scope = sum(q.gold is not None for q in scored)
     if len(rows) < MIN_QUERIES or not any(q.top1_right for q in scored) or in_scope == len(rows):
         return None

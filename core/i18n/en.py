@@ -12,7 +12,7 @@ MESSAGES: dict[str, str] = {
     "error.unknown_language": "Unknown language '{value}'. Choose one of: {supported}.",
     "error.unknown_category": "Unknown category '{value}'. Choose one of: {known}.",
     "error.bad_rating": "A rating is a number from 1 to 5.",
-    "error.unknown_query": "That question has expired; please ask again.",
+    "error.unknown_query": "That question is not one of yours, or it is too old; please ask it again.",
     "error.unknown_faq_entry": 'There is no FAQ entry "{entry_id}"; nothing was changed.',
     "error.unknown_command": "Unknown command {command}. Type /help for the list.",
     "error.usage": "Usage: {usage}",
@@ -26,7 +26,7 @@ MESSAGES: dict[str, str] = {
     "faq.glad_it_helped": "Glad it helped!",
     "faq.small_talk": "Hello! Ask me a question, or type /ticket to reach a person.",
     "ticket.files_only": "(file sent without text)",
-    "ticket.opened": "Ticket #{number} opened: {subject}. An agent will reply here.",
+    "ticket.opened": "Ticket #{number} opened: {subject} An agent will reply here.",
     "ticket.agent_assigned": "{agent} is now handling your ticket #{number}.",
     "ticket.already_yours": "Ticket #{number} is already yours.",
     "ticket.note_added": "Internal note added to #{number} (not shown to the requester).",
@@ -38,7 +38,7 @@ MESSAGES: dict[str, str] = {
     "ticket.thanks_for_rating": "Thank you! You rated ticket #{number} {score}/5.",
     "relay.from_agent": "{agent} (#{number}): {text}",
     "relay.from_requester": "{name}: {text}",
-    "relay.attachments": "[{count} attachment(s)]",
+    "relay.attachments": "[{attachments}]",
     "delivery.sent_again": "↻ Sent again after a connection problem: if you already have this message, ignore this copy.",
     "relay.edited": "{name} edited a message (#{number}): {text}",
     "relay.deleted": "{name} deleted a message (#{number}).",
@@ -89,8 +89,8 @@ MESSAGES: dict[str, str] = {
     "console.hint.suggest": "(/pick K, or /human)",
     "console.hint.no_match": "(/human opens a ticket with this question)",
     "console.hint.rate": "(/rate {number} 1-5)",
-    "reminder.unclaimed": "Reminder: ticket #{number} has waited {minutes} min and nobody has claimed it.",
-    "reminder.waiting": "Reminder: the requester of #{number} has waited {minutes} min for an answer from {agent}.",
+    "reminder.unclaimed": "Reminder: ticket #{number} has waited {duration} and nobody has claimed it.",
+    "reminder.waiting": "Reminder: the requester of #{number} has waited {duration} for an answer from {agent}.",
     "lang.changed": "From now on I will answer in English.",
     "help.requester": (
         "Ask me anything: I answer from the FAQ or open a ticket for you.\n"
@@ -105,22 +105,23 @@ MESSAGES: dict[str, str] = {
     ),
     "help.console.requester": (
         "Type a question, or a message for your open ticket.\n"
+        "/new TEXT     ask a new question     /reply N TEXT write to your ticket N\n"
         "/ticket TEXT  open a ticket          /status       your tickets\n"
         "/cancel N     cancel a ticket        /reopen N     reopen a ticket\n"
         "/rate N 1-5   rate a resolved ticket /lang en|pl|ru  language\n"
         "/helped, /human  answer the last FAQ reply; /pick K  choose suggestion K\n"
         "/as NAME      act as requester NAME  /agent NAME   act as agent NAME\n"
         "/ticket       step by step: what, where, how bad; then a ticket\n"
-        "/quit         leave"
+        "/quit         leave (or Ctrl-D)"
     ),
     "help.console.agent": (
         "/queue        unclaimed tickets      /mine         your tickets\n"
         "/claim N      claim a ticket         /reply N TEXT answer the requester\n"
-        "/note N TEXT  internal note          /resolve N    resolve\n"
+        "/note N TEXT  internal note          /resolve N [faq:ID]  resolve\n"
         "/assign N NAME  assign to an agent   /priority N P1|P2|P3|P4\n"
         "/kind N incident|request|question    /team N TEAM  move to a team\n"
         "/impact N, /urgency N high|medium|low /wait N      wait for the requester\n"
-        "/reopen N, /cancel N, /lang en|pl|ru, /as NAME, /agent NAME [TEAM], /quit"
+        "/reopen N, /cancel N, /lang en|pl|ru, /as NAME, /agent NAME [TEAM], /quit (or Ctrl-D)"
     ),
     "category.general": "General",
     "category.it": "IT",
@@ -140,7 +141,7 @@ MESSAGES: dict[str, str] = {
     "relay.file_failed": "📎 {file} could not be passed on ({reason}).",
     "card.open_link": "open",
     "home.hint": "Write to me in the Messages tab, or type /ticket TEXT anywhere.",
-    "help.slack.requester": "Ask me anything here: I answer from the FAQ or open a ticket for you.\n/ticket TEXT opens a ticket (/ticket alone opens a form), /ticket status lists your tickets, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. In a thread, use the message menu “Create help desk ticket” or react with :ticket:.",
+    "help.slack.requester": "Ask me anything here: I answer from the FAQ or open a ticket for you. Each ticket is a thread here under its “Ticket #N opened” message: write in that thread to add to the ticket; a new message here is a new question.\n/ticket TEXT opens a ticket (/ticket alone opens a form), /ticket status lists your tickets, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. In a channel's thread, use the message menu “Create help desk ticket” or react with :ticket:.",
     "help.slack.agent": "Agents: react :eyes: on a card to claim, :white_check_mark: to resolve; reply in the card's thread to answer the requester, start with note: for an internal note. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N [faq:ID], /ticket assign N @agent, /ticket priority N P1|P2|P3|P4, /ticket kind N incident|request|question, /ticket impact N and /ticket urgency N high|medium|low, /ticket team N TEAM, /ticket wait N (wait for the requester).",
     "telegram.start": "Hi! I am the help desk. Ask me a question and I will answer from the FAQ, or open a ticket with /ticket and an agent will reply here. Choose your language:",
     "telegram.lang.choose": "Choose your language:",
@@ -169,7 +170,7 @@ MESSAGES: dict[str, str] = {
     "telegram.cmd.agents.kind": "Set the kind: /kind N incident|request|question",
     "telegram.cmd.agents.team": "Move to a team: /team N TEAM",
     "telegram.cmd.agents.help": "Agent commands",
-    "help.telegram.requester": "Ask me anything: I answer from the FAQ or open a ticket for you.\n/ticket TEXT opens a ticket (/ticket alone opens a short form), /status lists your tickets, /cancel N cancels one, /reopen N reopens one, /lang changes the language. While a ticket is open, your messages, photos, files and voice messages go to the agents.",
+    "help.telegram.requester": "Ask me anything: I answer from the FAQ or open a ticket for you.\n/ticket TEXT opens a ticket (/ticket alone opens a short form), /status lists your tickets, /cancel N cancels one, /reopen N reopens one, /lang changes the language. While a ticket is open, your messages, photos, files and voice messages go to its agents; with several open tickets, reply to a message of the one you mean. /new TEXT asks a new question.",
     "help.telegram.agent": "Agents: react 👀 on a ticket card to claim it, 👌 to resolve it (or use the buttons). Write in the ticket's topic, or reply to its card, to answer the requester; start with note: for an internal note. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (as a reply to the agent's message), /priority N P1|P2|P3|P4, /kind N incident|request|question, /impact N and /urgency N high|medium|low, /team N TEAM, /wait N (wait for the requester).",
     # one person across platforms
     "link.code": "Your link code: {code}. Within {minutes} minutes, give it to me on your other platform: /link {code} (in Slack: /ticket link {code}). It works once.",
@@ -265,4 +266,32 @@ MESSAGES: dict[str, str] = {
     "triage.text": "Describe the problem in one message.",
     "console.hint.triage": "(type a number, or /skip)",
     "console.hint.triage_text": "(type the description)",
+    "error.nothing_to_answer": "There is nothing to answer yet: ask a question first.",
+    "error.no_suggestions": "The last answer offered no suggestions to choose from.",
+    "error.no_such_suggestion": "There is no suggestion {choice}; choose 1–{count}.",
+    "error.already_answered": "You have already told me that this answer helped.",
+    "error.already_escalated": "That question is already ticket #{number}.",
+    "error.ticket_closed": "Ticket #{number} is {state}; reopen it to write to it again.",
+    "error.held_gone": "That message has already gone where you chose.",
+    "ticket.sent": "Sent to the agents of #{number}.",
+    "ticket.sent.console": "Sent to the agents of #{number}, your open ticket. To ask something new instead, type /new and your question.",
+    "ticket.sent.telegram": "Sent to the agents of #{number}, your open ticket. To ask something new instead, send /new and your question; to write to another ticket, reply to one of its messages.",
+    "ticket.sent.slack": "Sent to the agents of #{number}. To add to a ticket, write in its thread; a new message here is a new question.",
+    "ticket.which": "Which of your open tickets is this message for?",
+    "ticket.which.new": "A new question",
+    "ticket.already_assigned": "Ticket #{number} is already assigned to {agent}; nothing changed.",
+    "faq.add_to_ticket": "Add this to #{number}",
+    "console.hint.which": "(/reply N TEXT writes to ticket N; /new TEXT asks a new question)",
+    "console.hint.add_to_ticket": "(or /reply N TEXT to add it to your ticket {numbers})",
+    "console.goodbye": "Goodbye!",
+    "list.item.agent": "#{number} [{state}] {subject} — {requester}, {priority}, {assignee}, {age}",
+    "list.unassigned": "unassigned",
+    "age.ago": "{duration} ago",
+    "age.just_now": "just now",
+    "card.opened": "Opened",
+    "plural.minute": "minute|minutes",
+    "plural.hour": "hour|hours",
+    "plural.day": "day|days",
+    "plural.attachment": "attachment|attachments",
+    "telegram.cmd.private.new": "Ask a new question: /new TEXT",
 }

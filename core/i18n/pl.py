@@ -2,9 +2,9 @@
 
 MESSAGES: dict[str, str] = {
     "error.generic": "Coś poszło nie tak; nic nie zostało zmienione. Spróbuj ponownie.",
-    "error.unknown_ticket": "Nie ma zgłoszenia #{number}, które możesz zobaczyć.",
+    "error.unknown_ticket": "Nie znaleziono zgłoszenia #{number}.",
     "error.agents_only": "Tylko agenci mogą to zrobić.",
-    "error.invalid_transition": "Zgłoszenie #{number} ma stan {state}; teraz nie można tego zrobić.",
+    "error.invalid_transition": "Zgłoszenie #{number} jest {state}; teraz nie można tego zrobić.",
     "error.already_claimed": "Zgłoszenie #{number} zostało już przejęte przez: {owner}.",
     "error.not_an_agent": "Nie można przypisać zgłoszenia #{number}: {name} nie należy do zespołu agentów.",
     "error.empty_text": "Wiadomość jest pusta; napisz jakiś tekst.",
@@ -12,7 +12,7 @@ MESSAGES: dict[str, str] = {
     "error.unknown_language": "Nieznany język „{value}”. Wybierz jeden z: {supported}.",
     "error.unknown_category": "Nieznana kategoria „{value}”. Wybierz jedną z: {known}.",
     "error.bad_rating": "Ocena to liczba od 1 do 5.",
-    "error.unknown_query": "To pytanie wygasło; zadaj je ponownie.",
+    "error.unknown_query": "To pytanie nie jest Twoje albo jest już zbyt stare; zadaj je jeszcze raz.",
     "error.unknown_faq_entry": "Nie ma wpisu FAQ „{entry_id}”; nic nie zmieniono.",
     "error.unknown_command": "Nieznane polecenie {command}. Wpisz /help, aby zobaczyć listę.",
     "error.usage": "Użycie: {usage}",
@@ -26,19 +26,19 @@ MESSAGES: dict[str, str] = {
     "faq.glad_it_helped": "Cieszę się, że pomogło!",
     "faq.small_talk": "Cześć! Zadaj mi pytanie albo napisz /ticket, aby porozmawiać z człowiekiem.",
     "ticket.files_only": "(plik wysłany bez tekstu)",
-    "ticket.opened": "Utworzono zgłoszenie #{number}: {subject}. Agent odpowie tutaj.",
+    "ticket.opened": "Utworzono zgłoszenie #{number}: {subject} Agent odpowie tutaj.",
     "ticket.agent_assigned": "{agent} zajmuje się teraz Twoim zgłoszeniem #{number}.",
     "ticket.already_yours": "Zgłoszenie #{number} jest już Twoje.",
     "ticket.note_added": "Dodano notatkę wewnętrzną do #{number} (niewidoczną dla zgłaszającego).",
     "ticket.reply_made_note": "Twoja odpowiedź w #{number} została wycofana od zgłaszającego i zapisana jako notatka wewnętrzna.",
     "ticket.reopened": "Zgłoszenie #{number} zostało ponownie otwarte.",
     "ticket.cancelled": "Zgłoszenie #{number} zostało anulowane.",
-    "ticket.resolved": "Twoje zgłoszenie #{number} zostało rozwiązane przez: {agent}.",
+    "ticket.resolved": "Zgłoszenie #{number} zostało rozwiązane (agent: {agent}).",
     "ticket.rate_prompt": "Jak nam poszło? Oceń od 1 (słabo) do 5 (świetnie).",
-    "ticket.thanks_for_rating": "Dziękujemy! Oceniono zgłoszenie #{number} na {score}/5.",
+    "ticket.thanks_for_rating": "Dziękujemy! Twoja ocena zgłoszenia #{number}: {score}/5.",
     "relay.from_agent": "{agent} (#{number}): {text}",
     "relay.from_requester": "{name}: {text}",
-    "relay.attachments": "[załączniki: {count}]",
+    "relay.attachments": "[{attachments}]",
     "delivery.sent_again": "↻ Wysłano ponownie po problemie z połączeniem: jeśli masz już tę wiadomość, zignoruj tę kopię.",
     "relay.edited": "{name} edytował(a) wiadomość (#{number}): {text}",
     "relay.deleted": "{name} usunął(-ęła) wiadomość (#{number}).",
@@ -89,8 +89,8 @@ MESSAGES: dict[str, str] = {
     "console.hint.suggest": "(/pick K albo /human)",
     "console.hint.no_match": "(/human tworzy zgłoszenie z tym pytaniem)",
     "console.hint.rate": "(/rate {number} 1-5)",
-    "reminder.unclaimed": "Przypomnienie: zgłoszenie #{number} czeka {minutes} min i nikt go nie przejął.",
-    "reminder.waiting": "Przypomnienie: zgłaszający #{number} czeka {minutes} min na odpowiedź od: {agent}.",
+    "reminder.unclaimed": "Przypomnienie: zgłoszenie #{number} czeka już {duration} i nikt go nie przejął.",
+    "reminder.waiting": "Przypomnienie: zgłaszający w sprawie #{number} czeka już {duration} na odpowiedź; zgłoszenie prowadzi {agent}.",
     "lang.changed": "Od teraz będę odpowiadać po polsku.",
     "help.requester": (
         "Zapytaj o cokolwiek: odpowiem z FAQ albo utworzę dla Ciebie zgłoszenie.\n"
@@ -105,22 +105,23 @@ MESSAGES: dict[str, str] = {
     ),
     "help.console.requester": (
         "Napisz pytanie albo wiadomość do otwartego zgłoszenia.\n"
+        "/new TEKST     nowe pytanie          /reply N TEKST  napisz w zgłoszeniu N\n"
         "/ticket TEKST  nowe zgłoszenie       /status       Twoje zgłoszenia\n"
         "/cancel N      anuluj zgłoszenie     /reopen N     otwórz ponownie\n"
         "/rate N 1-5    oceń rozwiązane       /lang en|pl|ru  język\n"
-        "/helped, /human  odpowiedź na ostatnie FAQ; /pick K  wybierz propozycję K\n"
+        "/helped, /human  oceń ostatnią odpowiedź FAQ; /pick K  wybierz propozycję K\n"
         "/as NAZWA      działaj jako zgłaszający  /agent NAZWA  działaj jako agent\n"
         "/ticket        krok po kroku: co, gdzie, jak pilne; potem zgłoszenie\n"
-        "/quit          wyjdź"
+        "/quit          wyjdź (albo Ctrl-D)"
     ),
     "help.console.agent": (
         "/queue         nieprzejęte           /mine         Twoje zgłoszenia\n"
         "/claim N       przejmij              /reply N TEKST  odpowiedz zgłaszającemu\n"
-        "/note N TEKST  notatka wewnętrzna    /resolve N    rozwiąż\n"
+        "/note N TEKST  notatka wewnętrzna    /resolve N [faq:ID]  rozwiąż\n"
         "/assign N NAZWA  przypisz agentowi   /priority N P1|P2|P3|P4\n"
         "/kind N incident|request|question    /team N ZESPÓŁ  przenieś do zespołu\n"
         "/impact N, /urgency N high|medium|low /wait N      czekaj na zgłaszającego\n"
-        "/reopen N, /cancel N, /lang en|pl|ru, /as NAZWA, /agent NAZWA [ZESPÓŁ], /quit"
+        "/reopen N, /cancel N, /lang en|pl|ru, /as NAZWA, /agent NAZWA [ZESPÓŁ], /quit (albo Ctrl-D)"
     ),
     "category.general": "Ogólne",
     "category.it": "IT",
@@ -140,7 +141,7 @@ MESSAGES: dict[str, str] = {
     "relay.file_failed": "📎 Nie udało się przekazać pliku {file} ({reason}).",
     "card.open_link": "otwórz",
     "home.hint": "Napisz do mnie w karcie Wiadomości albo wpisz /ticket TEKST w dowolnym miejscu.",
-    "help.slack.requester": "Zapytaj mnie o cokolwiek: odpowiem z FAQ albo utworzę zgłoszenie.\n/ticket TEKST tworzy zgłoszenie (samo /ticket otwiera formularz), /ticket status pokazuje Twoje zgłoszenia, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. W wątku użyj menu wiadomości „Create help desk ticket” albo reakcji :ticket:.",
+    "help.slack.requester": "Zapytaj mnie tutaj o cokolwiek: odpowiem z FAQ albo utworzę zgłoszenie. Każde zgłoszenie to wątek pod wiadomością „Utworzono zgłoszenie #N”: napisz w tym wątku, aby coś do niego dodać; nowa wiadomość tutaj to nowe pytanie.\n/ticket TEKST tworzy zgłoszenie (samo /ticket otwiera formularz), /ticket status pokazuje Twoje zgłoszenia, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. W wątku kanału użyj menu wiadomości „Create help desk ticket” albo reakcji :ticket:.",
     "help.slack.agent": "Agenci: reakcja :eyes: na karcie przejmuje zgłoszenie, :white_check_mark: je rozwiązuje; odpowiedź w wątku karty trafia do zgłaszającego, a tekst zaczynający się od note: jest notatką wewnętrzną. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N [faq:ID], /ticket assign N @agent, /ticket priority N P1|P2|P3|P4, /ticket kind N incident|request|question, /ticket impact N i /ticket urgency N high|medium|low, /ticket team N ZESPÓŁ, /ticket wait N (czekaj na zgłaszającego).",
     "telegram.start": "Cześć! Jestem helpdeskiem. Zadaj pytanie, a odpowiem z FAQ, albo utwórz zgłoszenie poleceniem /ticket — agent odpowie tutaj. Wybierz język:",
     "telegram.lang.choose": "Wybierz język:",
@@ -169,7 +170,7 @@ MESSAGES: dict[str, str] = {
     "telegram.cmd.agents.kind": "Ustaw rodzaj: /kind N incident|request|question",
     "telegram.cmd.agents.team": "Przenieś do zespołu: /team N ZESPÓŁ",
     "telegram.cmd.agents.help": "Polecenia agentów",
-    "help.telegram.requester": "Zapytaj mnie o cokolwiek: odpowiem z FAQ albo utworzę zgłoszenie.\n/ticket TEKST tworzy zgłoszenie (samo /ticket otwiera krótki formularz), /status pokazuje Twoje zgłoszenia, /cancel N anuluje, /reopen N otwiera ponownie, /lang zmienia język. Gdy zgłoszenie jest otwarte, Twoje wiadomości, zdjęcia, pliki i wiadomości głosowe trafiają do agentów.",
+    "help.telegram.requester": "Zapytaj mnie o cokolwiek: odpowiem z FAQ albo utworzę zgłoszenie.\n/ticket TEKST tworzy zgłoszenie (samo /ticket otwiera krótki formularz), /status pokazuje Twoje zgłoszenia, /cancel N anuluje, /reopen N otwiera ponownie, /lang zmienia język. Gdy zgłoszenie jest otwarte, Twoje wiadomości, zdjęcia, pliki i wiadomości głosowe trafiają do jego agentów; przy kilku otwartych zgłoszeniach odpowiedz na wiadomość tego, o które chodzi. /new TEKST zadaje nowe pytanie.",
     "help.telegram.agent": "Agenci: reakcja 👀 na karcie zgłoszenia je przejmuje, 👌 rozwiązuje (albo przyciski). Pisz w wątku zgłoszenia lub odpowiadaj na kartę, aby odpowiedzieć zgłaszającemu; tekst zaczynający się od note: jest notatką wewnętrzną. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (w odpowiedzi na wiadomość agenta), /priority N P1|P2|P3|P4, /kind N incident|request|question, /impact N i /urgency N high|medium|low, /team N ZESPÓŁ, /wait N (czekaj na zgłaszającego).",
     # one person across platforms
     "link.code": "Twój kod połączenia: {code}. W ciągu {minutes} minut podaj go mi na drugiej platformie: /link {code} (w Slacku: /ticket link {code}). Działa tylko raz.",
@@ -265,4 +266,32 @@ MESSAGES: dict[str, str] = {
     "triage.text": "Opisz problem w jednej wiadomości.",
     "console.hint.triage": "(wpisz numer albo /skip)",
     "console.hint.triage_text": "(wpisz opis)",
+    "error.nothing_to_answer": "Nie ma jeszcze na co odpowiedzieć: najpierw zadaj pytanie.",
+    "error.no_suggestions": "Ostatnia odpowiedź nie zawierała propozycji do wyboru.",
+    "error.no_such_suggestion": "Nie ma propozycji {choice}; wybierz od 1 do {count}.",
+    "error.already_answered": "Ta odpowiedź jest już oznaczona jako pomocna.",
+    "error.already_escalated": "To pytanie jest już zgłoszeniem #{number}.",
+    "error.ticket_closed": "Zgłoszenie #{number} jest {state}; otwórz je ponownie, aby do niego napisać.",
+    "error.held_gone": "Ta wiadomość trafiła już we wskazane miejsce.",
+    "ticket.sent": "Wysłano do agentów zgłoszenia #{number}.",
+    "ticket.sent.console": "Wysłano do agentów Twojego otwartego zgłoszenia #{number}. Aby zamiast tego zadać nowe pytanie, wpisz /new i treść pytania.",
+    "ticket.sent.telegram": "Wysłano do agentów Twojego otwartego zgłoszenia #{number}. Aby zamiast tego zadać nowe pytanie, wyślij /new i treść pytania; aby napisać w innym zgłoszeniu, odpowiedz na jedną z jego wiadomości.",
+    "ticket.sent.slack": "Wysłano do agentów zgłoszenia #{number}. Aby coś dodać do zgłoszenia, napisz w jego wątku; nowa wiadomość tutaj to nowe pytanie.",
+    "ticket.which": "Do którego z Twoich otwartych zgłoszeń odnosi się ta wiadomość?",
+    "ticket.which.new": "Nowe pytanie",
+    "ticket.already_assigned": "Zgłoszenie #{number} jest już przypisane do: {agent}; nic się nie zmieniło.",
+    "faq.add_to_ticket": "Dodaj do #{number}",
+    "console.hint.which": "(/reply N TEKST pisze w zgłoszeniu N; /new TEKST zadaje nowe pytanie)",
+    "console.hint.add_to_ticket": "(albo /reply N TEKST, aby dodać to do zgłoszenia {numbers})",
+    "console.goodbye": "Do zobaczenia!",
+    "list.item.agent": "#{number} [{state}] {subject} — {requester}, {priority}, {assignee}, {age}",
+    "list.unassigned": "bez przypisania",
+    "age.ago": "{duration} temu",
+    "age.just_now": "przed chwilą",
+    "card.opened": "Utworzono",
+    "plural.minute": "minutę|minuty|minut",
+    "plural.hour": "godzinę|godziny|godzin",
+    "plural.day": "dzień|dni|dni",
+    "plural.attachment": "załącznik|załączniki|załączników",
+    "telegram.cmd.private.new": "Nowe pytanie: /new TEKST",
 }

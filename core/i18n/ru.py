@@ -2,9 +2,9 @@
 
 MESSAGES: dict[str, str] = {
     "error.generic": "Что-то пошло не так; ничего не изменено. Попробуйте ещё раз.",
-    "error.unknown_ticket": "Заявки #{number}, доступной вам, нет.",
+    "error.unknown_ticket": "Заявка #{number} не найдена.",
     "error.agents_only": "Это могут делать только агенты.",
-    "error.invalid_transition": "Заявка #{number} в состоянии «{state}»; сейчас это сделать нельзя.",
+    "error.invalid_transition": "Заявка #{number} {state}: сейчас это сделать нельзя.",
     "error.already_claimed": "Заявку #{number} уже взял(а) {owner}.",
     "error.not_an_agent": "Нельзя назначить заявку #{number}: {name} не входит в команду агентов.",
     "error.empty_text": "Сообщение пустое; напишите текст.",
@@ -12,7 +12,7 @@ MESSAGES: dict[str, str] = {
     "error.unknown_language": "Неизвестный язык «{value}». Выберите один из: {supported}.",
     "error.unknown_category": "Неизвестная категория «{value}». Выберите одну из: {known}.",
     "error.bad_rating": "Оценка — число от 1 до 5.",
-    "error.unknown_query": "Этот вопрос устарел; задайте его снова.",
+    "error.unknown_query": "Этот вопрос задан не вами или слишком давно; задайте его ещё раз.",
     "error.unknown_faq_entry": "Статьи FAQ «{entry_id}» нет; ничего не изменено.",
     "error.unknown_command": "Неизвестная команда {command}. Список команд: /help.",
     "error.usage": "Использование: {usage}",
@@ -26,10 +26,10 @@ MESSAGES: dict[str, str] = {
     "faq.glad_it_helped": "Рад, что помогло!",
     "faq.small_talk": "Здравствуйте! Задайте вопрос или напишите /ticket, чтобы связаться с сотрудником.",
     "ticket.files_only": "(файл без текста)",
-    "ticket.opened": "Заявка #{number} создана: {subject}. Агент ответит здесь.",
+    "ticket.opened": "Заявка #{number} создана: {subject} Агент ответит здесь.",
     "ticket.agent_assigned": "Вашей заявкой #{number} занимается {agent}.",
     "ticket.already_yours": "Заявка #{number} уже ваша.",
-    "ticket.note_added": "Внутренняя заметка добавлена к #{number} (автор заявки её не увидит).",
+    "ticket.note_added": "Внутренняя заметка добавлена к #{number} (заявитель её не увидит).",
     "ticket.reply_made_note": "Ваш ответ в #{number} отозван у заявителя и сохранён как внутренняя заметка.",
     "ticket.reopened": "Заявка #{number} снова открыта.",
     "ticket.cancelled": "Заявка #{number} отменена.",
@@ -38,21 +38,21 @@ MESSAGES: dict[str, str] = {
     "ticket.thanks_for_rating": "Спасибо! Ваша оценка заявки #{number}: {score}/5.",
     "relay.from_agent": "{agent} (#{number}): {text}",
     "relay.from_requester": "{name}: {text}",
-    "relay.attachments": "[вложений: {count}]",
+    "relay.attachments": "[{attachments}]",
     "delivery.sent_again": "↻ Отправлено повторно из-за сбоя связи: если это сообщение у вас уже есть, не обращайте внимания на копию.",
     "relay.edited": "{name} изменил(а) сообщение (#{number}): {text}",
     "relay.deleted": "{name} удалил(а) сообщение (#{number}).",
     "relay.deleted_mark": "(сообщение удалено)",
     "relay.edited_mark": "(изменено)",
     "card.title": "Заявка #{number}: {subject}",
-    "card.requester": "Автор",
+    "card.requester": "Заявитель",
     "card.assignee": "Исполнитель",
     "card.category": "Категория",
     "card.priority": "Приоритет",
     "card.state": "Состояние",
     "card.rating": "Оценка",
     "card.source": "Исходное сообщение",
-    "card.delivery_problem": "Не удаётся доставить сообщение автору: {reason}",
+    "card.delivery_problem": "Не удаётся доставить сообщение заявителю: {reason}",
     "card.nobody": "никто",
     "card.change.opened": "Новая заявка",
     "card.change.claimed": "Взял(а): {actor}",
@@ -60,9 +60,9 @@ MESSAGES: dict[str, str] = {
     "card.change.resolved": "Решил(а): {actor}",
     "card.change.reopened": "Снова открыл(а): {actor}",
     "card.change.cancelled": "Отменил(а): {actor}",
-    "card.change.rated": "Автор поставил оценку",
+    "card.change.rated": "Заявитель поставил оценку",
     "card.change.priority": "Приоритет изменил(а): {actor}",
-    "card.change.delivery_failed": "Не удалось доставить сообщение автору",
+    "card.change.delivery_failed": "Не удалось доставить сообщение заявителю",
     "card.change.reposted": "Карточка опубликована заново: тема заявки была удалена",
     "button.claim": "Взять",
     "button.resolve": "Решено",
@@ -89,8 +89,8 @@ MESSAGES: dict[str, str] = {
     "console.hint.suggest": "(/pick K или /human)",
     "console.hint.no_match": "(/human создаст заявку с этим вопросом)",
     "console.hint.rate": "(/rate {number} 1-5)",
-    "reminder.unclaimed": "Напоминание: заявка #{number} ждёт {minutes} мин, и её никто не взял.",
-    "reminder.waiting": "Напоминание: автор заявки #{number} ждёт ответа от {agent} уже {minutes} мин.",
+    "reminder.unclaimed": "Напоминание: заявка #{number} ждёт уже {duration}, и её никто не взял.",
+    "reminder.waiting": "Напоминание: заявитель по заявке #{number} ждёт ответа уже {duration}; исполнитель — {agent}.",
     "lang.changed": "Теперь я буду отвечать по-русски.",
     "help.requester": (
         "Спросите что угодно: я отвечу из базы знаний или создам для вас заявку.\n"
@@ -105,22 +105,23 @@ MESSAGES: dict[str, str] = {
     ),
     "help.console.requester": (
         "Напишите вопрос или сообщение по открытой заявке.\n"
+        "/new ТЕКСТ     новый вопрос          /reply N ТЕКСТ  написать по заявке N\n"
         "/ticket ТЕКСТ  создать заявку        /status       ваши заявки\n"
         "/cancel N      отменить заявку       /reopen N     открыть снова\n"
         "/rate N 1-5    оценить решённую      /lang en|pl|ru  язык\n"
-        "/helped, /human  ответ на последний ответ FAQ; /pick K  выбрать вариант K\n"
-        "/as ИМЯ        действовать как автор  /agent ИМЯ   действовать как агент\n"
+        "/helped, /human  отзыв о последнем ответе; /pick K  выбрать вариант K\n"
+        "/as ИМЯ        действовать как заявитель  /agent ИМЯ  действовать как агент\n"
         "/ticket        по шагам: что, где, насколько срочно; затем заявка\n"
-        "/quit          выйти"
+        "/quit          выйти (или Ctrl-D)"
     ),
     "help.console.agent": (
-        "/queue         без исполнителя       /mine         ваши заявки\n"
-        "/claim N       взять заявку          /reply N ТЕКСТ  ответить автору\n"
-        "/note N ТЕКСТ  внутренняя заметка    /resolve N    решить\n"
+        "/queue         без исполнителя       /mine         ваши заявки в работе\n"
+        "/claim N       взять заявку          /reply N ТЕКСТ  ответить заявителю\n"
+        "/note N ТЕКСТ  внутренняя заметка    /resolve N [faq:ID]  решить\n"
         "/assign N ИМЯ  назначить агенту      /priority N P1|P2|P3|P4\n"
         "/kind N incident|request|question    /team N КОМАНДА  передать команде\n"
         "/impact N, /urgency N high|medium|low /wait N      ждать ответа заявителя\n"
-        "/reopen N, /cancel N, /lang en|pl|ru, /as ИМЯ, /agent ИМЯ [КОМАНДА], /quit"
+        "/reopen N, /cancel N, /lang en|pl|ru, /as ИМЯ, /agent ИМЯ [КОМАНДА], /quit (или Ctrl-D)"
     ),
     "category.general": "Общее",
     "category.it": "ИТ",
@@ -140,9 +141,9 @@ MESSAGES: dict[str, str] = {
     "relay.file_failed": "📎 Не удалось передать файл {file} ({reason}).",
     "card.open_link": "открыть",
     "home.hint": "Напишите мне во вкладке «Сообщения» или введите /ticket ТЕКСТ где угодно.",
-    "help.slack.requester": "Спросите меня о чём угодно: я отвечу из FAQ или создам заявку.\n/ticket ТЕКСТ создаёт заявку (просто /ticket открывает форму), /ticket status — ваши заявки, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. В треде используйте меню сообщения «Create help desk ticket» или реакцию :ticket:.",
+    "help.slack.requester": "Спросите меня здесь о чём угодно: я отвечу из базы знаний или создам заявку. Каждая заявка — это тред под сообщением «Заявка #N создана»: пишите в этот тред, чтобы дополнить заявку; новое сообщение здесь — это новый вопрос.\n/ticket ТЕКСТ создаёт заявку (просто /ticket открывает форму), /ticket status — ваши заявки, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. В треде канала используйте меню сообщения «Create help desk ticket» или реакцию :ticket:.",
     "help.slack.agent": "Агентам: реакция :eyes: на карточке — взять заявку, :white_check_mark: — решить; ответ в треде карточки уходит заявителю, текст с префиксом note: — внутренняя заметка. /ticket queue, /ticket mine, /ticket claim N, /ticket resolve N [faq:ID], /ticket assign N @agent, /ticket priority N P1|P2|P3|P4, /ticket kind N incident|request|question, /ticket impact N и /ticket urgency N high|medium|low, /ticket team N КОМАНДА, /ticket wait N (ждать ответа заявителя).",
-    "telegram.start": "Здравствуйте! Я служба поддержки. Задайте вопрос — я отвечу из FAQ, или создайте заявку командой /ticket, и агент ответит здесь. Выберите язык:",
+    "telegram.start": "Здравствуйте! Я служба поддержки. Задайте вопрос — я отвечу из базы знаний, или создайте заявку командой /ticket, и агент ответит здесь. Выберите язык:",
     "telegram.lang.choose": "Выберите язык:",
     "telegram.relay.agent_head": "{agent} · #{number}",
     "telegram.relay.requester_head": "{name} · #{number}",
@@ -161,7 +162,7 @@ MESSAGES: dict[str, str] = {
     "telegram.cmd.private.lang": "Сменить язык",
     "telegram.cmd.private.help": "Что я умею",
     "telegram.cmd.agents.queue": "Заявки без исполнителя",
-    "telegram.cmd.agents.mine": "Ваши заявки",
+    "telegram.cmd.agents.mine": "Ваши заявки в работе",
     "telegram.cmd.agents.claim": "Взять заявку: /claim N",
     "telegram.cmd.agents.resolve": "Решить заявку: /resolve N",
     "telegram.cmd.agents.assign": "Назначить: /assign N ответом на сообщение агента",
@@ -169,7 +170,7 @@ MESSAGES: dict[str, str] = {
     "telegram.cmd.agents.kind": "Указать тип: /kind N incident|request|question",
     "telegram.cmd.agents.team": "Передать команде: /team N КОМАНДА",
     "telegram.cmd.agents.help": "Команды агентов",
-    "help.telegram.requester": "Спросите меня о чём угодно: я отвечу из FAQ или создам заявку.\n/ticket ТЕКСТ создаёт заявку (просто /ticket открывает короткую форму), /status — ваши заявки, /cancel N — отменить, /reopen N — открыть снова, /lang — сменить язык. Пока заявка открыта, ваши сообщения, фото, файлы и голосовые уходят агентам.",
+    "help.telegram.requester": "Спросите меня о чём угодно: я отвечу из базы знаний или создам заявку.\n/ticket ТЕКСТ создаёт заявку (просто /ticket открывает короткую форму), /status — ваши заявки, /cancel N — отменить, /reopen N — открыть снова, /lang — сменить язык. Пока заявка открыта, ваши сообщения, фото, файлы и голосовые уходят её агентам; если открытых заявок несколько, ответьте на сообщение нужной. /new ТЕКСТ — новый вопрос.",
     "help.telegram.agent": "Агентам: реакция 👀 на карточке заявки — взять её, 👌 — решить (или кнопки). Пишите в теме заявки или отвечайте на карточку, чтобы ответить заявителю; текст с префиксом note: — внутренняя заметка. /queue, /mine, /claim N, /resolve N [faq:ID], /reopen N, /assign N (ответом на сообщение агента), /priority N P1|P2|P3|P4, /kind N incident|request|question, /impact N и /urgency N high|medium|low, /team N КОМАНДА, /wait N (ждать ответа заявителя).",
     # one person across platforms
     "link.code": "Ваш код привязки: {code}. В течение {minutes} минут отправьте его мне на другой платформе: /link {code} (в Slack: /ticket link {code}). Код действует один раз.",
@@ -265,4 +266,32 @@ MESSAGES: dict[str, str] = {
     "triage.text": "Опишите проблему одним сообщением.",
     "console.hint.triage": "(введите номер или /skip)",
     "console.hint.triage_text": "(введите описание)",
+    "error.nothing_to_answer": "Пока не на что отвечать: сначала задайте вопрос.",
+    "error.no_suggestions": "В последнем ответе не было вариантов на выбор.",
+    "error.no_such_suggestion": "Варианта {choice} нет; выберите от 1 до {count}.",
+    "error.already_answered": "Вы уже отметили, что этот ответ помог.",
+    "error.already_escalated": "По этому вопросу уже есть заявка #{number}.",
+    "error.ticket_closed": "Заявка #{number} {state}; откройте её снова, чтобы написать по ней.",
+    "error.held_gone": "Это сообщение уже отправлено туда, куда вы выбрали.",
+    "ticket.sent": "Отправлено агентам по заявке #{number}.",
+    "ticket.sent.console": "Отправлено агентам по вашей открытой заявке #{number}. Чтобы вместо этого задать новый вопрос, наберите /new и вопрос.",
+    "ticket.sent.telegram": "Отправлено агентам по вашей открытой заявке #{number}. Чтобы вместо этого задать новый вопрос, отправьте /new и вопрос; чтобы написать по другой заявке, ответьте на одно из её сообщений.",
+    "ticket.sent.slack": "Отправлено агентам по заявке #{number}. Чтобы дополнить заявку, пишите в её треде; новое сообщение здесь — это новый вопрос.",
+    "ticket.which": "К какой из ваших открытых заявок относится это сообщение?",
+    "ticket.which.new": "Новый вопрос",
+    "ticket.already_assigned": "У заявки #{number} уже этот исполнитель: {agent}. Ничего не изменилось.",
+    "faq.add_to_ticket": "Добавить в #{number}",
+    "console.hint.which": "(/reply N ТЕКСТ — написать по заявке N; /new ТЕКСТ — задать новый вопрос)",
+    "console.hint.add_to_ticket": "(или /reply N ТЕКСТ, чтобы добавить это в заявку {numbers})",
+    "console.goodbye": "До свидания!",
+    "list.item.agent": "#{number} [{state}] {subject} — {requester}, {priority}, {assignee}, {age}",
+    "list.unassigned": "без исполнителя",
+    "age.ago": "{duration} назад",
+    "age.just_now": "только что",
+    "card.opened": "Создана",
+    "plural.minute": "минуту|минуты|минут",
+    "plural.hour": "час|часа|часов",
+    "plural.day": "день|дня|дней",
+    "plural.attachment": "вложение|вложения|вложений",
+    "telegram.cmd.private.new": "Новый вопрос: /new ТЕКСТ",
 }

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import RowMapping
 
 from core.domain import Author, Person, TicketMessage, Visibility
@@ -97,3 +97,16 @@ class MessageRecords(Records):
             )
             for row in rows
         ]
+
+    async def count_messages(self, ticket_number: int, role: Author) -> int:
+        """How many public messages one side has written on the ticket."""
+        counted = await self.conn.scalar(
+            select(func.count())
+            .select_from(ticket_messages)
+            .where(
+                ticket_messages.c.ticket_id == ticket_number,
+                ticket_messages.c.author_role == role.value,
+                ticket_messages.c.visibility == Visibility.PUBLIC.value,
+            )
+        )
+        return int(counted or 0)

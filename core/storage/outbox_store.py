@@ -236,12 +236,12 @@ class OutboxRecords:
     # operators (helpdesk outbox, metrics)
 
     async def rows(
-        self, *, status: Status | None, platform: str | None, limit: int
+        self, *, statuses: Sequence[Status] | None, platform: str | None, limit: int
     ) -> list[OutboxRow]:
-        """Rows newest first."""
+        """Rows newest first (of these statuses; None: any)."""
         query = select(outbox).order_by(outbox.c.id.desc()).limit(limit)
-        if status is not None:
-            query = query.where(outbox.c.status == status)
+        if statuses is not None:
+            query = query.where(outbox.c.status.in_(list(statuses)))
         if platform is not None:
             query = query.where(outbox.c.platform == platform)
         found = (await self.conn.execute(query)).mappings().all()

@@ -82,7 +82,9 @@ class PeopleRecords(Records):
         changes: dict[str, Any] = {}
         if actor.display_name and actor.display_name != row["display_name"]:
             changes["display_name"] = actor.display_name
-        if actor.locale and not row["lang_explicit"] and actor.locale != row["lang"]:
+        if actor.locale and not row["lang_explicit"] and not row["lang"]:
+            # The platform's hint only until the person has a language: a question
+            # asked in another one (core.desk.questions) is not undone by the next update.
             changes["lang"] = actor.locale
         if actor.is_agent != bool(row["is_agent"]):
             changes["is_agent"] = actor.is_agent
@@ -117,3 +119,14 @@ class PeopleRecords(Records):
             .where(func.coalesce(people.c.person_id, people.c.id) == of_person)
             .values(lang=lang, lang_explicit=True, updated_at=now)
         )
+
+    async def follow_language(self, person_id: int, lang: str, now: datetime) -> bool:
+        """The language of a person who never chose one follows what they write in;
+        False (nothing changed) for one who chose."""
+        self.forget()
+        changed = await self.conn.execute(
+            update(people)
+            .where(people.c.id == person_id, people.c.lang_explicit.is_(False))
+            .values(lang=lang, updated_at=now)
+        )
+        return bool(changed.rowcount)

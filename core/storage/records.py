@@ -22,9 +22,9 @@ class Records:
         # upserted from: a batch of queued updates often has one person twice.
         self._people: dict[PersonRef, tuple[Actor, Person]] = {}
         self._prefetched: dict[PersonRef, RowMapping] = {}
-        # requester id -> their newest open or claimed ticket, read ahead for a
-        # batch; forgotten at any write to tickets or people in this transaction.
-        self._active: dict[int, Ticket | None] = {}
+        # requester id -> their open and claimed tickets (oldest first), read ahead
+        # for a batch; forgotten at any write to tickets or people in this transaction.
+        self._active: dict[int, tuple[Ticket, ...]] = {}
 
     @property
     def is_postgres(self) -> bool:

@@ -2,7 +2,7 @@
 
 One `Repository` per transaction; each part owns one table's statements
 (people, linked identities, tickets, SLA reminders, messages, audit log, FAQ log, learned
-phrasings, ratings) and they share
+phrasings, ratings, held messages) and they share
 the transaction and its read-ahead caches (core.storage.records).
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from core.storage.audit_records import AuditRecords
 from core.storage.faq_log import FaqLogRecords
+from core.storage.held_records import HeldRecords
 from core.storage.identity_records import IdentityRecords
 from core.storage.learned_records import LearnedRecords
 from core.storage.message_records import MessageRecords
@@ -29,5 +30,6 @@ class Repository(
     FaqLogRecords,
     LearnedRecords,
     RatingRecords,
+    HeldRecords,
 ):
     """The desk's records, seen through one open transaction."""

@@ -150,6 +150,21 @@ ticket_messages = Table(
     Index("ix_ticket_messages_ticket", "ticket_id"),
 )
 
+# A requester's message held while they say which of their open tickets it is for
+# (or that it is a new question); placed or not, it is never lost.
+held_messages = Table(
+    "held_messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person_id", Integer, ForeignKey("people.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("attachments", Text, nullable=False, default="[]"),
+    Column("platform_message_id", String(128), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("placed_at", UtcDateTime, nullable=True),
+    Index("ix_held_messages_person", "person_id"),
+)
+
 inbound_updates = Table(
     "inbound_updates",
     metadata,

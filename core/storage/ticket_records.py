@@ -52,15 +52,15 @@ class TicketRecords(Records):
         return ticket_from_row(row, self.default_lang)
 
     async def prefetch_active_tickets(self) -> None:
-        """After `prefetch_people`: each of those people's newest open or claimed ticket."""
+        """After `prefetch_people`: each of those people's open and claimed tickets."""
         ids = sorted({int(row["id"]) for row in self._prefetched.values()})
         if not ids:
             return
         rows = await self.conn.execute(_active_of_select(self.is_postgres), {"requester_ids": ids})
-        newest: dict[int, Ticket | None] = dict.fromkeys(ids)
-        for row in rows.mappings():  # oldest first: the newest one stays
-            newest[int(row["requester_id"])] = self._ticket(row)
-        self._active.update(newest)
+        active: dict[int, list[Ticket]] = {person: [] for person in ids}
+        for row in rows.mappings():  # oldest first
+            active[int(row["requester_id"])].append(self._ticket(row))
+        self._active.update({person: tuple(tickets) for person, tickets in active.items()})
 
     async def insert_ticket(
         self,
@@ -80,7 +80,7 @@ class TicketRecords(Records):
         team: str | None = None,
         sla_policy: str | None = None,
     ) -> Ticket:
-        self._active.pop(requester.id, None)  # nobody else's newest open ticket changes
+        self._active.pop(requester.id, None)  # nobody else's open tickets change
         result = await self.conn.execute(
             insert(tickets)
             .values(
@@ -227,9 +227,25 @@ class TicketRecords(Records):
         return self._ticket(row) if row else None
 
     async def latest_active_ticket(self, requester_id: int) -> Ticket | None:
-        """The person's newest open or claimed ticket (asked for by every message)."""
+        """The person's newest open or claimed ticket."""
         if requester_id in self._active:
-            return self._active[requester_id]
+            active = self._active[requester_id]
+            return active[-1] if active else None
         found = await self.conn.execute(_latest_active_select(), {"requester_id": requester_id})
         row = found.mappings().first()
         return self._ticket(row) if row else None
+
+    async def active_tickets(self, requester_id: int) -> tuple[Ticket, ...]:
+        """The person's open and claimed tickets, oldest first (asked for by every message:
+        read ahead for a batch, remembered until a write to tickets or people)."""
+        if requester_id in self._active:
+            return self._active[requester_id]
+        query = (
+            ticket_select()
+            .where(tickets.c.requester_id == requester_id, tickets.c.state.in_(ACTIVE_STATES))
+            .order_by(tickets.c.id)
+        )
+        rows = (await self.conn.execute(query)).mappings().all()
+        active = tuple(self._ticket(row) for row in rows)
+        self._active[requester_id] = active
+        return active

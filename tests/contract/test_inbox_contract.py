@@ -19,7 +19,7 @@ from core.faq.service import FaqService
 from core.inbox import INBOX_BACKOFF, Inbox, InboxTuning
 from core.storage.db import Database
 from core.storage.inbox_store import InboxRecords, NewUpdate
-from core.storage.tables import outbox, ticket_messages, tickets
+from core.storage.tables import held_messages, outbox, ticket_messages, tickets
 from tests.conftest import DatabaseFactory
 from tests.support import PLAIN_TUNING, FakeClock, person, settings_for, ticket_json
 
@@ -224,4 +224,8 @@ async def test_tickets_opened_in_a_batch_take_their_own_requesters_next_messages
 
         assert await texts_of(inbox.db, 1) == ["old laptop", "battery too"]
         assert await texts_of(inbox.db, 2) == ["monitor flickers", "since Monday"]
-        assert await texts_of(inbox.db, 3) == ["new mouse", "a wireless one"]
+        # Carol now has two open tickets: her next message waits for her to say which.
+        assert await texts_of(inbox.db, 3) == ["new mouse"]
+        async with inbox.db.transaction() as conn:
+            held = (await conn.execute(select(held_messages.c.text))).scalars().all()
+        assert held == ["a wireless one"]

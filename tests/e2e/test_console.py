@@ -61,7 +61,7 @@ def test_a_piped_life_cycle_relays_to_the_right_people(tmp_path: Path) -> None:
     # The FAQ answered the question, to alice.
     assert heads[0] == "[to alice] Connecting to the VPN"
     assert (
-        "[to alice] Ticket #1 opened: my laptop does not boot. An agent will reply here." in heads
+        "[to alice] Ticket #1 opened: “my laptop does not boot”. An agent will reply here." in heads
     )
     assert any(
         h.startswith("[agents #1] New ticket | Ticket #1: my laptop does not boot") for h in heads
@@ -76,7 +76,7 @@ def test_a_piped_life_cycle_relays_to_the_right_people(tmp_path: Path) -> None:
     # Order: the ticket is opened before it is claimed, the reply after the claim.
     order = [
         heads.index(
-            "[to alice] Ticket #1 opened: my laptop does not boot. An agent will reply here."
+            "[to alice] Ticket #1 opened: “my laptop does not boot”. An agent will reply here."
         ),
         heads.index("[to alice] bob is now handling your ticket #1."),
         heads.index("[to alice] bob (#1): hold the power button"),

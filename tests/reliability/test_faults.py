@@ -214,7 +214,7 @@ async def test_permanent_errors_are_dead_lettered_with_their_reason_and_can_be_r
         r.platform.script = [Answer(403)]
         await r.desk.handle(c.ShowStatus(actor=person("alice")), InboundKey("t", "1"))
         await r.drain()
-        dead = await list_rows(r.db, status="dead")
+        dead = await list_rows(r.db, statuses=("dead",))
         assert [row.last_error for row in dead] == ["permanent: loopback: forbidden"]
         assert r.platform.accepted == []
         assert await retry_dead(r.db, r.clock()) == 1
@@ -230,7 +230,7 @@ async def test_exhausted_retries_are_dead_lettered_never_retried_forever(
         r.platform.script = [Answer(500)] * 50
         await r.desk.handle(c.ShowStatus(actor=person("alice")), InboundKey("t", "1"))
         await r.drain()
-        dead = await list_rows(r.db, status="dead")
+        dead = await list_rows(r.db, statuses=("dead",))
         report(sent=0, lost=0, duplicated=0, note="dead after 6 attempts (visible, not lost)")
         assert r.platform.requests == 6
         assert dead and dead[0].last_error is not None

@@ -141,15 +141,19 @@ async def test_requesters_see_only_their_own_tickets(sqlite_harness: Harness) ->
         assert outcome.error is not None and outcome.error.key == "error.unknown_ticket"
 
 
-async def test_messages_go_to_the_latest_open_ticket_and_back(sqlite_harness: Harness) -> None:
+async def test_messages_go_to_the_single_open_ticket_and_back(sqlite_harness: Harness) -> None:
     h = sqlite_harness
     await h.do(c.OpenTicket(actor=ALICE, text="no sound in meetings"))
     await h.do(c.Claim(actor=BOB, number=1))
     h.take()
     await h.do(c.SendText(actor=ALICE, text="it is the headset", attachments=("photo:abc",)))
-    [relay] = h.take()
+    relay, sent = h.take()
     assert relay.target.kind == "ticket_thread" and relay.payload.kind == "relay"
     assert relay.payload.attachments == ("photo:abc",)  # type: ignore[union-attr]
+    assert sent.payload.kind == "notice" and sent.payload.key == "ticket.sent.test"  # type: ignore[union-attr]
+    await h.do(c.SendText(actor=ALICE, text="the new one too"))
+    [again] = h.take()  # acknowledged once per ticket, not every message
+    assert again.payload.kind == "relay"
     await h.do(c.Reply(actor=BOB, number=1, text="try another USB port"))
     assert h.texts_to("alice", h.take()) == ["Bob (#1): try another USB port"]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -134,7 +135,9 @@ class SlackHarness:
         """A message `user` types in their DM with the bot, as its `message` event;
         with `files` (FakeSlackApi.add_file) the `file_share` event of a shared file."""
         channel = self.api.dms.setdefault(user, f"D{user}")
-        ts = self.api.human_message(channel, user, text, files=files)
+        ts = self.api.human_message(
+            channel, user, text, thread_ts=extra.get("thread_ts"), files=files
+        )
         shared = {"subtype": "file_share", "files": files} if files else {}
         return {
             "type": "message",
@@ -149,6 +152,16 @@ class SlackHarness:
 
     async def dm(self, user: str, text: str, **extra: Any) -> Posted:
         return await self.event(self.dm_event(user, text, **extra))
+
+    def ticket_thread(self, user: str, number: int) -> str:
+        """The ts of the "Ticket #N opened" message in `user`'s DM (in any language: the
+        first top-level message naming #N): the ticket's thread."""
+        named = re.compile(rf"#{number}\b")
+        return next(
+            m.ts
+            for m in self.api.posted(self.api.dms[user])
+            if m.thread_ts is None and named.search(m.text)
+        )
 
     async def thread_reply(
         self, user: str, thread_ts: str, text: str, files: list[dict[str, Any]] | None = None

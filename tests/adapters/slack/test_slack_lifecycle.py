@@ -73,7 +73,7 @@ async def test_ticket_claim_relay_note_resolve_and_rating(slack: SlackHarness) -
     assert response.status == 200
     await slack.deliver()
     assert slack.api.dm_texts(ALICE) == [
-        "Ticket #1 opened: My laptop screen flickers. An agent will reply here."
+        "Ticket #1 opened: “My laptop screen flickers”. An agent will reply here."
     ]
     card = slack.card(1)
     card_text = str(card.blocks)
@@ -108,9 +108,14 @@ async def test_ticket_claim_relay_note_resolve_and_rating(slack: SlackHarness) -
     assert not any("panel cable" in text for text in slack.api.dm_texts(ALICE))
     assert any("Internal note" in text for text in slack.api.ephemeral_texts(BOB))
 
-    # the requester's DM goes to the thread, a file as a file the agents can open
+    # the requester's message in the ticket's DM thread goes to the card's thread, a file
+    # as a file the agents can open
     photo = slack.api.add_file(ALICE, "photo.jpg", b"\xff\xd8\xff jpeg", "image/jpeg")
-    await slack.event(slack.dm_event(ALICE, "Done, still flickers", files=[photo]))
+    await slack.event(
+        slack.dm_event(
+            ALICE, "Done, still flickers", files=[photo], thread_ts=slack.ticket_thread(ALICE, 1)
+        )
+    )
     await slack.deliver()
     assert [t for t in slack.thread(1) if t][-1] == "Alice: Done, still flickers [1 attachment(s)]"
     [copy] = slack.api.files_in(AGENTS, card.ts)
@@ -301,7 +306,7 @@ async def test_edited_and_deleted_relayed_messages_update_their_copies(slack: Sl
     relayed = next(m for m in copies if "safe mode" in m.text)
     assert relayed.text == "Bob (#1): Try safe mode: outlook /safe (edited)"
 
-    await slack.dm(ALICE, "It says profile corrupted")
+    await slack.dm(ALICE, "It says profile corrupted", thread_ts=slack.ticket_thread(ALICE, 1))
     await slack.deliver()
     dm_ts = next(m.ts for m in slack.api.messages if m.text == "It says profile corrupted")
     await slack.event(

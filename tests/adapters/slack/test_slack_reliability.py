@@ -55,7 +55,7 @@ async def test_a_retried_event_has_no_second_effect(slack: SlackHarness) -> None
     await slack.interactive_form(fields)
     await slack.deliver()
     assert [t for t in slack.api.dm_texts(ALICE) if "opened" in t] == [
-        "Ticket #1 opened: Mouse is dead. An agent will reply here."
+        "Ticket #1 opened: “Mouse is dead”. An agent will reply here."
     ]
 
 

@@ -66,7 +66,7 @@ async def test_typed_text_shows_and_is_stored_exactly_as_written(slack: SlackHar
     assert quote[0].links == (URL,)  # the link is clickable, the whole of it
 
     # the requester writes again: the relay in the card's thread
-    await slack.dm(ALICE, TYPED)
+    await slack.dm(ALICE, TYPED, thread_ts=slack.ticket_thread(ALICE, 1))
     await slack.deliver()
     relayed = [m for m in slack.api.posted(AGENTS) if m.thread_ts == card.ts][-1]
     assert slack.api.shown(relayed).text == f"Alice: {TYPED}"
@@ -95,7 +95,11 @@ async def test_a_real_channel_mention_is_relayed_as_words_that_notify_nobody(
 ) -> None:
     await slack.command(ALICE, "Printer jams")
     await slack.deliver()
-    await slack.dm(ALICE, "@channel @here @everyone printer on fire")
+    await slack.dm(
+        ALICE,
+        "@channel @here @everyone printer on fire",
+        thread_ts=slack.ticket_thread(ALICE, 1),
+    )
     await slack.deliver()
     card = slack.card(1)
     relayed = [m for m in slack.api.posted(AGENTS) if m.thread_ts == card.ts][-1]

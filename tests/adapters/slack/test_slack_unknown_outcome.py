@@ -92,7 +92,7 @@ async def test_every_post_whose_answer_was_late_is_found_and_remembered(
     slack.card(1)  # exactly one card
 
     slack.api.slow_next("chat.postMessage", LATE)
-    await slack.dm(ALICE, "It is a USB keyboard")
+    await slack.dm(ALICE, "It is a USB keyboard", thread_ts=slack.ticket_thread(ALICE, 1))
     await slack.deliver()
     assert [t for t in slack.thread(1) if "It is a USB keyboard" in t] != []
     assert len(slack.thread(1)) == 1
@@ -103,5 +103,6 @@ async def test_every_post_whose_answer_was_late_is_found_and_remembered(
     await slack.command(BOB, "claim 1", channel=AGENTS)
     await slack.deliver()
     assert "<@UBOB>" in str(slack.card(1).blocks)
-    assert len(slack.api.calls_of("chat.postMessage")) == 4  # card, DM, relay, claim notice
+    # card, DM, relay, its acknowledgement, claim notice
+    assert len(slack.api.calls_of("chat.postMessage")) == 5
     assert await slack.core.dispatcher.depth() == 0

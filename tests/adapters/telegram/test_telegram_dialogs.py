@@ -38,7 +38,7 @@ async def test_ticket_without_text_walks_through_triage(desk: Harness) -> None:
     assert desk.last_to(OLGA_ID).text == "Describe the problem in one message."
 
     await desk.say(OLGA_ID, olga, "Outlook crashes on start")
-    assert desk.last_to(OLGA_ID).text.startswith("Ticket #1 opened: Outlook crashes on start")
+    assert desk.last_to(OLGA_ID).text.startswith("Ticket #1 opened: “Outlook crashes on start”")
     card = desk.card(1)
     assert "Category: it" in card.text
     assert "Priority: P4 low" in card.text
@@ -86,7 +86,7 @@ async def test_did_you_mean_and_talk_to_a_human(desk: Harness) -> None:
     assert answer.text.startswith("Wi-Fi access for guests")
 
     await desk.press(olga, answer, "Talk to a human")
-    assert desk.last_to(OLGA_ID).text.startswith("Ticket #1 opened: internet for visitors")
+    assert desk.last_to(OLGA_ID).text.startswith("Ticket #1 opened: “internet for visitors”")
     assert "internet for visitors" in desk.card(1).text
 
 
@@ -144,7 +144,7 @@ async def test_command_menus_are_registered_per_chat_and_language(desk: Harness)
     menus = desk.fake.commands
     assert {lang for scope, lang in menus if scope == private} == {"", "en", "pl", "ru"}
     assert {lang for scope, lang in menus if scope == agents} == {"", "en", "pl", "ru"}
-    assert [c["command"] for c in menus[(private, "")]][:3] == ["start", "ticket", "status"]
+    assert [c["command"] for c in menus[(private, "")]][:4] == ["start", "ticket", "new", "status"]
     assert {"queue", "mine", "claim", "resolve", "assign"} <= {
         c["command"] for c in menus[(agents, "en")]
     }
