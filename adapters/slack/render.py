@@ -58,6 +58,7 @@ from core.events import (
 )
 from core.i18n import t
 from core.presenter import (
+    attachments_text,
     card_change,
     card_fields,
     history_line,
@@ -364,7 +365,7 @@ def relay_message(
     """A relayed message; `ids_by_name` turns the people it mentions into live mentions."""
     body = relay.text
     if relay.attachments:  # the files follow as files of their own
-        extra = t(lang, "relay.attachments", count=len(relay.attachments))
+        extra = attachments_text(lang, len(relay.attachments))
         body = f"{body} {extra}".strip()
     text = _relay_text(lang, relay.author_role, relay.author_name, relay.ticket_number, body)
     if ids_by_name:

@@ -301,7 +301,9 @@ class TelegramSender:
         # Every message about a ticket is a place to reply to: a reply goes to that ticket.
         ticket = ticket_number_of(payload)
         if isinstance(payload, Relay):
-            await self._steps(event, self._relay_steps(place, event.lang, payload, ticket))
+            await self._steps(
+                event, self._relay_steps(place, event.lang, payload, ticket, to_agents=False)
+            )
             return
         out = render_payload(event.lang, payload)
         await self._steps(event, self._chunk_steps(place, out, [], ticket))
@@ -309,7 +311,9 @@ class TelegramSender:
             # The menu's buttons carry only the step and the pick: the answers so far wait here.
             await self.refs.put("triage", target.user_id, PendingTriage.of(payload).encode())
 
-    def _relay_steps(self, place: Place, lang: str, relay: Relay, ticket: int | None) -> list[Step]:
+    def _relay_steps(
+        self, place: Place, lang: str, relay: Relay, ticket: int | None, *, to_agents: bool
+    ) -> list[Step]:
         """The message (and its files, by file id) plus a note of where the copy is.
 
         A file Telegram refuses to send on is left out, its caption sent as text, and
@@ -356,7 +360,7 @@ class TelegramSender:
             if not refused:
                 return
             kinds = ", ".join(refused)
-            if ticket is None:
+            if not to_agents or ticket is None:
                 # The card shows a delivery problem to the requester.
                 raise PermanentFailure(f"telegram could not pass on a file ({kinds})")
             note = plain("⚠️ " + t(lang, "telegram.file_not_passed_on", kinds=kinds))
@@ -542,7 +546,9 @@ class TelegramSender:
             await self._relay_edited(place, event.lang, payload)
             return
         if isinstance(payload, Relay):
-            await self._steps(event, self._relay_steps(place, event.lang, payload, number))
+            await self._steps(
+                event, self._relay_steps(place, event.lang, payload, number, to_agents=True)
+            )
             return
         sent: list[Message] = []
         steps = self._chunk_steps(place, render_payload(event.lang, payload), sent)

@@ -191,7 +191,7 @@ def test_a_ticket_without_text_walks_the_triage_and_opens_with_its_details(
     ):
         assert question in out, out
     assert "1. Something is broken" in out and "4. None of these, I want a person" in out
-    assert "Ticket #1 opened: the projector in room 4 does not turn on" in out
+    assert "Ticket #1 opened: “the projector in room 4 does not turn on”" in out
     shown = helpdesk(["tickets", "show", "1", "--json"], tmp_path)
     ticket = json.loads(shown.stdout)
     assert (ticket["kind"], ticket["category"], ticket["impact"], ticket["urgency"]) == (

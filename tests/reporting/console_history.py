@@ -26,6 +26,7 @@ class ConsoleScript:
     async def type(self, *lines: str) -> None:
         for line in lines:
             await self.bot.handle_line(line)
+            await self.bot.dispatcher.run_until_idle()  # printed before the next line
 
     async def at(self, minutes: float, *lines: str) -> None:
         """Type `lines` when `minutes` have passed since the script started."""

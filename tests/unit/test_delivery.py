@@ -200,7 +200,9 @@ async def test_agents_are_reminded_once_per_target_and_of_a_waiting_requester(
         )
         await desk.handle(c.Claim(actor=bob, number=2), InboundKey("test", "3"))
         await desk.handle(c.Reply(actor=bob, number=2, text="looking"), InboundKey("test", "3b"))
-        await desk.handle(c.SendText(actor=alice, text="any news?"), InboundKey("test", "4"))
+        await desk.handle(
+            c.SendText(actor=alice, text="any news?", ticket_number=2), InboundKey("test", "4")
+        )
         await dispatcher.run_until_idle()
         platform.delivered.clear()
 

@@ -69,8 +69,7 @@ async def test_a_file_alone_on_an_open_ticket_is_relayed(sqlite_harness: Harness
     await h.do(c.OpenTicket(actor=ALICE, text="printer jam"))
     h.take()
     await h.do(c.SendText(actor=ALICE, text="", attachments=("photo:jam",)))
-    [relay] = h.take()
-    assert relay.payload.kind == "relay"
+    [relay] = [e for e in h.take() if e.payload.kind == "relay"]
     assert relay.payload.attachments == ("photo:jam",)  # type: ignore[union-attr]
 
 

@@ -141,8 +141,8 @@ async def test_a_file_alone_with_two_open_tickets_asks_which(slack: SlackHarness
     await slack.command(ALICE, "Printer jams on floor 2")
     await slack.command(ALICE, "No sound in meetings")
     await slack.deliver()
-    photo = {"id": "F9", "name": "jam.jpg", "permalink": "https://acme.slack.com/files/F9"}
-    await slack.dm(ALICE, "", files=[photo], subtype="file_share")
+    photo = slack.api.add_file(ALICE, "jam.jpg", b"\xff\xd8\xff jam", "image/jpeg")
+    await slack.event(slack.dm_event(ALICE, "", files=[photo]))
     await slack.deliver()
     dm = slack.api.dms[ALICE]
     which = slack.api.posted(dm)[-1]
@@ -154,6 +154,7 @@ async def test_a_file_alone_with_two_open_tickets_asks_which(slack: SlackHarness
     ]
     await slack.click(ALICE, dm, which.ts, _button(which.blocks, "#1 Printer jams on floor 2"))
     await slack.deliver()
-    [relayed] = slack.thread(1)
-    assert relayed.startswith("Alice:") and relayed.endswith("<https://acme.slack.com/files/F9>")
+    assert [text for text in slack.thread(1) if text] == ["Alice: [1 attachment]"]
+    [copy] = slack.api.files_in(AGENTS, slack.card(1).ts)
+    assert copy.name == "jam.jpg"
     assert slack.thread(2) == []

@@ -38,7 +38,7 @@ async def test_a_screenshot_with_text_reaches_the_agents_thread_as_a_file(
     await slack.event(slack.dm_event(ALICE, "this is what it prints", files=[shot]))
     await slack.deliver()
 
-    assert _said(slack)[-1] == "Alice: this is what it prints [1 attachment(s)]"
+    assert _said(slack)[-1] == "Alice: this is what it prints [1 attachment]"
     [copy] = slack.api.files_in(AGENTS, card)
     assert copy.id != shot["id"]  # a copy the agents' channel has, not a link into the DM
     assert (copy.name, copy.content) == ("screenshot.png", PNG)
@@ -55,7 +55,7 @@ async def test_a_file_alone_on_an_open_ticket_is_passed_on(slack: SlackHarness) 
     log = slack.api.add_file(ALICE, "printer.log", b"E42 paper jam\n", "text/plain")
     await slack.event(slack.dm_event(ALICE, "", files=[log]))
     await slack.deliver()
-    assert _said(slack)[-1] == "Alice: [1 attachment(s)]"
+    assert _said(slack)[-1] == "Alice: [1 attachment]"
     [copy] = slack.api.files_in(AGENTS, card)
     assert copy.content == b"E42 paper jam\n"
 
@@ -68,7 +68,7 @@ async def test_an_agents_file_reaches_the_requester(slack: SlackHarness) -> None
     dm = slack.api.dms[ALICE]
     assert [t for t in slack.api.dm_texts(ALICE) if t][
         -1
-    ] == "Bob (#1): install this driver [1 attachment(s)]"
+    ] == "Bob (#1): install this driver [1 attachment]"
     [copy] = slack.api.files_in(dm)
     assert (copy.name, copy.content) == ("driver-guide.pdf", b"%PDF-1.7 guide")
 
@@ -96,7 +96,7 @@ async def test_a_failed_upload_is_retried_without_posting_the_text_twice(
     slack.clock.advance(60)
     await slack.deliver()
     assert [t for t in slack.thread(1) if "see attached" in t] == [
-        "Alice: see attached [1 attachment(s)]"
+        "Alice: see attached [1 attachment]"
     ]
     assert len(slack.api.files_in(AGENTS, card)) == 1
 
@@ -110,7 +110,7 @@ async def test_without_the_file_scopes_the_card_says_the_file_was_not_passed_on(
     await slack.event(slack.dm_event(ALICE, "see this", files=[shot]))
     await slack.deliver()
     assert _said(slack)[-2:] == [
-        "Alice: see this [1 attachment(s)]",
+        "Alice: see this [1 attachment]",
         "📎 screenshot.png could not be passed on (missing_scope).",
     ]
     assert slack.api.files_in(AGENTS, card) == []

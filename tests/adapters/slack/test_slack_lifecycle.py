@@ -117,7 +117,7 @@ async def test_ticket_claim_relay_note_resolve_and_rating(slack: SlackHarness) -
         )
     )
     await slack.deliver()
-    assert [t for t in slack.thread(1) if t][-1] == "Alice: Done, still flickers [1 attachment(s)]"
+    assert [t for t in slack.thread(1) if t][-1] == "Alice: Done, still flickers [1 attachment]"
     [copy] = slack.api.files_in(AGENTS, card.ts)
     assert (copy.name, copy.content) == ("photo.jpg", b"\xff\xd8\xff jpeg")
 

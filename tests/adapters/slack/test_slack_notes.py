@@ -85,7 +85,7 @@ async def test_a_copy_slack_will_not_delete_is_replaced_by_a_neutral_placeholder
 
 async def test_a_message_deleted_by_its_author_is_kept_as_deleted(slack: SlackHarness) -> None:
     card = await _claimed_ticket(slack)
-    dm = slack.dm_event(ALICE, "my PIN is 4321")
+    dm = slack.dm_event(ALICE, "my PIN is 4321", thread_ts=slack.ticket_thread(ALICE, 1))
     await slack.event(dm)
     await slack.deliver()
     assert any("4321" in text for text in slack.thread(1))

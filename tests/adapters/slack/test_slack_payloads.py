@@ -12,7 +12,8 @@ async def test_a_me_message_is_relayed_like_text(slack: SlackHarness) -> None:
     await slack.command(ALICE, "Monitor is blank")
     await slack.deliver()
     # https://api.slack.com/events/message/me_message: `/me is back at her desk`
-    await slack.dm(ALICE, "is back at her desk", subtype="me_message")
+    thread = slack.ticket_thread(ALICE, 1)  # written in the ticket's thread of the DM
+    await slack.dm(ALICE, "is back at her desk", subtype="me_message", thread_ts=thread)
     await slack.deliver()
     assert slack.thread(1)[-1] == "Alice: is back at her desk"
 

@@ -122,7 +122,7 @@ async def test_the_card_waits_for_the_requester_and_sets_the_kind(
         assert slack.api.dm_texts(ALICE)[-1].startswith(
             "We are waiting for your answer on ticket #1"
         )
-        await slack.dm(ALICE, "it is the HP on floor 2")
+        await slack.dm(ALICE, "it is the HP on floor 2", thread_ts=slack.ticket_thread(ALICE, 1))
         await slack.deliver()
         assert "The requester answered" in str(slack.card(1).blocks)
         assert "waiting for requester" not in str(slack.card(1).blocks)

@@ -162,7 +162,7 @@ async def test_a_mentioned_person_is_a_live_mention_again_where_it_is_relayed_in
 ) -> None:
     await slack.command(ALICE, "Printer jams")
     await slack.deliver()
-    await slack.dm(ALICE, "ask @Bob or @Carol, not @here")
+    await slack.dm(ALICE, "ask @Bob or @Carol, not @here", thread_ts=slack.ticket_thread(ALICE, 1))
     await slack.deliver()
     relayed = [t for t in slack.thread(1) if "ask" in t][-1]
     shown = slack.api.shown(relayed)
