@@ -20,6 +20,8 @@ from bots.settings import Settings
 from core.domain import TicketState
 from core.faq.model import SearchResult
 
+STDIN_BATCH = 64  # questions embedded together by `faq search -` (see bots/line_batches.py)
+
 log = logging.getLogger("helpdesk")
 
 
@@ -181,9 +183,12 @@ def _faq_app() -> typer.Typer:
         if query != "-":
             _print_search(faq.search(query, lang), as_json)
             return
-        for line in sys.stdin:
-            text = line.rstrip("\n")
-            print(json.dumps(search_json(faq.search(text, lang)), ensure_ascii=False), flush=True)
+        from bots.line_batches import line_batches
+
+        for batch in line_batches(sys.stdin, STDIN_BATCH):
+            for result in faq.search_many(batch, lang):
+                print(json.dumps(search_json(result), ensure_ascii=False))
+            sys.stdout.flush()
 
     @app.command()
     def check(

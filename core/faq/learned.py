@@ -1,8 +1,11 @@
-"""Learned phrasings: people's own words for an entry, indexed as extra questions of it.
+"""Learned phrasings: people's own words for an entry, indexed beside its questions.
 
 They come from use (an agent resolved a ticket with the entry, or "That helped" after a
 chosen suggestion) and live outside the knowledge base's files; the service is given
-them as data and the matcher sees a knowledge base whose entries carry them.
+them as data and the matcher sees a knowledge base whose entries carry them in
+``FaqEntry.learned``. They count as texts a query can be nearest to and as examples for the
+entry classifier, but not in an entry's profile: a long chatty message averaged into an
+entry would pull it towards small talk every entry shares.
 """
 
 from collections.abc import Iterable
@@ -20,7 +23,7 @@ class LearnedPhrasing:
 
 
 def with_learned(kb: KnowledgeBase, phrasings: Iterable[LearnedPhrasing]) -> KnowledgeBase:
-    """``kb`` with each phrasing added to its entry's questions (the entry in the phrasing's
+    """``kb`` with each phrasing added to its entry's learned texts (the entry in the phrasing's
     language, else the entry ``kb.get`` falls back to). Phrasings of unknown entries and
     phrasings the entry already has are left out."""
     extra: dict[tuple[str, str], list[str]] = {}
@@ -30,12 +33,12 @@ def with_learned(kb: KnowledgeBase, phrasings: Iterable[LearnedPhrasing]) -> Kno
         if entry is None or not text:
             continue
         known = extra.setdefault((entry.lang, entry.id), [])
-        if text not in entry.questions and text not in known:
+        if text not in entry.questions and text not in entry.learned and text not in known:
             known.append(text)
     if not any(extra.values()):
         return kb
     entries: list[FaqEntry] = []
     for entry in kb.all_entries():
         added = extra.get((entry.lang, entry.id))
-        entries.append(replace(entry, questions=entry.questions + tuple(added)) if added else entry)
+        entries.append(replace(entry, learned=entry.learned + tuple(added)) if added else entry)
     return KnowledgeBase(kb.root, entries)
