@@ -20,6 +20,7 @@ from bots.settings import Settings
 from core.domain import TicketState
 from core.faq.model import SearchResult
 
+WITH_LEARNED_HELP = "also match the phrasings learned from use (HELPDESK_DATABASE_URL)"
 STDIN_BATCH = 64  # questions embedded together by `faq search -` (see bots/line_batches.py)
 
 log = logging.getLogger("helpdesk")
@@ -175,11 +176,13 @@ def _faq_app() -> typer.Typer:
             str | None, typer.Option(help="en, pl or ru; detected when omitted")
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="one JSON object per query")] = False,
+        database: Annotated[bool, typer.Option("--database", help=WITH_LEARNED_HELP)] = False,
     ) -> None:
         """Search the FAQ as the bot would."""
-        from bots.wiring import build_faq
+        from bots.wiring import build_faq, faq_with_learned
 
-        faq = build_faq(settings_or_exit())
+        settings = settings_or_exit()
+        faq = faq_with_learned(settings) if database else build_faq(settings)
         if query != "-":
             _print_search(faq.search(query, lang), as_json)
             return

@@ -100,6 +100,7 @@ ACTION_FAQ_PICK = "faq_pick"
 ACTION_RATE = "rate"
 ACTION_ASSIGN = "card_assign"
 ACTION_PRIORITY = "card_priority"
+ACTION_RESOLVE_FAQ = "card_resolve_faq"
 ACTION_PATTERN = re.compile(r"^(faq_helped|faq_human|faq_pick|rate|card_\w+)(:\d+)?$")
 
 
@@ -264,8 +265,34 @@ class PriorityOption:
         return cls(number=int(number), priority=Priority(priority))
 
 
+@dataclass(frozen=True)
+class ResolveEntryOption:
+    """One option of the card's "resolve with an FAQ entry" select: value
+    `<ticket number>:<entry id>`, the entry id empty for "without an entry"."""
+
+    number: int
+    entry_id: str | None
+
+    action_id = ACTION_RESOLVE_FAQ
+
+    @property
+    def value(self) -> str:
+        return f"{self.number}:{self.entry_id or ''}"
+
+    @classmethod
+    def parse(cls, fields: ActionFields) -> ResolveEntryOption:
+        number, _, entry_id = fields.selected_value.partition(":")
+        return cls(number=int(number), entry_id=entry_id or None)
+
+
 ButtonData = (
-    FaqFeedbackButton | FaqPickButton | RatingButton | CardButton | AssignSelect | PriorityOption
+    FaqFeedbackButton
+    | FaqPickButton
+    | RatingButton
+    | CardButton
+    | AssignSelect
+    | PriorityOption
+    | ResolveEntryOption
 )
 
 _PARSERS: dict[str, Callable[[ActionFields], ButtonData]] = {
@@ -276,6 +303,7 @@ _PARSERS: dict[str, Callable[[ActionFields], ButtonData]] = {
     **{action.value: CardButton.parse for action in CardAction},
     ACTION_ASSIGN: AssignSelect.parse,
     ACTION_PRIORITY: PriorityOption.parse,
+    ACTION_RESOLVE_FAQ: ResolveEntryOption.parse,
 }
 
 

@@ -69,6 +69,16 @@ class ResolveTicket(ButtonData, prefix="tr"):
         return c.Resolve(actor=actor, reply_context=ctx, number=self.number)
 
 
+class ResolveWithEntry(ButtonData, prefix="tf"):
+    """Resolve by an FAQ entry, as `/resolve N faq:<entry_id>` does."""
+
+    number: int
+    entry_id: str
+
+    def action(self, actor: Actor, ctx: str) -> Action:
+        return c.Resolve(actor=actor, reply_context=ctx, number=self.number, entry_id=self.entry_id)
+
+
 class ReopenTicket(ButtonData, prefix="to"):
     number: int
 
@@ -117,6 +127,7 @@ KINDS: tuple[type[ButtonData], ...] = (
     Language,
     ClaimTicket,
     ResolveTicket,
+    ResolveWithEntry,
     ReopenTicket,
     RateTicket,
     TriageCategoryChoice,

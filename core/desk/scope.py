@@ -17,6 +17,7 @@ from core.domain import Person, Ticket
 from core.events import (
     CardChange,
     Event,
+    FaqChoice,
     Payload,
     PersonTarget,
     TicketCard,
@@ -24,6 +25,8 @@ from core.events import (
     TicketView,
 )
 from core.storage.repository import Repository
+
+FAQ_CHOICES = 3  # entries offered on a ticket's card to resolve it with
 
 
 def thread_event(ticket: Ticket, lang: str, payload: Payload) -> Event:
@@ -90,13 +93,25 @@ class CommandScope:
     def to_thread(self, ticket: Ticket, payload: Payload) -> None:
         self.events.append(thread_event(ticket, self.agents_lang, payload))
 
-    def card(self, ticket: Ticket, change: CardChange) -> None:
-        """Show `ticket` as it is now on its card, saying what changed and who did it."""
+    async def card(self, ticket: Ticket, change: CardChange) -> None:
+        """Show `ticket` as it is now on its card, saying what changed and who did it;
+        while it is active, with the FAQ entries an agent may resolve it with."""
         self.to_thread(
             ticket,
             TicketCard(
                 ticket=TicketView.of(ticket),
                 change=change,
                 actor_name=self.actor.display_name,
+                faq_choices=await self._faq_choices(ticket) if ticket.state.is_active else (),
             ),
         )
+
+    async def _faq_choices(self, ticket: Ticket) -> tuple[FaqChoice, ...]:
+        found = await self.faq.search_async(ticket.text, None)
+        choices: list[FaqChoice] = []
+        for match in found.results[:FAQ_CHOICES]:
+            entry = self.faq.entry(match.entry_id, self.agents_lang)
+            choices.append(
+                FaqChoice(entry_id=match.entry_id, title=entry.title if entry else match.title)
+            )
+        return tuple(choices)

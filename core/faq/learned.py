@@ -11,6 +11,7 @@ entry would pull it towards small talk every entry shares.
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from core.faq.chitchat import split_message
 from core.faq.kb import KnowledgeBase
 from core.faq.model import FaqEntry
 
@@ -29,7 +30,8 @@ def with_learned(kb: KnowledgeBase, phrasings: Iterable[LearnedPhrasing]) -> Kno
     extra: dict[tuple[str, str], list[str]] = {}
     for phrasing in phrasings:
         entry = kb.get(phrasing.entry_id, phrasing.lang)
-        text = " ".join(phrasing.text.split())
+        # What the matcher would match of the message: no greetings, thanks or signature.
+        text = " ".join(split_message(phrasing.text).question.split())
         if entry is None or not text:
             continue
         known = extra.setdefault((entry.lang, entry.id), [])

@@ -27,6 +27,7 @@ class SemanticWeights:
     """
 
     lexical: float = 0.3
+    learned: float = 1.0  # weight of a learned phrasing as the classifier's example
     classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
     # the single-entry fallback
     cosine_lexical: float = 0.2
