@@ -3,9 +3,10 @@
 They come from use (an agent resolved a ticket with the entry, or "That helped" after a
 chosen suggestion) and live outside the knowledge base's files; the service is given
 them as data and the matcher sees a knowledge base whose entries carry them in
-``FaqEntry.learned``. They count as texts a query can be nearest to and as examples for the
-entry classifier, but not in an entry's profile: a long chatty message averaged into an
-entry would pull it towards small talk every entry shares.
+``FaqEntry.learned``. They count as texts a query can be nearest to (the lexical nearest
+view, and the embedding similarity the confidence model weighs), not in an entry's profile
+nor as the entry classifier's examples: a long chatty message averaged into an entry, or
+learned by its classifier, pulls it towards small talk every entry shares.
 """
 
 from collections.abc import Iterable

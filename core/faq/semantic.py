@@ -27,7 +27,12 @@ class SemanticWeights:
     """
 
     lexical: float = 0.3
-    learned: float = 1.0  # weight of a learned phrasing as the classifier's example
+    # Weight of a learned phrasing as the classifier's example. 0: learned phrasings count
+    # only as texts a query may be nearest to (the lexical nearest view and the confidence
+    # model's "similarity"). On the learning replay (bench/faq_learning.py) weights 0.3 and
+    # 1 cost Polish precision 8-10 points and English top-1 3-5 points: a few long chatty
+    # messages per entry teach the classifier chattiness, not the entry.
+    learned: float = 0.0
     classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
     # the single-entry fallback
     cosine_lexical: float = 0.2
@@ -70,8 +75,9 @@ class SemanticIndex:
             labels = np.repeat(
                 np.arange(len(entries)), np.diff(np.append(self._starts, len(texts)))
             )
+            examples = np.where(layout.own, 1.0, self.weights.learned)
             self._classifier = fit_classifier(
-                self._texts, labels, len(entries), settings=self.weights.classifier
+                self._texts, labels, len(entries), examples, settings=self.weights.classifier
             )
 
     def views(self, query: str) -> SemanticViews:
