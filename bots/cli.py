@@ -222,11 +222,20 @@ def _faq_app() -> typer.Typer:
             Path | None,
             typer.Option(help='JSON lines {"text": ..., "id": entry id or null for out of scope}'),
         ] = None,
-        semantic: Annotated[bool, typer.Option(help="calibrate the semantic scorer")] = False,
+        semantic: Annotated[
+            bool,
+            typer.Option(
+                help="calibrate the default matcher: with --queries, its trained model's "
+                "confidences (the thresholds it answers with); without, the untrained "
+                "semantic scores"
+            ),
+        ] = False,
     ) -> None:
         """Choose the answer/suggest thresholds from data; writes <faq dir>/thresholds.json."""
         from core.faq.calibrate import CalibrationError, LabelledQuery, calibrate_knowledge_base
         from core.faq.embedder import load_embedder
+        from core.faq.kb import load_knowledge_base
+        from core.faq.train import load_or_train
 
         root = directory or settings_or_exit().faq_dir
         labelled = None
@@ -241,8 +250,13 @@ def _faq_app() -> typer.Typer:
         if semantic and embedder is None:
             typer.secho("the semantic extra is not installed: pip install '.[semantic]'", err=True)
             raise typer.Exit(2)
+        trained = (
+            load_or_train(root, load_knowledge_base(root), embedder)
+            if embedder is not None and labelled
+            else None
+        )
         try:
-            result = calibrate_knowledge_base(root, labelled, embedder=embedder)
+            result = calibrate_knowledge_base(root, labelled, embedder=embedder, trained=trained)
         except CalibrationError as error:
             typer.secho(f"cannot calibrate: {error}", err=True, fg="red")
             raise typer.Exit(1) from error
