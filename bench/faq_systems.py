@@ -3,6 +3,7 @@
 import json
 import math
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -115,6 +116,8 @@ class CliRun:
     predictions: list[Prediction]
     seconds: float
     queries_per_second: float
+    cpu_seconds: float  # user + system time of the CLI process, start-up included
+    load_average: tuple[float, float, float]  # of the machine when the run ended
 
 
 def run_cli(
@@ -122,6 +125,7 @@ def run_cli(
 ) -> CliRun:
     """Pipe all queries through `helpdesk faq search - --lang en --json`, start-up included."""
     env = {**os.environ, "HELPDESK_FAQ_DIR": str(root), "HELPDESK_FAQ_SEMANTIC": semantic}
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     done = subprocess.run(
         [*command, "faq", "search", "-", "--lang", "en", "--json"],
@@ -132,6 +136,7 @@ def run_cli(
         check=False,
     )
     seconds = time.perf_counter() - started
+    cpu_seconds = _children_cpu() - cpu_before
     if done.returncode != 0:
         raise RuntimeError(f"CLI failed ({done.returncode}): {done.stderr[-2000:]}")
     lines = [line for line in done.stdout.splitlines() if line.strip()]
@@ -144,7 +149,12 @@ def run_cli(
         ids = tuple(r["id"] for r in results)
         top = float(results[0]["score"]) if results else -math.inf
         predictions.append(Prediction(ids, top, row.get("decision")))
-    return CliRun(predictions, seconds, len(queries) / seconds)
+    return CliRun(predictions, seconds, len(queries) / seconds, cpu_seconds, os.getloadavg())
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def default_cli_command() -> list[str]:

@@ -21,6 +21,9 @@ from bots.ticket_text import age_text, ticket_lines
 from core.domain import TicketState
 from core.faq.model import SearchResult
 
+WITH_LEARNED_HELP = "also match the phrasings learned from use (HELPDESK_DATABASE_URL)"
+STDIN_BATCH = 64  # questions embedded together by `faq search -` (see bots/line_batches.py)
+
 log = logging.getLogger("helpdesk")
 
 
@@ -215,17 +218,22 @@ def _faq_app() -> typer.Typer:
             str | None, typer.Option(help="en, pl or ru; detected when omitted")
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="one JSON object per query")] = False,
+        database: Annotated[bool, typer.Option("--database", help=WITH_LEARNED_HELP)] = False,
     ) -> None:
         """Search the FAQ as the bot would."""
-        from bots.wiring import build_faq
+        from bots.wiring import build_faq, faq_with_learned
 
-        faq = build_faq(settings_or_exit())
+        settings = settings_or_exit()
+        faq = faq_with_learned(settings) if database else build_faq(settings)
         if query != "-":
             _print_search(faq.search(query, lang), as_json)
             return
-        for line in sys.stdin:
-            text = line.rstrip("\n")
-            print(json.dumps(search_json(faq.search(text, lang)), ensure_ascii=False), flush=True)
+        from bots.line_batches import line_batches
+
+        for batch in line_batches(sys.stdin, STDIN_BATCH):
+            for result in faq.search_many(batch, lang):
+                print(json.dumps(search_json(result), ensure_ascii=False))
+            sys.stdout.flush()
 
     @app.command()
     def check(
@@ -256,12 +264,21 @@ def _faq_app() -> typer.Typer:
             Path | None,
             typer.Option(help='JSON lines {"text": ..., "id": entry id or null for out of scope}'),
         ] = None,
-        semantic: Annotated[bool, typer.Option(help="calibrate the semantic scorer")] = False,
+        semantic: Annotated[
+            bool,
+            typer.Option(
+                help="calibrate the default matcher: with --queries, its trained model's "
+                "confidences (the thresholds it answers with); without, the untrained "
+                "semantic scores"
+            ),
+        ] = False,
     ) -> None:
         """Choose the answer/suggest thresholds from data; writes <faq dir>/thresholds.json."""
         from bots.queries_file import QueriesFileError, read_labelled_queries
         from core.faq.calibrate import CalibrationError, calibrate_knowledge_base
         from core.faq.embedder import load_embedder
+        from core.faq.kb import load_knowledge_base
+        from core.faq.train import load_or_train
 
         root = directory or settings_or_exit().faq_dir
         labelled = None
@@ -275,10 +292,15 @@ def _faq_app() -> typer.Typer:
         if semantic and embedder is None:
             typer.secho("the semantic extra is not installed: pip install '.[semantic]'", err=True)
             raise typer.Exit(2)
+        trained = (
+            load_or_train(root, load_knowledge_base(root), embedder)
+            if embedder is not None and labelled
+            else None
+        )
         try:
             with progress_bar("calibrating") as advance:
                 result = calibrate_knowledge_base(
-                    root, labelled, embedder=embedder, progress=advance
+                    root, labelled, embedder=embedder, trained=trained, progress=advance
                 )
         except CalibrationError as error:
             typer.secho(f"cannot calibrate: {error}", err=True, fg="red")

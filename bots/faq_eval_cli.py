@@ -22,16 +22,23 @@ def register_eval(app: typer.Typer) -> None:
             typer.Argument(help="JSON lines files; default <faq dir>/eval/*.jsonl"),
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
+        database: Annotated[
+            bool,
+            typer.Option(
+                "--database",
+                help="also match the phrasings learned from use (HELPDESK_DATABASE_URL)",
+            ),
+        ] = False,
     ) -> None:
         """Score the FAQ on labelled questions, asked with no language hint."""
-        from bots.wiring import build_faq
+        from bots.wiring import build_faq, faq_with_learned
 
         settings = settings_or_exit()
         paths = files or eval_files(settings.faq_dir)
         if not paths:
             typer.secho(f"no evaluation files in {settings.faq_dir / 'eval'}", err=True, fg="red")
             raise typer.Exit(1)
-        faq = build_faq(settings)
+        faq = faq_with_learned(settings) if database else build_faq(settings)
         try:
             loaded = [(p, load_eval_file(p, _known_ids(faq.kb, p.stem))) for p in paths]
         except EvalFileError as error:

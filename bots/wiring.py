@@ -83,6 +83,18 @@ def checked_service(settings: Settings) -> ServiceDesk:
         raise SystemExit(f"service file (HELPDESK_SERVICE_FILE):\n{error}") from None
 
 
+def faq_with_learned(settings: Settings) -> FaqService:
+    """`build_faq` with the phrasings learned from use, as a running bot matches them."""
+    faq = build_faq(settings)
+
+    async def load() -> None:
+        async with open_database(settings) as db:
+            await load_learned(db, faq, settings.lang)
+
+    asyncio.run(load())
+    return faq
+
+
 def warmed_faq(settings: Settings) -> FaqService:
     """`build_faq`, and one search, so bad files fail at start rather than on a question."""
     faq = build_faq(settings)

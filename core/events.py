@@ -202,6 +202,13 @@ class CardChange(enum.StrEnum):
 _STORED_CATALOG_PREFIX = "card.change."
 
 
+class FaqChoice(_Frozen):
+    """An FAQ entry an agent may resolve a ticket with (`/resolve N faq:<entry_id>`)."""
+
+    entry_id: str
+    title: str
+
+
 class TicketCard(_Frozen):
     """The agents' card for a ticket: posted once, then updated in place."""
 
@@ -209,6 +216,8 @@ class TicketCard(_Frozen):
     ticket: TicketView
     change: CardChange
     actor_name: str | None = None
+    # While the ticket is active: the entries that best match its question, best first.
+    faq_choices: tuple[FaqChoice, ...] = ()
 
     @field_validator("change", mode="before")
     @classmethod

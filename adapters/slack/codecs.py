@@ -126,6 +126,7 @@ ACTION_URGENCY = "card_urgency"
 ACTION_TRIAGE = "triage"
 ACTION_FAQ_TO_TICKET = "faq_to_ticket"
 ACTION_HELD_PLACE = "held_place"
+ACTION_RESOLVE_FAQ = "card_resolve_faq"
 ACTION_PATTERN = re.compile(
     r"^(faq_helped|faq_human|faq_pick|faq_to_ticket|held_place|rate|card_\w+|triage)(:\d+)?$"
 )
@@ -403,6 +404,26 @@ class HeldPlaceButton:
         return cls(held_id=int(held_id), number=int(number))
 
 
+@dataclass(frozen=True)
+class ResolveEntryOption:
+    """One option of the card's "resolve with an FAQ entry" select: value
+    `<ticket number>:<entry id>`, the entry id empty for "without an entry"."""
+
+    number: int
+    entry_id: str | None
+
+    action_id = ACTION_RESOLVE_FAQ
+
+    @property
+    def value(self) -> str:
+        return f"{self.number}:{self.entry_id or ''}"
+
+    @classmethod
+    def parse(cls, fields: ActionFields) -> ResolveEntryOption:
+        number, _, entry_id = fields.selected_value.partition(":")
+        return cls(number=int(number), entry_id=entry_id or None)
+
+
 ButtonData = (
     TriageButton
     | LevelOption
@@ -415,6 +436,7 @@ ButtonData = (
     | AssignSelect
     | PriorityOption
     | KindOption
+    | ResolveEntryOption
 )
 
 _PARSERS: dict[str, Callable[[ActionFields], ButtonData]] = {
@@ -431,6 +453,7 @@ _PARSERS: dict[str, Callable[[ActionFields], ButtonData]] = {
     ACTION_TRIAGE: TriageButton.parse,
     ACTION_IMPACT: LevelOption.parse,
     ACTION_URGENCY: LevelOption.parse,
+    ACTION_RESOLVE_FAQ: ResolveEntryOption.parse,
 }
 
 

@@ -302,6 +302,10 @@ def action_command(
     if isinstance(data, codecs.AssignSelect):
         assignee = assignee_actor(data.user_id, names)
         return c.Assign(actor=actor, number=data.number, assignee=assignee, reply_context=context)
+    if isinstance(data, codecs.ResolveEntryOption):
+        return c.Resolve(
+            actor=actor, number=data.number, entry_id=data.entry_id, reply_context=context
+        )
     if isinstance(data, codecs.PriorityOption):
         return c.SetPriority(
             actor=actor, number=data.number, priority=data.priority, reply_context=context

@@ -7,7 +7,7 @@ exactly what was posted.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,7 @@ from adapters.slack.codecs import (
     LevelOption,
     PriorityOption,
     RatingButton,
+    ResolveEntryOption,
     TriageButton,
     card_block_id,
     faq_block_id,
@@ -43,6 +44,7 @@ from core.domain import Level, Priority, TicketKind, TicketState
 from core.events import (
     Event,
     FaqAnswer,
+    FaqChoice,
     FaqNoMatch,
     FaqSuggestions,
     Notice,
@@ -66,6 +68,10 @@ from core.presenter import (
     no_match_key,
     render_payload,
 )
+
+# A static select option's limits: api.slack.com/reference/block-kit/composition-objects#option
+OPTION_TEXT_LIMIT = 75
+OPTION_VALUE_LIMIT = 150
 
 
 @dataclass(frozen=True)
@@ -246,8 +252,11 @@ def _rating(lang: str, payload: TicketResolved) -> SlackMessage:
 # the agents' side: the card and relayed messages
 
 
-def _card_controls(lang: str, number: int, state: TicketState) -> list[dict[str, Any]]:
-    """Claim while open; resolve, assign and priority while active; reopen afterwards."""
+def _card_controls(
+    lang: str, number: int, state: TicketState, faq_choices: Sequence[FaqChoice] = ()
+) -> list[dict[str, Any]]:
+    """Claim while open; resolve, resolve with an FAQ entry, assign and priority while
+    active; reopen afterwards."""
     controls: list[dict[str, Any]] = []
     if state is TicketState.OPEN:
         claim = CardButton(CardAction.CLAIM, number)
@@ -260,6 +269,8 @@ def _card_controls(lang: str, number: int, state: TicketState) -> list[dict[str,
     controls.append(button(t(lang, "button.resolve"), CardButton(CardAction.RESOLVE, number)))
     if state in (TicketState.OPEN, TicketState.CLAIMED):
         controls.append(button(t(lang, "button.wait"), CardButton(CardAction.WAIT, number)))
+    if faq_choices:
+        controls.append(_resolve_with_entry(lang, number, faq_choices))
     controls.append(
         {
             "type": "users_select",
@@ -304,6 +315,33 @@ def _card_controls(lang: str, number: int, state: TicketState) -> list[dict[str,
     return controls
 
 
+def _resolve_with_entry(lang: str, number: int, choices: Sequence[FaqChoice]) -> dict[str, Any]:
+    """The entries that match the ticket's question, and "without an entry": picking one
+    is `/ticket resolve N faq:ID` (or a plain resolve)."""
+    options = [
+        option(
+            _option_text(t(lang, "button.resolve_with", title=choice.title)),
+            ResolveEntryOption(number, choice.entry_id).value,
+        )
+        for choice in choices
+        if len(ResolveEntryOption(number, choice.entry_id).value) <= OPTION_VALUE_LIMIT
+    ]
+    options.append(
+        option(t(lang, "button.resolve_no_entry"), ResolveEntryOption(number, None).value)
+    )
+    return {
+        "type": "static_select",
+        "action_id": ResolveEntryOption.action_id,
+        "placeholder": plain_text(t(lang, "button.resolve_faq")),
+        "options": options,
+    }
+
+
+def _option_text(text: str) -> str:
+    """Slack cuts no option text: it refuses one over 75 characters."""
+    return text if len(text) <= OPTION_TEXT_LIMIT else text[: OPTION_TEXT_LIMIT - 1] + "…"
+
+
 def card_message(lang: str, card: TicketCard) -> SlackMessage:
     """The agents' card: number, requester, text, fields, what changed, and controls."""
     view = card.ticket
@@ -339,7 +377,7 @@ def card_message(lang: str, card: TicketCard) -> SlackMessage:
         {
             "type": "actions",
             "block_id": card_block_id(view.number),
-            "elements": _card_controls(lang, view.number, view.state),
+            "elements": _card_controls(lang, view.number, view.state, card.faq_choices),
         }
     )
     summary = (

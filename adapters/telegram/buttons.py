@@ -89,6 +89,16 @@ class WaitTicket(ButtonData, prefix="tw"):
         return c.WaitForRequester(actor=actor, reply_context=ctx, number=self.number)
 
 
+class ResolveWithEntry(ButtonData, prefix="tf"):
+    """Resolve by an FAQ entry, as `/resolve N faq:<entry_id>` does."""
+
+    number: int
+    entry_id: str
+
+    def action(self, actor: Actor, ctx: str) -> Action:
+        return c.Resolve(actor=actor, reply_context=ctx, number=self.number, entry_id=self.entry_id)
+
+
 class ReopenTicket(ButtonData, prefix="to"):
     number: int
 
@@ -152,6 +162,7 @@ KINDS: tuple[type[ButtonData], ...] = (
     ClaimTicket,
     ResolveTicket,
     WaitTicket,
+    ResolveWithEntry,
     ReopenTicket,
     PersonOfTicket,
     RateTicket,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from adapters.common.triage import PERSON, SKIP
@@ -17,6 +18,7 @@ from adapters.telegram.buttons import (
     RateTicket,
     ReopenTicket,
     ResolveTicket,
+    ResolveWithEntry,
     TriageCancelChoice,
     TriagePickChoice,
     WaitTicket,
@@ -28,6 +30,7 @@ from core.domain import SUPPORTED_LANGUAGES, TicketState
 from core.events import (
     CardChange,
     FaqAnswer,
+    FaqChoice,
     FaqNoMatch,
     FaqSuggestions,
     Notice,
@@ -57,6 +60,7 @@ from core.presenter import (
 
 CARD_TEXT_LIMIT = 3000  # the card keeps room for its fields under the 4096 limit
 TOPIC_NAME_LIMIT = 128
+BUTTON_TEXT_LIMIT = 60  # an entry's button shows the start of its title
 LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "ru": "Русский"}
 
 
@@ -102,7 +106,7 @@ def render_payload(lang: str, payload: Payload) -> OutMessage:
         return _out(rich, faq_keyboard(lang, payload.query_id))
     if isinstance(payload, FaqSuggestions):
         rows = [
-            (Button(shorten(option.title, 60), data),)
+            (Button(shorten(option.title, BUTTON_TEXT_LIMIT), data),)
             for option in payload.options
             if (data := packed(FaqPick(query_id=payload.query_id, entry_id=option.entry_id)))
         ]
@@ -201,23 +205,34 @@ def topic_name(view: TicketView) -> str:
     return shorten(f"#{view.number} · {view.subject or '…'}", TOPIC_NAME_LIMIT)
 
 
-def card_keyboard(lang: str, view: TicketView) -> Keyboard:
+def card_keyboard(lang: str, view: TicketView, faq_choices: Sequence[FaqChoice] = ()) -> Keyboard:
+    """Claim and resolve while open, resolve (and wait) while claimed, reopen afterwards;
+    while active, one row per FAQ entry to resolve with (the plain resolve button is "no
+    entry"); the Person button last."""
     person = (Button(t(lang, "button.person"), PersonOfTicket(number=view.number).pack()),)
-    if view.state is TicketState.OPEN:
-        return (
-            (
-                Button(t(lang, "button.claim"), ClaimTicket(number=view.number).pack()),
-                Button(t(lang, "button.resolve"), ResolveTicket(number=view.number).pack()),
-            ),
-            person,
-        )
     resolve = Button(t(lang, "button.resolve"), ResolveTicket(number=view.number).pack())
+    entries = _entry_rows(lang, view.number, faq_choices)
+    if view.state is TicketState.OPEN:
+        claim = Button(t(lang, "button.claim"), ClaimTicket(number=view.number).pack())
+        return ((claim, resolve), *entries, person)
     if view.state is TicketState.CLAIMED:
         wait = Button(t(lang, "button.wait"), WaitTicket(number=view.number).pack())
-        return ((resolve, wait), person)
+        return ((resolve, wait), *entries, person)
     if view.state is TicketState.WAITING:
-        return ((resolve,), person)
+        return ((resolve,), *entries, person)
     return ((Button(t(lang, "button.reopen"), ReopenTicket(number=view.number).pack()),), person)
+
+
+def _entry_rows(
+    lang: str, number: int, choices: Sequence[FaqChoice]
+) -> tuple[tuple[Button, ...], ...]:
+    rows: list[tuple[Button, ...]] = []
+    for choice in choices:
+        data = packed(ResolveWithEntry(number=number, entry_id=choice.entry_id))
+        if data is not None:  # an id too long for 64 bytes of data: /resolve N faq:ID still works
+            label = shorten(t(lang, "button.resolve_with", title=choice.title), BUTTON_TEXT_LIMIT)
+            rows.append((Button(label, data),))
+    return tuple(rows)
 
 
 def render_card(lang: str, card: TicketCard) -> OutMessage:
@@ -235,7 +250,7 @@ def render_card(lang: str, card: TicketCard) -> OutMessage:
     rich.line().line(shorten(view.text, CARD_TEXT_LIMIT), "blockquote")
     rich.line(t(lang, "telegram.card.hint", claim=CLAIM_EMOJI, resolve=RESOLVE_EMOJI), "italic")
     chunks = rich.chunks()
-    return OutMessage((chunks[0],), card_keyboard(lang, view))
+    return OutMessage((chunks[0],), card_keyboard(lang, view, card.faq_choices))
 
 
 def card_overflow(lang: str, view: TicketView) -> OutMessage | None:

@@ -18,6 +18,7 @@ from core.domain import Person, Ticket
 from core.events import (
     CardChange,
     Event,
+    FaqChoice,
     Payload,
     PersonTarget,
     TicketCard,
@@ -26,6 +27,8 @@ from core.events import (
 )
 from core.service.config import ServiceDesk, default_service
 from core.storage.repository import Repository
+
+FAQ_CHOICES = 3  # entries offered on a ticket's card to resolve it with
 
 
 def thread_event(ticket: Ticket, lang: str, payload: Payload, service: ServiceDesk) -> Event:
@@ -106,13 +109,25 @@ class CommandScope:
         """`ticket` as events show it, with its SLA clocks read now."""
         return TicketView.of(ticket, sla_view(self.service, ticket, self.now))
 
-    def card(self, ticket: Ticket, change: CardChange) -> None:
-        """Show `ticket` as it is now on its card, saying what changed and who did it."""
+    async def card(self, ticket: Ticket, change: CardChange) -> None:
+        """Show `ticket` as it is now on its card, saying what changed and who did it;
+        while it is active, with the FAQ entries an agent may resolve it with."""
         self.to_thread(
             ticket,
             TicketCard(
                 ticket=self.view(ticket),
                 change=change,
                 actor_name=self.actor.display_name,
+                faq_choices=await self._faq_choices(ticket) if ticket.state.is_active else (),
             ),
         )
+
+    async def _faq_choices(self, ticket: Ticket) -> tuple[FaqChoice, ...]:
+        found = await self.faq.search_async(ticket.text, None)
+        choices: list[FaqChoice] = []
+        for match in found.results[:FAQ_CHOICES]:
+            entry = self.faq.entry(match.entry_id, self.agents_lang)
+            choices.append(
+                FaqChoice(entry_id=match.entry_id, title=entry.title if entry else match.title)
+            )
+        return tuple(choices)

@@ -57,7 +57,7 @@ async def classify(scope: CommandScope, cmd: c.Classify) -> None:
     )
     updated = await reload(scope, ticket.number)
     if moved_from is None:
-        scope.card(updated, CardChange.CLASSIFIED)
+        await scope.card(updated, CardChange.CLASSIFIED)
         return
     # The old card (in the old team's place) says where the ticket went; the new team's
     # place gets a card of its own, and the conversation continues there.
@@ -65,7 +65,7 @@ async def classify(scope: CommandScope, cmd: c.Classify) -> None:
         ticket=scope.view(updated), change=CardChange.MOVED, actor_name=scope.actor.display_name
     )
     scope.events.append(thread_event(ticket, scope.agents_lang, moved, scope.service))
-    scope.card(updated, CardChange.OPENED)
+    await scope.card(updated, CardChange.OPENED)
 
 
 def rematched_policy(scope: CommandScope, ticket: Ticket, changes: dict[str, str]) -> str:
@@ -98,7 +98,7 @@ async def wait_for_requester(scope: CommandScope, cmd: c.WaitForRequester) -> No
     await scope.repo.audit(
         "waiting", scope.now, ticket_number=ticket.number, actor_id=scope.actor.id
     )
-    scope.card(await reload(scope, ticket.number), CardChange.WAITING)
+    await scope.card(await reload(scope, ticket.number), CardChange.WAITING)
     scope.to_person(
         ticket.requester, Notice(key="ticket.waiting", params={"number": ticket.number})
     )
@@ -120,7 +120,7 @@ async def resume_if_waiting(scope: CommandScope, ticket: Ticket) -> Ticket:
         "resumed", scope.now, ticket_number=ticket.number, actor_id=scope.actor.id
     )
     current = await reload(scope, ticket.number)
-    scope.card(current, CardChange.RESUMED)
+    await scope.card(current, CardChange.RESUMED)
     return current
 
 

@@ -140,7 +140,7 @@ async def create_ticket(
         sla_policy=ticket.clock.policy if ticket.clock else None,
     )
     scope.to_actor(TicketOpened(ticket=scope.view(ticket)))
-    scope.card(ticket, CardChange.OPENED)
+    await scope.card(ticket, CardChange.OPENED)
     if attachments:
         scope.to_thread(
             ticket,
@@ -202,7 +202,7 @@ async def after_claim(scope: CommandScope, number: int, change: CardChange) -> N
         actor_id=scope.actor.id,
         assignee=ticket.assignee.display_name,
     )
-    scope.card(ticket, change)
+    await scope.card(ticket, change)
     scope.to_person(
         ticket.requester,
         Notice(
@@ -257,7 +257,7 @@ async def _move(
     await scope.repo.audit(
         done.value, scope.now, ticket_number=current.number, actor_id=scope.actor.id
     )
-    scope.card(current, done)
+    await scope.card(current, done)
     return current
 
 
@@ -327,7 +327,7 @@ async def rate(scope: CommandScope, cmd: c.Rate) -> None:
     await scope.repo.audit(
         "rated", scope.now, ticket_number=ticket.number, actor_id=scope.actor.id, score=cmd.score
     )
-    scope.card(await reload(scope, ticket.number), CardChange.RATED)
+    await scope.card(await reload(scope, ticket.number), CardChange.RATED)
     scope.to_actor(
         Notice(key="ticket.thanks_for_rating", params={"number": ticket.number, "score": cmd.score})
     )
@@ -350,4 +350,4 @@ async def set_priority(scope: CommandScope, cmd: c.SetPriority) -> None:
         priority=cmd.priority.value,
         sla_policy=policy,
     )
-    scope.card(await reload(scope, ticket.number), CardChange.PRIORITY)
+    await scope.card(await reload(scope, ticket.number), CardChange.PRIORITY)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.faq.confidence import TrainedScorer
 from core.faq.embedder import Embedder
 from core.faq.kb import KnowledgeBase, load_knowledge_base
 from core.faq.matcher import FaqMatcher
@@ -163,6 +164,7 @@ def calibrate_knowledge_base(
     queries: Sequence[LabelledQuery] | None = None,
     *,
     embedder: Embedder | None = None,
+    trained: TrainedScorer | None = None,
     save: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> Calibration:
@@ -170,9 +172,21 @@ def calibrate_knowledge_base(
 
     ``queries``: labelled real queries when there are some; otherwise the knowledge base
     calibrates on itself (held-out questions and entries), telling ``progress(done,
-    total)`` after each held-out fold.
+    total)`` after each held-out fold. With ``trained`` (and ``embedder``) the labelled
+    queries calibrate the trained model's confidences, in the "trained" section the
+    running matcher reads.
     """
     kb = load_knowledge_base(root)
+    if trained is not None and embedder is not None:
+        if not queries:
+            raise CalibrationError("the trained model calibrates on labelled queries only")
+        matcher = FaqMatcher(kb, embedder=embedder, trained=trained)
+        calibration = calibrate(
+            score_queries(matcher.search, queries), f"{len(queries)} labelled queries"
+        )
+        if save:
+            save_thresholds(root, calibration.thresholds, "trained", calibration.info())
+        return calibration
     if queries:
         matcher = FaqMatcher(kb, embedder=embedder)
         scored = score_queries(matcher.search, queries)

@@ -15,8 +15,8 @@ import numpy as np
 from core.faq.thresholds import Thresholds
 from core.faq.vectors import FloatArray
 
-FEATURES = ("top", "margin", "lexical_top", "lexical_agrees", "coverage")
-L2 = 1.0  # ridge penalty on the standardised weights: a few hundred rows, five features
+FEATURES = ("top", "margin", "lexical_top", "lexical_agrees", "coverage", "similarity")
+L2 = 1.0  # ridge penalty on the standardised weights: a few hundred rows, six features
 
 
 @dataclass(frozen=True)
@@ -28,12 +28,24 @@ class Evidence:
     lexical_top: float  # lexical score of the first entry
     lexical_agrees: bool  # the lexical view ranks the same entry first
     coverage: float  # share of the query's words found in the knowledge base
+    similarity: float  # how close the query's meaning is to the first entry's nearest text
 
     def row(self) -> list[float]:
-        return [self.top, self.margin, self.lexical_top, float(self.lexical_agrees), self.coverage]
+        return [
+            self.top,
+            self.margin,
+            self.lexical_top,
+            float(self.lexical_agrees),
+            self.coverage,
+            self.similarity,
+        ]
 
 
-def evidence(fused: FloatArray, lexical: FloatArray, coverage: float) -> Evidence:
+def evidence(
+    fused: FloatArray, lexical: FloatArray, coverage: float, similarity: FloatArray
+) -> Evidence:
+    """``similarity``: of every entry; the embeddings' cosine, or the lexical score without them.
+    A classifier's probability says which entry is likeliest, not how close any is."""
     order = np.argsort(-fused, kind="stable")
     first = int(order[0])
     second = float(fused[order[1]]) if len(order) > 1 else 0.0
@@ -43,6 +55,7 @@ def evidence(fused: FloatArray, lexical: FloatArray, coverage: float) -> Evidenc
         lexical_top=float(lexical[first]),
         lexical_agrees=int(np.argmax(lexical)) == first,
         coverage=coverage,
+        similarity=float(similarity[first]),
     )
 
 

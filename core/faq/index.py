@@ -4,13 +4,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from core.faq.features import word_ngrams
 from core.faq.model import FaqEntry
 from core.faq.normalize import fold, normalize
 from core.faq.stemming import stem_variants
 from core.faq.typos import TypoCorrector
-from core.faq.vectors import FloatArray, IntArray, Postings, TfidfSpace, centroids
+from core.faq.vectors import (
+    FloatArray,
+    IntArray,
+    Postings,
+    TfidfSpace,
+    centroids,
+    select_rows,
+)
 
 
 @dataclass(frozen=True)
@@ -35,24 +43,60 @@ class LexicalWeights:
 
 
 def entry_texts(entry: FaqEntry) -> tuple[str, ...]:
+    """What the entry's file says about it: its title and questions."""
     return (entry.title, *entry.questions)
 
 
+def indexed_texts(entry: FaqEntry) -> tuple[str, ...]:
+    """Every text a query may be nearest to: the file's, then the learned phrasings."""
+    return (*entry_texts(entry), *entry.learned)
+
+
+@dataclass(frozen=True)
+class TextLayout:
+    """Where each entry's texts are in the flat list of ``indexed_texts`` of all entries."""
+
+    starts: IntArray  # first text of each entry
+    own: npt.NDArray[np.bool_]  # the text is the file's (title or question), not learned
+
+    @classmethod
+    def of(cls, entries: Sequence[FaqEntry]) -> "TextLayout":
+        sizes = [len(indexed_texts(entry)) for entry in entries]
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+        own = [flag for e in entries for flag in _own_flags(e)]
+        return cls(starts, np.asarray(own, dtype=np.bool_))
+
+    @property
+    def own_starts(self) -> IntArray:
+        """``starts`` counted over the file's texts only."""
+        before = np.concatenate(([0], np.cumsum(self.own)))
+        return before[self.starts].astype(np.int64)
+
+
+def _own_flags(entry: FaqEntry) -> list[bool]:
+    return [True] * len(entry_texts(entry)) + [False] * len(entry.learned)
+
+
 class _View:
-    """One TF-IDF space with postings over single texts and over entry profiles."""
+    """One TF-IDF space with postings over single texts and over entry profiles.
+
+    Profiles are made of the file's texts only; learned phrasings count as single texts.
+    """
 
     def __init__(
         self,
         docs: Sequence[Sequence[str]],
         expand: Callable[[str], Sequence[str]],
-        starts: IntArray,
+        layout: TextLayout,
     ) -> None:
         # IDF counts entries, not texts: a word in every question of one entry
         # ("vpn") is that entry's signature, not a common word.
+        starts = layout.starts
         groups = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(docs))))
         self.space = TfidfSpace(docs, expand, groups)
         self.texts = Postings(self.space.rows)
-        self.profiles = Postings(centroids(self.space.rows, starts))
+        own = select_rows(self.space.rows, layout.own)
+        self.profiles = Postings(centroids(own, layout.own_starts))
         self.starts = starts
 
     def scores(self, tokens: Sequence[str]) -> tuple[FloatArray, FloatArray]:
@@ -68,14 +112,13 @@ class LexicalIndex:
         self.entries = tuple(entries)
         self.lang = lang
         self.weights = weights or LexicalWeights()
-        texts = [text for entry in self.entries for text in entry_texts(entry)]
-        sizes = [len(entry_texts(entry)) for entry in self.entries]
-        starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+        texts = [text for entry in self.entries for text in indexed_texts(entry)]
+        layout = TextLayout.of(self.entries)
         normal = [normalize(text) for text in texts]
         folded = [fold(text) for text in normal]
         self.typos = TypoCorrector(word for text in folded for word in text.split())
-        self._chars = _View([text.split() for text in folded], word_ngrams, starts)
-        self._words = _View([text.split() for text in normal], self._stems, starts)
+        self._chars = _View([text.split() for text in folded], word_ngrams, layout)
+        self._words = _View([text.split() for text in normal], self._stems, layout)
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -1,13 +1,18 @@
-"""Learned phrasings: people's own words for an entry, indexed as extra questions of it.
+"""Learned phrasings: people's own words for an entry, indexed beside its questions.
 
 They come from use (an agent resolved a ticket with the entry, or "That helped" after a
 chosen suggestion) and live outside the knowledge base's files; the service is given
-them as data and the matcher sees a knowledge base whose entries carry them.
+them as data and the matcher sees a knowledge base whose entries carry them in
+``FaqEntry.learned``. They count as texts a query can be nearest to (the lexical nearest
+view, and the embedding similarity the confidence model weighs), not in an entry's profile
+nor as the entry classifier's examples: a long chatty message averaged into an entry, or
+learned by its classifier, pulls it towards small talk every entry shares.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from core.faq.chitchat import split_message
 from core.faq.kb import KnowledgeBase
 from core.faq.model import FaqEntry
 
@@ -20,22 +25,23 @@ class LearnedPhrasing:
 
 
 def with_learned(kb: KnowledgeBase, phrasings: Iterable[LearnedPhrasing]) -> KnowledgeBase:
-    """``kb`` with each phrasing added to its entry's questions (the entry in the phrasing's
+    """``kb`` with each phrasing added to its entry's learned texts (the entry in the phrasing's
     language, else the entry ``kb.get`` falls back to). Phrasings of unknown entries and
     phrasings the entry already has are left out."""
     extra: dict[tuple[str, str], list[str]] = {}
     for phrasing in phrasings:
         entry = kb.get(phrasing.entry_id, phrasing.lang)
-        text = " ".join(phrasing.text.split())
+        # What the matcher would match of the message: no greetings, thanks or signature.
+        text = " ".join(split_message(phrasing.text).question.split())
         if entry is None or not text:
             continue
         known = extra.setdefault((entry.lang, entry.id), [])
-        if text not in entry.questions and text not in known:
+        if text not in entry.questions and text not in entry.learned and text not in known:
             known.append(text)
     if not any(extra.values()):
         return kb
     entries: list[FaqEntry] = []
     for entry in kb.all_entries():
         added = extra.get((entry.lang, entry.id))
-        entries.append(replace(entry, questions=entry.questions + tuple(added)) if added else entry)
+        entries.append(replace(entry, learned=entry.learned + tuple(added)) if added else entry)
     return KnowledgeBase(kb.root, entries)

@@ -1,14 +1,14 @@
 """Query -> ranked FAQ entries and a decision (answer / suggest / none)."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from core.faq.chitchat import split_message
 from core.faq.confidence import Evidence, TrainedScorer, evidence
-from core.faq.embedder import Embedder
-from core.faq.index import LexicalIndex, LexicalWeights
+from core.faq.embedder import CachedEmbedder, Embedder
+from core.faq.index import LexicalIndex, LexicalWeights, indexed_texts
 from core.faq.kb import KnowledgeBase
 from core.faq.langdetect import LanguageGuesser
 from core.faq.model import MAX_RESULTS, Match, SearchResult
@@ -39,6 +39,7 @@ class FaqMatcher:
     ) -> None:
         """With ``trained`` (needs ``embedder``), scores are its calibrated confidences."""
         self.kb = kb
+        self._embedder = embedder
         self.trained = trained if embedder is not None else None
         self.scorer = (
             "trained" if self.trained else "semantic" if embedder is not None else "lexical"
@@ -61,7 +62,7 @@ class FaqMatcher:
         )
         self._guesser = LanguageGuesser(
             {
-                lang: [text for e in kb.entries(lang) for text in (e.title, *e.questions)]
+                lang: [text for e in kb.entries(lang) for text in indexed_texts(e)]
                 for lang in kb.languages
             }
         )
@@ -73,6 +74,17 @@ class FaqMatcher:
 
     def detect_language(self, query: str) -> str:
         return self._guesser.guess(query, self.default_lang)
+
+    def prefetch(self, queries: Sequence[str]) -> None:
+        """Embed every text that searching ``queries`` will embed, in one batch."""
+        if not isinstance(self._embedder, CachedEmbedder):
+            return
+        texts: list[str] = []
+        for query in queries:
+            message = split_message(query)
+            if not message.only_chit_chat and normalize(message.question):
+                texts.extend(t for t in (message.question, *message.parts) if normalize(t))
+        self._embedder.prefetch_queries(texts)
 
     def search(self, query: str, lang: str | None = None) -> SearchResult:
         """Small talk alone gets no entry (``chit_chat``); a long message is scored whole,
@@ -111,8 +123,10 @@ class FaqMatcher:
             return None
         lexical = index.scores(normal)
         semantic = self._semantic.get(lang)
-        fused = lexical if semantic is None else semantic.fuse(lexical, query)
-        return fused, evidence(fused, lexical, index.coverage(normal))
+        fused, similarity = (
+            (lexical, lexical) if semantic is None else semantic.fuse(lexical, query)
+        )
+        return fused, evidence(fused, lexical, index.coverage(normal), similarity)
 
     def _score(self, text: str, lang: str) -> "_Scored | None":
         normal = normalize(text)

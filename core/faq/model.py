@@ -21,6 +21,9 @@ class FaqEntry:
     category: str
     answer: str  # Markdown; adapters render it for their platform
     path: Path
+    learned: tuple[
+        str, ...
+    ] = ()  # phrasings learned from use (core/faq/learned.py), not in the file
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,12 @@ class FaqService:
     def search(self, query: str, lang: str | None = None) -> SearchResult:
         return self._current().matcher.search(query, lang)
 
+    def search_many(self, queries: Sequence[str], lang: str | None = None) -> list[SearchResult]:
+        """``search`` of each query, their embeddings computed together in one batch."""
+        matcher = self._current().matcher
+        matcher.prefetch(queries)
+        return [matcher.search(query, lang) for query in queries]
+
     async def search_async(self, query: str, lang: str | None = None) -> SearchResult:
         """``search`` on a worker thread: embedding a query takes tens of milliseconds of CPU,
         which must not stall the event loop."""

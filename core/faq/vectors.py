@@ -121,6 +121,14 @@ def centroids(rows: Rows, group_starts: IntArray) -> Rows:
     return _normalised_rows(group_ids, cols, sums, len(group_starts))
 
 
+def select_rows(rows: Rows, keep: npt.NDArray[np.bool_]) -> Rows:
+    """The rows where ``keep`` is True, in order."""
+    lengths = np.diff(rows.indptr)[keep]
+    values = np.repeat(keep, np.diff(rows.indptr))
+    indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    return Rows(indptr, rows.indices[values], rows.data[values])
+
+
 class Postings:
     """Inverted index of a Rows matrix: dot products of a query with every row at once."""
 

@@ -1,5 +1,6 @@
 import json
 import math
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,11 @@ from core.faq.calibrate import (
     calibrate_knowledge_base,
     self_calibration_queries,
 )
+from core.faq.embedder import CachedEmbedder
 from core.faq.kb import load_knowledge_base
 from core.faq.service import FaqService
+from core.faq.train import save_model, train
+from tests.faq.fakes import HashingEmbedder
 
 
 def test_best_threshold_balances_answers_and_rejections() -> None:
@@ -97,3 +101,26 @@ def test_calibrate_with_labelled_queries(sample_root: Path, tmp_path: Path) -> N
     assert result.in_scope == 20 and result.out_of_scope == 10
     assert result.answered_accuracy == 1.0 and result.oos_recall == 1.0
     assert not (sample_root / "thresholds.json").exists()
+
+
+def test_labelled_queries_calibrate_the_thresholds_the_trained_matcher_answers_with(
+    sample_root: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "faq"
+    shutil.copytree(sample_root, root)
+    embedder = CachedEmbedder(HashingEmbedder())
+    kb = load_knowledge_base(root)
+    trained = train(kb, embedder)
+    assert trained is not None
+    save_model(root, trained, kb, embedder)
+    queries = [LabelledQuery("I forgot my password", "password-reset", "en")] * 10
+    queries += [LabelledQuery("printer is broken", "printer-setup", "en")] * 10
+    queries += [LabelledQuery("what is the weather in Paris", None, "en")] * 10
+
+    result = calibrate_knowledge_base(root, queries, embedder=embedder, trained=trained)
+
+    stored = json.loads((root / "thresholds.json").read_text(encoding="utf-8"))
+    assert set(stored) == {"trained"}
+    matcher = FaqService(root, "en", semantic=True, embedder=embedder).matcher
+    assert matcher.scorer == "trained"
+    assert matcher.thresholds == result.thresholds != trained.thresholds

@@ -17,7 +17,7 @@ def test_semantic_view_is_fused_into_scores(sample_root: Path) -> None:
     kb = load_knowledge_base(sample_root)
     embedder = HashingEmbedder()
     lexical = FaqMatcher(kb)
-    hybrid = FaqMatcher(kb, embedder=embedder, semantic_weights=SemanticWeights(floor=0.0))
+    hybrid = FaqMatcher(kb, embedder=embedder, semantic_weights=SemanticWeights(lexical=0.3))
 
     plain = lexical.search("I forgot my password", "en")
     fused = hybrid.search("I forgot my password", "en")
@@ -58,3 +58,27 @@ def test_bundled_embedder_understands_paraphrases(sample_root: Path) -> None:
         "password-reset"
     )
     assert service.search("Не могу вспомнить пароль", "ru").results[0].entry_id == "password-reset"
+
+
+def test_many_questions_are_embedded_in_one_batch_with_the_same_answers(
+    sample_root: Path,
+) -> None:
+    embedder = HashingEmbedder()
+    service = FaqService(sample_root, "en", semantic=True, embedder=embedder)
+    questions = [
+        "I forgot my password",
+        "Hi team, the VPN drops every evening. Could you help? Thanks, Anna",
+        "thanks!",
+        "how do I book a meeting room",
+    ]
+    one_by_one = [
+        FaqService(sample_root, "en", semantic=True, embedder=HashingEmbedder()).search(q)
+        for q in questions
+    ]
+    service.search("warm up")
+    calls = embedder.calls
+
+    together = service.search_many(questions)
+
+    assert together == one_by_one
+    assert embedder.calls == calls + 1

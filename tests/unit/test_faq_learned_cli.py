@@ -49,3 +49,27 @@ async def test_lists_and_removes_learned_phrasings(one_learned: None) -> None:
     assert json.loads((await _invoke("faq", "learned", "--json")).output) == []
     again = await _invoke("faq", "learned", "remove", "1")
     assert again.exit_code == 1
+
+
+async def test_search_and_eval_match_learned_phrasings_only_with_database(
+    one_learned: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HELPDESK_FAQ_SEMANTIC", "off")
+    question = "the tunnel drops every evening"
+
+    def top(result: Result) -> dict[str, object]:
+        assert result.exit_code == 0, result.output
+        row = json.loads(result.output)
+        return {"id": row["results"][0]["id"] if row["results"] else None, **row}
+
+    without = top(await _invoke("faq", "search", question, "--json"))
+    with_learned = top(await _invoke("faq", "search", question, "--json", "--database"))
+    assert without["decision"] != "answer"
+    assert (with_learned["id"], with_learned["decision"]) == ("vpn-access", "answer")
+
+    cases = tmp_path / "en.jsonl"
+    cases.write_text(json.dumps({"query": question, "expected": "vpn-access"}) + "\n")
+    plain = json.loads((await _invoke("faq", "eval", str(cases), "--json")).output)
+    learned = json.loads((await _invoke("faq", "eval", str(cases), "--json", "--database")).output)
+    assert plain["results"][0]["answered_correct"] == 0.0
+    assert learned["results"][0]["answered_correct"] == 1.0

@@ -64,6 +64,14 @@ def test_buttons_already_posted_still_parse() -> None:
             {"action_id": "card_assign", "block_id": "card:9", "selected_user": "U1"},
             codecs.AssignSelect(9, "U1"),
         ),
+        (
+            {"action_id": "card_resolve_faq", "selected_option": {"value": "9:vpn-access"}},
+            codecs.ResolveEntryOption(9, "vpn-access"),
+        ),
+        (
+            {"action_id": "card_resolve_faq", "selected_option": {"value": "9:"}},
+            codecs.ResolveEntryOption(9, None),
+        ),
     ]
     for action, expected in posted:
         assert codecs.parse_action(action) == expected

@@ -90,7 +90,7 @@ async def test_ticket_claim_relay_note_resolve_and_rating(slack: SlackHarness) -
         "card_kind",
         "card_impact",
         "card_urgency",
-    ]
+    ]  # no FAQ entry matches the question: no picker
 
     # an agent claims it with 👀: the card changes in place, the requester is told
     await slack.reaction(BOB, AGENTS, card.ts, "eyes")
@@ -182,6 +182,31 @@ async def test_buttons_on_the_card_claim_assign_prioritise_and_resolve(slack: Sl
         "card_reopen",
         "card_person",
     ]
+
+
+async def test_an_faq_entry_picked_on_the_card_resolves_the_ticket_with_its_answer(
+    slack: SlackHarness,
+) -> None:
+    await slack.command(ALICE, "the VPN drops every time I work from home")
+    await slack.deliver()
+    card = slack.card(1)
+    elements = {e["action_id"]: e for e in card.blocks[-1]["elements"]}  # type: ignore[index]
+    picker = elements["card_resolve_faq"]
+    labels = [o["text"]["text"] for o in picker["options"]]
+    assert labels[0] == "Resolve with: Connecting to the VPN"
+    assert labels[-1] == "Resolve without an FAQ entry"
+    assert picker["options"][-1]["value"] == "1:"
+
+    chosen = {**picker, "block_id": "card:1", "selected_option": picker["options"][0]}
+    await slack.click(BOB, AGENTS, card.ts, chosen)
+    await slack.deliver()
+
+    card = slack.card(1)
+    assert "resolved" in card.text
+    assert [e["action_id"] for e in card.blocks[-1]["elements"]] == ["card_reopen"]  # type: ignore[index]
+    to_alice = slack.api.dm_texts(ALICE)
+    assert any("GlobalConnect" in text for text in to_alice)
+    assert to_alice[-1].startswith("Your ticket #1 was resolved by Bob.")
 
 
 async def test_agent_slash_commands(slack: SlackHarness) -> None:

@@ -28,6 +28,10 @@ CTX = HERE.encode()
         ("lg:pl", c.SetLanguage(actor=BOB, reply_context=CTX, lang="pl")),
         ("tc:3", c.Claim(actor=BOB, reply_context=CTX, number=3)),
         ("tr:3", c.Resolve(actor=BOB, reply_context=CTX, number=3)),
+        (
+            "tf:3:vpn-access",
+            c.Resolve(actor=BOB, reply_context=CTX, number=3, entry_id="vpn-access"),
+        ),
         ("to:3", c.Reopen(actor=BOB, reply_context=CTX, number=3)),
         ("rt:3:5", c.Rate(actor=BOB, reply_context=CTX, number=3, score=5)),
         ("tt:kind:0", TriagePick("kind", 0, BOB, CTX)),
@@ -46,6 +50,7 @@ def test_data_already_sent_still_reads(data: str, action: object) -> None:
 def test_every_kind_reads_what_it_builds() -> None:
     built = [
         b.FaqPick(query_id=4, entry_id="printer"),
+        b.ResolveWithEntry(number=7, entry_id="printer"),
         b.RateTicket(number=2, score=1),
         b.TriagePickChoice(step="impact", index=2),
         b.TriageCancelChoice(),

@@ -54,7 +54,9 @@ async def test_whole_life_cycle(any_desk: Harness) -> None:
     assert "&lt;b&gt;nothing&lt;/b&gt; &amp; beeps" in card.html
     assert "Requester: Olga" in card.text
     assert "State: open" in card.text
-    assert [b["text"] for b in card.buttons()] == ["Claim", "Resolve", "Person"]
+    labels = [b["text"] for b in card.buttons()]
+    assert labels[:3] == ["Claim", "Resolve", "Resolve with: Laptop will not turn on or start"]
+    assert labels[-1] == "Person"
     if h.fake.chats[h.agents]["is_forum"]:
         (topic,) = h.fake.topics.values()
         assert topic.name.startswith("#1 · My laptop")
@@ -153,3 +155,23 @@ async def test_buttons_and_commands_work_like_reactions(any_desk: Harness) -> No
     await h.press(anna, card1, "Resolve")
     assert "State: resolved" in card1.text
     assert h.last_to(OLGA_ID).text.startswith("Your ticket #1 was resolved by Anna.")
+
+
+async def test_an_faq_entry_on_the_card_resolves_the_ticket_with_its_answer(
+    any_desk: Harness,
+) -> None:
+    h = any_desk
+    olga = h.fake.user(OLGA_ID, "Olga")
+    anna = h.fake.user(ANNA_ID, "Anna")
+    await h.say(OLGA_ID, olga, "/ticket my laptop stays black when I press the power button")
+    card = h.card(1)
+    entry = "Resolve with: Laptop will not turn on or start"
+    assert entry in [b["text"] for b in card.buttons()]
+
+    await h.press(anna, card, entry)
+
+    assert "State: resolved" in card.text
+    assert [b["text"] for b in card.buttons()] == ["Reopen"]
+    to_olga = [m.text for m in h.fake.messages_in(OLGA_ID)]
+    assert any(text.startswith("Laptop will not turn on or start") for text in to_olga)
+    assert to_olga[-1].startswith("Your ticket #1 was resolved by Anna.")
