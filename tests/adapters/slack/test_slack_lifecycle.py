@@ -203,7 +203,7 @@ async def test_an_faq_entry_picked_on_the_card_resolves_the_ticket_with_its_answ
 
     card = slack.card(1)
     assert "resolved" in card.text
-    assert [e["action_id"] for e in card.blocks[-1]["elements"]] == ["card_reopen"]  # type: ignore[index]
+    assert [e["action_id"] for e in card.blocks[-1]["elements"]] == ["card_reopen", "card_person"]  # type: ignore[index]
     to_alice = slack.api.dm_texts(ALICE)
     assert any("GlobalConnect" in text for text in to_alice)
     assert to_alice[-1].startswith("Your ticket #1 was resolved by Bob.")

@@ -171,7 +171,7 @@ async def test_an_faq_entry_on_the_card_resolves_the_ticket_with_its_answer(
     await h.press(anna, card, entry)
 
     assert "State: resolved" in card.text
-    assert [b["text"] for b in card.buttons()] == ["Reopen"]
+    assert [b["text"] for b in card.buttons()] == ["Reopen", "Person"]
     to_olga = [m.text for m in h.fake.messages_in(OLGA_ID)]
     assert any(text.startswith("Laptop will not turn on or start") for text in to_olga)
     assert to_olga[-1].startswith("Your ticket #1 was resolved by Anna.")
