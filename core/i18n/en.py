@@ -249,6 +249,7 @@ MESSAGES: dict[str, str] = {
     "card.change.moved": "Moved to team {team} by {actor}",
     "ticket.waiting": "We are waiting for your answer on ticket #{number}: reply here to continue.",
     "error.other_team": "Ticket #{number} belongs to the {team} team; only its agents can take it.",
+    "error.other_team_change": "Ticket #{number} belongs to the {team} team; only its agents can change it.",
     "error.unknown_team": "Unknown team '{value}'. Choose one of: {known}.",
     "triage.skip": "Skip",
     "triage.kind": "What is it?",

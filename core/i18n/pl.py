@@ -249,6 +249,7 @@ MESSAGES: dict[str, str] = {
     "card.change.moved": "Przeniesione do zespołu {team} przez: {actor}",
     "ticket.waiting": "Czekamy na Twoją odpowiedź w zgłoszeniu #{number}: odpisz tutaj, aby kontynuować.",
     "error.other_team": "Zgłoszenie #{number} należy do zespołu {team}; mogą je przejąć tylko jego agenci.",
+    "error.other_team_change": "Zgłoszenie #{number} należy do zespołu {team}; zmieniać je mogą tylko jego agenci.",
     "error.unknown_team": "Nieznany zespół „{value}”. Wybierz jeden z: {known}.",
     "triage.skip": "Pomiń",
     "triage.kind": "Czego dotyczy sprawa?",

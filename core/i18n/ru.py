@@ -249,6 +249,7 @@ MESSAGES: dict[str, str] = {
     "card.change.moved": "Передано команде {team}: {actor}",
     "ticket.waiting": "Мы ждём вашего ответа по заявке #{number}: ответьте здесь, чтобы продолжить.",
     "error.other_team": "Заявка #{number} относится к команде {team}; взять её могут только агенты этой команды.",
+    "error.other_team_change": "Заявка #{number} относится к команде {team}; изменять её могут только агенты этой команды.",
     "error.unknown_team": "Неизвестная команда «{value}». Выберите одну из: {known}.",
     "triage.skip": "Пропустить",
     "triage.kind": "Что случилось?",
