@@ -64,9 +64,11 @@ class TelegramConnection:
         # Each team's agents are the members of its group; without a service file that is
         # one team in TELEGRAM_AGENTS_CHAT_ID.
         default = settings.telegram_agents_chat_id
+        service = checked_service(settings)
+        self.teams = tuple(service.teams)
         team_chats = {
             name: int(team.places[PLATFORM])
-            for name, team in checked_service(settings).teams.items()
+            for name, team in service.teams.items()
             if team.places.get(PLATFORM)
         }
         self.facts = ChatFacts(bot, default, team_chats=team_chats)
@@ -95,6 +97,7 @@ class TelegramRuntime:
                     refs=telegram.refs,
                     facts=telegram.facts,
                     default_lang=settings.lang,
+                    teams=telegram.teams,
                 )
             )
         )

@@ -87,6 +87,12 @@ class OtherTeam(DeskError):
     key = "error.other_team"
 
 
+class OtherTeamChange(OtherTeam):
+    """Only the agents of a ticket's team may change how it is classified."""
+
+    key = "error.other_team_change"
+
+
 class UnknownTeam(DeskError):
     key = "error.unknown_team"
 

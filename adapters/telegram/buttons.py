@@ -12,10 +12,10 @@ from typing import Literal
 from aiogram.filters.callback_data import CallbackData
 
 from adapters.common.triage import SKIP
-from adapters.telegram.dialog import Action, TriageCancel, TriagePick
+from adapters.telegram.dialog import Action, ClassifyMenu, TriageCancel, TriagePick
 from adapters.telegram.places import Place
 from core import commands as c
-from core.domain import Actor
+from core.domain import Actor, Level, Priority, TicketKind
 
 
 class ButtonData(CallbackData, prefix="button"):
@@ -115,6 +115,61 @@ class PersonOfTicket(ButtonData, prefix="tp"):
         return c.ShowPerson(actor=actor, reply_context=ctx, number=self.number)
 
 
+class ClassifyTicket(ButtonData, prefix="tk"):
+    """The card's "Classify" button: opens the menu below in the ticket's thread."""
+
+    number: int
+
+    def action(self, actor: Actor, ctx: str) -> Action:
+        return ClassifyMenu(self.number, actor)
+
+
+# The classify menu's choices: each the same command as /kind, /impact, /urgency, /team
+# and /priority.
+
+
+class KindChoice(ButtonData, prefix="ck"):
+    number: int
+    kind: TicketKind
+
+    def action(self, actor: Actor, ctx: str) -> Action:
+        return c.Classify(actor=actor, reply_context=ctx, number=self.number, kind=self.kind)
+
+
+class ImpactChoice(ButtonData, prefix="ci"):
+    number: int
+    level: Level
+
+    def action(self, actor: Actor, ctx: str) -> Action:
+        return c.Classify(actor=actor, reply_context=ctx, number=self.number, impact=self.level)
+
+
+class UrgencyChoice(ButtonData, prefix="cu"):
+    number: int
+    level: Level
+
+    def action(self, actor: Actor, ctx: str) -> Action:
+        return c.Classify(actor=actor, reply_context=ctx, number=self.number, urgency=self.level)
+
+
+class TeamChoice(ButtonData, prefix="cm"):
+    number: int
+    team: str
+
+    def action(self, actor: Actor, ctx: str) -> Action:
+        return c.Classify(actor=actor, reply_context=ctx, number=self.number, team=self.team)
+
+
+class PriorityChoice(ButtonData, prefix="cp"):
+    number: int
+    priority: Priority
+
+    def action(self, actor: Actor, ctx: str) -> Action:
+        return c.SetPriority(
+            actor=actor, reply_context=ctx, number=self.number, priority=self.priority
+        )
+
+
 class RateTicket(ButtonData, prefix="rt"):
     number: int
     score: int
@@ -165,6 +220,12 @@ KINDS: tuple[type[ButtonData], ...] = (
     ResolveWithEntry,
     ReopenTicket,
     PersonOfTicket,
+    ClassifyTicket,
+    KindChoice,
+    ImpactChoice,
+    UrgencyChoice,
+    TeamChoice,
+    PriorityChoice,
     RateTicket,
     TriagePickChoice,
     OldTriageChoice,

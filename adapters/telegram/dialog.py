@@ -35,5 +35,13 @@ class TriageCancel:
     pass
 
 
-UiAction = Refusal | Greet | ChooseLanguage | TriagePick | TriageCancel
+@dataclass(frozen=True)
+class ClassifyMenu:
+    """The card's "Classify" button: the menu of kinds, levels, priorities and teams."""
+
+    number: int
+    actor: Actor
+
+
+UiAction = Refusal | Greet | ChooseLanguage | TriagePick | TriageCancel | ClassifyMenu
 Action = c.Command | UiAction

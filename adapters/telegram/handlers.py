@@ -35,6 +35,7 @@ from adapters.telegram.buttons import parse_callback
 from adapters.telegram.dialog import (
     Action,
     ChooseLanguage,
+    ClassifyMenu,
     Greet,
     TriageCancel,
     TriagePick,
@@ -52,6 +53,7 @@ from adapters.telegram.places import Place, message_ref
 from adapters.telegram.reactions import parse_reaction
 from adapters.telegram.render import (
     OutMessage,
+    classify_menu,
     greeting,
     language_prompt,
     plain,
@@ -80,6 +82,7 @@ class TelegramDeps:
     refs: RefStore
     facts: ChatFacts
     default_lang: str
+    teams: tuple[str, ...] = ()  # the service's teams, offered by the card's Classify menu
 
     @property
     def agents_chat_id(self) -> int | None:
@@ -230,6 +233,10 @@ class _Handlers:
         elif isinstance(action, TriageCancel):
             await refs.delete("triage", str(user.id))
             await self.replace(bot, menu, place, plain(t(lang, "telegram.triage.cancelled")))
+        elif isinstance(action, ClassifyMenu) and action.actor.is_agent:
+            # In the card's thread; whether this agent may change the ticket is the desk's
+            # call when they press a choice.
+            await self.say(bot, place, classify_menu(lang, action.number, self.deps.teams))
 
     async def ticket_of(self, message: Message) -> int | None:
         """The ticket a message in the agents' group belongs to: by topic, or by reply."""

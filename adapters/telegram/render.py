@@ -9,24 +9,30 @@ from adapters.common.triage import PERSON, SKIP
 from adapters.telegram import PLATFORM
 from adapters.telegram.buttons import (
     ClaimTicket,
+    ClassifyTicket,
     FaqHelped,
     FaqHuman,
     FaqPick,
     HeldPlace,
+    ImpactChoice,
+    KindChoice,
     Language,
     PersonOfTicket,
+    PriorityChoice,
     RateTicket,
     ReopenTicket,
     ResolveTicket,
     ResolveWithEntry,
+    TeamChoice,
     TriageCancelChoice,
     TriagePickChoice,
+    UrgencyChoice,
     WaitTicket,
     packed,
 )
 from adapters.telegram.markup import CAPTION_LIMIT, Rich, shorten
 from adapters.telegram.reactions import CLAIM_EMOJI, RESOLVE_EMOJI
-from core.domain import SUPPORTED_LANGUAGES, TicketState
+from core.domain import SUPPORTED_LANGUAGES, Level, Priority, TicketKind, TicketState
 from core.events import (
     CardChange,
     FaqAnswer,
@@ -208,19 +214,65 @@ def topic_name(view: TicketView) -> str:
 def card_keyboard(lang: str, view: TicketView, faq_choices: Sequence[FaqChoice] = ()) -> Keyboard:
     """Claim and resolve while open, resolve (and wait) while claimed, reopen afterwards;
     while active, one row per FAQ entry to resolve with (the plain resolve button is "no
-    entry"); the Person button last."""
-    person = (Button(t(lang, "button.person"), PersonOfTicket(number=view.number).pack()),)
+    entry") and the Classify button; the Person button last."""
+    person_button = Button(t(lang, "button.person"), PersonOfTicket(number=view.number).pack())
+    person = (person_button,)
     resolve = Button(t(lang, "button.resolve"), ResolveTicket(number=view.number).pack())
     entries = _entry_rows(lang, view.number, faq_choices)
+    classify = Button(t(lang, "button.classify"), ClassifyTicket(number=view.number).pack())
+    last = (classify, person_button)
     if view.state is TicketState.OPEN:
         claim = Button(t(lang, "button.claim"), ClaimTicket(number=view.number).pack())
-        return ((claim, resolve), *entries, person)
+        return ((claim, resolve), *entries, last)
     if view.state is TicketState.CLAIMED:
         wait = Button(t(lang, "button.wait"), WaitTicket(number=view.number).pack())
-        return ((resolve, wait), *entries, person)
+        return ((resolve, wait), *entries, last)
     if view.state is TicketState.WAITING:
-        return ((resolve,), *entries, person)
+        return ((resolve,), *entries, last)
     return ((Button(t(lang, "button.reopen"), ReopenTicket(number=view.number).pack()),), person)
+
+
+TEAMS_PER_ROW = 3
+
+
+def classify_menu(lang: str, number: int, teams: Sequence[str] = ()) -> OutMessage:
+    """The card's Classify menu: kinds, impact and urgency side by side, priorities, and
+    the teams when there is more than one. Each press is the same command as the text one
+    (/kind, /impact, /urgency, /priority, /team)."""
+    kinds = tuple(
+        Button(t(lang, f"kind.{kind.value}"), KindChoice(number=number, kind=kind).pack())
+        for kind in TicketKind
+    )
+    levels = tuple(
+        (
+            Button(
+                t(lang, f"telegram.classify.impact.{level.value}"),
+                ImpactChoice(number=number, level=level).pack(),
+            ),
+            Button(
+                t(lang, f"telegram.classify.urgency.{level.value}"),
+                UrgencyChoice(number=number, level=level).pack(),
+            ),
+        )
+        for level in Level
+    )
+    priorities = [
+        Button(t(lang, f"priority.{p.value}"), PriorityChoice(number=number, priority=p).pack())
+        for p in Priority
+    ]
+    rows: list[tuple[Button, ...]] = [kinds, *levels, tuple(priorities[:2]), tuple(priorities[2:])]
+    # A name that cannot be button data (too long, a `:`) is still reachable by /team N NAME.
+    team_buttons = [
+        Button(shorten(team, BUTTON_TEXT_LIMIT), data)
+        for team in teams
+        if (data := packed(TeamChoice(number=number, team=team)))
+    ]
+    if len(teams) > 1:
+        rows.extend(
+            tuple(team_buttons[i : i + TEAMS_PER_ROW])
+            for i in range(0, len(team_buttons), TEAMS_PER_ROW)
+        )
+    return plain(t(lang, "telegram.classify.title", number=number), tuple(rows))
 
 
 def _entry_rows(

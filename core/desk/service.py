@@ -8,7 +8,7 @@ from core import errors
 from core.desk import clocks
 from core.desk.checks import planned_state, reload, require_agent, ticket_of
 from core.desk.scope import CommandScope, thread_event
-from core.desk.tickets import Details, create_ticket
+from core.desk.tickets import Details, create_ticket, require_team
 from core.domain import Level, Priority, Ticket, TicketAction, TicketKind
 from core.events import (
     CardChange,
@@ -28,6 +28,10 @@ async def classify(scope: CommandScope, cmd: c.Classify) -> None:
     require_agent(scope)
     ticket = await ticket_of(scope, cmd.number)
     planned_state(ticket, TicketAction.PRIORITY)
+    if cmd.kind is not None or cmd.impact is not None or cmd.urgency is not None:
+        # How the team handles it is the team's call; any agent may pass a misrouted
+        # ticket on to the team it belongs to.
+        require_team(scope, ticket, change=True)
     values: dict[str, str] = {}
     if cmd.kind is not None:
         values["kind"] = cmd.kind.value

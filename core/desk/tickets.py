@@ -183,12 +183,14 @@ async def claim(scope: CommandScope, cmd: c.Claim) -> None:
     await after_claim(scope, ticket.number, CardChange.CLAIMED)
 
 
-def require_team(scope: CommandScope, ticket: Ticket) -> None:
-    """Only the agents of the ticket's team (members of its place) may take it."""
+def require_team(scope: CommandScope, ticket: Ticket, *, change: bool = False) -> None:
+    """Only the agents of the ticket's team (members of its place) may take it, or (with
+    `change`) change its kind, impact, urgency or priority."""
     teams = scope.cmd.actor.teams
     team = ticket.team or scope.service.default_team
     if teams is not None and team not in teams:
-        raise errors.OtherTeam(number=ticket.number, team=team)
+        refusal = errors.OtherTeamChange if change else errors.OtherTeam
+        raise refusal(number=ticket.number, team=team)
 
 
 async def after_claim(scope: CommandScope, number: int, change: CardChange) -> None:
@@ -337,6 +339,7 @@ async def set_priority(scope: CommandScope, cmd: c.SetPriority) -> None:
     require_agent(scope)
     ticket = await ticket_of(scope, cmd.number)
     planned_state(ticket, TicketAction.PRIORITY)
+    require_team(scope, ticket, change=True)
     # The SLA policy follows the new priority; the clocks keep counting from the opening.
     policy = scope.service.policy_for(ticket.kind, cmd.priority, ticket.team).name
     await scope.repo.update_ticket(

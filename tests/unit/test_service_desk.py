@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bots.wiring import build_core
 from core import commands as c
 from core.desk import SlaPolicy
-from core.domain import Actor, Level, TicketKind
+from core.domain import Actor, Level, Priority, TicketKind
 from core.events import Notice, PersonTarget
 from core.faq.service import FaqService
 from core.queries import list_tickets
@@ -202,6 +202,12 @@ async def test_only_the_team_of_a_ticket_may_claim_it_and_a_move_says_so(
         assert any("Moved to team it by Ian" in line for line in h.texts_to_thread(moved))
         refused = await h.do(c.Claim(actor=fac_agent, number=1))
         assert refused.error is not None and refused.error.key == "error.other_team"
+        for change in (
+            c.Classify(actor=fac_agent, number=1, kind=TicketKind.INCIDENT),
+            c.SetPriority(actor=fac_agent, number=1, priority=Priority.P1),
+        ):
+            refused = await h.do(change)
+            assert refused.error is not None and refused.error.key == "error.other_team_change"
         assert (await h.do(c.Claim(actor=it_agent, number=1))).error is None
         await h.do(c.Classify(actor=it_agent, number=1, kind=TicketKind.REQUEST, impact=Level.LOW))
         shown = await show_json(h, 1, desk_service, clock.now)

@@ -6,10 +6,10 @@ import pytest
 
 from adapters.common.triage import PERSON, SKIP
 from adapters.telegram import buttons as b
-from adapters.telegram.dialog import TriageCancel, TriagePick
+from adapters.telegram.dialog import ClassifyMenu, TriageCancel, TriagePick
 from adapters.telegram.places import Place
 from core import commands as c
-from core.domain import Actor
+from core.domain import Actor, Level, Priority, TicketKind
 
 BOB = Actor(platform="telegram", user_id="7", display_name="Bob", is_agent=True)
 HERE = Place(1)
@@ -34,6 +34,16 @@ CTX = HERE.encode()
         ),
         ("to:3", c.Reopen(actor=BOB, reply_context=CTX, number=3)),
         ("rt:3:5", c.Rate(actor=BOB, reply_context=CTX, number=3, score=5)),
+        # the card's Classify menu: the same commands as /kind, /impact, /urgency, /team
+        ("tk:3", ClassifyMenu(3, BOB)),
+        (
+            "ck:3:incident",
+            c.Classify(actor=BOB, reply_context=CTX, number=3, kind=TicketKind.INCIDENT),
+        ),
+        ("ci:3:high", c.Classify(actor=BOB, reply_context=CTX, number=3, impact=Level.HIGH)),
+        ("cu:3:low", c.Classify(actor=BOB, reply_context=CTX, number=3, urgency=Level.LOW)),
+        ("cm:3:facilities", c.Classify(actor=BOB, reply_context=CTX, number=3, team="facilities")),
+        ("cp:3:P2", c.SetPriority(actor=BOB, reply_context=CTX, number=3, priority=Priority.P2)),
         ("tt:kind:0", TriagePick("kind", 0, BOB, CTX)),
         ("tt:urgency:-1", TriagePick("urgency", SKIP, BOB, CTX)),
         ("tt:faq:-2", TriagePick("faq", PERSON, BOB, CTX)),
@@ -60,7 +70,21 @@ def test_every_kind_reads_what_it_builds() -> None:
 
 
 @pytest.mark.parametrize(
-    "data", ["", "fh", "fh:x", "rt:3", "tt:kind", "tt:kind:x", "tg:q", "zz:1", "fp:1:a:b"]
+    "data",
+    [
+        "",
+        "fh",
+        "fh:x",
+        "rt:3",
+        "tt:kind",
+        "tt:kind:x",
+        "tg:q",
+        "zz:1",
+        "fp:1:a:b",
+        "ck:3:broken",
+        "cp:3:P9",
+        "ci:3",
+    ],
 )
 def test_other_data_is_ignored(data: str) -> None:
     assert b.parse_callback(data, BOB, HERE) is None
@@ -69,3 +93,4 @@ def test_other_data_is_ignored(data: str) -> None:
 def test_data_that_cannot_be_a_button_is_not_built() -> None:
     assert b.packed(b.FaqPick(query_id=1, entry_id="x" * 80)) is None
     assert b.packed(b.FaqPick(query_id=1, entry_id="a:b")) is None
+    assert b.packed(b.TeamChoice(number=1, team="t" * 70)) is None
