@@ -41,6 +41,7 @@ MESSAGES = {
     "web.sla.running": "running",
     "web.target.claim": "claim",
     "web.target.first_response": "first response",
+    "web.target.resolution": "resolution",
     "web.col.subject": "subject",
     "web.col.state": "state",
     "web.col.priority": "priority",

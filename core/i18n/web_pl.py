@@ -41,6 +41,7 @@ MESSAGES = {
     "web.sla.running": "w toku",
     "web.target.claim": "przejęcie",
     "web.target.first_response": "pierwsza odpowiedź",
+    "web.target.resolution": "rozwiązanie",
     "web.col.subject": "temat",
     "web.col.state": "stan",
     "web.col.priority": "priorytet",

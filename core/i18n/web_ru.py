@@ -41,6 +41,7 @@ MESSAGES = {
     "web.sla.running": "идёт",
     "web.target.claim": "взятие в работу",
     "web.target.first_response": "первый ответ",
+    "web.target.resolution": "решение",
     "web.col.subject": "тема",
     "web.col.state": "состояние",
     "web.col.priority": "приоритет",

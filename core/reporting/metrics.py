@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from core.reporting.history import FOLLOW_UP, History, Question, Rating, TicketFacts
-from core.reporting.policy import DEFAULT_TEAM, ReportPolicy
+from core.reporting.policy import ReportPolicy
 from core.reporting.similar import group_similar
 
 QUESTION_DECISIONS = ("answer", "suggest", "none")
@@ -499,7 +499,7 @@ def compute(history: History, policy: ReportPolicy, window: Window) -> Metrics:
         breaches=breaches,
         faq_entries=faq_entries(history, window, follow_ups),
         unanswered=unanswered(history, window),
-        teams=_slices(history, policy, window, ratings, policy.team_of, lambda q: DEFAULT_TEAM),
+        teams=_slices(history, policy, window, ratings, policy.team_of),
         agents=agents(history, policy, window, ratings),
         platforms=_slices(
             history, policy, window, ratings, lambda t: t.platform, lambda q: q.platform
