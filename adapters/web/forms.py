@@ -12,7 +12,7 @@ from core.domain import MAX_TEXT, Actor, Priority
 from core.reporting.queue import QueueFilter
 
 QUEUE_CHOICES: dict[str, tuple[str, ...]] = {
-    "state": ("active", "open", "claimed", "resolved", "cancelled", "all"),
+    "state": ("active", "open", "claimed", "waiting", "resolved", "cancelled", "all"),
     "priority": ("", *(p.value for p in Priority)),
     "sla": ("", "breached", "at_risk", "ok"),
 }

@@ -364,6 +364,8 @@ def sla(
     breaches: list[Breach] = []
     for ticket in tickets:
         for target in policy.sla_targets(ticket):
+            if target.due_at is None:
+                continue  # the clock stands still: not due
             if not window.holds(target.due_at) or target.due_at > history.as_of:
                 continue
             if target.met_at is None and ticket.cancelled_before(target.due_at):

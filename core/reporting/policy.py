@@ -18,18 +18,13 @@ from core.reporting.history import TicketFacts
 from core.service.calendar import BusinessCalendar
 from core.service.config import Policy, ServiceDesk, default_service
 
-WALL_TIME = BusinessCalendar()  # every hour of every day
-# Fixed-point steps when a due time moves past a pause that moves it again (each step only
-# adds pauses that started before the previous due time, so few are ever needed).
-_DUE_STEPS = 32
-
 
 @dataclass(frozen=True)
 class SlaTarget:
     """One promise made for a ticket: `name` is due at `due_at`, kept at `met_at` (or not)."""
 
     name: str  # claim | first_response | resolution
-    due_at: datetime
+    due_at: datetime | None  # None: the clock stopped before it fell due and stands still
     met_at: datetime | None
 
 
@@ -67,7 +62,7 @@ class ReportPolicy:
             ]
         kept = {"first_response": answered, "resolution": ticket.resolved_for_good_at}
         return [
-            SlaTarget(name, _due(policy.calendar, ticket, allowed), kept.get(name))
+            SlaTarget(name, _due(policy.calendar, ticket, allowed, kept.get(name)), kept.get(name))
             for name, allowed in policy.targets.items()
         ]
 
@@ -80,7 +75,7 @@ class ReportPolicy:
             return max(timedelta(0), end - start)
         calendar = policy.calendar
         open_time = calendar.between(start, end)
-        return max(timedelta(0), open_time - _paused(calendar, ticket, start, end))
+        return max(timedelta(0), open_time - _paused(calendar, ticket.pauses(), start, end))
 
     def team_of(self, ticket: TicketFacts) -> str:
         """The ticket's team (tickets from before teams: the default team)."""
@@ -107,12 +102,21 @@ def _minutes(count: int) -> timedelta:
     return timedelta(minutes=count)
 
 
-def _due(calendar: BusinessCalendar, ticket: TicketFacts, allowed: timedelta) -> datetime:
-    """When `allowed` business time has been used since opening, pauses not counted."""
+def _due(
+    calendar: BusinessCalendar, ticket: TicketFacts, allowed: timedelta, kept_at: datetime | None
+) -> datetime | None:
+    """When `allowed` business time has been used since opening, pauses not counted (only
+    those before the target was kept: a resolution's own stop moves nothing). None while
+    a pause that began before then still lasts."""
+    pauses = [(b, f) for b, f in ticket.pauses() if kept_at is None or b < kept_at]
     due = calendar.add(ticket.created_at, allowed)
-    for _ in range(_DUE_STEPS):
+    # Each step takes in the pauses that began before the previous due time; it settles
+    # once no further pause begins before it.
+    for _ in range(2 * len(pauses) + 2):
+        if any(finish is None and begin < due for begin, finish in pauses):
+            return None
         later = calendar.add(
-            ticket.created_at, allowed + _paused(calendar, ticket, ticket.created_at, due)
+            ticket.created_at, allowed + _paused(calendar, pauses, ticket.created_at, due)
         )
         if later == due:
             break
@@ -121,11 +125,14 @@ def _due(calendar: BusinessCalendar, ticket: TicketFacts, allowed: timedelta) ->
 
 
 def _paused(
-    calendar: BusinessCalendar, ticket: TicketFacts, start: datetime, end: datetime
+    calendar: BusinessCalendar,
+    pauses: list[tuple[datetime, datetime | None]],
+    start: datetime,
+    end: datetime,
 ) -> timedelta:
     """Business time within [start, end) the ticket's clock stood still."""
     total = timedelta()
-    for begin, finish in ticket.pauses():
+    for begin, finish in pauses:
         low, high = max(begin, start), min(finish or end, end)
         if high > low:
             total += calendar.between(low, high)

@@ -99,3 +99,36 @@ async def test_each_target_counts_once_and_a_late_resolution_is_one_breach(
     assert [t["name"] for t in report["teams"]] == ["it"]
     by_day = await _report("--by", "day")
     assert [p["sla"]["breached"] for p in by_day["trend"]["points"]] == [0, 0, 0, 1, 0, 0]
+
+
+async def test_a_target_kept_early_counts_met_and_a_waiting_ticket_owes_nothing_yet(
+    tmp_path: Path, small_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'early.db'}"
+    service = tmp_path / "service.yaml"
+    service.write_text(SERVICE)
+    for name, value in {
+        "HELPDESK_DATABASE_URL": url,
+        "HELPDESK_FAQ_DIR": str(small_kb),
+        "HELPDESK_SERVICE_FILE": str(service),
+    }.items():
+        monkeypatch.setenv(name, value)
+    async with console_script(url, small_kb, HELPDESK_SERVICE_FILE=str(service)) as script:
+        monday_09_00 = MONDAY_09_20.replace(minute=0)
+        moments = (
+            (monday_09_00, ("/as frank", "/ticket the printer on floor 2 is jammed")),
+            (monday_09_00, ("/as gina", "/ticket the door badge of room 4 does not open")),
+            (MONDAY_09_20, ("/agent bob", "/claim 1", "/reply 1 fixed, try now", "/resolve 1")),
+            (MONDAY_09_20, ("/claim 2", "/wait 2")),
+        )
+        for moment, lines in moments:
+            script.clock.now = moment
+            await script.type(*lines)
+    report = await _report()
+    # Ticket 1 kept both targets within minutes; ticket 2 has waited for Gina since 09:20
+    # (Warsaw 10:20), before either of its targets fell due: its clocks stand still.
+    assert report["sla_by_target"] == {
+        "first_response": {"due": 1, "met": 1, "breached": 0, "compliance": 1.0},
+        "resolution": {"due": 1, "met": 1, "breached": 0, "compliance": 1.0},
+    }
+    assert report["breaches"] == []
