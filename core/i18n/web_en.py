@@ -119,6 +119,7 @@ MESSAGES = {
     "web.report.teams": "Teams",
     "web.report.platforms": "Platforms",
     "web.report.priorities": "Priorities",
+    "web.report.kinds": "Kinds",
     "web.report.categories": "Categories",
     "web.report.faq_entries": "FAQ entries",
     "web.report.unanswered": "Top unanswered questions",

@@ -119,6 +119,7 @@ MESSAGES = {
     "web.report.teams": "Zespoły",
     "web.report.platforms": "Platformy",
     "web.report.priorities": "Priorytety",
+    "web.report.kinds": "Rodzaje zgłoszeń",
     "web.report.categories": "Kategorie",
     "web.report.faq_entries": "Wpisy FAQ",
     "web.report.unanswered": "Najczęstsze pytania bez odpowiedzi",

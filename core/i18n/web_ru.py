@@ -119,6 +119,7 @@ MESSAGES = {
     "web.report.teams": "Команды",
     "web.report.platforms": "Платформы",
     "web.report.priorities": "Приоритеты",
+    "web.report.kinds": "Типы обращений",
     "web.report.categories": "Категории",
     "web.report.faq_entries": "Статьи FAQ",
     "web.report.unanswered": "Частые вопросы без ответа",

@@ -85,11 +85,12 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
         "grouped by similar wording: the count and the first way each was asked.",
     ),
     (
-        "teams / agents / platforms / priorities / categories",
+        "teams / agents / platforms / priorities / kinds / categories",
         "The same ticket numbers for each group. Agents: claimed (claims and assignments to "
         "them), resolved (tickets they resolved, each once), their tickets' median first "
         "response and CSAT. Teams: the ticket's team (tickets from before teams, the default "
-        "team); priorities: P1-P4; categories: the ticket's area.",
+        "team); priorities: P1-P4; kinds: incident, request, question or unclassified; "
+        "categories: the ticket's area.",
     ),
     (
         "trend",

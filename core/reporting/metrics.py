@@ -17,6 +17,7 @@ from core.reporting.history import FOLLOW_UP, History, Question, Rating, TicketF
 from core.reporting.policy import ReportPolicy
 from core.reporting.similar import group_similar
 
+UNCLASSIFIED = "unclassified"  # a ticket whose kind nobody set
 QUESTION_DECISIONS = ("answer", "suggest", "none")
 ESCALATIONS = ("human", "ticket")
 AGE_BANDS: tuple[tuple[str, timedelta], ...] = (
@@ -176,6 +177,7 @@ class Metrics:
     agents: list[AgentRow] = field(default_factory=list)
     platforms: list[Slice] = field(default_factory=list)
     priorities: list[Slice] = field(default_factory=list)
+    kinds: list[Slice] = field(default_factory=list)
     categories: list[Slice] = field(default_factory=list)
 
     def headline(self) -> dict[str, Any]:
@@ -214,6 +216,7 @@ class Metrics:
             "agents": [{**vars(a), "csat": vars(a.csat)} for a in self.agents],
             "platforms": slices(self.platforms),
             "priorities": slices(self.priorities),
+            "kinds": slices(self.kinds),
             "categories": slices(self.categories),
         }
 
@@ -507,5 +510,6 @@ def compute(history: History, policy: ReportPolicy, window: Window) -> Metrics:
             history, policy, window, ratings, lambda t: t.platform, lambda q: q.platform
         ),
         priorities=_slices(history, policy, window, ratings, lambda t: t.priority),
+        kinds=_slices(history, policy, window, ratings, lambda t: t.kind or UNCLASSIFIED),
         categories=_slices(history, policy, window, ratings, lambda t: t.category),
     )

@@ -51,7 +51,7 @@ async def office_week(tmp_path: Path, small_kb: Path, monkeypatch: pytest.Monkey
     async with console_script(url, small_kb, HELPDESK_SERVICE_FILE=str(service)) as script:
         moments = (
             (FRIDAY_16_50, ("/as frank", "/ticket the printer on floor 2 is jammed")),
-            (MONDAY_09_20, ("/agent bob", "/claim 1", "/reply 1 which tray?")),
+            (MONDAY_09_20, ("/agent bob", "/claim 1", "/reply 1 which tray?", "/kind 1 incident")),
             (MONDAY_10_00, ("/wait 1",)),
             (MONDAY_11_00, ("/as frank", "/reply 1 the lower one")),
             (TUESDAY_09_00, ("/agent bob", "/resolve 1")),
@@ -97,6 +97,9 @@ async def test_each_target_counts_once_and_a_late_resolution_is_one_breach(
         (1, "resolution", "2026-03-09T12:50:00+00:00")
     ]
     assert [t["name"] for t in report["teams"]] == ["it"]
+    assert [(k["name"], k["opened"], k["sla"]["breached"]) for k in report["kinds"]] == [
+        ("incident", 1, 1)
+    ]
     by_day = await _report("--by", "day")
     assert [p["sla"]["breached"] for p in by_day["trend"]["points"]] == [0, 0, 0, 1, 0, 0]
 
