@@ -108,7 +108,9 @@ def _due(
     """When `allowed` business time has been used since opening, pauses not counted (only
     those before the target was kept: a resolution's own stop moves nothing). None while
     a pause that began before then still lasts."""
-    pauses = [(b, f) for b, f in ticket.pauses() if kept_at is None or b < kept_at]
+    pauses = ticket.pauses()
+    if kept_at is not None:  # what came after the target was kept moves nothing
+        pauses = [(b, min(f or kept_at, kept_at)) for b, f in pauses if b < kept_at]
     due = calendar.add(ticket.created_at, allowed)
     # Each step takes in the pauses that began before the previous due time; it settles
     # once no further pause begins before it.

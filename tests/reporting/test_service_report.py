@@ -135,3 +135,31 @@ async def test_a_target_kept_early_counts_met_and_a_waiting_ticket_owes_nothing_
         "resolution": {"due": 1, "met": 1, "breached": 0, "compliance": 1.0},
     }
     assert report["breaches"] == []
+
+
+async def test_a_ticket_resolved_while_waiting_keeps_its_resolution_target(
+    tmp_path: Path, small_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'waiting.db'}"
+    service = tmp_path / "service.yaml"
+    service.write_text(SERVICE)
+    for name, value in {
+        "HELPDESK_DATABASE_URL": url,
+        "HELPDESK_FAQ_DIR": str(small_kb),
+        "HELPDESK_SERVICE_FILE": str(service),
+    }.items():
+        monkeypatch.setenv(name, value)
+    async with console_script(url, small_kb, HELPDESK_SERVICE_FILE=str(service)) as script:
+        for moment, lines in (
+            (MONDAY_09_20, ("/as frank", "/ticket the printer on floor 2 is jammed")),
+            (MONDAY_10_00, ("/agent bob", "/claim 1", "/reply 1 is it on?", "/wait 1")),
+            (MONDAY_11_00, ("/resolve 1",)),
+        ):
+            script.clock.now = moment
+            await script.type(*lines)
+    report = await _report()
+    assert report["sla_by_target"]["resolution"] == {
+        "due": 1, "met": 1, "breached": 0, "compliance": 1.0
+    }  # fmt: skip
+    # Opened 10:20 in Warsaw, waiting from 11:00 until resolved at 12:00: 40 minutes.
+    assert report["resolution"]["p50_seconds"] == 40 * 60
