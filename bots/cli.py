@@ -445,7 +445,10 @@ def create_app() -> typer.Typer:
         explain: Annotated[bool, typer.Option(help="print what every number means")] = False,
         sla_minutes: Annotated[
             int | None,
-            typer.Option(help="first-response SLA target; default HELPDESK_SLA_REPLY_MINUTES"),
+            typer.Option(
+                help="first-response target without a service file; default "
+                "HELPDESK_SLA_REPLY_MINUTES"
+            ),
         ] = None,
     ) -> None:
         """Questions, deflection, tickets, response times, SLA, CSAT, FAQ entries; per day or week."""

@@ -67,7 +67,9 @@ async def post_digest_when_due(core: Core, platforms: list[str]) -> bool:
     schedule = settings.digest_schedule
     if schedule is None or not platforms:
         return False
-    due = await weekly_digest(core.db, report_policy(settings), schedule, core.desk.clock())
+    due = await weekly_digest(
+        core.db, report_policy(settings, core.desk.service), schedule, core.desk.clock()
+    )
     if due is None:
         return False
     key, week, before = due

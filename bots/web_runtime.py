@@ -18,7 +18,7 @@ class WebRuntime:
             db=core.db,
             desk=core.desk,
             faq=core.faq,
-            policy=report_policy(settings),
+            policy=report_policy(settings, core.desk.service),
             config=WebConfig(
                 secure_cookies=(settings.public_url or "").lower().startswith("https://"),
                 lang=settings.lang,

@@ -142,11 +142,15 @@ def _database_problem(error: Exception) -> str:
     return f"cannot use the database (HELPDESK_DATABASE_URL): {reason}"
 
 
-def report_policy(settings: Settings) -> ReportPolicy:
-    """The report's SLA targets: the minutes the desk reminds agents by."""
+def report_policy(settings: Settings, service: ServiceDesk | None = None) -> ReportPolicy:
+    """The report's targets, business time and teams: the service file's SLA policies and
+    calendars when there is a file; without one the built-in targets, the minutes the desk
+    reminds agents by (HELPDESK_SLA_UNCLAIMED_MINUTES, HELPDESK_SLA_REPLY_MINUTES)."""
     return ReportPolicy(
         claim_minutes=settings.sla_unclaimed_minutes,
         first_response_minutes=settings.sla_reply_minutes,
+        service=service or checked_service(settings),
+        service_targets=settings.service_file.is_file(),
     )
 
 

@@ -194,7 +194,7 @@ class WebConsole:
         return response
 
     async def queue(self, request: web.Request, session: WebSession) -> web.StreamResponse:
-        wanted = forms.queue_filter(request.query)
+        wanted = forms.queue_filter(request.query, self.policy.teams())
         now = self.clock()
         rows = await load_queue(self.db, self.policy, now, wanted)
         page = self._page(
@@ -202,7 +202,7 @@ class WebConsole:
             session=session,
             rows=rows,
             wanted=wanted,
-            choices=forms.QUEUE_CHOICES,
+            choices=forms.queue_choices(self.policy.teams()),
             choice=self._choice_label,
             age=lambda d: duration(int(d.total_seconds()), self.config.lang),
             flash=self._flash(request),

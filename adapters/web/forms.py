@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -11,12 +11,16 @@ from core import commands as c
 from core.domain import MAX_TEXT, Actor, Priority
 from core.reporting.queue import QueueFilter
 
-QUEUE_CHOICES = {
-    "state": ("active", "open", "claimed", "resolved", "cancelled", "all"),
+QUEUE_CHOICES: dict[str, tuple[str, ...]] = {
+    "state": ("active", "open", "claimed", "waiting", "resolved", "cancelled", "all"),
     "priority": ("", *(p.value for p in Priority)),
     "sla": ("", "breached", "at_risk", "ok"),
-    "team": ("", "default"),
 }
+
+
+def queue_choices(teams: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """What each queue filter offers; `teams` are the service's teams."""
+    return {**QUEUE_CHOICES, "team": ("", *teams)}
 
 
 @dataclass(frozen=True)
@@ -30,17 +34,21 @@ class FormProblem:
 _KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
-def _choice(query: Mapping[str, str], name: str, default: str = "") -> str:
+def _choice(
+    query: Mapping[str, str], choices: Mapping[str, tuple[str, ...]], name: str, default: str = ""
+) -> str:
     value = query.get(name, default)
-    return value if value in QUEUE_CHOICES[name] else default
+    return value if value in choices[name] else default
 
 
-def queue_filter(query: Mapping[str, str]) -> QueueFilter:
+def queue_filter(query: Mapping[str, str], teams: Sequence[str]) -> QueueFilter:
+    """The queue's filters from a query string; an unknown value filters nothing."""
+    choices = queue_choices(teams)
     return QueueFilter(
-        state=_choice(query, "state", "active"),
-        team=_choice(query, "team"),
-        priority=_choice(query, "priority"),
-        sla=_choice(query, "sla"),
+        state=_choice(query, choices, "state", "active"),
+        team=_choice(query, choices, "team"),
+        priority=_choice(query, choices, "priority"),
+        sla=_choice(query, choices, "sla"),
     )
 
 

@@ -76,6 +76,7 @@ MESSAGES: dict[str, str] = {
     "button.reopen": "Reopen",
     "state.open": "open",
     "state.claimed": "claimed",
+    "state.waiting": "waiting for the requester",
     "state.resolved": "resolved",
     "state.cancelled": "cancelled",
     "priority.P1": "P1 critical",

@@ -76,6 +76,7 @@ MESSAGES: dict[str, str] = {
     "button.reopen": "Otwórz ponownie",
     "state.open": "otwarte",
     "state.claimed": "przejęte",
+    "state.waiting": "czeka na zgłaszającego",
     "state.resolved": "rozwiązane",
     "state.cancelled": "anulowane",
     "priority.P1": "P1 krytyczny",

@@ -76,6 +76,7 @@ MESSAGES: dict[str, str] = {
     "button.reopen": "Открыть снова",
     "state.open": "открыта",
     "state.claimed": "в работе",
+    "state.waiting": "ждёт ответа заявителя",
     "state.resolved": "решена",
     "state.cancelled": "отменена",
     "priority.P1": "P1 критический",

@@ -44,22 +44,27 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     (
         "first_response",
         "For tickets whose first agent reply came in the period: the time from opening to that "
-        "reply, in business time (wall time until service calendars exist). p50 and p90 are "
-        "nearest-rank percentiles in seconds.",
+        "reply, in business time: the open hours of the calendar of the ticket's SLA policy, "
+        "less the time its clock stood still (waiting for the requester; resolved until "
+        "reopened). Without a service file, wall time. p50 and p90 are nearest-rank "
+        "percentiles in seconds.",
     ),
     (
         "resolution",
         "For tickets resolved in the period: the time from opening to their last resolution in "
-        "the period, in business time (p50, p90, seconds).",
+        "the period, in business time as for first_response (p50, p90, seconds).",
     ),
     (
         "sla",
         "Every SLA target whose due time fell in the period and has passed, whether the ticket "
-        "was answered or not. Targets: claim (claimed within HELPDESK_SLA_UNCLAIMED_MINUTES) "
-        "and first_response (an agent's reply, or the resolution, within "
-        "HELPDESK_SLA_REPLY_MINUTES). met: kept by its due time; breached: kept late or not "
-        "at all. A ticket cancelled before a target fell due owes nothing for it. compliance "
-        "= met / due, overall and per target; the breaches are listed.",
+        "was answered or not, each ticket once per target. With a service file the targets are "
+        "those of the ticket's SLA policy: first_response (an agent's reply, or the "
+        "resolution) and resolution (the resolution that stands, not undone by a reopen), due "
+        "when that much business time has passed since opening, pauses not counted. Without "
+        "one: claim (claimed within HELPDESK_SLA_UNCLAIMED_MINUTES) and first_response (within "
+        "HELPDESK_SLA_REPLY_MINUTES), in wall time. met: kept by its due time; breached: kept "
+        "late or not at all. A ticket cancelled before a target fell due owes nothing for it. "
+        "compliance = met / due, overall and per target; the breaches are listed.",
     ),
     (
         "csat",
@@ -80,10 +85,12 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
         "grouped by similar wording: the count and the first way each was asked.",
     ),
     (
-        "teams / agents / platforms / priorities / categories",
+        "teams / agents / platforms / priorities / kinds / categories",
         "The same ticket numbers for each group. Agents: claimed (claims and assignments to "
         "them), resolved (tickets they resolved, each once), their tickets' median first "
-        "response and CSAT. Every ticket is in team 'default' until teams exist.",
+        "response and CSAT. Teams: the ticket's team (tickets from before teams, the default "
+        "team); priorities: P1-P4; kinds: incident, request, question or unclassified; "
+        "categories: the ticket's area.",
     ),
     (
         "trend",

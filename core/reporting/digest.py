@@ -10,7 +10,8 @@ from datetime import datetime, time, timedelta
 from core.events import AgentsTarget, Event, Notice
 from core.reporting.history import load_history
 from core.reporting.metrics import Metrics, Window, compute
-from core.reporting.policy import DEFAULT_TEAM, ReportPolicy
+from core.reporting.policy import ReportPolicy
+from core.service.config import DEFAULT_TEAM
 from core.storage.db import Database
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -13,6 +13,10 @@ from sqlalchemy import select
 from core.storage.db import Database
 from core.storage.tables import audit_log, faq_queries, people, ticket_ratings, tickets
 
+# Audited actions that stop a ticket's SLA clock, and those that start it again.
+_PAUSING = ("waiting", "resolved", "cancelled")
+_RESUMING = ("resumed", "reopened")
+
 # A question counts as escalated, or not deflected, when its asker opens a ticket this soon.
 FOLLOW_UP = timedelta(hours=24)
 
@@ -60,6 +64,9 @@ class TicketFacts:
     created_at: datetime
     first_response_at: datetime | None
     changes: list[Change] = field(default_factory=list)
+    kind: str | None = None  # incident | request | question
+    team: str | None = None  # None: the default team (tickets from before teams)
+    sla_policy: str | None = None  # the SLA policy its clock recorded
 
     def times(self, action: str) -> list[datetime]:
         return [c.at for c in self.changes if c.action == action]
@@ -73,6 +80,28 @@ class TicketFacts:
     def first_resolved_at(self) -> datetime | None:
         found = self.times("resolved")
         return min(found) if found else None
+
+    @property
+    def resolved_for_good_at(self) -> datetime | None:
+        """When the resolution that stands was made: the last resolution, unless a
+        reopen came after it."""
+        closing = [c for c in self.changes if c.action in ("resolved", "reopened")]
+        return closing[-1].at if closing and closing[-1].action == "resolved" else None
+
+    def pauses(self) -> list[tuple[datetime, datetime | None]]:
+        """When the SLA clock stood still, as the audit trail says: waiting for the
+        requester until resumed, resolved or cancelled until reopened (None: still)."""
+        spans: list[tuple[datetime, datetime | None]] = []
+        since: datetime | None = None
+        for change in self.changes:
+            if change.action in _PAUSING and since is None:
+                since = change.at
+            elif change.action in _RESUMING and since is not None:
+                spans.append((since, change.at))
+                since = None
+        if since is not None:
+            spans.append((since, None))
+        return spans
 
     def open_at(self, moment: datetime) -> bool:
         """Waiting for the desk at `moment`: opened before it, not resolved or cancelled then."""
@@ -191,6 +220,9 @@ async def load_history(
                 subject=str(r["subject"]),
                 created_at=r["created_at"],
                 first_response_at=r["first_response_at"],
+                kind=r["kind"],
+                team=r["team"],
+                sla_policy=r["sla_policy"],
             )
             for r in ticket_rows
         }

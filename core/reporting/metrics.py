@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from core.reporting.history import FOLLOW_UP, History, Question, Rating, TicketFacts
-from core.reporting.policy import DEFAULT_TEAM, ReportPolicy
+from core.reporting.policy import ReportPolicy
 from core.reporting.similar import group_similar
 
+UNCLASSIFIED = "unclassified"  # a ticket whose kind nobody set
 QUESTION_DECISIONS = ("answer", "suggest", "none")
 ESCALATIONS = ("human", "ticket")
 AGE_BANDS: tuple[tuple[str, timedelta], ...] = (
@@ -176,6 +177,7 @@ class Metrics:
     agents: list[AgentRow] = field(default_factory=list)
     platforms: list[Slice] = field(default_factory=list)
     priorities: list[Slice] = field(default_factory=list)
+    kinds: list[Slice] = field(default_factory=list)
     categories: list[Slice] = field(default_factory=list)
 
     def headline(self) -> dict[str, Any]:
@@ -214,6 +216,7 @@ class Metrics:
             "agents": [{**vars(a), "csat": vars(a.csat)} for a in self.agents],
             "platforms": slices(self.platforms),
             "priorities": slices(self.priorities),
+            "kinds": slices(self.kinds),
             "categories": slices(self.categories),
         }
 
@@ -364,6 +367,8 @@ def sla(
     breaches: list[Breach] = []
     for ticket in tickets:
         for target in policy.sla_targets(ticket):
+            if target.due_at is None:
+                continue  # the clock stands still: not due
             if not window.holds(target.due_at) or target.due_at > history.as_of:
                 continue
             if target.met_at is None and ticket.cancelled_before(target.due_at):
@@ -499,11 +504,12 @@ def compute(history: History, policy: ReportPolicy, window: Window) -> Metrics:
         breaches=breaches,
         faq_entries=faq_entries(history, window, follow_ups),
         unanswered=unanswered(history, window),
-        teams=_slices(history, policy, window, ratings, policy.team_of, lambda q: DEFAULT_TEAM),
+        teams=_slices(history, policy, window, ratings, policy.team_of),
         agents=agents(history, policy, window, ratings),
         platforms=_slices(
             history, policy, window, ratings, lambda t: t.platform, lambda q: q.platform
         ),
         priorities=_slices(history, policy, window, ratings, lambda t: t.priority),
+        kinds=_slices(history, policy, window, ratings, lambda t: t.kind or UNCLASSIFIED),
         categories=_slices(history, policy, window, ratings, lambda t: t.category),
     )

@@ -10,7 +10,7 @@ from core.reporting.history import History, TicketFacts, load_history
 from core.reporting.policy import ReportPolicy, SlaTarget
 from core.storage.db import Database
 
-ACTIVE_STATES = ("open", "claimed")
+ACTIVE_STATES = ("open", "claimed", "waiting")
 SLA_FILTERS = ("breached", "at_risk", "ok")
 AT_RISK = timedelta(hours=1)  # an open target due this soon is at risk
 
@@ -18,9 +18,9 @@ AT_RISK = timedelta(hours=1)  # an open target due this soon is at risk
 @dataclass(frozen=True)
 class SlaClock:
     name: str
-    due_at: datetime
+    due_at: datetime | None  # None: paused (waiting for the requester) before it fell due
     met_at: datetime | None
-    status: str  # met | breached | at_risk | running
+    status: str  # met | breached | at_risk | running | paused
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,9 @@ class QueueFilter:
 
 
 def clock(target: SlaTarget, now: datetime, closed: bool) -> SlaClock:
-    if target.met_at is not None:
+    if target.due_at is None:
+        status = "met" if target.met_at is not None else "paused"
+    elif target.met_at is not None:
         status = "met" if target.met_at <= target.due_at else "breached"
     elif target.due_at <= now:
         status = "breached"

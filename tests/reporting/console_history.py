@@ -39,7 +39,7 @@ MINUTE = timedelta(minutes=1)
 
 
 @asynccontextmanager
-async def console_script(db_url: str, kb: Path) -> AsyncIterator[ConsoleScript]:
+async def console_script(db_url: str, kb: Path, **env: str) -> AsyncIterator[ConsoleScript]:
     db = Database(db_url)
     await db.upgrade()
     clock = FakeClock(START_OF_SCRIPT)
@@ -47,7 +47,7 @@ async def console_script(db_url: str, kb: Path) -> AsyncIterator[ConsoleScript]:
     output = io.StringIO()
     try:
         async with build_core(
-            settings_for(kb),
+            settings_for(kb, **env),
             db=db,
             faq=FaqService(kb, "en"),
             clock=clock,

@@ -201,3 +201,31 @@ async def test_signing_out_ends_the_session(server: ConsoleServer) -> None:
             assert "Sign in" in await out.text()
         async with other.get(f"{server.url}/queue", allow_redirects=False) as page:
             assert page.status == 303  # and after signing out it opens nothing
+
+
+TEAMS_FILE = """\
+teams:
+  it: {categories: [it, access], default: true}
+  facilities: {categories: [facilities]}
+"""
+
+
+async def test_the_queue_filters_by_the_service_files_teams(tmp_path: Path, small_kb: Path) -> None:
+    service = tmp_path / "service.yaml"
+    service.write_text(TEAMS_FILE)
+    async with console_server(tmp_path, small_kb, HELPDESK_SERVICE_FILE=str(service)) as server:
+        await server.requester_does(
+            c.OpenTicket(actor=ALICE, text="the kitchen tap drips", category="facilities")
+        )
+        await server.requester_does(
+            c.OpenTicket(actor=ALICE, text="my laptop does not boot", category="it")
+        )
+        async with _browser() as http:
+            status, queue = await _sign_in(http, server.url, "bob")
+            assert status == 200
+            offered = re.findall(r'<option value="([^"]*)"', queue.split('name="team"')[1])
+            assert offered[:3] == ["", "it", "facilities"]
+            async with http.get(f"{server.url}/queue", params={"team": "facilities"}) as page:
+                facilities = await page.text()
+            assert "the kitchen tap drips" in facilities
+            assert "my laptop does not boot" not in facilities
