@@ -29,7 +29,7 @@ from bots.wiring import (
 )
 from core.delivery import Sender
 from core.i18n import t
-from core.reporting.digest import digest_events, weekly_digest
+from core.reporting.digest import digest_events, team_places, weekly_digest
 from core.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,8 @@ async def post_digest_when_due(core: Core, platforms: list[str]) -> bool:
     if due is None:
         return False
     key, week, before = due
-    events = digest_events(week, before, platforms, settings.lang, settings.public_url)
+    places = team_places(core.desk.service)
+    events = digest_events(week, before, platforms, settings.lang, settings.public_url, places)
     return await core.desk.post_once(key, events)
 
 

@@ -46,6 +46,7 @@ class AgentsTarget(_Frozen):
     kind: Literal["agents"] = "agents"
     platform: str
     team: str = "default"
+    place: str | None = None  # the team's channel or group there; None: the platform's default
 
 
 Target = Annotated[PersonTarget | TicketThreadTarget | AgentsTarget, Field(discriminator="kind")]

@@ -83,7 +83,7 @@ class SlackSender:
             elif isinstance(event.target, AgentsTarget):
                 await self._post(
                     marker,
-                    channel=self.agents_channel,
+                    channel=event.target.place or self.agents_channel,
                     thread_ts=None,
                     **message_for(event).kwargs(),
                 )

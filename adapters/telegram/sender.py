@@ -153,7 +153,13 @@ class TelegramSender:
         if isinstance(event.target, PersonTarget):
             await self._to_person(event, event.target)
         elif isinstance(event.target, AgentsTarget):
-            place = Place(self._agents_chat())
+            team_place = event.target.place
+            chat = (
+                self.facts.current(int(team_place))
+                if team_place and team_place.lstrip("-").isdigit()
+                else self._agents_chat()
+            )
+            place = Place(chat)
             await self._steps(
                 event, self._chunk_steps(place, render_payload(event.lang, event.payload), [])
             )

@@ -4,6 +4,7 @@ once to each team's agents' place at the configured weekday and time (UTC)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -11,7 +12,7 @@ from core.events import AgentsTarget, Event, Notice
 from core.reporting.history import load_history
 from core.reporting.metrics import Metrics, Window, compute
 from core.reporting.policy import ReportPolicy
-from core.service.config import DEFAULT_TEAM
+from core.service.config import DEFAULT_TEAM, ServiceDesk
 from core.storage.db import Database
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -86,18 +87,43 @@ def report_link(public_url: str, week: Metrics) -> str:
     )
 
 
+def team_places(service: ServiceDesk) -> dict[str, dict[str, str]]:
+    """Each team's agents' places: team -> platform -> channel or group id."""
+    return {name: dict(team.places) for name, team in service.teams.items()}
+
+
 def digest_events(
-    week: Metrics, before: Metrics, platforms: list[str], lang: str, public_url: str | None
+    week: Metrics,
+    before: Metrics,
+    platforms: list[str],
+    lang: str,
+    public_url: str | None,
+    places: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[Event]:
-    """The digest for every platform's agents' place (one team until teams exist)."""
+    """The digest for each team's agents' place on every platform (`places`: team ->
+    platform -> channel or group); without teams, the platforms' default places."""
+    teams = places or {DEFAULT_TEAM: {}}
     events = []
-    for platform in platforms:
-        target = AgentsTarget(platform=platform, team=DEFAULT_TEAM)
-        notice = Notice(key="digest.weekly", params=digest_params(week, before))
-        events.append(Event(target=target, lang=lang, payload=notice))
-        if public_url:
-            link = Notice(key="digest.report_link", params={"url": report_link(public_url, week)})
-            events.append(Event(target=target, lang=lang, payload=link))
+    posted: set[tuple[str, str | None]] = set()  # teams sharing a place get it once
+    for team, team_places in teams.items():
+        for platform in platforms:
+            if platform not in team_places and team != DEFAULT_TEAM:
+                continue  # this team has no place there (the default team has the platform's)
+            if (platform, team_places.get(platform)) in posted:
+                continue
+            posted.add((platform, team_places.get(platform)))
+            target = AgentsTarget(platform=platform, team=team, place=team_places.get(platform))
+            notice = Notice(key="digest.weekly", params=digest_params(week, before))
+            events.append(Event(target=target, lang=lang, payload=notice))
+            if public_url:
+                url = report_link(public_url, week)
+                events.append(
+                    Event(
+                        target=target,
+                        lang=lang,
+                        payload=Notice(key="digest.report_link", params={"url": url}),
+                    )
+                )
     return events
 
 

@@ -171,3 +171,32 @@ async def test_the_form_offers_the_areas_faq_entries_before_a_person(
         text = str(card.blocks)
         assert "*Kind*\\nincident" in text and "low / -" in text and "P4 low" in text
         assert slack.api.dm_texts(ALICE)[-1].startswith("Ticket #1 opened")
+
+
+async def test_the_weekly_digest_goes_to_every_teams_channel(
+    tmp_path: Path, small_kb: Path
+) -> None:
+    from datetime import timedelta
+
+    from core.reporting import ReportPolicy
+    from core.reporting.digest import DigestSchedule, digest_events, team_places, weekly_digest
+
+    service = tmp_path / "service.yaml"
+    service.write_text(SERVICE, encoding="utf-8")
+    async with running_slack(
+        tmp_path, small_kb, service_file=service, channels={FACILITIES: [FAY]}
+    ) as slack:
+        await slack.command(ALICE, "my laptop does not boot")
+        await slack.deliver()
+        now = slack.clock.now + timedelta(days=7)
+        schedule = DigestSchedule(weekday=now.weekday(), at=now.time().replace(microsecond=0))
+        due = await weekly_digest(slack.core.db, ReportPolicy(), schedule, now)
+        assert due is not None
+        key, week, before = due
+        places = team_places(slack.core.desk.service)
+        events = digest_events(week, before, ["slack"], "en", None, places)
+        assert await slack.core.desk.post_once(key, events)
+        await slack.core.dispatcher.run_until_idle()
+        for channel in (AGENTS, FACILITIES):
+            [digest] = [m for m in slack.api.posted(channel) if m.text.startswith("Weekly")]
+            assert digest.thread_ts is None
