@@ -1,6 +1,6 @@
 """telegram_fidelity: files kept with a question, so the ticket it becomes carries them
 
-Revision ID: 0010_telegram_fidelity
+Revision ID: 0007_telegram_fidelity
 Revises: 0006_workers
 Create Date: 2026-12-06
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_telegram_fidelity"
+revision = "0007_telegram_fidelity"
 down_revision = "0006_workers"
 branch_labels = None
 depends_on = None

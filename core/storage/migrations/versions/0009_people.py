@@ -1,7 +1,7 @@
 """people: one person across platforms (linked identities), one-time link codes
 
-Revision ID: 0014_people
-Revises: 0006_workers
+Revision ID: 0009_people
+Revises: 0008_slack_fidelity
 Create Date: 2026-12-06
 
 Existing people rows keep loading: `person_id` is NULL for each of them, which
@@ -15,8 +15,8 @@ from alembic import op
 
 import core.storage.tables
 
-revision = "0014_people"
-down_revision = "0011_slack_fidelity"
+revision = "0009_people"
+down_revision = "0008_slack_fidelity"
 branch_labels = None
 depends_on = None
 

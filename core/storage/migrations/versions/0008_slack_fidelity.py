@@ -1,7 +1,7 @@
 """ticket messages deleted by their author stay in the record, marked deleted
 
-Revision ID: 0011_slack_fidelity
-Revises: 0006_workers
+Revision ID: 0008_slack_fidelity
+Revises: 0007_telegram_fidelity
 Create Date: 2026-12-06
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import core.storage.tables
 
-revision = "0011_slack_fidelity"
-down_revision = "0010_telegram_fidelity"
+revision = "0008_slack_fidelity"
+down_revision = "0007_telegram_fidelity"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """service desk: kinds, impact, urgency, teams, P1-P4 priorities and SLA clocks
 
-Revision ID: 0007_service_desk
-Revises: 0006_workers
+Revision ID: 0011_service_desk
+Revises: 0010_web_console
 Create Date: 2026-12-06
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import core.storage.tables
 
-revision = "0007_service_desk"
-down_revision = "0009_web_console"
+revision = "0011_service_desk"
+down_revision = "0010_web_console"
 branch_labels = None
 depends_on = None
 

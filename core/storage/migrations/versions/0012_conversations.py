@@ -1,7 +1,7 @@
 """held_messages: a requester's message waiting for them to say which ticket it is for
 
-Revision ID: 0008_conversations
-Revises: 0006_workers
+Revision ID: 0012_conversations
+Revises: 0011_service_desk
 Create Date: 2026-12-06
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import core.storage.tables
 
-revision = "0008_conversations"
-down_revision = "0007_service_desk"
+revision = "0012_conversations"
+down_revision = "0011_service_desk"
 branch_labels = None
 depends_on = None
 

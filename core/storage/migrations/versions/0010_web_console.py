@@ -1,7 +1,7 @@
 """ticket_ratings (every rating kept across reopenings), web console accounts and sessions
 
-Revision ID: 0009_web_console
-Revises: 0006_workers
+Revision ID: 0010_web_console
+Revises: 0009_people
 Create Date: 2026-12-06
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import core.storage.tables
 
-revision = "0009_web_console"
-down_revision = "0014_people"
+revision = "0010_web_console"
+down_revision = "0009_people"
 branch_labels = None
 depends_on = None
 
