@@ -20,6 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bots.progress import progress_bar
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # Run inside the worktree, so that it measures that commit's code.
@@ -75,11 +77,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         trees = {rev: _worktree(rev, Path(tmp) / f"tree{i}") for i, rev in enumerate(revs)}
         try:
-            for round_no in range(args.rounds):
-                for rev in revs if round_no % 2 == 0 else revs[::-1]:
-                    row = _one_run(trees[rev], args.backend, args.workers, args.updates)
-                    results[rev].append(row)
-                    print(rev, "  ".join(f"{k}={v}" for k, v in row.items()), flush=True)
+            with progress_bar("benchmark runs") as advance:  # on a terminal only
+                for round_no in range(args.rounds):
+                    for rev in revs if round_no % 2 == 0 else revs[::-1]:
+                        row = _one_run(trees[rev], args.backend, args.workers, args.updates)
+                        results[rev].append(row)
+                        print(rev, "  ".join(f"{k}={v}" for k, v in row.items()), flush=True)
+                        advance(sum(map(len, results.values())), args.rounds * len(revs))
         finally:
             for tree in trees.values():
                 subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT)

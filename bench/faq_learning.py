@@ -17,8 +17,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from core.faq.evaluate import EvalCase, EvalReport, eval_files, evaluate, load_eval_file
+from bots.progress import Advance, progress_bar
+from core.faq.evaluate import (
+    EvalCase,
+    EvalReport,
+    Search,
+    eval_files,
+    evaluate,
+    load_eval_file,
+)
 from core.faq.learned import LearnedPhrasing
+from core.faq.model import SearchResult
 from core.faq.service import FaqService
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -50,20 +59,41 @@ def _row(report: EvalReport) -> dict[str, object]:
     return {key: data[key] for key in ("in_scope", "out_of_scope", *COLUMNS)}
 
 
-def replay(faq_dir: Path, semantic: str, seed: int) -> dict[str, object]:
+def _counting(search: Search, advance: Advance, total: int) -> Search:
+    """``search`` telling ``advance`` of each query it answers."""
+    done = 0
+
+    def counted(query: str) -> SearchResult:
+        nonlocal done
+        result = search(query)
+        done += 1
+        advance(done, total)
+        return result
+
+    return counted
+
+
+def replay(
+    faq_dir: Path, semantic: str, seed: int, advance: Advance | None = None
+) -> dict[str, object]:
     service = FaqService(faq_dir, "en", semantic=semantic)  # type: ignore[arg-type]
     kb = service.kb
-    results: dict[str, object] = {}
+    splits: list[tuple[str, list[EvalCase], list[EvalCase]]] = []
     for path in eval_files(faq_dir):
-        lang = path.stem
-        ids = frozenset(e.id for e in kb.entries(lang)) or kb.ids()
-        learned, held = split_cases(load_eval_file(path, ids), seed)
+        ids = frozenset(e.id for e in kb.entries(path.stem)) or kb.ids()
+        splits.append((path.stem, *split_cases(load_eval_file(path, ids), seed)))
+    # Every held-out question is asked twice: without and with the learned half.
+    search = _counting(
+        service.search, advance or _quiet, sum(2 * len(held) for _, _, held in splits)
+    )
+    results: dict[str, object] = {}
+    for lang, learned, held in splits:
         service.set_learned([])
-        without = evaluate(lang, held, service.search)
+        without = evaluate(lang, held, search)
         service.set_learned(
             [LearnedPhrasing(str(c.expected), lang, c.query) for c in learned if c.expected]
         )
-        with_learned = evaluate(lang, held, service.search)
+        with_learned = evaluate(lang, held, search)
         results[lang] = {
             "learned": len(learned),
             "without": _row(without),
@@ -76,6 +106,10 @@ def replay(faq_dir: Path, semantic: str, seed: int) -> dict[str, object]:
         "seed": seed,
         "results": results,
     }
+
+
+def _quiet(done: int, total: int) -> None:
+    return None
 
 
 def _pct(value: object) -> str:
@@ -117,7 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--out", type=Path, default=PROJECT_ROOT / "bench" / "results" / "faq_learning.json"
     )
     args = parser.parse_args(argv)
-    section = replay(args.faq_dir, args.semantic, args.seed)
+    with progress_bar("learning replay") as advance:  # on a terminal only
+        section = replay(args.faq_dir, args.semantic, args.seed, advance)
     print_replay(section)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(section, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -37,6 +37,7 @@ from bench.faq_systems import (
     default_cli_command,
     run_cli,
 )
+from bots.progress import progress_bar
 from core.faq.calibrate import LabelledQuery, calibrate_knowledge_base
 from core.faq.embedder import semantic_available
 from core.faq.kb import load_knowledge_base
@@ -65,7 +66,7 @@ class SystemReport:
 
 
 def _timed(
-    system: System, queries: Sequence[Query]
+    system: System, queries: Sequence[Query], tick: Callable[[], None]
 ) -> tuple[list[Prediction], list[float], list[float]]:
     """Predictions, wall milliseconds and CPU milliseconds (this process) of each query."""
     predictions, latencies, cpu = [], [], []
@@ -74,14 +75,19 @@ def _timed(
         predictions.append(system.predict(query.text))
         latencies.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - cpu_started) * 1000)
+        tick()  # outside the timed span
     return predictions, latencies, cpu
 
 
 def evaluate(
-    dataset: BenchDataset, system: System, build_seconds: float, limit: int | None
+    dataset: BenchDataset,
+    system: System,
+    build_seconds: float,
+    limit: int | None,
+    tick: Callable[[], None] = lambda: None,
 ) -> SystemReport:
     test = dataset.test[:limit] if limit else dataset.test
-    predictions, latencies, cpu = _timed(system, test)
+    predictions, latencies, cpu = _timed(system, test, tick)
     report = SystemReport(
         name=system.name,
         top1=top_k_accuracy(test, predictions, 1),
@@ -147,15 +153,24 @@ def run_dataset(
             factories.insert(0, ("default", lambda: OurMatcher(root, semantic=True)))
         reports: list[SystemReport] = []
         calibrations: dict[str, object] = {}
-        for key, factory in factories:
-            if key == "lexical":
-                # The previous default's practice; the default trains on the KB itself.
-                calibrations[key] = calibrate_lexical(dataset, root)
-            started = time.perf_counter()
-            system = factory()
-            build = time.perf_counter() - started
-            reports.append(evaluate(dataset, system, build, args.limit))
-            print(f"  {dataset.name}: {system.name} done", flush=True)
+        test_queries = len(dataset.test[: args.limit] if args.limit else dataset.test)
+        with progress_bar(f"{dataset.name} queries") as advance:  # on a terminal only
+            done = 0
+
+            def tick() -> None:
+                nonlocal done
+                done += 1
+                advance(done, test_queries * len(factories))
+
+            for key, factory in factories:
+                if key == "lexical":
+                    # The previous default's practice; the default trains on the KB itself.
+                    calibrations[key] = calibrate_lexical(dataset, root)
+                started = time.perf_counter()
+                system = factory()
+                build = time.perf_counter() - started
+                reports.append(evaluate(dataset, system, build, args.limit, tick))
+                print(f"  {dataset.name}: {system.name} done", flush=True)
         result: dict[str, object] = {
             "entries": len(dataset.intents),
             "example_questions": sum(len(q) for q in dataset.intents.values()),

@@ -15,9 +15,10 @@ import typer
 from rich.table import Table
 
 from bots.cli_support import plain_console, settings_or_exit
-from bots.progress import progress_bar
+from bots.progress import Advance, progress_bar
 from bots.settings import Settings
 from bots.ticket_text import age_text, ticket_lines
+from bots.wording import counted
 from core.domain import TicketState
 from core.faq.model import SearchResult
 
@@ -251,7 +252,7 @@ def _faq_app() -> typer.Typer:
             typer.echo(f"{where}: {problem.severity}: {problem.message}")
         errors = sum(1 for p in problems if p.severity == "error")
         warnings = len(problems) - errors
-        typer.echo(f"{errors} error(s), {warnings} warning(s) in {root}")
+        typer.echo(f"{counted(errors, 'error')}, {counted(warnings, 'warning')} in {root}")
         if errors:
             raise typer.Exit(1)
 
@@ -403,12 +404,12 @@ def _db_app() -> typer.Typer:
 
         settings = settings_or_exit()
 
-        async def go() -> None:
-            async with open_database(settings):
+        async def go(advance: Advance) -> None:
+            async with open_database(settings, advance):
                 pass
 
-        with progress_bar("upgrading the database"):  # a large table takes a while
-            asyncio.run(go())
+        with progress_bar("upgrading the database") as advance:  # migrations applied
+            asyncio.run(go(advance))
         typer.echo("database is up to date")
 
     return app

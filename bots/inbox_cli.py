@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from bots.cli_support import plain_console, settings_or_exit
+from bots.wording import counted
 
 
 def inbox_app() -> typer.Typer:
@@ -64,7 +65,7 @@ def inbox_app() -> typer.Typer:
             async with open_database(settings_or_exit()) as db, db.transaction() as conn:
                 return await InboxRecords(conn).retry_failed(utc_now())
 
-        typer.echo(f"{asyncio.run(go())} update(s) queued again")
+        typer.echo(f"{counted(asyncio.run(go()), 'update')} queued again")
 
     @app.command()
     def prune(
@@ -84,6 +85,6 @@ def inbox_app() -> typer.Typer:
                 cutoff = utc_now() - timedelta(days=older_than_days)
                 return await InboxRecords(conn).forget_keys(cutoff)
 
-        typer.echo(f"{asyncio.run(go())} update key(s) forgotten")
+        typer.echo(f"{counted(asyncio.run(go()), 'update key')} forgotten")
 
     return app

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from bots.cli_support import plain_console, settings_or_exit
+from bots.wording import counted
 
 
 class StatusChoice(StrEnum):
@@ -97,7 +98,7 @@ def outbox_app() -> typer.Typer:
             async with open_database(settings_or_exit()) as db:
                 return await retry_dead(db, utc_now(), ids=ids or (), platform=platform)
 
-        typer.echo(f"{asyncio.run(go())} row(s) queued again")
+        typer.echo(f"{counted(asyncio.run(go()), 'row')} queued again")
 
     @app.command()
     def purge(
@@ -123,7 +124,7 @@ def outbox_app() -> typer.Typer:
                     ids=ids or (),
                 )
 
-        typer.echo(f"{asyncio.run(go())} row(s) deleted")
+        typer.echo(f"{counted(asyncio.run(go()), 'row')} deleted")
 
     return app
 

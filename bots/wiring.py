@@ -22,7 +22,7 @@ from core.redact import describe
 from core.reporting import ReportPolicy
 from core.service.config import ServiceConfig, ServiceDesk, build_service
 from core.service.loader import ServiceFileError, read_service_file
-from core.storage.db import Database, is_outage
+from core.storage.db import Database, MigrationProgress, is_outage
 from core.storage.repository import Repository
 from core.wakeup import Wakeup
 
@@ -103,7 +103,9 @@ def warmed_faq(settings: Settings) -> FaqService:
 
 
 @asynccontextmanager
-async def open_database(settings: Settings) -> AsyncIterator[Database]:
+async def open_database(
+    settings: Settings, progress: MigrationProgress | None = None
+) -> AsyncIterator[Database]:
     """The database, migrated to the newest schema, disposed of on exit.
 
     A database that cannot be reached or used stops here with one line naming
@@ -115,7 +117,7 @@ async def open_database(settings: Settings) -> AsyncIterator[Database]:
         raise SystemExit(_database_problem(error)) from None
     try:
         try:
-            await db.upgrade()
+            await db.upgrade(progress)
         except Exception as error:
             if not (is_outage(error) or isinstance(error, (DBAPIError, OverflowError))):
                 raise

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+MigrationProgress = Callable[[int, int], None]
+"""Told (applied, pending) as `Database.upgrade` goes."""
 
 
 def _prepare_sqlite(engine: AsyncEngine) -> None:
@@ -94,16 +99,17 @@ class Database:
             finally:
                 self._writer = None
 
-    async def upgrade(self) -> None:
+    async def upgrade(self, progress: MigrationProgress | None = None) -> None:
         """Bring the schema to the newest migration (idempotent).
 
         On PostgreSQL an advisory lock serialises workers starting together on a
-        fresh database; the lock ends with the transaction.
+        fresh database; the lock ends with the transaction. `progress` is told
+        (applied, pending) before the first migration and after each one.
         """
         async with self.engine.begin() as conn:
             if self.is_postgres:
                 await conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7204651)")
-            await conn.run_sync(_run_upgrade)
+            await conn.run_sync(_run_upgrade, progress)
 
     async def ping(self) -> bool:
         try:
@@ -176,5 +182,24 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-def _run_upgrade(connection: Connection) -> None:
-    command.upgrade(alembic_config(connection), "head")
+def _run_upgrade(connection: Connection, progress: MigrationProgress | None = None) -> None:
+    config = alembic_config(connection)
+    if progress is not None:
+        pending = len(pending_migrations(config, connection))
+        applied = 0
+        progress(applied, pending)
+
+        def one_applied(**_: object) -> None:
+            nonlocal applied
+            applied += 1
+            progress(applied, pending)
+
+        config.attributes["on_version_apply"] = [one_applied]
+    command.upgrade(config, "head")
+
+
+def pending_migrations(config: Config, connection: Connection) -> list[str]:
+    """The revisions `upgrade` would apply on `connection`'s database, oldest first."""
+    current = MigrationContext.configure(connection).get_current_heads()
+    scripts = ScriptDirectory.from_config(config).iterate_revisions("heads", current or "base")
+    return [script.revision for script in reversed(list(scripts))]

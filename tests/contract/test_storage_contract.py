@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+from core.storage.db import MIGRATIONS_DIR
 from core.storage.dedupe import record_new_updates
 from core.storage.refs import RefStore
 from tests.conftest import DatabaseFactory
@@ -55,5 +56,27 @@ async def test_a_dedupe_key_is_new_once(database_factory: DatabaseFactory) -> No
             again = await record_new_updates(conn, [("t", "2"), ("t", "3"), ("s", "1")], NOW)
         assert first == {("t", "1"), ("t", "2")}
         assert again == {("t", "3"), ("s", "1")}
+    finally:
+        await db.dispose()
+
+
+async def test_an_upgrade_counts_the_migrations_it_applies(
+    database_factory: DatabaseFactory,
+) -> None:
+    """What `helpdesk db upgrade`'s bar shows: applied of pending, one step per migration."""
+    db = database_factory()
+    told: list[tuple[int, int]] = []
+
+    def progress(applied: int, pending: int) -> None:
+        told.append((applied, pending))
+
+    try:
+        await db.upgrade(progress)
+        every = len(list((MIGRATIONS_DIR / "versions").glob("[0-9]*.py")))
+        assert every > 0
+        assert told == [(n, every) for n in range(every + 1)]
+        told.clear()
+        await db.upgrade(progress)
+        assert told == [(0, 0)]  # up to date: nothing to apply
     finally:
         await db.dispose()

@@ -129,7 +129,7 @@ def test_a_polish_speakers_whole_exchange_is_in_polish(tmp_path: Path) -> None:
         "Wysłano do agentów Twojego otwartego zgłoszenia #1. Aby zamiast tego zadać nowe"
         " pytanie, wpisz /new i treść pytania.",
         "bob (#1): Wniosek złożysz w portalu kadrowym.",
-        "Zgłoszenie #1 zostało rozwiązane (agent: bob). Jak nam poszło? Oceń od 1 (słabo)"
+        "Twoje zgłoszenie #1 zostało rozwiązane (agent: bob). Jak nam poszło? Oceń od 1 (słabo)"
         " do 5 (świetnie). / (/rate 1 1-5)",
         "Dziękujemy! Twoja ocena zgłoszenia #1: 5/5.",
         "Ostatnia odpowiedź nie zawierała propozycji do wyboru.",

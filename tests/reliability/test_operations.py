@@ -62,11 +62,11 @@ async def test_dead_letters_are_listed_retried_and_counted(
     assert [r["last_error"] for r in rows] == ["permanent: Forbidden: bot was blocked by the user"]
     assert "alice" in rows[0]["target"] and "text" not in rows[0]
     retried = await invoke("retry", "--all")
-    assert retried.exit_code == 0 and "1 row(s) queued again" in retried.output
+    assert retried.exit_code == 0 and "1 row queued again" in retried.output
     pending = json.loads((await invoke("list", "--status", "pending", "--json")).output)
     assert [r["attempts"] for r in pending] == [0]
     purged = await invoke("purge", "--dead", "--older-than-days", "0")
-    assert purged.exit_code == 0 and "0 row(s) deleted" in purged.output  # pending stays
+    assert purged.exit_code == 0 and "0 rows deleted" in purged.output  # pending stays
 
 
 async def test_parked_updates_are_listed_measured_and_queued_again(
@@ -101,7 +101,7 @@ async def test_parked_updates_are_listed_measured_and_queued_again(
     assert [row["update_id"] for row in report["failed"]] == ["u-1"]
     assert "not a stored command" in report["failed"][0]["last_error"]
     retried = await invoke("retry")
-    assert retried.exit_code == 0 and "1 update(s) queued again" in retried.output
+    assert retried.exit_code == 0 and "1 update queued again" in retried.output
     assert json.loads((await invoke("list", "--json")).output)["depth"] == {"pending": 1}
 
     async with build_core(Settings()) as core, core.db.transaction() as conn:

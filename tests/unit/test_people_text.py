@@ -9,6 +9,7 @@ import pytest
 
 from core.domain import Priority, TicketState
 from core.events import (
+    Notice,
     PersonProfile,
     ProfileIdentity,
     ProfileQuestion,
@@ -17,7 +18,7 @@ from core.events import (
     TicketView,
 )
 from core.i18n.numbers import plural, ticket_ordinal
-from core.presenter import history_line, profile_lines
+from core.presenter import history_line, notice_text, profile_lines
 
 AT = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
 
@@ -61,6 +62,30 @@ def test_the_nth_ticket_agrees_with_each_languages_noun(n: int, en: str, pl: str
 )
 def test_ticket_counts_take_each_languages_plural(n: int, en: str, pl: str, ru: str) -> None:
     assert [plural(lang, "profile.tickets", n) for lang in ("en", "pl", "ru")] == [en, pl, ru]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "en", "pl", "ru"),
+    [
+        (1, "in 1 minute.", "za 1 minutę.", "через 1 минуту."),
+        (3, "in 3 minutes.", "za 3 minuty.", "через 3 минуты."),
+        (10, "in 10 minutes.", "za 10 minut.", "через 10 минут."),
+        (22, "in 22 minutes.", "za 22 minuty.", "через 22 минуты."),
+    ],
+)
+def test_a_link_lockout_counts_its_minutes_in_each_language(
+    minutes: int, en: str, pl: str, ru: str
+) -> None:
+    refused = Notice(key="error.link.too_many", params={"minutes": minutes}, error=True)
+    for lang, ending in (("en", en), ("pl", pl), ("ru", ru)):
+        assert notice_text(lang, refused).endswith(f" {ending}"), lang
+
+
+def test_a_link_code_says_how_long_it_works_in_each_language() -> None:
+    code = Notice(key="link.code", params={"code": "K7Q-2PM", "minutes": 10})
+    assert "within 10 minutes: /link K7Q-2PM" in notice_text("en", code)
+    assert "Kod jest ważny przez 10 minut" in notice_text("pl", code)
+    assert "Код действует 10 минут" in notice_text("ru", code)
 
 
 def view(history: RequesterHistory | None) -> TicketView:

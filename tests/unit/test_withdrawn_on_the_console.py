@@ -17,4 +17,4 @@ def test_a_withdrawn_reply_is_a_line_saying_so() -> None:
     )
     assert format_event(event) == "[to alice] bob withdrew a message (#1)."
     polish = event.model_copy(update={"lang": "pl"})
-    assert format_event(polish) == "[to alice] bob wycofał(a) wiadomość (#1)."
+    assert format_event(polish) == "[to alice] Wiadomość od bob została wycofana (#1)."

@@ -132,7 +132,9 @@ async def test_a_polish_speakers_whole_exchange_is_in_polish(slack: SlackHarness
         slack.api.dm_texts(ola)[5],
         "Dziękujemy! Twoja ocena zgłoszenia #1: 5/5.",
     ]
-    assert slack.api.dm_texts(ola)[5].startswith("Zgłoszenie #1 zostało rozwiązane (agent: Bob).")
+    assert slack.api.dm_texts(ola)[5].startswith(
+        "Twoje zgłoszenie #1 zostało rozwiązane (agent: Bob)."
+    )
 
 
 async def test_a_file_alone_with_two_open_tickets_asks_which(slack: SlackHarness) -> None:

@@ -99,6 +99,6 @@ async def test_a_polish_speakers_whole_exchange_is_in_polish(desk: Harness) -> N
     assert h.last_to(OLGA_ID).text == "Anna · #1\nWniosek złożysz w portalu kadrowym."
     await h.react(anna, card, "👌")
     resolved = h.last_to(OLGA_ID)
-    assert resolved.text.startswith("Zgłoszenie #1 zostało rozwiązane (agent: Anna).")
+    assert resolved.text.startswith("Twoje zgłoszenie #1 zostało rozwiązane (agent: Anna).")
     await h.press(olga, resolved, "5⭐")
     assert h.last_to(OLGA_ID).text == "Dziękujemy! Twoja ocena zgłoszenia #1: 5/5."
