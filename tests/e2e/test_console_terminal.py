@@ -84,6 +84,11 @@ def test_ctrl_c_clears_the_line_and_ctrl_d_says_goodbye(tmp_path: Path) -> None:
     try:
         term.wait_for("alice> ")
         term.type("/ticket this line is abandoned")
+        term.wait_for("abandoned")  # echoed: the line editor has the keys
+        # A person's Ctrl-C comes a moment after the last key, when the line editor waits
+        # for more; one sent in the same instant can reach CPython's readline between two
+        # reads and wait for the next key (a race in its select loop, not in the console).
+        time.sleep(0.3)
         term.type("\x03")  # Ctrl-C: the line is dropped, a new prompt
         term.wait_for("alice> ")
         term.type("/status\r")
