@@ -8,6 +8,8 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from alembic.script.revision import RevisionError
+from alembic.util import CommandError
 from sqlalchemy.exc import ArgumentError, DBAPIError, InvalidRequestError, NoSuchModuleError
 
 from bots.limits import platform_limits
@@ -118,6 +120,13 @@ async def open_database(
     try:
         try:
             await db.upgrade(progress)
+        except (CommandError, RevisionError) as error:
+            # Alembic knows no such revision: a newer version of the desk upgraded it.
+            raise SystemExit(
+                "cannot use the database (HELPDESK_DATABASE_URL): its schema is newer than "
+                f"this version of the help desk knows ({str(error).splitlines()[0]}); "
+                "run the version that upgraded it, or a newer one"
+            ) from None
         except Exception as error:
             if not (is_outage(error) or isinstance(error, (DBAPIError, OverflowError))):
                 raise

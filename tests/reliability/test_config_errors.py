@@ -45,3 +45,23 @@ def test_every_bad_database_url_is_one_line_without_the_password(tmp_path: Path,
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and "HELPDESK_DATABASE_URL" in lines[0], run.stderr
     assert PASSWORD not in run.stderr + run.stdout
+
+
+def test_a_database_upgraded_by_a_newer_version_is_one_line(tmp_path: Path) -> None:
+    """An older desk started on a database a newer one migrated: told so, nothing changed."""
+    import sqlite3
+
+    path = tmp_path / "newer.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    assert helpdesk(["db", "upgrade"], tmp_path, HELPDESK_DATABASE_URL=url).returncode == 0
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+    run = helpdesk(["db", "upgrade"], tmp_path, HELPDESK_DATABASE_URL=url)
+    assert run.returncode == 1
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "newer" in lines[0] and "0099_from_the_future" in lines[0], (
+        run.stderr
+    )
+    with sqlite3.connect(path) as conn:
+        [(version,)] = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+    assert version == "0099_from_the_future"
