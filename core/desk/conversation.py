@@ -11,7 +11,7 @@ from core.desk.questions import own_ticket, requester_message
 from core.desk.scope import CommandScope
 from core.desk.tickets import after_claim, require_team
 from core.domain import Author, TicketAction, Visibility
-from core.events import CardChange, Notice, Relay, RelayEdited, RelayRetracted
+from core.events import CardChange, Notice, RelayEdited, RelayRetracted
 
 
 async def reply(scope: CommandScope, cmd: c.Reply) -> None:
@@ -53,15 +53,7 @@ async def reply(scope: CommandScope, cmd: c.Reply) -> None:
     )
     await scope.repo.mark_first_response(ticket.number, scope.now)
     scope.to_person(
-        ticket.requester,
-        Relay(
-            ticket_number=ticket.number,
-            message_id=message_id,
-            author_name=scope.actor.display_name,
-            author_role="agent",
-            text=text,
-            attachments=cmd.attachments,
-        ),
+        ticket.requester, scope.relay(ticket, message_id, "agent", text, cmd.attachments)
     )
 
 

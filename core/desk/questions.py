@@ -29,7 +29,6 @@ from core.events import (
     FaqOption,
     FaqSuggestions,
     Notice,
-    Relay,
     WhichTicket,
 )
 
@@ -139,17 +138,7 @@ async def requester_message(
         platform_message_id=cmd.platform_message_id,
         now=scope.now,
     )
-    scope.to_thread(
-        ticket,
-        Relay(
-            ticket_number=ticket.number,
-            message_id=message_id,
-            author_name=scope.actor.display_name,
-            author_role="requester",
-            text=text,
-            attachments=cmd.attachments,
-        ),
-    )
+    scope.to_thread(ticket, scope.relay(ticket, message_id, "requester", text, cmd.attachments))
     if first:
         key = f"ticket.sent.{scope.actor.platform}" if implicit else "ticket.sent"
         scope.to_actor(Notice(key=key, params={"number": ticket.number}))

@@ -10,6 +10,7 @@ command sends nothing.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from core import commands as c
 from core.desk.clocks import sla_view
@@ -21,6 +22,7 @@ from core.events import (
     FaqChoice,
     Payload,
     PersonTarget,
+    Relay,
     TicketCard,
     TicketThreadTarget,
     TicketView,
@@ -104,6 +106,24 @@ class CommandScope:
 
     def to_thread(self, ticket: Ticket, payload: Payload) -> None:
         self.events.append(thread_event(ticket, self.agents_lang, payload, self.service))
+
+    def relay(
+        self,
+        ticket: Ticket,
+        message_id: int,
+        role: Literal["requester", "agent"],
+        text: str,
+        attachments: tuple[str, ...],
+    ) -> Relay:
+        """The actor's message `message_id` on `ticket`, as the other side receives it."""
+        return Relay(
+            ticket_number=ticket.number,
+            message_id=message_id,
+            author_name=self.actor.display_name,
+            author_role=role,
+            text=text,
+            attachments=attachments,
+        )
 
     def view(self, ticket: Ticket) -> TicketView:
         """`ticket` as events show it, with its SLA clocks read now."""

@@ -40,7 +40,7 @@ from core.domain import (
     next_state,
     subject_of,
 )
-from core.events import CardChange, Notice, Relay, TicketOpened, TicketResolved
+from core.events import CardChange, Notice, TicketOpened, TicketResolved
 from core.i18n import t
 
 
@@ -142,17 +142,7 @@ async def create_ticket(
     scope.to_actor(TicketOpened(ticket=scope.view(ticket)))
     await scope.card(ticket, CardChange.OPENED)
     if attachments:
-        scope.to_thread(
-            ticket,
-            Relay(
-                ticket_number=ticket.number,
-                message_id=message_id,
-                author_name=scope.actor.display_name,
-                author_role="requester",
-                text="",
-                attachments=attachments,
-            ),
-        )
+        scope.to_thread(ticket, scope.relay(ticket, message_id, "requester", "", attachments))
     return ticket
 
 
