@@ -153,13 +153,7 @@ class TelegramSender:
         if isinstance(event.target, PersonTarget):
             await self._to_person(event, event.target)
         elif isinstance(event.target, AgentsTarget):
-            team_place = event.target.place
-            chat = (
-                self.facts.current(int(team_place))
-                if team_place and team_place.lstrip("-").isdigit()
-                else self._agents_chat()
-            )
-            place = Place(chat)
+            place = Place(self._chat_at(event.target.place))
             await self._steps(
                 event, self._chunk_steps(place, render_payload(event.lang, event.payload), [])
             )
@@ -445,8 +439,13 @@ class TelegramSender:
 
     def _chat_of(self, target: TicketThreadTarget) -> int:
         """The ticket's team's agents' group (the default group when the team has none)."""
-        if target.place and target.place.lstrip("-").isdigit():
-            return self.facts.current(int(target.place))
+        return self._chat_at(target.place)
+
+    def _chat_at(self, place: str | None) -> int:
+        """A team's agents' group as it is now (followed if it became a supergroup); the
+        default group when the team has none."""
+        if place and place.lstrip("-").isdigit():
+            return self.facts.current(int(place))
         return self._agents_chat()
 
     async def _topic(self, number: int, chat_id: int) -> int | None:
