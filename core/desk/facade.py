@@ -29,6 +29,7 @@ from core.storable import storable
 from core.storage.db import Database
 from core.storage.dedupe import record_new_updates
 from core.storage.outbox_store import OutboxRecords
+from core.storage.reminder_records import PAGE
 from core.storage.repository import Repository
 
 
@@ -132,14 +133,15 @@ class Desk:
         if events and self.on_enqueued is not None:
             self.on_enqueued()
 
-    async def remind_overdue(self, policy: SlaPolicy) -> int:
+    async def remind_overdue(self, policy: SlaPolicy, page: int = PAGE) -> int:
         """The SLA loop's one round: reminders and escalations of targets near or breached
-        (once per ticket and target), and of requesters waiting for an answer."""
+        (once per ticket and target), and of requesters waiting for an answer; the tickets
+        are read `page` at a time until none is left."""
 
         async def reminders(repo: Repository, now: datetime) -> list[Event]:
-            events = await sla_alerts(repo, self.service, now, self.default_lang)
+            events = await sla_alerts(repo, self.service, now, self.default_lang, page)
             return events + await overdue_reminders(
-                repo, policy, now, self.default_lang, self.service
+                repo, policy, now, self.default_lang, self.service, page
             )
 
         return len(await self._on_its_own(reminders))

@@ -12,15 +12,17 @@ from core.domain import Ticket
 from core.events import CardChange, Event, Notice, PersonTarget, TicketCard, TicketView
 from core.service.clocks import TargetStatus, sla_status
 from core.service.config import ServiceDesk
+from core.storage.reminder_records import PAGE, Waiting
 from core.storage.repository import Repository
 
 
 @dataclass(frozen=True)
 class SlaPolicy:
-    """The reminder of a requester left waiting for an agent's answer (wall-clock time).
+    """The built-in policy's targets, used when there is no service file.
 
-    `unclaimed` is the built-in policy's first-response target when there is no
-    service file (HELPDESK_SLA_UNCLAIMED_MINUTES).
+    `unclaimed` is its first-response target (HELPDESK_SLA_UNCLAIMED_MINUTES); `reply` how
+    long a requester may wait for an agent's answer (HELPDESK_SLA_REPLY_MINUTES), also for
+    a policy of the file that names neither `reply` nor `first_response`.
     """
 
     unclaimed: timedelta = timedelta(minutes=30)
@@ -28,55 +30,96 @@ class SlaPolicy:
 
 
 async def overdue_reminders(
-    repo: Repository, policy: SlaPolicy, now: datetime, agents_lang: str, service: ServiceDesk
+    repo: Repository,
+    policy: SlaPolicy,
+    now: datetime,
+    agents_lang: str,
+    service: ServiceDesk,
+    page: int = PAGE,
 ) -> list[Event]:
-    """One reminder per claimed ticket whose requester waits past `policy.reply`, at most
-    once per period each."""
+    """One reminder per claimed ticket whose requester has waited its SLA policy's `reply`
+    in the policy's business time, at most once per such period each."""
     events: list[Event] = []
-    for ticket, since in await repo.waiting_for_agent(now - policy.reply):
-        # Conditional, so several workers checking at once remind the agents once.
-        if not await repo.take_reminder(ticket.number, now - policy.reply, now):
-            continue
-        minutes = int((now - since).total_seconds() // 60)
-        agent = ticket.assignee.display_name if ticket.assignee else ""
-        await repo.audit("reminded", now, ticket_number=ticket.number, reminder="reminder.waiting")
-        params: dict[str, str | int] = {"number": ticket.number, "minutes": minutes, "agent": agent}
-        events.append(
-            thread_event(
-                ticket, agents_lang, Notice(key="reminder.waiting", params=params), service
-            )
-        )
+    # Business time never runs faster than the clock: no ticket waiting less than the
+    # shortest period in wall time can be due.
+    shortest = min(p.reply or policy.reply for p in service.policies)
+    after = 0
+    while found := await repo.waiting_for_agent(now - shortest, after=after, limit=page):
+        after = found[-1].ticket.number
+        for waiting in found:
+            event = await _remind_waiting(repo, service, waiting, policy.reply, now, agents_lang)
+            if event is not None:
+                events.append(event)
+        if len(found) < page:
+            break
     return events
 
 
+async def _remind_waiting(
+    repo: Repository,
+    service: ServiceDesk,
+    waiting: Waiting,
+    fallback: timedelta,
+    now: datetime,
+    agents_lang: str,
+) -> Event | None:
+    ticket = waiting.ticket
+    rule = policy_of(service, ticket)
+    period = rule.reply or fallback
+    since = [waiting.since] + ([waiting.reminded_at] if waiting.reminded_at else [])
+    if any(rule.calendar.add(moment, period) > now for moment in since):
+        return None
+    # Conditional, so several workers checking at once remind the agents once.
+    if not await repo.take_reminder(ticket.number, waiting.reminded_at, now):
+        return None
+    minutes = int((now - waiting.since).total_seconds() // 60)
+    agent = ticket.assignee.display_name if ticket.assignee else ""
+    await repo.audit("reminded", now, ticket_number=ticket.number, reminder="reminder.waiting")
+    params: dict[str, str | int] = {"number": ticket.number, "minutes": minutes, "agent": agent}
+    notice = Notice(key="reminder.waiting", params=params)
+    return thread_event(ticket, agents_lang, notice, service)
+
+
 async def sla_alerts(
-    repo: Repository, service: ServiceDesk, now: datetime, agents_lang: str
+    repo: Repository, service: ServiceDesk, now: datetime, agents_lang: str, page: int = PAGE
 ) -> list[Event]:
-    """Every running clock past its policy's warning share or its target, told once."""
+    """Every running clock past its policy's warning share or its target, told once: the
+    open tickets page by page, so a long backlog keeps nobody's reminder waiting."""
     events: list[Event] = []
-    for ticket in await repo.running_clocks():
-        policy = policy_of(service, ticket)
-        if not policy.remind and not policy.escalate:
+    after = 0
+    while found := await repo.running_clocks(after=after, limit=page):
+        after = found[-1].number
+        for ticket in found:
+            events += await _alert(repo, service, ticket, now, agents_lang)
+        if len(found) < page:
+            break
+    return events
+
+
+async def _alert(
+    repo: Repository, service: ServiceDesk, ticket: Ticket, now: datetime, agents_lang: str
+) -> list[Event]:
+    """The marks `ticket`'s clocks reached since the last round, each told once."""
+    policy = policy_of(service, ticket)
+    if not policy.remind and not policy.escalate:
+        return []
+    events: list[Event] = []
+    told = False
+    for target in sla_status(ticket, policy, now).targets:
+        if not target.pending:
             continue
-        status = sla_status(ticket, policy, now)
-        told = False
-        for target in status.targets:
-            if not target.pending:
-                continue
-            mark = _mark(target, policy.warn_percent)
-            at = target.due if mark == "breached" else now  # a breach happened when it was due
-            if mark is None or not await repo.take_sla_mark(ticket.number, target.name, mark, at):
-                continue
-            await repo.audit(f"sla.{mark}", now, ticket_number=ticket.number, target=target.name)
-            events += _tell(
-                service, ticket, target, mark, agents_lang, policy.remind, policy.escalate
-            )
-            told = True
-        if told:  # the card shows the clocks as they are now
-            current = await repo.get_ticket(ticket.number) or ticket
-            view = TicketView.of(current, sla_view(service, current, now))
-            card = TicketCard(ticket=view, change=CardChange.SLA)
-            events.append(thread_event(current, agents_lang, card, service))
+        mark = _mark(target, policy.warn_percent)
+        at = target.due if mark == "breached" else now  # a breach happened when it was due
+        if mark is None or not await repo.take_sla_mark(ticket.number, target.name, mark, at):
+            continue
+        await repo.audit(f"sla.{mark}", now, ticket_number=ticket.number, target=target.name)
+        events += _tell(service, ticket, target, mark, agents_lang, policy.remind, policy.escalate)
+        told = True
+    if told:  # the card shows the clocks as they are now
+        current = await repo.get_ticket(ticket.number) or ticket
+        view = TicketView.of(current, sla_view(service, current, now))
+        card = TicketCard(ticket=view, change=CardChange.SLA)
+        events.append(thread_event(current, agents_lang, card, service))
     return events
 
 

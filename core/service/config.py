@@ -115,6 +115,9 @@ class SlaSpec(_Strict):
     match: MatchSpec | None = None
     first_response: Duration = None
     resolution: Duration = None
+    # How long a requester may wait for an agent's answer on a claimed ticket before the
+    # thread is reminded (again each such period); default: the first response target.
+    reply: Duration = None
     calendar: str = ALWAYS
     remind: bool = True  # reminders in the ticket's thread at WARN_PERCENT and at breach
     escalate: bool = True  # at breach, a direct message to the team's lead
@@ -197,6 +200,7 @@ class Policy:
     escalate: bool = True
     warn_percent: int = WARN_PERCENT
     match: MatchSpec | None = None
+    reply: timedelta | None = None  # None: HELPDESK_SLA_REPLY_MINUTES (the built-in policy)
 
     def matches(self, kind: TicketKind | None, priority: Priority, team: str) -> bool:
         if self.match is None:
@@ -316,6 +320,7 @@ def _policy(spec: SlaSpec, calendars: Mapping[str, BusinessCalendar]) -> Policy:
         escalate=spec.escalate,
         warn_percent=spec.warn_percent,
         match=spec.match,
+        reply=spec.reply or spec.first_response,
     )
 
 
