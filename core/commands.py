@@ -101,6 +101,8 @@ class OpenTicket(Command):
     kind: TicketKind | None = None
     impact: Level | None = None
     urgency: Level | None = None
+    triage: bool = False
+    """Once it is open, ask the requester what is still unknown (core.desk.details)."""
 
 
 SKIPPED = "-"
@@ -131,6 +133,15 @@ class Triage(Command):
 @dataclass(frozen=True, kw_only=True)
 class TicketCommand(Command):
     number: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class TriageAnswer(TicketCommand):
+    """The requester's answer to a question asked after their ticket opened: `value` is
+    one of the step's choices; SKIPPED ends the questions."""
+
+    step: str
+    value: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -284,6 +295,7 @@ AnyCommand = (
     | Classify
     | WaitForRequester
     | Triage
+    | TriageAnswer
     | EditMessage
     | ShowStatus
     | ShowQueue

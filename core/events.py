@@ -195,6 +195,7 @@ class CardChange(enum.StrEnum):
     RESUMED = "resumed"  # the requester answered
     SLA = "sla"  # a target is near or breached
     MOVED = "moved"  # the ticket went to another team (said on the old card)
+    TRIAGED = "triaged"  # the requester answered a question about it after it opened
     DELIVERY_FAILED = "delivery_failed"
     REPOSTED = "reposted"  # an adapter posted the card again where the old one was lost
 
@@ -239,12 +240,16 @@ class TriageStep(_Frozen):
 
     `answers` is the `Triage` command so far (as its fields); a surface answers by sending
     it again with this step's field set to a choice's value (or `-` to skip it).
+
+    With `ticket_number`, the question is about the requester's ticket opened already,
+    optional: a surface answers with `TriageAnswer` (a skip ends the questions).
     """
 
     kind: Literal["triage_step"] = "triage_step"
     step: Literal["kind", "category", "faq", "impact", "urgency", "text"]
     choices: tuple[TriageChoice, ...] = ()
     answers: dict[str, str | bool] = Field(default_factory=dict)
+    ticket_number: int | None = None
 
 
 class Relay(_Frozen):
@@ -392,6 +397,8 @@ def ticket_number_of(payload: Payload) -> int | None:
     if isinstance(payload, TicketOpened):
         return payload.ticket.number
     if isinstance(payload, Relay | RelayEdited | TicketResolved):
+        return payload.ticket_number
+    if isinstance(payload, TriageStep):
         return payload.ticket_number
     if isinstance(payload, Notice) and payload.key.startswith("ticket."):
         number = payload.params.get("number")

@@ -171,8 +171,21 @@ def sla_line(lang: str, sla: ev.SlaView | None) -> str:
     return "; ".join(parts)
 
 
+def triage_question(lang: str, step: ev.TriageStep) -> str:
+    """The step's question; one asked after the ticket opened says it is optional."""
+    question = t(lang, f"triage.{step.step}")
+    if step.ticket_number is None:
+        return question
+    return f"{t(lang, 'triage.about', number=step.ticket_number)}\n{question}"
+
+
+def triage_skip_key(step: ev.TriageStep) -> str:
+    """A skip after the ticket opened ends the questions; before, it skips one step."""
+    return "triage.skip" if step.ticket_number is None else "triage.skip_rest"
+
+
 def triage_text(lang: str, step: ev.TriageStep) -> str:
-    lines = [t(lang, f"triage.{step.step}")]
+    lines = [triage_question(lang, step)]
     for index, choice in enumerate(step.choices, 1):
         label = t(lang, choice.label_key) if choice.label_key else choice.label
         lines.append(f"  {index}. {label}")

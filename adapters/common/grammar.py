@@ -112,7 +112,8 @@ _ROWS = (
     Word(
         "ticket",
         Shape.TEXT,
-        lambda a, ctx, v: c.OpenTicket(actor=a, reply_context=ctx, text=v.text),
+        # opened at once; what is still unknown is asked after (core.desk.details)
+        lambda a, ctx, v: c.OpenTicket(actor=a, reply_context=ctx, text=v.text, triage=True),
     ),
     Word(
         "new",

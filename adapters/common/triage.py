@@ -3,7 +3,9 @@
 The desk keeps no dialog state: each `TriageStep` it sends carries the answers so far.
 A surface keeps the last step per person (a console session, the platform's refs) and
 turns a pick - a choice's number, "skip", "I want a person", the description - into
-the next `Triage` command.
+the next `Triage` command, or, for a question about a ticket opened already, into a
+`TriageAnswer`. Anything else the person sends ends the questions: the surface forgets
+the step.
 """
 
 from __future__ import annotations
@@ -25,15 +27,18 @@ class PendingTriage:
     step: str
     values: tuple[str, ...] = ()
     answers: dict[str, str | bool] = field(default_factory=dict)
+    ticket: int | None = None  # a question about this ticket, opened already
 
     @classmethod
     def of(cls, step: TriageStep) -> PendingTriage:
-        return cls(step.step, tuple(choice.value for choice in step.choices), dict(step.answers))
+        values = tuple(choice.value for choice in step.choices)
+        return cls(step.step, values, dict(step.answers), step.ticket_number)
 
     def encode(self) -> str:
-        return json.dumps(
-            {"s": self.step, "v": list(self.values), "a": self.answers}, separators=(",", ":")
-        )
+        data: dict[str, object] = {"s": self.step, "v": list(self.values), "a": self.answers}
+        if self.ticket is not None:
+            data["t"] = self.ticket
+        return json.dumps(data, separators=(",", ":"))
 
     @classmethod
     def decode(cls, stored: str | None) -> PendingTriage | None:
@@ -41,13 +46,23 @@ class PendingTriage:
         try:
             data = json.loads(stored or "")
             answers = {str(k): v for k, v in dict(data["a"]).items() if isinstance(v, str | bool)}
-            return cls(str(data["s"]), tuple(str(v) for v in data["v"]), answers)
-        except (ValueError, KeyError, TypeError):
+            ticket = data.get("t")
+            return cls(
+                str(data["s"]),
+                tuple(str(v) for v in data["v"]),
+                answers,
+                ticket if isinstance(ticket, int) and not isinstance(ticket, bool) else None,
+            )
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
-    def pick(self, actor: Actor, context: str | None, index: int) -> c.Triage | None:
+    def pick(
+        self, actor: Actor, context: str | None, index: int
+    ) -> c.Triage | c.TriageAnswer | None:
         """The command after choosing `index` (0-based, or SKIP / PERSON); None if no choice."""
         answers = dict(self.answers)
+        if self.ticket is not None:
+            return self._answer(actor, context, index, self.ticket)
         if self.step == "text":
             return None
         if self.step == "faq":
@@ -62,6 +77,20 @@ class PendingTriage:
         else:
             return None
         return _triage(actor, context, answers)
+
+    def _answer(
+        self, actor: Actor, context: str | None, index: int, ticket: int
+    ) -> c.TriageAnswer | None:
+        """A question about the open ticket: a choice, or SKIP, which ends the questions."""
+        if index == SKIP:
+            value = c.SKIPPED
+        elif 0 <= index < len(self.values):
+            value = self.values[index]
+        else:
+            return None
+        return c.TriageAnswer(
+            actor=actor, reply_context=context, number=ticket, step=self.step, value=value
+        )
 
     def describe(
         self, actor: Actor, context: str | None, text: str, attachments: tuple[str, ...] = ()

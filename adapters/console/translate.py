@@ -171,6 +171,8 @@ def console_hint(event: Event) -> str | None:
         return t(event.lang, "console.hint.rate", number=payload.ticket_number)
     if isinstance(payload, TriageStep):
         key = "console.hint.triage_text" if payload.step == "text" else "console.hint.triage"
+        if payload.ticket_number is not None:
+            key = "console.hint.triage_more"
         return t(event.lang, key)
     if isinstance(payload, WhichTicket):
         return t(event.lang, "console.hint.which")

@@ -117,6 +117,8 @@ class Listeners:
             return
         facts = inbound.meant(facts, await self.d.users.names(mentioned_users(facts.text)))
         if facts.channel_type == "im":
+            if facts.kind == "new":
+                await self.forget_triage(facts.user)
             actor = await self.actor(facts.user)
             ticket = await self.ticket_of_dm_thread(facts.channel, facts.thread_ts)
             command = inbound.dm_command(facts, actor, ticket)
@@ -313,13 +315,20 @@ class Listeners:
             await self.submit(command, update_id)
         await ack()
 
+    async def forget_triage(self, user_id: str) -> None:
+        """A message instead of a pick ends the questions about an open ticket: their
+        buttons do nothing now. (The triage before a ticket keeps its answers.)"""
+        pending = await self.d.pending_triage(user_id)
+        if pending is not None and pending.ticket is not None:
+            await self.d.refs.delete(KIND_TRIAGE, user_id)
+
     async def triage_pick(
         self, picked: codecs.TriageButton, actor: Actor, place: ReplyPlace
     ) -> c.Command | None:
         """A triage button: the desk's next step with the answers waiting in the refs (a
         stale menu's button, of a step no longer asked, does nothing)."""
         pending = await self.d.pending_triage(actor.user_id)
-        if pending is None or pending.step != picked.step:
+        if pending is None or (pending.step, pending.ticket) != (picked.step, picked.ticket):
             return None
         return pending.pick(actor, place.encode(), picked.index)
 

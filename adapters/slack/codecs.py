@@ -318,11 +318,13 @@ class KindOption:
 @dataclass(frozen=True)
 class TriageButton:
     """A choice of a triage step: value `<step>:<pick>` (a choice's index, or the skip /
-    "I want a person" picks of adapters.common.triage); `slot` keeps action ids unique."""
+    "I want a person" picks of adapters.common.triage), then `:<ticket number>` for a
+    question about a ticket opened already; `slot` keeps action ids unique."""
 
     step: str
     index: int
     slot: int = 0
+    ticket: int | None = None
 
     @property
     def action_id(self) -> str:
@@ -330,14 +332,16 @@ class TriageButton:
 
     @property
     def value(self) -> str:
-        return f"{self.step}:{self.index}"
+        about = f":{self.ticket}" if self.ticket is not None else ""
+        return f"{self.step}:{self.index}{about}"
 
     @classmethod
     def parse(cls, fields: ActionFields) -> TriageButton:
-        step, _, index = fields.value.partition(":")
+        step, _, rest = fields.value.partition(":")
+        index, _, ticket = rest.partition(":")
         if not step:
             raise ValueError("no triage step")
-        return cls(step=step, index=int(index))
+        return cls(step=step, index=int(index), ticket=int(ticket) if ticket else None)
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,8 @@ from core.presenter import (
     list_lines,
     no_match_key,
     render_payload,
+    triage_question,
+    triage_skip_key,
 )
 
 # A static select option's limits: api.slack.com/reference/block-kit/composition-objects#option
@@ -130,8 +132,9 @@ def button(
 
 
 def triage_message(lang: str, step: TriageStep) -> SlackMessage:
-    """A triage question with a button per choice, then skip (or "I want a person")."""
-    question = escape(t(lang, f"triage.{step.step}"))
+    """A triage question with a button per choice, then skip (or "I want a person"); one
+    about a ticket opened already names it, and its skip ends the questions."""
+    question = escape(triage_question(lang, step))
     picks = [
         (t(lang, choice.label_key) if choice.label_key else choice.label, index)
         for index, choice in enumerate(step.choices)
@@ -139,9 +142,9 @@ def triage_message(lang: str, step: TriageStep) -> SlackMessage:
     if step.step == "faq":
         picks.append((t(lang, "triage.faq.human"), PERSON))
     elif step.step != "text":
-        picks.append((t(lang, "triage.skip"), SKIP))
+        picks.append((t(lang, triage_skip_key(step)), SKIP))
     buttons = [
-        button(label, TriageButton(step.step, index, slot))
+        button(label, TriageButton(step.step, index, slot, step.ticket_number))
         for slot, (label, index) in enumerate(picks)
     ]
     blocks: list[dict[str, Any]] = [section(question)]

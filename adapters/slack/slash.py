@@ -86,5 +86,7 @@ def slash_command(
     parsed = parse(word, rest, actor, context, SLACK, person=assignee)
     if parsed is None:
         # "/ticket claim my laptop is broken" is a ticket, not a typo
-        return c.OpenTicket(actor=actor, text=plain_text(text, names), reply_context=context)
+        return c.OpenTicket(
+            actor=actor, text=plain_text(text, names), reply_context=context, triage=True
+        )
     return parsed

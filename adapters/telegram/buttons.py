@@ -191,6 +191,17 @@ class TriagePickChoice(ButtonData, prefix="tt"):
         return TriagePick(self.step, self.index, actor, ctx)
 
 
+class TicketTriageChoice(ButtonData, prefix="tq"):
+    """A choice of a question asked after ticket `number` opened (SKIP ends them)."""
+
+    number: int
+    step: str
+    index: int
+
+    def action(self, actor: Actor, ctx: str) -> Action:
+        return TriagePick(self.step, self.index, actor, ctx, ticket=self.number)
+
+
 class OldTriageChoice(ButtonData, prefix="tg"):
     """The category and priority menus sent before the desk's triage: now expired."""
 
@@ -228,6 +239,7 @@ KINDS: tuple[type[ButtonData], ...] = (
     PriorityChoice,
     RateTicket,
     TriagePickChoice,
+    TicketTriageChoice,
     OldTriageChoice,
     TriageCancelChoice,
 )

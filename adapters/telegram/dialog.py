@@ -28,6 +28,7 @@ class TriagePick:
     index: int
     actor: Actor
     context: str | None
+    ticket: int | None = None  # a question about this ticket, opened already
 
 
 @dataclass(frozen=True)

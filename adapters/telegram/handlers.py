@@ -220,9 +220,14 @@ class _Handlers:
             await self.say(bot, place, plain(t(lang, action.key, **action.params)))
         elif isinstance(action, TriagePick):
             pending = PendingTriage.decode(await refs.get("triage", str(user.id)))
+            current = (
+                pending is not None
+                and pending.step == action.step
+                and pending.ticket == action.ticket
+            )
             command = (
                 pending.pick(action.actor, action.context, action.index)
-                if pending is not None and pending.step == action.step
+                if pending is not None and current
                 else None
             )
             if command is None:

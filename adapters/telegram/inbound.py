@@ -156,7 +156,7 @@ def parse_private(
         # `/ticket TEXT` as a file's caption: the ticket carries the file. Other captions
         # are words, even when they start with "/" (a path, say).
         return c.OpenTicket(
-            actor=actor, reply_context=ctx, text=captioned[1], attachments=attachments
+            actor=actor, reply_context=ctx, text=captioned[1], attachments=attachments, triage=True
         )
     parsed = split_command(text, bot_username) if message.text else None
     if parsed is None:
@@ -180,7 +180,7 @@ def parse_private(
         return c.Triage(actor=actor, reply_context=ctx)
     if word == "lang" and not rest:
         return ChooseLanguage()
-    if word == "cancel" and not rest and triage is not None:
+    if word == "cancel" and not rest and triage is not None and triage.ticket is None:
         return TriageCancel()
     handled = parse(word, rest, actor, ctx, TELEGRAM)
     return handled or unknown_command(command)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from adapters.common.triage import PERSON, SKIP
 from adapters.telegram import PLATFORM
 from adapters.telegram.buttons import (
+    ButtonData,
     ClaimTicket,
     ClassifyTicket,
     FaqHelped,
@@ -24,6 +25,7 @@ from adapters.telegram.buttons import (
     ResolveTicket,
     ResolveWithEntry,
     TeamChoice,
+    TicketTriageChoice,
     TriageCancelChoice,
     TriagePickChoice,
     UrgencyChoice,
@@ -62,6 +64,8 @@ from core.presenter import (
     notice_text,
     profile_lines,
     ticket_opened_text,
+    triage_question,
+    triage_skip_key,
 )
 
 CARD_TEXT_LIMIT = 3000  # the card keeps room for its fields under the 4096 limit
@@ -342,19 +346,25 @@ def language_keyboard() -> Keyboard:
 
 def triage_step_message(lang: str, step: TriageStep) -> OutMessage:
     """A triage question with one button per choice, then skip (or "I want a person" after
-    the area's FAQ entries) and cancel; the description step is answered by a message."""
+    the area's FAQ entries) and cancel; the description step is answered by a message.
+    A question about a ticket opened already has no cancel: its skip ends the questions."""
+
+    def choice(index: int) -> ButtonData:
+        if step.ticket_number is not None:
+            return TicketTriageChoice(number=step.ticket_number, step=step.step, index=index)
+        return TriagePickChoice(step=step.step, index=index)
+
     rows: list[tuple[Button, ...]] = []
-    for index, choice in enumerate(step.choices):
-        label = t(lang, choice.label_key) if choice.label_key else choice.label
-        data = packed(TriagePickChoice(step=step.step, index=index))
+    for index, option in enumerate(step.choices):
+        label = t(lang, option.label_key) if option.label_key else option.label
+        data = packed(choice(index))
         if data:
             rows.append((Button(shorten(label, 60), data),))
     if step.step == "faq":
-        person = TriagePickChoice(step=step.step, index=PERSON).pack()
-        rows.append((Button(t(lang, "triage.faq.human"), person),))
+        rows.append((Button(t(lang, "triage.faq.human"), choice(PERSON).pack()),))
     elif step.step != "text":
-        rows.append(
-            (Button(t(lang, "triage.skip"), TriagePickChoice(step=step.step, index=SKIP).pack()),)
-        )
-    rows.append((Button(t(lang, "telegram.triage.cancel_button"), TriageCancelChoice().pack()),))
-    return plain(t(lang, f"triage.{step.step}"), tuple(rows))
+        rows.append((Button(t(lang, triage_skip_key(step)), choice(SKIP).pack()),))
+    if step.ticket_number is None:
+        cancel = TriageCancelChoice().pack()
+        rows.append((Button(t(lang, "telegram.triage.cancel_button"), cancel),))
+    return plain(triage_question(lang, step), tuple(rows))

@@ -91,6 +91,16 @@ async def own_or_agent(scope: CommandScope, number: int) -> Ticket:
     raise errors.UnknownTicket(number=number)
 
 
+async def own_ticket(scope: CommandScope, number: int) -> Ticket:
+    """One of the actor's own tickets that is still open; anyone else's is unknown."""
+    ticket = await ticket_of(scope, number)
+    if ticket.requester.id != scope.actor.id:
+        raise errors.UnknownTicket(number=number)
+    if not ticket.state.is_active:
+        raise errors.NotActive(number=number, state=ticket.state.value)
+    return ticket
+
+
 async def reload(scope: CommandScope, number: int) -> Ticket:
     """The ticket as this transaction sees it now (after a change)."""
     found = await scope.repo.get_ticket(number)

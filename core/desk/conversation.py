@@ -6,8 +6,15 @@ from typing import Literal
 
 from core import commands as c
 from core import errors
-from core.desk.checks import bounded, planned_state, require_agent, required_text, ticket_of
-from core.desk.questions import own_ticket, requester_message
+from core.desk.checks import (
+    bounded,
+    own_ticket,
+    planned_state,
+    require_agent,
+    required_text,
+    ticket_of,
+)
+from core.desk.questions import requester_message
 from core.desk.scope import CommandScope
 from core.desk.tickets import after_claim, require_team
 from core.domain import Author, TicketAction, Visibility

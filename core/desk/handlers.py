@@ -8,7 +8,7 @@ from typing import Any
 
 from core import commands as c
 from core import errors
-from core.desk import conversation, lists, people, questions, service, tickets
+from core.desk import conversation, details, lists, people, questions, service, tickets
 from core.desk.scope import CommandScope
 from core.events import Notice
 
@@ -25,7 +25,7 @@ HANDLERS: Mapping[type[c.Command], Handler] = MappingProxyType(
         c.ChooseSuggestion: questions.choose_suggestion,
         c.AddToTicket: questions.add_to_ticket,
         c.PlaceHeld: questions.place_held,
-        c.OpenTicket: tickets.open_ticket,
+        c.OpenTicket: details.open_and_ask,
         c.Claim: tickets.claim,
         c.Assign: tickets.assign,
         c.Reply: conversation.reply,
@@ -38,6 +38,7 @@ HANDLERS: Mapping[type[c.Command], Handler] = MappingProxyType(
         c.Classify: service.classify,
         c.WaitForRequester: service.wait_for_requester,
         c.Triage: service.triage,
+        c.TriageAnswer: details.answer,
         c.EditMessage: conversation.edit_message,
         c.ShowStatus: lists.status,
         c.ShowQueue: lists.queue,

@@ -9,7 +9,8 @@ from sqlalchemy.engine import RowMapping
 
 from core import commands as c
 from core import errors
-from core.desk.checks import bounded, required_text, ticket_of
+from core.desk.checks import bounded, own_ticket, required_text
+from core.desk.details import ask_next
 from core.desk.learning import learn
 from core.desk.scope import CommandScope
 from core.desk.service import resume_if_waiting
@@ -103,16 +104,6 @@ async def add_to_ticket(scope: CommandScope, cmd: c.AddToTicket) -> None:
     message = c.SendText(actor=cmd.actor, text=str(row["text"]))
     await requester_message(scope, ticket, message, implicit=False)
     await scope.repo.set_faq_outcome(cmd.query_id, "ticket", ticket.number)
-
-
-async def own_ticket(scope: CommandScope, number: int) -> Ticket:
-    """One of the actor's own tickets that is still open; anyone else's is unknown."""
-    ticket = await ticket_of(scope, number)
-    if ticket.requester.id != scope.actor.id:
-        raise errors.UnknownTicket(number=number)
-    if not ticket.state.is_active:
-        raise errors.NotActive(number=number, state=ticket.state.value)
-    return ticket
 
 
 async def requester_message(
@@ -289,6 +280,7 @@ async def faq_feedback(scope: CommandScope, cmd: c.FaqFeedback) -> None:
         attachments=tuple(json.loads(row["attachments"] or "[]")),
     )
     await scope.repo.set_faq_outcome(cmd.query_id, "human", ticket.number)
+    ask_next(scope, ticket)
 
 
 async def choose_suggestion(scope: CommandScope, cmd: c.ChooseSuggestion) -> None:

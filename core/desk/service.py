@@ -59,16 +59,23 @@ async def classify(scope: CommandScope, cmd: c.Classify) -> None:
     await scope.repo.audit(
         "classified", scope.now, ticket_number=ticket.number, actor_id=scope.actor.id, **values
     )
-    updated = await reload(scope, ticket.number)
-    if moved_from is None:
-        await scope.card(updated, CardChange.CLASSIFIED)
+    await show_classified(scope, ticket, CardChange.CLASSIFIED, moved=moved_from is not None)
+
+
+async def show_classified(
+    scope: CommandScope, before: Ticket, change: CardChange, *, moved: bool
+) -> None:
+    """The changed ticket on its card; `moved` to another team, on a new card in that team's
+    place, while the old card (in the old team's place) says where it went."""
+    updated = await reload(scope, before.number)
+    if not moved:
+        await scope.card(updated, change)
         return
-    # The old card (in the old team's place) says where the ticket went; the new team's
-    # place gets a card of its own, and the conversation continues there.
-    moved = TicketCard(
+    # The conversation continues in the new team's place.
+    card = TicketCard(
         ticket=scope.view(updated), change=CardChange.MOVED, actor_name=scope.actor.display_name
     )
-    scope.events.append(thread_event(ticket, scope.agents_lang, moved, scope.service))
+    scope.events.append(thread_event(before, scope.agents_lang, card, scope.service))
     await scope.card(updated, CardChange.OPENED)
 
 

@@ -44,8 +44,8 @@ from core.events import CardChange, Notice, TicketOpened, TicketResolved
 from core.i18n import t
 
 
-async def open_ticket(scope: CommandScope, cmd: c.OpenTicket) -> None:
-    await create_ticket(
+async def open_ticket(scope: CommandScope, cmd: c.OpenTicket) -> Ticket:
+    return await create_ticket(
         scope,
         bounded(cmd.text) if cmd.attachments else required_text(cmd.text),
         category=known_category(cmd.category),

@@ -6,7 +6,7 @@ decides which of two concurrent requests wins, never a read-then-write.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -163,6 +163,22 @@ class TicketRecords(Records):
         await self.conn.execute(
             update(tickets).where(tickets.c.id == number).values(updated_at=now, **values)
         )
+
+    async def update_unchanged(
+        self, number: int, now: datetime, unchanged: Mapping[str, Any], **values: Any
+    ) -> bool:
+        """Change the ticket only while each column of `unchanged` holds its value there
+        (None: unset); True if it changed. Of two people changing one field at once, the
+        first wins and the second sees False."""
+        conditions = [tickets.c.id == number] + [
+            tickets.c[column].is_(None) if value is None else tickets.c[column] == value
+            for column, value in unchanged.items()
+        ]
+        self._active.clear()
+        result = await self.conn.execute(
+            update(tickets).where(and_(*conditions)).values(updated_at=now, **values)
+        )
+        return bool(result.rowcount == 1)
 
     async def mark_first_response(self, number: int, now: datetime) -> None:
         self._active.clear()

@@ -110,7 +110,7 @@ async def test_a_backlog_longer_than_a_page_is_reminded_in_full(
             for e in h.take()
             if isinstance(e.payload, Notice) and e.payload.key == "sla.warned.first_response"
         ]
-        assert sorted(warned) == [1, 2, 3, 4, 5]  # type: ignore[type-var]
+        assert sorted(warned) == [1, 2, 3, 4, 5]
         clock.advance(4 * 3600)
         await h.desk.remind_overdue(LOOP, page=2)
         await h.dispatcher.run_until_idle()
