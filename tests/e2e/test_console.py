@@ -202,3 +202,47 @@ def test_a_ticket_without_text_walks_the_triage_and_opens_with_its_details(
     )
     assert (ticket["priority"], ticket["team"]) == ("P4", "general")
     assert ticket["sla"]["policy"] == "default"
+
+
+FOLLOW_UPS = """\
+/as alice
+/ticket my laptop does not boot
+1
+1
+2
+/as carol
+/ticket the coffee machine leaks
+it is on floor 2
+1
+/quit
+"""
+
+
+def test_a_ticket_with_text_opens_at_once_then_asks_what_is_unknown(tmp_path: Path) -> None:
+    """The FAQ named the area; what it is, impact and urgency follow as optional questions.
+    A message instead of an answer ends them and goes to the ticket."""
+    run = helpdesk(["run", "--adapter", "console"], tmp_path, FOLLOW_UPS)
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    opened = out.index("[to alice] Ticket #1 opened")
+    assert opened < out.index("[to alice] To help the agents with ticket #1 (optional):")
+    assert (
+        "(type a number, or /skip to stop the questions; anything else goes to the ticket)" in out
+    )
+    for question in ("What is it?", "How many people does it stop?", "How soon does it matter?"):
+        assert question in out[opened:], out
+    assert "Thank you. An agent will reply to ticket #1 here." in out
+    alice = json.loads(helpdesk(["tickets", "show", "1", "--json"], tmp_path).stdout)
+    assert (alice["category"], alice["kind"], alice["impact"], alice["urgency"]) == (
+        "it",
+        "incident",
+        "high",
+        "medium",
+    )
+    assert alice["priority"] == "P2"  # the matrix: high impact, medium urgency
+    assert [e["actor"] for e in alice["audit"] if e["action"] == "triaged"] == ["alice"] * 3
+
+    assert "[agents #2] carol: it is on floor 2" in out
+    assert "[agents #2] carol: 1" in out  # the questions had ended: a message like any other
+    carol = json.loads(helpdesk(["tickets", "show", "2", "--json"], tmp_path).stdout)
+    assert carol["kind"] is None

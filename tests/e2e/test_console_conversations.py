@@ -47,6 +47,12 @@ def test_two_open_tickets_and_a_question_between(tmp_path: Path) -> None:
     run = helpdesk(["run", "--adapter", "console"], tmp_path, TWO_TICKETS)
     assert run.returncode == 0, run.stderr
     alice = said_to(run.stdout, "alice")
+    # Each ticket opens at once, with an optional question after; a message ends them.
+    assert alice[0].startswith("Ticket #1 opened")
+    assert alice[1].startswith("To help the agents with ticket #1 (optional): / What is it?")
+    assert alice[2].startswith("Ticket #2 opened")
+    assert alice[3].startswith("To help the agents with ticket #2 (optional): / What is it?")
+    alice = alice[2:]
     assert alice[2] == (
         "Which of your open tickets is this message for? / #1 printer on floor 2 jams"
         " / #2 no sound in meetings"
@@ -125,6 +131,9 @@ def test_a_polish_speakers_whole_exchange_is_in_polish(tmp_path: Path) -> None:
     assert ola[0].endswith("Czy ta odpowiedź pomogła? / (/helped albo /human)")
     assert ola[1:] == [
         "Utworzono zgłoszenie #1: „Jak złożyć wniosek o urlop?” Agent odpowie tutaj.",
+        "Aby pomóc agentom przy zgłoszeniu #1 (nieobowiązkowe): / Czego dotyczy sprawa?"
+        " / 1. Coś nie działa / 2. Potrzebuję czegoś / 3. Mam pytanie"
+        " / (wpisz numer albo /skip, aby zakończyć pytania; wszystko inne trafi do zgłoszenia)",
         "bob zajmuje się teraz Twoim zgłoszeniem #1.",
         "Wysłano do agentów Twojego otwartego zgłoszenia #1. Aby zamiast tego zadać nowe"
         " pytanie, wpisz /new i treść pytania.",
