@@ -231,7 +231,10 @@ class _Handlers:
                 else None
             )
             if command is None:
-                await self.replace(bot, menu, place, plain(t(lang, "telegram.triage.expired")))
+                key = (
+                    "telegram.triage.expired" if action.ticket is None else "telegram.triage.closed"
+                )
+                await self.replace(bot, menu, place, plain(t(lang, key)))
                 return
             await self.close_menu(bot, menu)
             await self.submit(command, update)

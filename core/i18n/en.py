@@ -166,6 +166,7 @@ MESSAGES: dict[str, str] = {
     "telegram.classify.urgency.medium": "Urgency: medium",
     "telegram.classify.urgency.low": "Urgency: low",
     "telegram.triage.cancelled": "OK, no ticket was opened.",
+    "telegram.triage.closed": "These questions are closed; anything you write here goes to the ticket.",
     "telegram.triage.expired": "This menu has expired; send /ticket to start again.",
     "telegram.cmd.private.start": "Start and choose the language",
     "telegram.cmd.private.ticket": "Open a ticket: /ticket TEXT",

@@ -166,6 +166,7 @@ MESSAGES: dict[str, str] = {
     "telegram.classify.urgency.medium": "Pilność: średnia",
     "telegram.classify.urgency.low": "Pilność: niska",
     "telegram.triage.cancelled": "Dobrze, nie utworzono zgłoszenia.",
+    "telegram.triage.closed": "Te pytania są już zamknięte; wszystko, co tu napiszesz, trafi do zgłoszenia.",
     "telegram.triage.expired": "To menu wygasło; wyślij /ticket, aby zacząć od nowa.",
     "telegram.cmd.private.start": "Start i wybór języka",
     "telegram.cmd.private.ticket": "Nowe zgłoszenie: /ticket TEKST",

@@ -166,6 +166,7 @@ MESSAGES: dict[str, str] = {
     "telegram.classify.urgency.medium": "Срочность: средняя",
     "telegram.classify.urgency.low": "Срочность: низкая",
     "telegram.triage.cancelled": "Хорошо, заявка не создана.",
+    "telegram.triage.closed": "Эти вопросы уже закрыты; всё, что вы здесь напишете, попадёт в заявку.",
     "telegram.triage.expired": "Это меню устарело; отправьте /ticket, чтобы начать заново.",
     "telegram.cmd.private.start": "Начать и выбрать язык",
     "telegram.cmd.private.ticket": "Создать заявку: /ticket ТЕКСТ",

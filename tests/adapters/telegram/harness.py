@@ -97,6 +97,13 @@ class Harness:
     def last_to(self, chat_id: int) -> SentMessage:
         return self.fake.messages_in(chat_id)[-1]
 
+    def opened_to(self, chat_id: int) -> SentMessage:
+        """The "Ticket #N opened" answer, followed by the first of the optional questions
+        about what is still unknown (core.desk.details)."""
+        *_, opened, question = self.fake.messages_in(chat_id)
+        assert question.text.startswith("To help the agents with ticket #"), question.text
+        return opened
+
     def card(self, number: int) -> SentMessage:
         title = f"Ticket #{number}:"
         cards = [m for m in self.fake.messages_in(AGENTS) if m.text.startswith(title)]

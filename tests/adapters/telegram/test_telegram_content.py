@@ -48,7 +48,7 @@ async def test_a_file_alone_offers_a_ticket_that_carries_it(
     assert [b["text"] for b in offer.buttons()] == ["Open a ticket"]
 
     await h.press(olga, offer, "Open a ticket")
-    assert h.last_to(OLGA_ID).text.startswith("Ticket #1 opened: “(file sent without text)”")
+    assert h.opened_to(OLGA_ID).text.startswith("Ticket #1 opened: “(file sent without text)”")
     ((kind, file_id),) = content.items()
     relayed = h.fake.messages_in(h.agents)[-1]
     assert relayed.media == f"{kind}:{file_id}"
@@ -72,7 +72,9 @@ async def test_a_file_with_a_question_keeps_the_file_when_it_becomes_a_ticket(
     )
     await desk.press(olga, answer, human)
 
-    assert desk.last_to(OLGA_ID).text.startswith("Ticket #1 opened: “The coffee machine shows E42”")
+    assert desk.opened_to(OLGA_ID).text.startswith(
+        "Ticket #1 opened: “The coffee machine shows E42”"
+    )
     assert "The coffee machine shows E42" in desk.card(1).text
     assert desk.fake.messages_in(desk.agents)[-1].media == "photo:AgACAgPHOTO-error"
     detail = await ticket_json(desk.core.db, 1)
@@ -99,10 +101,10 @@ async def test_a_file_sent_in_the_ticket_form_opens_the_ticket_with_it(desk: Har
 async def test_a_ticket_command_as_a_caption_keeps_the_file(desk: Harness) -> None:
     olga = desk.fake.user(OLGA_ID, "Olga")
     await send(desk, OLGA_ID, olga, document="BQACAgDOC-report.pdf", caption="/ticket Report fails")
-    assert desk.last_to(OLGA_ID).text.startswith("Ticket #1 opened: “Report fails”")
+    assert desk.opened_to(OLGA_ID).text.startswith("Ticket #1 opened: “Report fails”")
     assert desk.fake.messages_in(desk.agents)[-1].media == "document:BQACAgDOC-report.pdf"
     await send(desk, OLGA_ID, olga, photo="AgACAgPHOTO-alone", caption="/ticket")
-    assert desk.last_to(OLGA_ID).text.startswith("Ticket #2 opened: “(file sent without text)”")
+    assert desk.opened_to(OLGA_ID).text.startswith("Ticket #2 opened: “(file sent without text)”")
 
 
 async def test_a_caption_starting_with_a_slash_is_words(desk: Harness) -> None:

@@ -25,9 +25,9 @@ async def test_two_tickets_a_question_between_and_one_acknowledgement_each(
     h = desk
     olga = h.fake.user(OLGA_ID, "Olga")
     await h.say(OLGA_ID, olga, "/ticket printer on floor 2 jams")
-    first = h.last_to(OLGA_ID)
+    first = h.opened_to(OLGA_ID)
     await h.say(OLGA_ID, olga, "/ticket no sound in meetings")
-    second = h.last_to(OLGA_ID)
+    second = h.opened_to(OLGA_ID)
     assert second.text.startswith("Ticket #2 opened")
 
     # A plain message: which ticket? Nothing is relayed until she says.
@@ -87,9 +87,14 @@ async def test_a_polish_speakers_whole_exchange_is_in_polish(desk: Harness) -> N
     assert answer.text.startswith("Wniosek urlopowy") or "urlop" in answer.text.lower()
     assert [b["text"] for b in answer.buttons()] == ["Pomogło", "Porozmawiaj z człowiekiem"]
     await h.press(olga, answer, "Porozmawiaj z człowiekiem")
-    assert h.last_to(OLGA_ID).text == (
+    *_, opened, question = h.fake.messages_in(OLGA_ID)
+    assert opened.text == (
         "Utworzono zgłoszenie #1: „Jak złożyć wniosek o urlop?” Agent odpowie tutaj."
     )
+    assert question.text == (
+        "Aby pomóc agentom przy zgłoszeniu #1 (nieobowiązkowe):\nCzego dotyczy sprawa?"
+    )
+    assert [b["text"] for b in question.buttons()][-1] == "Pomiń pytania"
     card = h.card(1)
     await h.react(anna, card, "👀")
     assert h.last_to(OLGA_ID).text == "Anna zajmuje się teraz Twoim zgłoszeniem #1."

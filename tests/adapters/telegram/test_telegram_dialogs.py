@@ -86,7 +86,7 @@ async def test_did_you_mean_and_talk_to_a_human(desk: Harness) -> None:
     assert answer.text.startswith("Wi-Fi access for guests")
 
     await desk.press(olga, answer, "Talk to a human")
-    assert desk.last_to(OLGA_ID).text.startswith("Ticket #1 opened: “internet for visitors”")
+    assert desk.opened_to(OLGA_ID).text.startswith("Ticket #1 opened: “internet for visitors”")
     assert "internet for visitors" in desk.card(1).text
 
 
@@ -96,7 +96,7 @@ async def test_no_match_offers_a_ticket(desk: Harness) -> None:
     offer = desk.last_to(OLGA_ID)
     assert offer.text.startswith("I don't have an answer")
     await desk.press(olga, offer, "Open a ticket")
-    assert desk.last_to(OLGA_ID).text.startswith("Ticket #1 opened")
+    assert desk.opened_to(OLGA_ID).text.startswith("Ticket #1 opened")
 
 
 async def test_language_choice(desk: Harness) -> None:
@@ -150,3 +150,43 @@ async def test_command_menus_are_registered_per_chat_and_language(desk: Harness)
     }
     polish = {c["command"]: c["description"] for c in menus[(private, "pl")]}
     assert polish["status"] == "Twoje zgłoszenia"
+
+
+async def test_a_ticket_with_text_asks_what_is_still_unknown_after_opening(
+    desk: Harness,
+) -> None:
+    """Opened at once; then optional questions (the FAQ named the area), each answer on
+    the card; a message instead ends them and goes to the ticket."""
+    olga = desk.fake.user(OLGA_ID, "Olga")
+    await desk.say(OLGA_ID, olga, "/ticket my laptop does not boot")
+    assert desk.opened_to(OLGA_ID).text.startswith("Ticket #1 opened: “my laptop does not boot”")
+    menu = desk.last_to(OLGA_ID)
+    assert menu.text == "To help the agents with ticket #1 (optional):\nWhat is it?"
+    labels = [b["text"] for b in menu.buttons()]
+    assert labels == ["Something is broken", "I need something", "A question", "Skip the questions"]
+
+    await desk.press(olga, menu, "Something is broken")
+    assert menu.buttons() == []  # answered: the next question follows as a new message
+    menu = desk.last_to(OLGA_ID)
+    assert menu.text.endswith("How many people does it stop?")
+    await desk.press(olga, menu, "Many people or everyone")
+    card = desk.card(1)
+    assert "Kind: incident" in card.text
+    assert "Impact / urgency: high / -" in card.text
+    assert "Priority: P2 high" in card.text  # the matrix, the urgency counted as medium
+
+    menu = desk.last_to(OLGA_ID)
+    assert menu.text.endswith("How soon does it matter?")
+    await desk.say(OLGA_ID, olga, "It started after the update")
+    assert desk.fake.messages_in(desk.agents)[-1].text == "Olga · #1\nIt started after the update"
+    await desk.press(olga, menu, "Right now")
+    assert menu.text == "These questions are closed; anything you write here goes to the ticket."
+    assert "Impact / urgency: high / -" in desk.card(1).text
+
+
+async def test_skipping_the_questions_ends_them(desk: Harness) -> None:
+    olga = desk.fake.user(OLGA_ID, "Olga")
+    await desk.say(OLGA_ID, olga, "/ticket my laptop does not boot")
+    await desk.press(olga, desk.last_to(OLGA_ID), "Skip the questions")
+    assert desk.last_to(OLGA_ID).text == "Thank you. An agent will reply to ticket #1 here."
+    assert "Kind:" not in desk.card(1).text  # nobody said

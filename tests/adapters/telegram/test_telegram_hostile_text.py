@@ -34,7 +34,7 @@ async def test_a_person_whose_name_has_a_nul_character_is_answered_and_so_is_the
     assert "VPN" in first[-1].text
 
     await h.say(OLGA_ID, olga, "/ticket The printer is jammed")
-    assert "opened" in h.last_to(OLGA_ID).text
+    assert "opened" in h.opened_to(OLGA_ID).text
     assert await h.core.inbox.depth() == {}
 
 
@@ -46,5 +46,5 @@ async def test_a_lone_surrogate_in_a_message_is_stored_and_answered(
     await h.say(OLGA_ID, olga, "How do I connect to the \ud800 VPN?")
     assert "VPN" in h.last_to(OLGA_ID).text
     await h.say(OLGA_ID, olga, "/ticket broken \ud800 screen")
-    assert "Ticket #1 opened: “broken \ufffd screen”" in h.last_to(OLGA_ID).text
+    assert "Ticket #1 opened: “broken \ufffd screen”" in h.opened_to(OLGA_ID).text
     assert await h.core.inbox.depth() == {}

@@ -48,7 +48,7 @@ async def test_whole_life_cycle(any_desk: Harness) -> None:
     assert [b["text"] for b in greeting.buttons()] == ["English", "Polski", "Русский"]
 
     await h.say(OLGA_ID, olga, "/ticket My laptop shows <b>nothing</b> & beeps")
-    assert h.last_to(OLGA_ID).text.startswith("Ticket #1 opened")
+    assert h.opened_to(OLGA_ID).text.startswith("Ticket #1 opened")
     card = h.card(1)
     assert "My laptop shows <b>nothing</b> & beeps" in card.text  # shown, not interpreted
     assert "&lt;b&gt;nothing&lt;/b&gt; &amp; beeps" in card.html

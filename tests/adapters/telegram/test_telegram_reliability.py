@@ -59,7 +59,7 @@ async def test_webhook_with_a_wrong_secret_is_rejected(webhook_desk: Harness) ->
     # and the right secret works
     assert await h.feed(update) == 200
     await h.deliver()
-    assert h.last_to(OLGA_ID).text.startswith("Ticket #1 opened")
+    assert h.opened_to(OLGA_ID).text.startswith("Ticket #1 opened")
 
 
 async def test_polling_asks_for_reactions(polling_desk: Harness) -> None:

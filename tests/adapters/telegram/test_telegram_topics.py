@@ -19,7 +19,7 @@ ANNA_ID = 201
 async def open_ticket(h: Harness) -> None:
     olga = h.fake.user(OLGA_ID, "Olga")
     await h.say(OLGA_ID, olga, "/ticket The printer on floor 2 is jammed")
-    assert h.last_to(OLGA_ID).text.startswith("Ticket #1 opened")
+    assert h.opened_to(OLGA_ID).text.startswith("Ticket #1 opened")
 
 
 async def test_a_deleted_topic_is_made_again_with_the_card_on_the_next_message(
