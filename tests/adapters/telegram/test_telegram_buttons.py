@@ -47,6 +47,7 @@ CTX = HERE.encode()
         ("tt:kind:0", TriagePick("kind", 0, BOB, CTX)),
         ("tt:urgency:-1", TriagePick("urgency", SKIP, BOB, CTX)),
         ("tt:faq:-2", TriagePick("faq", PERSON, BOB, CTX)),
+        ("tq:7:impact:-1", TriagePick("impact", SKIP, BOB, CTX, ticket=7)),
         # the menus of the triage before the desk's: answered as expired
         ("tg:c:it", TriagePick(b.EXPIRED_STEP, SKIP, BOB, CTX)),
         ("tg:p:high", TriagePick(b.EXPIRED_STEP, SKIP, BOB, CTX)),
@@ -63,6 +64,7 @@ def test_every_kind_reads_what_it_builds() -> None:
         b.ResolveWithEntry(number=7, entry_id="printer"),
         b.RateTicket(number=2, score=1),
         b.TriagePickChoice(step="impact", index=2),
+        b.TicketTriageChoice(number=2147483647, step="category", index=4),
         b.TriageCancelChoice(),
     ]
     for data in built:
