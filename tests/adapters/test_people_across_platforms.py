@@ -142,7 +142,7 @@ async def test_a_person_linked_in_slack_and_telegram_has_one_list_and_one_profil
         await slack.command(ALICE, "VPN drops every hour")
         await slack.deliver()
         await telegram.say(ALICE_TG, alice_tg, "/ticket printer jams on floor 2")
-        assert telegram.last_to(ALICE_TG).text.startswith("Ticket #2 opened")
+        assert telegram.opened_to(ALICE_TG).text.startswith("Ticket #2 opened")
 
         # /ticket link in Slack gives a code in her DM; /link CODE in Telegram takes it
         await slack.command(ALICE, "link")

@@ -20,6 +20,8 @@ BUTTONS = [
     codecs.CardButton(codecs.CardAction.CLAIM, 3),
     codecs.CardButton(codecs.CardAction.RESOLVE, 3),
     codecs.CardButton(codecs.CardAction.REOPEN, 3),
+    codecs.TriageButton("kind", 1),
+    codecs.TriageButton("impact", -1, ticket=2147483647),  # a question after ticket opened
 ]
 
 

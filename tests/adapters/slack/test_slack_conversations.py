@@ -111,8 +111,10 @@ async def test_a_polish_speakers_whole_exchange_is_in_polish(slack: SlackHarness
     assert _buttons(answer.blocks) == ["Utwórz zgłoszenie"]
     await slack.click(ola, dm, answer.ts, _button(answer.blocks, "Utwórz zgłoszenie"))
     await slack.deliver()
-    assert slack.api.dm_texts(ola)[-1] == (
-        "Utworzono zgłoszenie #1: „Jak złożyć wniosek o urlop?” Agent odpowie tutaj."
+    *_, opened, question = slack.api.dm_texts(ola)
+    assert opened == "Utworzono zgłoszenie #1: „Jak złożyć wniosek o urlop?” Agent odpowie tutaj."
+    assert (
+        question == "Aby pomóc agentom przy zgłoszeniu #1 (nieobowiązkowe):\nCzego dotyczy sprawa?"
     )
     card = slack.card(1)
     await slack.reaction(BOB, AGENTS, card.ts, "eyes")
@@ -126,13 +128,14 @@ async def test_a_polish_speakers_whole_exchange_is_in_polish(slack: SlackHarness
     await slack.deliver()
     assert slack.api.dm_texts(ola)[1:] == [
         "Utworzono zgłoszenie #1: „Jak złożyć wniosek o urlop?” Agent odpowie tutaj.",
+        "Aby pomóc agentom przy zgłoszeniu #1 (nieobowiązkowe):\nCzego dotyczy sprawa?",
         "Bob zajmuje się teraz Twoim zgłoszeniem #1.",
         "Wysłano do agentów zgłoszenia #1.",
         "Bob (#1): Wniosek złożysz w portalu kadrowym.",
-        slack.api.dm_texts(ola)[5],
+        slack.api.dm_texts(ola)[6],
         "Dziękujemy! Twoja ocena zgłoszenia #1: 5/5.",
     ]
-    assert slack.api.dm_texts(ola)[5].startswith(
+    assert slack.api.dm_texts(ola)[6].startswith(
         "Twoje zgłoszenie #1 zostało rozwiązane (agent: Bob)."
     )
 

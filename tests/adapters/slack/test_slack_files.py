@@ -129,6 +129,8 @@ async def test_a_screenshot_alone_in_a_dm_offers_a_ticket_that_carries_it(
     button = offer.blocks[-1]["elements"][0]  # type: ignore[index]
     await slack.click(ALICE, slack.api.dms[ALICE], offer.ts, button)
     await slack.deliver()
-    assert slack.api.dm_texts(ALICE)[-1].startswith("Ticket #1 opened")
+    *_, opened, question = slack.api.dm_texts(ALICE)
+    assert opened.startswith("Ticket #1 opened")
+    assert question.startswith("To help the agents with ticket #1 (optional)")
     [copy] = slack.api.files_in(AGENTS, slack.card(1).ts)
     assert (copy.name, copy.content) == ("error.png", PNG)

@@ -46,7 +46,9 @@ async def test_an_unknown_question_offers_a_ticket_and_talk_to_a_human_opens_it(
     button = offer.blocks[-1]["elements"][0]  # type: ignore[index]
     await slack.click(ALICE, slack.api.dms[ALICE], offer.ts, button)
     await slack.deliver()
-    assert slack.api.dm_texts(ALICE)[-1].startswith("Ticket #1 opened")
+    *_, opened, question = slack.api.dm_texts(ALICE)
+    assert opened.startswith("Ticket #1 opened")
+    assert question.startswith("To help the agents with ticket #1 (optional)")
     assert "coffee machine" in slack.card(1).blocks[2]["text"]["text"]  # type: ignore[index]
 
 
@@ -72,9 +74,13 @@ async def test_ticket_claim_relay_note_resolve_and_rating(slack: SlackHarness) -
     response = await slack.command(ALICE, "My laptop screen flickers")
     assert response.status == 200
     await slack.deliver()
-    assert slack.api.dm_texts(ALICE) == [
-        "Ticket #1 opened: “My laptop screen flickers”. An agent will reply here."
-    ]
+    assert (
+        slack.api.dm_texts(ALICE)
+        == [
+            "Ticket #1 opened: “My laptop screen flickers”. An agent will reply here.",
+            "To help the agents with ticket #1 (optional):\nWhat is it?",  # optional, in the ticket's thread
+        ]
+    )
     card = slack.card(1)
     card_text = str(card.blocks)
     assert "<@UALICE>" in card_text and "My laptop screen flickers" in card_text

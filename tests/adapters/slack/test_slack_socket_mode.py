@@ -125,7 +125,8 @@ async def test_a_slash_command_over_the_socket_opens_a_ticket(
     _acks_match_envelopes(socket_slack)
     await socket_slack.deliver()
     assert socket_slack.api.dm_texts(ALICE) == [
-        "Ticket #1 opened: “My laptop screen flickers”. An agent will reply here."
+        "Ticket #1 opened: “My laptop screen flickers”. An agent will reply here.",
+        "To help the agents with ticket #1 (optional):\nWhat is it?",
     ]
     card = socket_slack.card(1)  # the card in the agents' channel
     assert "<@UALICE>" in str(card.blocks) and "My laptop screen flickers" in str(card.blocks)

@@ -88,7 +88,8 @@ async def test_every_post_whose_answer_was_late_is_found_and_remembered(
     await slack.command(ALICE, "Keyboard missing keys")
     await slack.deliver()
     assert slack.core.dispatcher.stats.unknown == {("slack", "found"): 2}
-    assert len(slack.api.dm_texts(ALICE)) == 1
+    opened, question = slack.api.dm_texts(ALICE)  # "opened" once, the optional question after
+    assert opened.startswith("Ticket #1 opened") and question.endswith("What is it?")
     slack.card(1)  # exactly one card
 
     slack.api.slow_next("chat.postMessage", LATE)
@@ -103,6 +104,6 @@ async def test_every_post_whose_answer_was_late_is_found_and_remembered(
     await slack.command(BOB, "claim 1", channel=AGENTS)
     await slack.deliver()
     assert "<@UBOB>" in str(slack.card(1).blocks)
-    # card, DM, relay, its acknowledgement, claim notice
-    assert len(slack.api.calls_of("chat.postMessage")) == 5
+    # card, DM, the question after it, relay, its acknowledgement, claim notice
+    assert len(slack.api.calls_of("chat.postMessage")) == 6
     assert await slack.core.dispatcher.depth() == 0
