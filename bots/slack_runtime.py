@@ -21,7 +21,7 @@ from adapters.slack.errors import refused_token_code
 from adapters.slack.sender import SlackSender
 from bots.http_edge import refuse, slack_events_route
 from bots.settings import Settings
-from bots.wiring import Core
+from bots.wiring import Core, checked_service
 from core.delivery import Sender
 from core.redact import describe
 from core.storage.db import Database
@@ -174,7 +174,13 @@ def connect_slack(settings: Settings, db: Database) -> SlackConnection:
         session=session,
         client=client,
         refs=refs,
-        sender=SlackSender(client, refs, channel, people=users.ids_by_name),
+        sender=SlackSender(
+            client,
+            refs,
+            channel,
+            people=users.ids_by_name,
+            teams=tuple(checked_service(settings).teams),
+        ),
         agents_channel=channel,
         users=users,
         app_token=app_token,

@@ -123,6 +123,7 @@ ACTION_PRIORITY = "card_priority"
 ACTION_KIND = "card_kind"
 ACTION_IMPACT = "card_impact"
 ACTION_URGENCY = "card_urgency"
+ACTION_TEAM = "card_team"
 ACTION_TRIAGE = "triage"
 ACTION_FAQ_TO_TICKET = "faq_to_ticket"
 ACTION_HELD_PLACE = "held_place"
@@ -297,6 +298,27 @@ class PriorityOption:
 
 
 @dataclass(frozen=True)
+class TeamOption:
+    """One option of the card's team select: value `<ticket number>:<team>`."""
+
+    number: int
+    team: str
+
+    action_id = ACTION_TEAM
+
+    @property
+    def value(self) -> str:
+        return f"{self.number}:{self.team}"
+
+    @classmethod
+    def parse(cls, fields: ActionFields) -> TeamOption:
+        number, _, team = fields.selected_value.partition(":")
+        if not team:
+            raise ValueError("no team")
+        return cls(number=int(number), team=team)
+
+
+@dataclass(frozen=True)
 class KindOption:
     """One option of the card's kind select: value `<ticket number>:<kind>`."""
 
@@ -440,6 +462,7 @@ ButtonData = (
     | AssignSelect
     | PriorityOption
     | KindOption
+    | TeamOption
     | ResolveEntryOption
 )
 
@@ -454,6 +477,7 @@ _PARSERS: dict[str, Callable[[ActionFields], ButtonData]] = {
     ACTION_ASSIGN: AssignSelect.parse,
     ACTION_PRIORITY: PriorityOption.parse,
     ACTION_KIND: KindOption.parse,
+    ACTION_TEAM: TeamOption.parse,
     ACTION_TRIAGE: TriageButton.parse,
     ACTION_IMPACT: LevelOption.parse,
     ACTION_URGENCY: LevelOption.parse,

@@ -312,6 +312,8 @@ def action_command(
         )
     if isinstance(data, codecs.KindOption):
         return c.Classify(actor=actor, number=data.number, kind=data.kind, reply_context=context)
+    if isinstance(data, codecs.TeamOption):
+        return c.Classify(actor=actor, number=data.number, team=data.team, reply_context=context)
     if isinstance(data, codecs.LevelOption):
         return c.Classify(
             actor=actor,

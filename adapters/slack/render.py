@@ -13,26 +13,20 @@ from typing import Any
 
 from adapters.common.refusal import Refusal
 from adapters.common.triage import PERSON, SKIP
+from adapters.slack.blocks import button, context_block, section
+from adapters.slack.card_menus import card_controls
 from adapters.slack.codecs import (
     AddToTicketButton,
-    AssignSelect,
-    CardAction,
-    CardButton,
     FaqFeedbackButton,
     FaqPickButton,
     HeldPlaceButton,
-    KindOption,
-    LevelOption,
-    PriorityOption,
     RatingButton,
-    ResolveEntryOption,
     TriageButton,
     card_block_id,
     faq_block_id,
     rating_block_id,
 )
 from adapters.slack.mrkdwn import (
-    SECTION_LIMIT,
     TEXT_LIMIT,
     clip,
     escape,
@@ -40,11 +34,9 @@ from adapters.slack.mrkdwn import (
     mention,
     relink_mentions,
 )
-from core.domain import Level, Priority, TicketKind, TicketState
 from core.events import (
     Event,
     FaqAnswer,
-    FaqChoice,
     FaqNoMatch,
     FaqSuggestions,
     Notice,
@@ -71,10 +63,6 @@ from core.presenter import (
     triage_skip_key,
 )
 
-# A static select option's limits: api.slack.com/reference/block-kit/composition-objects#option
-OPTION_TEXT_LIMIT = 75
-OPTION_VALUE_LIMIT = 150
-
 
 @dataclass(frozen=True)
 class SlackMessage:
@@ -88,47 +76,6 @@ class SlackMessage:
         if self.blocks is not None:
             body["blocks"] = self.blocks
         return body
-
-
-# Block Kit pieces
-
-
-def plain_text(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text}
-
-
-def section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_LIMIT)}}
-
-
-def option(text: str, value: str) -> dict[str, Any]:
-    return {"text": plain_text(text), "value": value}
-
-
-def context_block(text: str) -> dict[str, Any]:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
-
-
-def button(
-    text: str,
-    data: FaqFeedbackButton
-    | FaqPickButton
-    | AddToTicketButton
-    | HeldPlaceButton
-    | RatingButton
-    | CardButton
-    | TriageButton,
-    style: str | None = None,
-) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "button",
-        "text": plain_text(clip(text, 75)),
-        "action_id": data.action_id,
-        "value": data.value,
-    }
-    if style:
-        element["style"] = style
-    return element
 
 
 def triage_message(lang: str, step: TriageStep) -> SlackMessage:
@@ -255,98 +202,9 @@ def _rating(lang: str, payload: TicketResolved) -> SlackMessage:
 # the agents' side: the card and relayed messages
 
 
-def _card_controls(
-    lang: str, number: int, state: TicketState, faq_choices: Sequence[FaqChoice] = ()
-) -> list[dict[str, Any]]:
-    """Claim while open; resolve, resolve with an FAQ entry, assign and priority while
-    active; reopen afterwards."""
-    controls: list[dict[str, Any]] = []
-    if state is TicketState.OPEN:
-        claim = CardButton(CardAction.CLAIM, number)
-        controls.append(button(t(lang, "button.claim"), claim, "primary"))
-    person = button(t(lang, "button.person"), CardButton(CardAction.PERSON, number))
-    if not state.is_active:
-        controls.append(button(t(lang, "button.reopen"), CardButton(CardAction.REOPEN, number)))
-        controls.append(person)
-        return controls
-    controls.append(button(t(lang, "button.resolve"), CardButton(CardAction.RESOLVE, number)))
-    if state in (TicketState.OPEN, TicketState.CLAIMED):
-        controls.append(button(t(lang, "button.wait"), CardButton(CardAction.WAIT, number)))
-    if faq_choices:
-        controls.append(_resolve_with_entry(lang, number, faq_choices))
-    controls.append(
-        {
-            "type": "users_select",
-            "action_id": AssignSelect.action_id,
-            "placeholder": plain_text(t(lang, "button.assign")),
-        }
-    )
-    controls.append(
-        {
-            "type": "static_select",
-            "action_id": PriorityOption.action_id,
-            "placeholder": plain_text(t(lang, "button.priority")),
-            "options": [
-                option(t(lang, f"priority.{p.value}"), PriorityOption(number, p).value)
-                for p in Priority
-            ],
-        }
-    )
-    controls.append(person)
-    controls.append(
-        {
-            "type": "static_select",
-            "action_id": KindOption.action_id,
-            "placeholder": plain_text(t(lang, "button.kind")),
-            "options": [
-                option(t(lang, f"kind.{k.value}"), KindOption(number, k).value) for k in TicketKind
-            ],
-        }
-    )
-    for urgency, label in ((False, "card.impact"), (True, "card.urgency")):
-        controls.append(
-            {
-                "type": "static_select",
-                "action_id": LevelOption(number, Level.MEDIUM, urgency).action_id,
-                "placeholder": plain_text(t(lang, label)),
-                "options": [
-                    option(t(lang, f"level.{v.value}"), LevelOption(number, v, urgency).value)
-                    for v in Level
-                ],
-            }
-        )
-    return controls
-
-
-def _resolve_with_entry(lang: str, number: int, choices: Sequence[FaqChoice]) -> dict[str, Any]:
-    """The entries that match the ticket's question, and "without an entry": picking one
-    is `/ticket resolve N faq:ID` (or a plain resolve)."""
-    options = [
-        option(
-            _option_text(t(lang, "button.resolve_with", title=choice.title)),
-            ResolveEntryOption(number, choice.entry_id).value,
-        )
-        for choice in choices
-        if len(ResolveEntryOption(number, choice.entry_id).value) <= OPTION_VALUE_LIMIT
-    ]
-    options.append(
-        option(t(lang, "button.resolve_no_entry"), ResolveEntryOption(number, None).value)
-    )
-    return {
-        "type": "static_select",
-        "action_id": ResolveEntryOption.action_id,
-        "placeholder": plain_text(t(lang, "button.resolve_faq")),
-        "options": options,
-    }
-
-
-def _option_text(text: str) -> str:
-    """Slack cuts no option text: it refuses one over 75 characters."""
-    return text if len(text) <= OPTION_TEXT_LIMIT else text[: OPTION_TEXT_LIMIT - 1] + "…"
-
-
-def card_message(lang: str, card: TicketCard) -> SlackMessage:
-    """The agents' card: number, requester, text, fields, what changed, and controls."""
+def card_message(lang: str, card: TicketCard, teams: Sequence[str] = ()) -> SlackMessage:
+    """The agents' card: number, requester, text, fields, what changed, and controls
+    (`teams`: the service's, offered to move the ticket to when there are several)."""
     view = card.ticket
     title = t(lang, "card.title", number=view.number, subject=view.subject)
     fields = card_fields(lang, view)
@@ -380,7 +238,7 @@ def card_message(lang: str, card: TicketCard) -> SlackMessage:
         {
             "type": "actions",
             "block_id": card_block_id(view.number),
-            "elements": _card_controls(lang, view.number, view.state, card.faq_choices),
+            "elements": card_controls(lang, view, card.faq_choices, teams),
         }
     )
     summary = (
@@ -447,9 +305,12 @@ def ticket_list_message(lang: str, payload: TicketList) -> SlackMessage:
     return SlackMessage(text="\n".join(lines))
 
 
-def message_for(event: Event, ids_by_name: Mapping[str, str] | None = None) -> SlackMessage:
+def message_for(
+    event: Event, ids_by_name: Mapping[str, str] | None = None, teams: Sequence[str] = ()
+) -> SlackMessage:
     """Any event as a Slack message in the event's language; `ids_by_name` (display name
-    -> user id) makes the people a relayed message mentions live mentions again."""
+    -> user id) makes the people a relayed message mentions live mentions again; `teams`
+    are the service's, for the card's team select."""
     lang = event.lang
     payload = event.payload
     if isinstance(payload, FaqAnswer):
@@ -459,7 +320,7 @@ def message_for(event: Event, ids_by_name: Mapping[str, str] | None = None) -> S
     if isinstance(payload, FaqNoMatch):
         return _faq_no_match(lang, payload)
     if isinstance(payload, TicketCard):
-        return card_message(lang, payload)
+        return card_message(lang, payload, teams)
     if isinstance(payload, Relay):
         return relay_message(lang, payload, ids_by_name)
     if isinstance(payload, RelayEdited):

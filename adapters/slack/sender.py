@@ -6,7 +6,7 @@ answer was lost raises MaybeSent, and `verify` then looks for it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -60,8 +60,10 @@ class SlackSender:
         agents_channel: str,
         files: FilePasser | None = None,
         people: Callable[[], Mapping[str, str]] | None = None,
+        teams: Sequence[str] = (),
     ) -> None:
         self.client = client
+        self.teams = tuple(teams)  # the service's: a card offers to move its ticket to one
         self.files = RelayedFiles(
             client, refs, agents_channel, self._card_ts, files or FilePasser(client)
         )
@@ -85,7 +87,7 @@ class SlackSender:
                     marker,
                     channel=event.target.place or self.agents_channel,
                     thread_ts=None,
-                    **message_for(event).kwargs(),
+                    **message_for(event, teams=self.teams).kwargs(),
                 )
             else:
                 channel = event.target.place or self.agents_channel
@@ -142,7 +144,7 @@ class SlackSender:
 
     async def _to_thread(self, event: Event, number: int, channel: str, marker: str | None) -> None:
         """To the ticket's card and thread in `channel` (its team's agents' channel)."""
-        message = message_for(event, self._mentionable(event))
+        message = message_for(event, self._mentionable(event), self.teams)
         payload = event.payload
         kind = card_kind(channel, self.agents_channel)
         card_ts = await self.refs.get(kind, str(number))
@@ -184,7 +186,7 @@ class SlackSender:
     # the person's side
 
     async def _to_person(self, event: Event, target: PersonTarget, marker: str | None) -> None:
-        message = message_for(event, self._mentionable(event))
+        message = message_for(event, self._mentionable(event), self.teams)
         payload = event.payload
         place = decode_place(target.context)
         if isinstance(payload, RelayRetracted):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.slack.blocks import context_block, option, plain_text, section
 from adapters.slack.codecs import (
     MODAL_CALLBACK,
     MODAL_CATEGORY,
@@ -14,7 +15,6 @@ from adapters.slack.codecs import (
     MODAL_URGENCY,
 )
 from adapters.slack.mrkdwn import clip, escape
-from adapters.slack.render import context_block, option, plain_text, section
 from core.domain import CATEGORIES, Level, TicketKind
 from core.events import TicketView
 from core.i18n import t

@@ -200,3 +200,43 @@ async def test_the_weekly_digest_goes_to_every_teams_channel(
         for channel in (AGENTS, FACILITIES):
             [digest] = [m for m in slack.api.posted(channel) if m.text.startswith("Weekly")]
             assert digest.thread_ts is None
+
+
+async def test_the_cards_team_select_moves_the_ticket(tmp_path: Path, small_kb: Path) -> None:
+    """With several teams the card offers the others (a select, like Telegram's Classify
+    menu); one team alone has nothing to move to."""
+    async with running_slack(tmp_path, small_kb) as slack:
+        await slack.command(ALICE, "the printer prints blank pages")
+        await slack.deliver()
+        actions = slack.card(1).blocks[-1]["elements"]
+        assert "card_team" not in [e["action_id"] for e in actions]
+
+    service = tmp_path / "service.yaml"
+    service.write_text(SERVICE, encoding="utf-8")
+    async with running_slack(
+        tmp_path / "teams", small_kb, service_file=service, channels={FACILITIES: [FAY]}
+    ) as slack:
+        await slack.command(ALICE, "the door of room 4 is stuck")
+        await slack.deliver()
+        card = slack.card(1)  # IT's: no area named
+        elements = {e["action_id"]: e for e in card.blocks[-1]["elements"]}
+        teams = elements["card_team"]["options"]
+        assert [o["text"]["text"] for o in teams] == ["facilities"]  # not the one it is in
+        await slack.click(
+            CAROL,
+            AGENTS,
+            card.ts,
+            {
+                "action_id": "card_team",
+                "block_id": "card:1",
+                "type": "static_select",
+                "selected_option": {"value": teams[0]["value"]},
+            },
+        )
+        await slack.deliver()
+        old = next(m for m in slack.api.posted(AGENTS) if m.ts == card.ts)
+        assert "Moved to team facilities by Carol" in str(old.blocks)
+        [moved] = [t for t in cards_in(slack.api, FACILITIES) if t.startswith("Ticket #1")]
+        new_card = next(m for m in slack.api.posted(FACILITIES) if m.text == moved)
+        options = {e["action_id"]: e for e in new_card.blocks[-1]["elements"]}["card_team"]
+        assert [o["text"]["text"] for o in options["options"]] == ["it"]
