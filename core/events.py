@@ -368,6 +368,35 @@ class PersonProfile(_Frozen):
         return round(sum(self.ratings) / len(self.ratings), 2) if self.ratings else None
 
 
+class RequesterSummary(_Frozen):
+    """A requester in one line, for an agent's overview: platforms, tickets, ratings."""
+
+    person_id: int
+    name: str
+    platforms: tuple[str, ...]
+    tickets_total: int
+    open_count: int
+    ratings: int
+    rating_average: float | None = None
+
+
+class HomeTicket(_Frozen):
+    ticket: TicketView
+    requester: RequesterSummary
+
+
+class AgentHome(_Frozen):
+    """An agent's overview: the unclaimed tickets of their teams (longest waiting first,
+    `more_unclaimed` beyond those listed), the ones they have, and their own as a requester."""
+
+    kind: Literal["agent_home"] = "agent_home"
+    unclaimed: tuple[HomeTicket, ...]
+    more_unclaimed: int = 0
+    mine: tuple[HomeTicket, ...]
+    own: tuple[TicketView, ...]
+    as_of: datetime
+
+
 Payload = Annotated[
     FaqAnswer
     | FaqSuggestions
@@ -380,6 +409,7 @@ Payload = Annotated[
     | TicketResolved
     | TicketList
     | PersonProfile
+    | AgentHome
     | TriageStep
     | WhichTicket
     | Notice,

@@ -124,6 +124,38 @@ def profile_lines(lang: str, profile: ev.PersonProfile) -> list[str]:
     return lines
 
 
+def summary_line(lang: str, summary: ev.RequesterSummary) -> str:
+    """`Anna · 3 tickets, 1 open · 2 ratings, average 4.5/5 · Slack, Telegram`."""
+    tickets = plural(lang, "profile.tickets", summary.tickets_total)
+    if summary.open_count:
+        tickets += ", " + t(lang, "profile.open_count", count=summary.open_count)
+    parts = [summary.name, tickets]
+    if summary.ratings:
+        parts.append(
+            plural(lang, "profile.ratings", summary.ratings, average=summary.rating_average)
+        )
+    parts.append(", ".join(platform_name(lang, p) for p in summary.platforms))
+    return " · ".join(parts)
+
+
+def agent_home_lines(lang: str, home: ev.AgentHome) -> list[str]:
+    """An agent's overview as plain text: each listed ticket, then its requester."""
+    lines: list[str] = []
+    for key, listed in (("list.queue", home.unclaimed), ("list.mine", home.mine)):
+        lines.append(f"{t(lang, key)}:")
+        if not listed:
+            lines.append(f"  {t(lang, 'list.empty')}")
+        for item in listed:
+            lines += [f"  {x}" for x in list_lines(lang, (item.ticket,), home.as_of)]
+            lines.append(f"    {summary_line(lang, item.requester)}")
+        if key == "list.queue" and home.more_unclaimed:
+            lines.append(f"  {plural(lang, 'home.more', home.more_unclaimed)}")
+    if home.own:
+        lines.append(f"{t(lang, 'home.own')}:")
+        lines += [f"  {x}" for x in list_lines(lang, home.own)]
+    return lines
+
+
 def span_text(lang: str, seconds: int) -> str:
     """`25 min`, `3 h 20 min`: a business-time span, rounded down to the minute."""
     minutes = max(seconds, 0) // 60
@@ -336,6 +368,8 @@ def render_payload(lang: str, payload: ev.Payload) -> str:
         )
     if isinstance(payload, ev.PersonProfile):
         return "\n".join(profile_lines(lang, payload))
+    if isinstance(payload, ev.AgentHome):
+        return "\n".join(agent_home_lines(lang, payload))
     if isinstance(payload, ev.WhichTicket):
         lines = [t(lang, "ticket.which")]
         lines += [f"  #{view.number} {view.subject}" for view in payload.tickets]

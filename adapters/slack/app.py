@@ -35,6 +35,7 @@ from adapters.slack.codecs import (
 )
 from adapters.slack.directory import TeamDirectory, UserDirectory
 from adapters.slack.errors import error_code
+from adapters.slack.home_app import register_home
 from adapters.slack.markup import mentioned_users
 from adapters.slack.people import actor_of
 from adapters.slack.render import refusal_text
@@ -208,17 +209,6 @@ class Listeners:
         link = found.get("permalink")
         return str(link) if link else None
 
-    async def on_home(
-        self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
-    ) -> None:
-        if event.get("tab") != "home" or not context.user_id:
-            return
-        actor = await self.actor(context.user_id)
-        place = ReplyPlace(home=True)
-        await self.submit(
-            c.ShowStatus(actor=actor, reply_context=place.encode()), body.get("event_id", "")
-        )
-
     # slash command, shortcut, modal, buttons
 
     async def on_command(self, ack: Ack, body: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -335,7 +325,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> Listeners:
     app.event("app_mention")(listeners.on_mention)
     app.event("reaction_added")(listeners.on_reaction)
     app.event("reaction_removed")(_ignore)
-    app.event("app_home_opened")(listeners.on_home)
+    register_home(app, listeners, deps.client)
     app.command("/ticket")(listeners.on_command)
     app.shortcut(SHORTCUT_CREATE_TICKET)(listeners.on_shortcut)
     app.view(MODAL_CALLBACK)(listeners.on_modal)

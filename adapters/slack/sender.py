@@ -17,8 +17,8 @@ from adapters.slack import marks
 from adapters.slack.codecs import decode_place, message_ref, split_ref
 from adapters.slack.errors import ErrorKind, delivery_error, error_code, is_kind
 from adapters.slack.files import FilePasser, RelayedFiles
+from adapters.slack.home import show_on_surface
 from adapters.slack.render import SlackMessage, message_for
-from adapters.slack.views import home_view
 from core.events import (
     AgentsTarget,
     Event,
@@ -27,7 +27,6 @@ from core.events import (
     RelayEdited,
     RelayRetracted,
     TicketCard,
-    TicketList,
     TicketOpened,
     TriageStep,
     ticket_number_of,
@@ -190,10 +189,7 @@ class SlackSender:
         if isinstance(payload, RelayRetracted):
             await self._retract(payload.message_id, message)
             return
-        if place.home and isinstance(payload, TicketList):
-            await self.client.views_publish(
-                user_id=target.user_id, view=home_view(event.lang, payload.tickets)
-            )
+        if await show_on_surface(self.client, target.user_id, event.lang, payload, place):
             return
         if isinstance(payload, RelayEdited) and await self._update_copy(
             payload.message_id, message

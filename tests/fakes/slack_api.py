@@ -24,7 +24,8 @@ acks the app sends back (`{"envelope_id": ..., "payload"?: ...}`) are recorded.
 
 What Slack refuses, it refuses here too, each rule beside its method with the page it
 follows: posting where the bot is no member or the channel is archived, text and blocks
-over Block Kit's limits, a `trigger_id` older than 3 s, a modal Slack would not open,
+over Block Kit's limits, a `trigger_id` older than 3 s, a modal Slack would not open or
+update (or one already closed), a Home tab Slack would not publish,
 deleting someone else's message. Files go the way Slack's current upload API takes them
 (files.getUploadURLExternal, a POST of the bytes, files.completeUploadExternal), and a
 file's `url_private` opens only with the bot token.
@@ -135,6 +136,7 @@ class FakeSlackApi:
         self.members: dict[str, list[str]] = {}
         self.channel_names: dict[str, str] = {}
         self.views: list[dict[str, Any]] = []
+        self.open_modals: dict[str, dict[str, Any]] = {}  # view id -> what it shows now
         self.dms: dict[str, str] = {}
         self.archived: set[str] = set()
         self.files: dict[str, StoredFile] = {}
@@ -840,22 +842,56 @@ class FakeSlackApi:
             }
         self.used_triggers.add(trigger_id)
         self.views.append({"method": "views.open", "view": view})
-        return {"ok": True, "view": {"id": f"V{len(self.views)}", **(view or {})}}
+        view_id = f"V{len(self.views)}"
+        self.open_modals[view_id] = view if isinstance(view, dict) else {}
+        return {"ok": True, "view": {"id": view_id, **(view or {})}}
 
-    def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+    @staticmethod
+    def _view_param(params: dict[str, Any]) -> dict[str, Any]:
         view = params.get("view")
         view = json.loads(view) if isinstance(view, str) else view
-        problems = view_errors(view if isinstance(view, dict) else {}, kind="home")
+        return view if isinstance(view, dict) else {}
+
+    @staticmethod
+    def _invalid(problems: list[str]) -> dict[str, Any]:
+        return {
+            "ok": False,
+            "error": "invalid_arguments",
+            "response_metadata": {"messages": problems},
+        }
+
+    def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        """https://api.slack.com/methods/views.publish: `user_id` names a person of the
+        workspace (`user_not_found` otherwise); the view is a Home tab
+        (https://api.slack.com/reference/surfaces/views: type `home`, at most 100 blocks),
+        refused as `invalid_arguments` with the reasons."""
+        user_id = str(params.get("user_id", ""))
+        if user_id not in self.users:
+            return self._error("user_not_found")
+        view = self._view_param(params)
+        problems = view_errors(view, kind="home")
         if problems:
-            return {
-                "ok": False,
-                "error": "invalid_arguments",
-                "response_metadata": {"messages": problems},
-            }
-        self.views.append(
-            {"method": "views.publish", "user_id": params.get("user_id"), "view": view}
-        )
+            return self._invalid(problems)
+        self.views.append({"method": "views.publish", "user_id": user_id, "view": view})
         return {"ok": True, "view": {"id": f"V{len(self.views)}"}}
+
+    def _views_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        """https://api.slack.com/methods/views.update: `view_id` of a view Slack opened and
+        still shows (`not_found` once it was closed); the new view obeys a modal's rules."""
+        view_id = str(params.get("view_id", ""))
+        if view_id not in self.open_modals:
+            return self._error("not_found")
+        view = self._view_param(params)
+        problems = view_errors(view, kind="modal")
+        if problems:
+            return self._invalid(problems)
+        self.open_modals[view_id] = view
+        self.views.append({"method": "views.update", "view_id": view_id, "view": view})
+        return {"ok": True, "view": {"id": view_id, **view}}
+
+    def close_modal(self, view_id: str) -> None:
+        """The person closes a modal (its X or Close button)."""
+        self.open_modals.pop(view_id, None)
 
     # files: https://api.slack.com/messaging/files#uploading_files
 
