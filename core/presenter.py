@@ -86,11 +86,17 @@ def profile_ticket_line(lang: str, ticket: ev.ProfileTicket) -> str:
     return line
 
 
-def profile_question_line(lang: str, question: ev.ProfileQuestion) -> str:
+def profile_question_parts(lang: str, question: ev.ProfileQuestion) -> tuple[str, str]:
+    """What the FAQ did with a question, and what the person did next."""
     decision = t(lang, f"profile.decision.{question.decision}", entry=question.entry_id or "")
     outcome = t(
         lang, f"profile.outcome.{question.outcome or 'none'}", number=question.ticket_number or ""
     )
+    return decision, outcome
+
+
+def profile_question_line(lang: str, question: ev.ProfileQuestion) -> str:
+    decision, outcome = profile_question_parts(lang, question)
     text = " ".join(question.text.split())
     if len(text) > 80:
         text = text[:79] + "…"
