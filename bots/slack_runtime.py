@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import SlackDeps, register
 from adapters.slack.codecs import PLATFORM
+from adapters.slack.deferred import Deferred
 from adapters.slack.directory import AgentDirectory, TeamDirectory, UserDirectory
 from adapters.slack.errors import refused_token_code
 from adapters.slack.sender import SlackSender
@@ -25,6 +26,7 @@ from bots.wiring import Core
 from core.delivery import Sender
 from core.redact import describe
 from core.storage.db import Database
+from core.storage.lookup_records import PendingLookups
 from core.storage.refs import RefStore
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,7 @@ class SlackRuntime:
     session: aiohttp.ClientSession | None = None
     users: UserDirectory | None = None
     agents: TeamDirectory | None = None
+    deferred: Deferred | None = None
     _socket: Any = field(default=None, repr=False)
 
     async def handle_http(self, request: web.Request) -> web.Response:
@@ -85,6 +88,9 @@ class SlackRuntime:
         # People and agents known before the first update, so no ack waits on them.
         if self.users is not None and self.agents is not None:
             await asyncio.gather(self.users.warm(), self.agents.warm())
+        if self.deferred is not None:
+            # what a previous run acknowledged and had not looked up yet
+            await self.deferred.resume()
         if self.app_token is None:
             return
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -127,6 +133,8 @@ class SlackRuntime:
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
+        if self.deferred is not None:
+            await self.deferred.close()
         for directory in (self.users, self.agents):
             if directory is not None:
                 await directory.close()
@@ -208,6 +216,8 @@ def build_slack_runtime(core: Core, slack: SlackConnection) -> SlackRuntime:
             {name: AgentDirectory(slack.client, ch) for name, ch in team_channels.items()}
         ),
         agents_channel=channel,
+        deferred=Deferred(PendingLookups(slack.refs.db, PLATFORM), clock=core.desk.clock),
+        tell=core.desk.post_once,
         default_lang=settings.lang,
         areas=core.desk.service.areas(),
     )
@@ -220,4 +230,5 @@ def build_slack_runtime(core: Core, slack: SlackConnection) -> SlackRuntime:
         session=slack.session,
         users=deps.users,
         agents=deps.agents,
+        deferred=deps.deferred,
     )

@@ -139,6 +139,7 @@ MESSAGES: dict[str, str] = {
     "modal.expired": "Slack closed the form before it could open. Type /ticket again, or /ticket followed by what you need help with.",
     "modal.failed": "The form could not be opened. Type /ticket followed by what you need help with.",
     "modal.empty_text": "Please describe what you need help with.",
+    "source.unreadable": "The message you marked for a ticket could not be read (it may have been deleted, or I cannot see that channel), so no ticket was opened. Type /ticket followed by what you need help with.",
     "relay.withdrawn": "{name} withdrew a message (#{number}).",
     "relay.withdrawn_mark": "(message withdrawn)",
     "relay.file_too_large": "📎 {file} was not passed on: it is larger than {limit} MB.",

@@ -139,6 +139,7 @@ MESSAGES: dict[str, str] = {
     "modal.expired": "Slack zamknął formularz, zanim się otworzył. Wpisz /ticket jeszcze raz albo /ticket i opis problemu.",
     "modal.failed": "Nie udało się otworzyć formularza. Wpisz /ticket i opis problemu.",
     "modal.empty_text": "Opisz, w czym możemy pomóc.",
+    "source.unreadable": "Nie udało się odczytać wiadomości, z której miało powstać zgłoszenie (mogła zostać usunięta albo nie mam dostępu do tego kanału), więc zgłoszenia nie utworzono. Wpisz /ticket i opis problemu.",
     "relay.withdrawn": "Wiadomość od {name} została wycofana (#{number}).",
     "relay.withdrawn_mark": "(wiadomość wycofana)",
     "relay.file_too_large": "📎 Nie przekazano pliku {file}: jest większy niż {limit} MB.",
