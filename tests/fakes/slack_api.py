@@ -130,6 +130,9 @@ class Slowness:
 class FakeSlackApi:
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        # "<method> answered" as each answer leaves, beside what the test notes (its acks),
+        # so a test reads the order things happened in rather than timing them
+        self.timeline: list[str] = []
         self.messages: list[Message] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.members: dict[str, list[str]] = {}
@@ -485,6 +488,7 @@ class FakeSlackApi:
             raise asyncio.CancelledError  # nothing is written back: the answer is lost
         if slowness is not None:
             await asyncio.sleep(slowness.seconds)
+        self.timeline.append(f"{method} answered")
         return web.json_response(result)
 
     @staticmethod
