@@ -19,6 +19,7 @@ from adapters.slack.codecs import PLATFORM
 from adapters.slack.deferred import Deferred
 from adapters.slack.directory import AgentDirectory, TeamDirectory, UserDirectory
 from adapters.slack.errors import refused_token_code
+from adapters.slack.files import FilePasser
 from adapters.slack.sender import SlackSender
 from bots.http_edge import refuse, slack_events_route
 from bots.settings import Settings
@@ -182,7 +183,13 @@ def connect_slack(settings: Settings, db: Database) -> SlackConnection:
         session=session,
         client=client,
         refs=refs,
-        sender=SlackSender(client, refs, channel, people=users.ids_by_name),
+        sender=SlackSender(
+            client,
+            refs,
+            channel,
+            files=FilePasser(client, max_bytes=settings.slack_max_file_mb * 1024**2),
+            people=users.ids_by_name,
+        ),
         agents_channel=channel,
         users=users,
         app_token=app_token,

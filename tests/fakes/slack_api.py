@@ -112,6 +112,7 @@ class StoredFile:
     owner: str
     content: bytes | None = None
     shares: list[tuple[str, str | None]] = field(default_factory=list)  # (channel, thread_ts)
+    external_url: str | None = None  # a file kept elsewhere (Google Drive...), linked in Slack
 
 
 @dataclass
@@ -141,6 +142,8 @@ class FakeSlackApi:
         self.dms: dict[str, str] = {}
         self.archived: set[str] = set()
         self.files: dict[str, StoredFile] = {}
+        # (host, Authorization header) of each request for a file's bytes
+        self.downloads: list[tuple[str, str]] = []
         self.triggers: dict[str, float] = {}  # trigger_id -> when Slack issued it (monotonic)
         self.used_triggers: set[str] = set()
         # Scopes the app was not granted: the methods needing them answer `missing_scope`
@@ -192,9 +195,11 @@ class FakeSlackApi:
         mimetype: str = "application/octet-stream",
         *,
         size: int | None = None,
+        external_url: str | None = None,
     ) -> dict[str, Any]:
         """A file a person uploaded; returns the file object an event carries. `size` makes
-        it as large as Slack says it is without the test holding that many bytes."""
+        it as large as Slack says it is without the test holding that many bytes; with
+        `external_url` it is an external file, its `url_private` on that host."""
         stored = StoredFile(
             id=f"F{next(self._file_ids):08d}",
             name=name,
@@ -203,6 +208,7 @@ class FakeSlackApi:
             size=len(content) if size is None else size,
             owner=owner,
             content=content,
+            external_url=external_url,
         )
         self.files[stored.id] = stored
         return self.file_object(stored)
@@ -210,7 +216,12 @@ class FakeSlackApi:
     def file_object(self, stored: StoredFile) -> dict[str, Any]:
         """A file as events and files.info describe it (https://api.slack.com/types/file)."""
         private = f"http://127.0.0.1:{self.port}/files-pri/{TEAM}-{stored.id}/{stored.name}"
+        # https://api.slack.com/types/file: an external file (`is_external`, e.g. a Google
+        # Drive document) has its `url_private` on the service that keeps it
+        external = {"is_external": True, "external_type": "gdrive"} if stored.external_url else {}
+        private = stored.external_url or private
         return {
+            **external,
             "id": stored.id,
             "name": stored.name,
             "title": stored.title,
@@ -967,6 +978,7 @@ class FakeSlackApi:
         Authorization header; without it Slack answers with its sign-in page (HTML)."""
         file_id = request.match_info["key"].removeprefix(f"{TEAM}-")
         stored = self.files.get(file_id)
+        self.downloads.append((request.host, request.headers.get("Authorization", "")))
         if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
             return web.Response(text="<html>Sign in to Slack</html>", content_type="text/html")
         if stored is None or stored.content is None:
