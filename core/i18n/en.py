@@ -144,6 +144,7 @@ MESSAGES: dict[str, str] = {
     "relay.withdrawn_mark": "(message withdrawn)",
     "relay.file_too_large": "📎 {file} was not passed on: it is larger than {limit} MB.",
     "relay.file_failed": "📎 {file} could not be passed on ({reason}).",
+    "relay.not_delivered": "A message from {name} could not be delivered to this thread ({reason}). It is kept with ticket #{number}: see helpdesk tickets show {number}, or ask them to send it again.",
     "card.open_link": "open",
     "home.hint": "Write to me in the Messages tab, or type /ticket TEXT anywhere.",
     "help.slack.requester": "Ask me anything here: I answer from the FAQ or open a ticket for you. Each ticket is a thread here under its “Ticket #N opened” message: write in that thread to add to the ticket; a new message here is a new question.\n/ticket TEXT opens a ticket (/ticket alone opens a form), /ticket status lists your tickets, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. In a channel's thread, use the message menu “Create help desk ticket” or react with :ticket:.",

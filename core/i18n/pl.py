@@ -144,6 +144,7 @@ MESSAGES: dict[str, str] = {
     "relay.withdrawn_mark": "(wiadomość wycofana)",
     "relay.file_too_large": "📎 Nie przekazano pliku {file}: jest większy niż {limit} MB.",
     "relay.file_failed": "📎 Nie udało się przekazać pliku {file} ({reason}).",
+    "relay.not_delivered": "Nie udało się dostarczyć do tego wątku wiadomości od {name} ({reason}). Jest zapisana w zgłoszeniu #{number}: zobacz helpdesk tickets show {number} albo poproś o ponowne wysłanie.",
     "card.open_link": "otwórz",
     "home.hint": "Napisz do mnie w karcie Wiadomości albo wpisz /ticket TEKST w dowolnym miejscu.",
     "help.slack.requester": "Zapytaj mnie tutaj o cokolwiek: odpowiem z FAQ albo utworzę zgłoszenie. Każde zgłoszenie to wątek pod wiadomością „Utworzono zgłoszenie #N”: napisz w tym wątku, aby coś do niego dodać; nowa wiadomość tutaj to nowe pytanie.\n/ticket TEKST tworzy zgłoszenie (samo /ticket otwiera formularz), /ticket status pokazuje Twoje zgłoszenia, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. W wątku kanału użyj menu wiadomości „Create help desk ticket” albo reakcji :ticket:.",

@@ -144,6 +144,7 @@ MESSAGES: dict[str, str] = {
     "relay.withdrawn_mark": "(сообщение отозвано)",
     "relay.file_too_large": "📎 Файл {file} не передан: он больше {limit} МБ.",
     "relay.file_failed": "📎 Не удалось передать файл {file} ({reason}).",
+    "relay.not_delivered": "Сообщение от {name} не удалось доставить в этот тред ({reason}). Оно сохранено в заявке #{number}: см. helpdesk tickets show {number} или попросите отправить его ещё раз.",
     "card.open_link": "открыть",
     "home.hint": "Напишите мне во вкладке «Сообщения» или введите /ticket ТЕКСТ где угодно.",
     "help.slack.requester": "Спросите меня здесь о чём угодно: я отвечу из базы знаний или создам заявку. Каждая заявка — это тред под сообщением «Заявка #N создана»: пишите в этот тред, чтобы дополнить заявку; новое сообщение здесь — это новый вопрос.\n/ticket ТЕКСТ создаёт заявку (просто /ticket открывает форму), /ticket status — ваши заявки, /ticket cancel N, /ticket reopen N, /ticket lang en|pl|ru. В треде канала используйте меню сообщения «Create help desk ticket» или реакцию :ticket:.",
