@@ -114,11 +114,14 @@ class Listeners:
             actor_of(info, is_agent=in_agents_channel or bool(teams)), teams=teams or None
         )
 
-    async def deferred(self, body: dict[str, Any], person: str, mentioned: list[str]) -> bool:
+    async def deferred(
+        self, body: dict[str, Any], person: str, mentioned: list[str], bot: str | None = None
+    ) -> bool:
         """Record the event to replay it after the ack when someone in it is not known
         yet (or an earlier update of the person still waits): True when recorded."""
         if _REPLAYING.get():
             return False
+        mentioned = [user for user in mentioned if user != bot]  # the bot needs no name
         unknown = self.d.users.missing([person, *mentioned])
         if not unknown and self.d.agents.loaded and not self.d.deferred.waiting_for(person):
             return False
@@ -147,13 +150,15 @@ class Listeners:
 
     # Events API
 
-    async def on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+    async def on_message(
+        self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         facts = inbound.message_facts(event)
         if facts.kind == "ignore" or not facts.user:
             return
         if facts.channel_type != "im" and not self.in_agents(facts.channel):
             return  # other channels reach us as app_mention or reactions
-        if await self.deferred(body, facts.user, mentioned_users(facts.text)):
+        if await self.deferred(body, facts.user, mentioned_users(facts.text), context.bot_user_id):
             return
         facts = inbound.meant(facts, await self.d.users.names(mentioned_users(facts.text)))
         if facts.channel_type == "im":
@@ -179,7 +184,7 @@ class Listeners:
         text = str(event.get("text", ""))
         if not context.user_id or event.get("bot_id"):
             return
-        if await self.deferred(body, context.user_id, mentioned_users(text)):
+        if await self.deferred(body, context.user_id, mentioned_users(text), context.bot_user_id):
             return
         names = await self.d.users.names(mentioned_users(text))
         question = inbound.mention_question(text, context.bot_user_id, names)
