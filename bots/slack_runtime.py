@@ -16,8 +16,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import SlackDeps, register
 from adapters.slack.codecs import PLATFORM
+from adapters.slack.deferred import Deferred
 from adapters.slack.directory import AgentDirectory, TeamDirectory, UserDirectory
 from adapters.slack.errors import refused_token_code
+from adapters.slack.files import FilePasser
 from adapters.slack.sender import SlackSender
 from bots.http_edge import refuse, slack_events_route
 from bots.settings import Settings
@@ -25,6 +27,7 @@ from bots.wiring import Core
 from core.delivery import Sender
 from core.redact import describe
 from core.storage.db import Database
+from core.storage.lookup_records import PendingLookups
 from core.storage.refs import RefStore
 
 log = logging.getLogger(__name__)
@@ -62,6 +65,7 @@ class SlackRuntime:
     session: aiohttp.ClientSession | None = None
     users: UserDirectory | None = None
     agents: TeamDirectory | None = None
+    deferred: Deferred | None = None
     _socket: Any = field(default=None, repr=False)
 
     async def handle_http(self, request: web.Request) -> web.Response:
@@ -85,6 +89,9 @@ class SlackRuntime:
         # People and agents known before the first update, so no ack waits on them.
         if self.users is not None and self.agents is not None:
             await asyncio.gather(self.users.warm(), self.agents.warm())
+        if self.deferred is not None:
+            # what a previous run acknowledged and had not looked up yet
+            await self.deferred.resume()
         if self.app_token is None:
             return
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -127,6 +134,8 @@ class SlackRuntime:
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
+        if self.deferred is not None:
+            await self.deferred.close()
         for directory in (self.users, self.agents):
             if directory is not None:
                 await directory.close()
@@ -174,7 +183,13 @@ def connect_slack(settings: Settings, db: Database) -> SlackConnection:
         session=session,
         client=client,
         refs=refs,
-        sender=SlackSender(client, refs, channel, people=users.ids_by_name),
+        sender=SlackSender(
+            client,
+            refs,
+            channel,
+            files=FilePasser(client, max_bytes=settings.slack_max_file_mb * 1024**2),
+            people=users.ids_by_name,
+        ),
         agents_channel=channel,
         users=users,
         app_token=app_token,
@@ -208,6 +223,8 @@ def build_slack_runtime(core: Core, slack: SlackConnection) -> SlackRuntime:
             {name: AgentDirectory(slack.client, ch) for name, ch in team_channels.items()}
         ),
         agents_channel=channel,
+        deferred=Deferred(PendingLookups(slack.refs.db, PLATFORM), clock=core.desk.clock),
+        tell=core.desk.post_once,
         default_lang=settings.lang,
         areas=core.desk.service.areas(),
     )
@@ -220,4 +237,5 @@ def build_slack_runtime(core: Core, slack: SlackConnection) -> SlackRuntime:
         session=slack.session,
         users=deps.users,
         agents=deps.agents,
+        deferred=deps.deferred,
     )

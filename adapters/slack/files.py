@@ -7,6 +7,11 @@ the other side is, the way https://api.slack.com/messaging/files#uploading_files
 files.getUploadURLExternal, a POST of the bytes to the URL it gives, then
 files.completeUploadExternal sharing it into the channel (and thread). The bytes stream
 through; nothing is kept on disk or in memory whole.
+
+The bot token goes only to Slack's own file hosts (https://api.slack.com/types/file#auth):
+files.slack.com, the workspace's own host and the Web API's. An external file (a Google
+Drive document shared in Slack) has its `url_private` elsewhere; it is not fetched with
+the token, and the card notes it was not passed on.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -30,10 +36,13 @@ from core.storage.refs import RefStore
 log = logging.getLogger(__name__)
 
 # https://api.slack.com/methods/files.upload ("File size limit"): 1 GB a file. What is
-# passed on must also stream through within one delivery (the outbox gives a send 30 s),
-# so the bot passes files up to 100 MB and notes the larger ones on the card.
+# passed on must also stream down and up again within one delivery (the outbox gives a
+# send 30 s): 20 MB does on a 12 Mbit/s link. Larger files are noted on the card at once
+# (SLACK_MAX_FILE_MB raises the limit where the links are faster).
 SLACK_FILE_LIMIT = 1024**3
-MAX_FILE_BYTES = min(SLACK_FILE_LIMIT, 100 * 1024**2)
+MAX_FILE_BYTES = 20 * 1024**2
+# https://api.slack.com/types/file#auth: where Slack serves files' bytes to a token
+SLACK_FILE_HOSTS = frozenset({"files.slack.com"})
 _CHUNK = 256 * 1024
 # The Web API session's 10 s for a whole request is too short for a file's bytes; the
 # stream only has to keep moving.
@@ -52,7 +61,22 @@ class NotPassed:
 class FilePasser:
     def __init__(self, client: AsyncWebClient, max_bytes: int = MAX_FILE_BYTES) -> None:
         self.client = client
-        self.max_bytes = max_bytes
+        self.max_bytes = min(max_bytes, SLACK_FILE_LIMIT)
+        api_host = urlsplit(client.base_url).hostname or ""
+        self._hosts = set(SLACK_FILE_HOSTS) | {api_host}
+        self._workspace_known = False
+
+    async def _token_may_go_to(self, url: str) -> bool:
+        """Whether `url` is on one of Slack's file hosts; the workspace's own host
+        (acme.slack.com) is learnt from auth.test the first time it is needed."""
+        host = urlsplit(url).hostname or ""
+        if host not in self._hosts and not self._workspace_known:
+            found = await self.client.auth_test()
+            workspace = urlsplit(str(found.get("url") or "")).hostname
+            if workspace:
+                self._hosts.add(workspace)
+            self._workspace_known = True
+        return host in self._hosts
 
     @property
     def max_mb(self) -> int:
@@ -78,6 +102,9 @@ class FilePasser:
             return NotPassed(name, too_large=True)
         if not url:
             return NotPassed(name, reason="no download link")
+        if not await self._token_may_go_to(url):
+            log.warning("file %s not fetched: %s is not a Slack file host", file_id, url[:80])
+            return NotPassed(name, reason="not a Slack file")
         try:
             upload = await self.client.files_getUploadURLExternal(filename=name, length=size)
             await self._copy(url, str(upload["upload_url"]), size)

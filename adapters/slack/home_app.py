@@ -41,6 +41,10 @@ class Acting(Protocol):
 
     async def submit(self, command: c.Command | None, update_id: str) -> None: ...
 
+    async def deferred(
+        self, body: dict[str, Any], person: str, mentioned: list[str], bot: str | None = None
+    ) -> bool: ...
+
 
 class HomeListeners:
     def __init__(self, acting: Acting, client: AsyncWebClient) -> None:
@@ -52,6 +56,8 @@ class HomeListeners:
     ) -> None:
         if event.get("tab") != "home" or not context.user_id:
             return
+        if await self.acting.deferred(body, context.user_id, []):
+            return  # replayed after the ack, once the person is known
         actor = await self.acting.actor(context.user_id)
         place = ReplyPlace(home=True).encode()
         command: c.Command = (

@@ -93,6 +93,8 @@ TicketViews = Callable[[int], Awaitable[TicketView | None]]
 """A ticket as its card shows it now, for re-posting a card that was lost."""
 CLOSED_STATES = (TicketState.RESOLVED, TicketState.CANCELLED)
 UNCAPTIONED = ("video_note",)  # https://core.telegram.org/bots/api#sendvideonote has no caption
+# "relay id:n" -> the n-th further copy of a relay sent as several messages ("chat:msg:t|c")
+KIND_RELAY_MORE = "relay_more"
 
 
 def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
@@ -354,6 +356,14 @@ class TelegramSender:
                     str(relay.message_id),
                     f"{message_ref(first.chat.id, first.message_id)}:{kind}",
                 )
+                # the other messages of a long text or of several files, withdrawn with it
+                for index, copy in enumerate(copies[1:], start=1):
+                    text_or_media = "t" if copy.text is not None else "c"
+                    await self.refs.put(
+                        KIND_RELAY_MORE,
+                        f"{relay.message_id}:{index}",
+                        f"{message_ref(copy.chat.id, copy.message_id)}:{text_or_media}",
+                    )
                 if ticket is not None:
                     for copy in copies:
                         await self._remember_thread_message(copy, ticket)
@@ -398,17 +408,30 @@ class TelegramSender:
                 raise
 
     async def _retract(self, lang: str, retracted: RelayRetracted) -> None:
-        """deleteMessage of a relayed copy; where Telegram refuses (a message older than
-        48 h, https://core.telegram.org/bots/api#deletemessage) a neutral placeholder."""
-        stored = await self.refs.get("relay", str(retracted.message_id))
-        where = parse_message_ref(stored) if stored else None
-        if stored is None or where is None:
+        """deleteMessage of every relayed copy (a long text or several files went as
+        several messages); where Telegram refuses (a message older than 48 h,
+        https://core.telegram.org/bots/api#deletemessage) a neutral placeholder."""
+        stored = [await self.refs.get("relay", str(retracted.message_id))]
+        key = str(retracted.message_id)
+        index = 1
+        while (more := await self.refs.get(KIND_RELAY_MORE, f"{key}:{index}")) is not None:
+            stored.append(more)
+            index += 1
+        for copy in stored:
+            if copy is not None:
+                await self._withdraw_copy(lang, copy)
+
+    async def _withdraw_copy(self, lang: str, stored: str) -> None:
+        where = parse_message_ref(stored)
+        if where is None:
             return  # no copy was ever sent
         chat_id, message_id = where
         try:
             await self.bot.delete_message(chat_id=chat_id, message_id=message_id)
             return
         except TelegramBadRequest as error:
+            if "not found" in error.message:
+                return  # deleted already (a retry of this withdrawal)
             log.info("relayed copy not deleted (%s); replacing it", error.message)
         placeholder = Rich().add(t(lang, "relay.withdrawn_mark"), "italic").chunks()[0]
         try:

@@ -114,7 +114,7 @@ async def both_platforms(tmp_path: Path, small_kb: Path) -> AsyncIterator[BothPl
                 async with aiohttp.ClientSession() as session:
                     url = f"http://127.0.0.1:{port}/slack/events"
                     yield BothPlatforms(
-                        slack=SlackHarness(slack_api, core, clock, url, session),
+                        slack=SlackHarness(slack_api, core, clock, url, session, slack_runtime),
                         telegram=TelegramHarness(
                             telegram_api, core, telegram_runtime, "polling", clock, None
                         ),

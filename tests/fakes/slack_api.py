@@ -113,6 +113,7 @@ class StoredFile:
     owner: str
     content: bytes | None = None
     shares: list[tuple[str, str | None]] = field(default_factory=list)  # (channel, thread_ts)
+    external_url: str | None = None  # a file kept elsewhere (Google Drive...), linked in Slack
 
 
 @dataclass
@@ -131,6 +132,9 @@ class Slowness:
 class FakeSlackApi:
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        # "<method> answered" as each answer leaves, beside what the test notes (its acks),
+        # so a test reads the order things happened in rather than timing them
+        self.timeline: list[str] = []
         self.messages: list[Message] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.members: dict[str, list[str]] = {}
@@ -140,6 +144,8 @@ class FakeSlackApi:
         self.dms: dict[str, str] = {}
         self.archived: set[str] = set()
         self.files: dict[str, StoredFile] = {}
+        # (host, Authorization header) of each request for a file's bytes
+        self.downloads: list[tuple[str, str]] = []
         self.triggers: dict[str, float] = {}  # trigger_id -> when Slack issued it (monotonic)
         self.used_triggers: set[str] = set()
         # Scopes the app was not granted: the methods needing them answer `missing_scope`
@@ -191,9 +197,11 @@ class FakeSlackApi:
         mimetype: str = "application/octet-stream",
         *,
         size: int | None = None,
+        external_url: str | None = None,
     ) -> dict[str, Any]:
         """A file a person uploaded; returns the file object an event carries. `size` makes
-        it as large as Slack says it is without the test holding that many bytes."""
+        it as large as Slack says it is without the test holding that many bytes; with
+        `external_url` it is an external file, its `url_private` on that host."""
         stored = StoredFile(
             id=f"F{next(self._file_ids):08d}",
             name=name,
@@ -202,6 +210,7 @@ class FakeSlackApi:
             size=len(content) if size is None else size,
             owner=owner,
             content=content,
+            external_url=external_url,
         )
         self.files[stored.id] = stored
         return self.file_object(stored)
@@ -209,7 +218,12 @@ class FakeSlackApi:
     def file_object(self, stored: StoredFile) -> dict[str, Any]:
         """A file as events and files.info describe it (https://api.slack.com/types/file)."""
         private = f"http://127.0.0.1:{self.port}/files-pri/{TEAM}-{stored.id}/{stored.name}"
+        # https://api.slack.com/types/file: an external file (`is_external`, e.g. a Google
+        # Drive document) has its `url_private` on the service that keeps it
+        external = {"is_external": True, "external_type": "gdrive"} if stored.external_url else {}
+        private = stored.external_url or private
         return {
+            **external,
             "id": stored.id,
             "name": stored.name,
             "title": stored.title,
@@ -487,6 +501,7 @@ class FakeSlackApi:
             raise asyncio.CancelledError  # nothing is written back: the answer is lost
         if slowness is not None:
             await asyncio.sleep(slowness.seconds)
+        self.timeline.append(f"{method} answered")
         return web.json_response(result)
 
     @staticmethod
@@ -999,6 +1014,7 @@ class FakeSlackApi:
         Authorization header; without it Slack answers with its sign-in page (HTML)."""
         file_id = request.match_info["key"].removeprefix(f"{TEAM}-")
         stored = self.files.get(file_id)
+        self.downloads.append((request.host, request.headers.get("Authorization", "")))
         if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
             return web.Response(text="<html>Sign in to Slack</html>", content_type="text/html")
         if stored is None or stored.content is None:
