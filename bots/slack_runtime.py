@@ -18,11 +18,13 @@ from adapters.slack.app import SlackDeps, register
 from adapters.slack.codecs import PLATFORM
 from adapters.slack.directory import AgentDirectory, TeamDirectory, UserDirectory
 from adapters.slack.errors import refused_token_code
+from adapters.slack.file_source import SlackFileSource
 from adapters.slack.sender import SlackSender
 from bots.http_edge import refuse, slack_events_route
 from bots.settings import Settings
 from bots.wiring import Core
 from core.delivery import Sender
+from core.files import FileSource
 from core.redact import describe
 from core.storage.db import Database
 from core.storage.refs import RefStore
@@ -45,6 +47,8 @@ class SlackConnection:
     sender: Sender
     agents_channel: str
     users: UserDirectory
+    files: FileSource
+    foreign_files: dict[str, FileSource]
     app_token: str | None = None
     platform: str = PLATFORM
 
@@ -169,14 +173,19 @@ def connect_slack(settings: Settings, db: Database) -> SlackConnection:
     refs = RefStore(db, PLATFORM)
     channel = settings.slack_agents_channel
     users = UserDirectory(client)
+    foreign_files: dict[str, FileSource] = {}  # filled by bots.runtime.share_files
     return SlackConnection(
         settings=settings,
         session=session,
         client=client,
         refs=refs,
-        sender=SlackSender(client, refs, channel, people=users.ids_by_name),
+        sender=SlackSender(
+            client, refs, channel, people=users.ids_by_name, foreign_files=foreign_files
+        ),
         agents_channel=channel,
         users=users,
+        files=SlackFileSource(client),
+        foreign_files=foreign_files,
         app_token=app_token,
     )
 
