@@ -143,7 +143,7 @@ async def test_a_slack_file_over_telegrams_upload_limit_is_noted_to_the_requeste
             "UBOB", "screen.mov", b"...", "video/quicktime", size=60 * MB
         )
 
-        with pytest.raises(PermanentFailure, match="screen.mov: larger than 50 MB"):
+        with pytest.raises(PermanentFailure, match=r"screen\.mov: larger than 50 MB"):
             await both.telegram.sender.send(
                 relay_event(
                     TELEGRAM_REQUESTER,
