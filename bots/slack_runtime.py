@@ -19,12 +19,14 @@ from adapters.slack.codecs import PLATFORM
 from adapters.slack.deferred import Deferred
 from adapters.slack.directory import AgentDirectory, TeamDirectory, UserDirectory
 from adapters.slack.errors import refused_token_code
+from adapters.slack.file_source import SlackFileSource
 from adapters.slack.files import FilePasser
 from adapters.slack.sender import SlackSender
 from bots.http_edge import refuse, slack_events_route
 from bots.settings import Settings
 from bots.wiring import Core
 from core.delivery import Sender
+from core.files import FileSource
 from core.redact import describe
 from core.storage.db import Database
 from core.storage.lookup_records import PendingLookups
@@ -48,6 +50,8 @@ class SlackConnection:
     sender: Sender
     agents_channel: str
     users: UserDirectory
+    files: FileSource
+    foreign_files: dict[str, FileSource]
     app_token: str | None = None
     platform: str = PLATFORM
 
@@ -178,6 +182,7 @@ def connect_slack(settings: Settings, db: Database) -> SlackConnection:
     refs = RefStore(db, PLATFORM)
     channel = settings.slack_agents_channel
     users = UserDirectory(client)
+    foreign_files: dict[str, FileSource] = {}  # filled by bots.runtime.share_files
     return SlackConnection(
         settings=settings,
         session=session,
@@ -189,9 +194,12 @@ def connect_slack(settings: Settings, db: Database) -> SlackConnection:
             channel,
             files=FilePasser(client, max_bytes=settings.slack_max_file_mb * 1024**2),
             people=users.ids_by_name,
+            foreign_files=foreign_files,
         ),
         agents_channel=channel,
         users=users,
+        files=SlackFileSource(client),
+        foreign_files=foreign_files,
         app_token=app_token,
     )
 

@@ -17,6 +17,7 @@ from aiohttp import web
 
 from adapters.telegram import PLATFORM, migration
 from adapters.telegram.facts import ChatFacts
+from adapters.telegram.file_source import TelegramFileSource
 from adapters.telegram.handlers import ALLOWED_UPDATES, TelegramDeps, build_router
 from adapters.telegram.inbound import known_update
 from adapters.telegram.polling import HoldWhileDatabaseDown
@@ -26,6 +27,7 @@ from bots.http_edge import refuse, telegram_webhook_route
 from bots.settings import Settings
 from bots.wiring import Core, checked_service
 from core.delivery import Sender
+from core.files import FileSource
 from core.queries import ticket_view
 from core.redact import redact
 from core.storage.db import Database
@@ -72,8 +74,14 @@ class TelegramConnection:
             if team.places.get(PLATFORM)
         }
         self.facts = ChatFacts(bot, default, team_chats=team_chats)
+        self.files: FileSource = TelegramFileSource(bot)
+        self.foreign_files: dict[str, FileSource] = {}  # filled by bots.runtime.share_files
         self.sender: Sender = TelegramSender(
-            bot, self.refs, self.facts, views=functools.partial(ticket_view, db)
+            bot,
+            self.refs,
+            self.facts,
+            views=functools.partial(ticket_view, db),
+            foreign_files=self.foreign_files,
         )
 
     def runtime(self, core: Core) -> TelegramRuntime:

@@ -257,6 +257,10 @@ class Relay(_Frozen):
     author_role: Literal["requester", "agent"]
     text: str
     attachments: tuple[str, ...] = ()
+    # The platform the attachments were shared on; another platform's sender reads them
+    # from there (core.files). None in rows written before files crossed platforms: they
+    # came from the platform the relay is delivered on.
+    source_platform: str | None = None
 
 
 class RelayEdited(_Frozen):

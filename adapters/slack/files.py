@@ -8,10 +8,8 @@ files.getUploadURLExternal, a POST of the bytes to the URL it gives, then
 files.completeUploadExternal sharing it into the channel (and thread). The bytes stream
 through; nothing is kept on disk or in memory whole.
 
-The bot token goes only to Slack's own file hosts (https://api.slack.com/types/file#auth):
-files.slack.com, the workspace's own host and the Web API's. An external file (a Google
-Drive document shared in Slack) has its `url_private` elsewhere; it is not fetched with
-the token, and the card notes it was not passed on.
+The bot token goes only to Slack's own file hosts (adapters.slack.file_hosts); an external
+file is not fetched, and the card notes it was not passed on.
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -28,6 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.codecs import parse_file_ref
 from adapters.slack.errors import ErrorKind, error_code, is_kind
+from adapters.slack.file_hosts import CHUNK, STREAM_TIMEOUT, FileHosts
 from adapters.slack.mrkdwn import escape
 from core.events import Relay
 from core.i18n import t
@@ -41,12 +39,6 @@ log = logging.getLogger(__name__)
 # (SLACK_MAX_FILE_MB raises the limit where the links are faster).
 SLACK_FILE_LIMIT = 1024**3
 MAX_FILE_BYTES = 20 * 1024**2
-# https://api.slack.com/types/file#auth: where Slack serves files' bytes to a token
-SLACK_FILE_HOSTS = frozenset({"files.slack.com"})
-_CHUNK = 256 * 1024
-# The Web API session's 10 s for a whole request is too short for a file's bytes; the
-# stream only has to keep moving.
-_STREAM_TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=20)
 
 
 @dataclass(frozen=True)
@@ -62,21 +54,7 @@ class FilePasser:
     def __init__(self, client: AsyncWebClient, max_bytes: int = MAX_FILE_BYTES) -> None:
         self.client = client
         self.max_bytes = min(max_bytes, SLACK_FILE_LIMIT)
-        api_host = urlsplit(client.base_url).hostname or ""
-        self._hosts = set(SLACK_FILE_HOSTS) | {api_host}
-        self._workspace_known = False
-
-    async def _token_may_go_to(self, url: str) -> bool:
-        """Whether `url` is on one of Slack's file hosts; the workspace's own host
-        (acme.slack.com) is learnt from auth.test the first time it is needed."""
-        host = urlsplit(url).hostname or ""
-        if host not in self._hosts and not self._workspace_known:
-            found = await self.client.auth_test()
-            workspace = urlsplit(str(found.get("url") or "")).hostname
-            if workspace:
-                self._hosts.add(workspace)
-            self._workspace_known = True
-        return host in self._hosts
+        self.hosts = FileHosts(client)
 
     @property
     def max_mb(self) -> int:
@@ -102,7 +80,7 @@ class FilePasser:
             return NotPassed(name, too_large=True)
         if not url:
             return NotPassed(name, reason="no download link")
-        if not await self._token_may_go_to(url):
+        if not await self.hosts.token_may_go_to(url):
             log.warning("file %s not fetched: %s is not a Slack file host", file_id, url[:80])
             return NotPassed(name, reason="not a Slack file")
         try:
@@ -128,19 +106,19 @@ class FilePasser:
         session = session or aiohttp.ClientSession()
         try:
             headers = {"Authorization": f"Bearer {self.client.token}"}
-            async with session.get(source, headers=headers, timeout=_STREAM_TIMEOUT) as download:
+            async with session.get(source, headers=headers, timeout=STREAM_TIMEOUT) as download:
                 if download.status >= 500:
                     download.raise_for_status()
                 # Without files:read Slack answers with its sign-in page, not the file.
                 if download.status != 200 or download.content_type == "text/html":
                     raise _Refused("no access to the file (files:read)")
-                body = download.content.iter_chunked(_CHUNK)
+                body = download.content.iter_chunked(CHUNK)
                 upload_headers = {
                     "Content-Type": "application/octet-stream",
                     "Content-Length": str(size),
                 }
                 async with session.post(
-                    target, data=body, headers=upload_headers, timeout=_STREAM_TIMEOUT
+                    target, data=body, headers=upload_headers, timeout=STREAM_TIMEOUT
                 ) as uploaded:
                     if uploaded.status >= 500:
                         uploaded.raise_for_status()

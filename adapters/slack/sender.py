@@ -14,9 +14,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.common.triage import PendingTriage
 from adapters.slack import marks
-from adapters.slack.codecs import decode_place, message_ref, split_ref
+from adapters.slack.codecs import PLATFORM, decode_place, message_ref, split_ref
 from adapters.slack.errors import ErrorKind, delivery_error, error_code, is_kind
 from adapters.slack.files import FilePasser, RelayedFiles
+from adapters.slack.foreign_files import CrossingFiles
 from adapters.slack.home import show_on_surface
 from adapters.slack.render import SlackMessage, message_for
 from core.events import (
@@ -31,6 +32,7 @@ from core.events import (
     TriageStep,
     ticket_number_of,
 )
+from core.files import FileSources, ForeignFiles
 from core.storage.refs import RefStore
 from core.unknown_outcome import MaybeSent
 
@@ -59,11 +61,15 @@ class SlackSender:
         agents_channel: str,
         files: FilePasser | None = None,
         people: Callable[[], Mapping[str, str]] | None = None,
+        foreign_files: FileSources | None = None,
     ) -> None:
         self.client = client
         self.files = RelayedFiles(
             client, refs, agents_channel, self._card_ts, files or FilePasser(client)
         )
+        # Files shared on the other platforms, read there (the composition root fills it).
+        foreign = ForeignFiles(foreign_files if foreign_files is not None else {}, PLATFORM)
+        self.crossing = CrossingFiles(client, refs, foreign)
         # display name -> user id: the people a relayed message mentions notified again
         self.people = people or dict
         self.refs = refs
@@ -253,7 +259,10 @@ class SlackSender:
         async def then(ts: str) -> None:
             if ts:
                 await remember(ts)
-            await self.files.pass_files(relay, channel, thread_ts, lang)
+            if self.crossing.crossing(relay):
+                await self.crossing.pass_files(relay, channel, thread_ts, lang)
+            else:
+                await self.files.pass_files(relay, channel, thread_ts, lang)
 
         return then
 

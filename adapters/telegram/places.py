@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aiogram.types import ReplyParameters
+
 
 @dataclass(frozen=True)
 class Place:
@@ -46,3 +48,10 @@ def parse_message_ref(value: str) -> tuple[int, int] | None:
         return int(chat), int(message.split(":", 1)[0])
     except ValueError:
         return None
+
+
+def reply_parameters(place: Place) -> ReplyParameters | None:
+    """A reply to `place`'s message, sent even when that message is gone."""
+    if place.reply_to is None:
+        return None
+    return ReplyParameters(message_id=place.reply_to, allow_sending_without_reply=True)

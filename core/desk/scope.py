@@ -123,6 +123,7 @@ class CommandScope:
             author_role=role,
             text=text,
             attachments=attachments,
+            source_platform=self.actor.platform,
         )
 
     def view(self, ticket: Ticket) -> TicketView:

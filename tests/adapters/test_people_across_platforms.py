@@ -20,6 +20,7 @@ import aiohttp
 from aiohttp import web
 
 from bots.http import build_http_app
+from bots.runtime import share_files
 from bots.settings import Settings
 from bots.slack_runtime import connect_slack
 from bots.telegram_runtime import connect_telegram
@@ -89,6 +90,7 @@ async def both_platforms(tmp_path: Path, small_kb: Path) -> AsyncIterator[BothPl
     await db.upgrade()
     slack_connection = connect_slack(settings, db)
     telegram_connection = connect_telegram(settings, db)
+    share_files([slack_connection, telegram_connection])
     senders = {
         slack_connection.platform: slack_connection.sender,
         telegram_connection.platform: telegram_connection.sender,
