@@ -46,3 +46,9 @@ def parse_message_ref(value: str) -> tuple[int, int] | None:
         return int(chat), int(message.split(":", 1)[0])
     except ValueError:
         return None
+
+
+def copy_kind(mirrored_from: str | None) -> str:
+    """The refs kind of a relayed copy: the requester's and the ticket thread's copy of an
+    agent's message from another platform are kept apart (both may be in Telegram)."""
+    return "mirror" if mirrored_from is not None else "relay"

@@ -48,7 +48,7 @@ from adapters.telegram.errors import (
 )
 from adapters.telegram.facts import ChatFacts
 from adapters.telegram.markup import CAPTION_LIMIT, MESSAGE_LIMIT, Rich
-from adapters.telegram.places import Place, message_ref, parse_message_ref
+from adapters.telegram.places import Place, copy_kind, message_ref, parse_message_ref
 from adapters.telegram.reactions import NOTE_EMOJI
 from adapters.telegram.render import (
     Keyboard,
@@ -350,7 +350,7 @@ class TelegramSender:
                 first = copies[0]
                 kind = "c" if caption is not None and not refused else "t"
                 await self.refs.put(
-                    "relay",
+                    copy_kind(relay.mirrored_from),
                     str(relay.message_id),
                     f"{message_ref(first.chat.id, first.message_id)}:{kind}",
                 )
@@ -371,7 +371,7 @@ class TelegramSender:
         return steps
 
     async def _relay_edited(self, place: Place, lang: str, edited: RelayEdited) -> None:
-        stored = await self.refs.get("relay", str(edited.message_id))
+        stored = await self.refs.get(copy_kind(edited.mirrored_from), str(edited.message_id))
         rich = relay_edited_rich(lang, edited)
         where = parse_message_ref(stored) if stored else None
         if stored is None or where is None:
