@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tests.adapters.both import BORIS_TG, BothPlatforms, both_platforms
 from tests.adapters.slack.conftest import AGENTS as SLACK_AGENTS
-from tests.adapters.slack.conftest import ALICE, BOB
+from tests.adapters.slack.conftest import ALICE, BOB, running_slack
 from tests.adapters.telegram.harness import AGENTS as TELEGRAM_AGENTS
 from tests.fakes.telegram_api import SentMessage
 
@@ -79,6 +79,12 @@ async def test_a_telegram_requester_is_served_from_the_slack_channel(
         # her reply in Telegram reaches the Slack thread
         await telegram.say(OLGA_TG, olga, "Done, it still flickers")
         assert slack.thread(1)[-1] == "Olga: Done, it still flickers"
+
+        # a Slack agent passes it on to another Slack agent
+        await slack.command(BOB, "assign 1 @Carol", channel=SLACK_AGENTS)
+        await slack.deliver()
+        assert "<@UCAROL>" in str(slack.card(1).blocks)
+        assert telegram.last_to(OLGA_TG).text == "Carol is now handling your ticket #1."
 
         # ✅ in Slack resolves it; she rates it in Telegram, the Slack card shows the rating
         await slack.reaction(BOB, SLACK_AGENTS, card.ts, "white_check_mark")
@@ -243,3 +249,21 @@ async def test_a_telegram_agents_edit_reaches_both_slack_copies_of_his_answer(
         )
         assert slack.thread(1)[-1] == "Boris via Telegram (#1): Is the HDMI cable in? (edited)"
         assert len([t for t in slack.thread(1) if "cable" in t]) == 1  # updated, not posted
+
+
+async def test_a_team_whose_group_is_on_a_platform_the_desk_does_not_run_falls_back(
+    tmp_path: Path, small_kb: Path
+) -> None:
+    """Only Slack runs: the remote team's Telegram group cannot receive anything, so its
+    tickets go to the Slack agents' channel, as they did before teams crossed platforms."""
+    service = tmp_path / "service.yaml"
+    service.write_text(REMOTE_IT, encoding="utf-8")
+    async with running_slack(tmp_path, small_kb, service_file=service) as slack:
+        await slack.command(ALICE, "VPN does not work from home")
+        await slack.deliver()
+        card = slack.card(1)
+        assert "<@UALICE>" in str(card.blocks) and "via" not in str(card.blocks)
+        assert "remote" in str(card.blocks)
+        await slack.reaction(BOB, SLACK_AGENTS, card.ts, "eyes")
+        await slack.deliver()
+        assert slack.api.dm_texts(ALICE)[-1] == "Bob is now handling your ticket #1."
