@@ -192,7 +192,9 @@ async def test_a_team_on_both_platforms_sees_one_ticket_in_both_places(
         assert "<@UBOB>" in str(slack.card(1).blocks)
 
         # Bob's answer and his note in Slack are mirrored into the Telegram thread
-        await slack.thread_reply(BOB, slack_card.ts, "Open tray 2 and pull the sheet")
+        _, answer_ts = await slack.thread_reply(
+            BOB, slack_card.ts, "Open tray 2 and pull the sheet"
+        )
         await slack.thread_reply(BOB, slack_card.ts, "note: the roller is worn")
         await slack.deliver()
         assert telegram.last_to(OLGA_TG).text == "Bob · #1\nOpen tray 2 and pull the sheet"
@@ -201,6 +203,18 @@ async def test_a_team_on_both_platforms_sees_one_ticket_in_both_places(
             "📝 Note · Bob via Slack · #1\nthe roller is worn",
         ]
         assert not any("roller" in t for t in telegram.fake.texts_to(OLGA_TG))
+
+        # Bob makes his answer a note: Olga's copy is withdrawn, the mirror becomes a note
+        [mirror] = [
+            m
+            for m in telegram.fake.messages_in(TELEGRAM_AGENTS)
+            if m.text == "Bob via Slack · #1\nOpen tray 2 and pull the sheet"
+        ]
+        await slack.event(slack.api.human_edit(SLACK_AGENTS, answer_ts, "note: tray 2 is broken"))
+        await slack.deliver()
+        assert not any("tray 2" in t for t in telegram.fake.texts_to(OLGA_TG))
+        assert mirror.text.startswith("📝 Note · Bob via Slack · #1\n")
+        assert "tray 2 is broken" in mirror.text
 
         # Boris's answer in Telegram is mirrored into the Slack thread
         await telegram.say(
