@@ -218,10 +218,15 @@ def build_slack_runtime(core: Core, slack: SlackConnection) -> SlackRuntime:
     )
     channel = slack.agents_channel
     # Each team's agents are the members of its channel; without a service file that is
-    # one team in SLACK_AGENTS_CHANNEL.
-    team_channels = {
-        name: team.places.get(PLATFORM, channel) for name, team in core.desk.service.teams.items()
-    }
+    # one team in SLACK_AGENTS_CHANNEL. A team whose tickets go to no Slack channel (it
+    # lives in a Telegram group) has no agents here; one with no place on any platform
+    # the desk runs falls back to the default channel, as its tickets do.
+    service = core.desk.service
+    team_channels: dict[str, str] = {}
+    for name in service.teams:
+        places = dict(service.ticket_places(name, PLATFORM))
+        if PLATFORM in places:
+            team_channels[name] = places[PLATFORM] or channel
     deps = SlackDeps(
         intake=core.inbox,
         client=slack.client,

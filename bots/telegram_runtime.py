@@ -68,6 +68,13 @@ class TelegramConnection:
         default = settings.telegram_agents_chat_id
         service = checked_service(settings)
         self.teams = tuple(service.teams)
+        # Whether some team's Telegram tickets fall back to TELEGRAM_AGENTS_CHAT_ID (a team
+        # living in a Slack channel takes them there instead).
+        self.needs_default_group = any(
+            place == (PLATFORM, None)
+            for team in service.teams
+            for place in service.ticket_places(team, PLATFORM)
+        )
         team_chats = {
             name: int(team.places[PLATFORM])
             for name, team in service.teams.items()
@@ -145,8 +152,9 @@ class TelegramRuntime:
         await self._check_token()
         facts = self.telegram.facts
         await migration.restore(facts, self.telegram.refs)
-        for problem in await check_agents_chat(self.bot, facts.agents_chat_id):
-            log.warning("telegram: %s", problem)
+        if facts.agents_chat_id is not None or self.telegram.needs_default_group:
+            for problem in await check_agents_chat(self.bot, facts.agents_chat_id):
+                log.warning("telegram: %s", problem)
         await register_commands(
             self.bot, facts.agents_chat_id, self.settings.lang, facts.agents_chats
         )

@@ -98,6 +98,7 @@ class TicketView(_Frozen):
     assignee_user_id: str | None
     assignee_name: str | None
     subject: str
+    assignee_platform: str | None = None
     text: str
     category: str
     priority: Priority
@@ -122,6 +123,7 @@ class TicketView(_Frozen):
             requester_name=ticket.requester.display_name,
             assignee_user_id=ticket.assignee.user_id if ticket.assignee else None,
             assignee_name=ticket.assignee.display_name if ticket.assignee else None,
+            assignee_platform=ticket.assignee.platform if ticket.assignee else None,
             subject=ticket.subject,
             text=ticket.text,
             category=ticket.category,
@@ -261,6 +263,10 @@ class Relay(_Frozen):
     # from there (core.files). None in rows written before files crossed platforms: they
     # came from the platform the relay is delivered on.
     source_platform: str | None = None
+    # Set on the copy an agents' place of another platform gets of an agent's message:
+    # the platform it was written on (adapters keep these copies apart from the requester's).
+    mirrored_from: str | None = None
+    internal: bool = False  # a note: only ever shown to agents
 
 
 class RelayEdited(_Frozen):
@@ -273,6 +279,8 @@ class RelayEdited(_Frozen):
     author_role: Literal["requester", "agent"]
     text: str
     deleted: bool = False
+    mirrored_from: str | None = None  # as on Relay: the copy in another platform's place
+    internal: bool = False
 
 
 class RelayRetracted(_Frozen):

@@ -23,11 +23,20 @@ def priority_label(lang: str, ticket: ev.TicketView) -> str:
     return t(lang, f"priority.{ticket.priority.value}")
 
 
-def card_fields(lang: str, ticket: ev.TicketView) -> list[tuple[str, str]]:
-    """The card's labelled fields, in display order (values are raw user text)."""
+def card_fields(
+    lang: str, ticket: ev.TicketView, shown_on: str | None = None
+) -> list[tuple[str, str]]:
+    """The card's labelled fields, in display order (values are raw user text). On a card
+    `shown_on` a platform, people of another platform are named with theirs ("via Telegram")."""
+    assignee = ticket.assignee_name or t(lang, "card.nobody")
+    if ticket.assignee_name:
+        assignee = person_via(lang, assignee, ticket.assignee_platform, shown_on)
     fields = [
-        (t(lang, "card.requester"), ticket.requester_name),
-        (t(lang, "card.assignee"), ticket.assignee_name or t(lang, "card.nobody")),
+        (
+            t(lang, "card.requester"),
+            person_via(lang, ticket.requester_name, ticket.platform, shown_on),
+        ),
+        (t(lang, "card.assignee"), assignee),
         (t(lang, "card.category"), ticket.category),
         (t(lang, "card.priority"), priority_label(lang, ticket)),
         (t(lang, "card.state"), state_label(lang, ticket)),
@@ -75,6 +84,20 @@ def history_line(lang: str, ticket: ev.TicketView) -> str | None:
 def platform_name(lang: str, platform: str) -> str:
     """Slack, Telegram, the console: a platform as people call it (else its own id)."""
     return t(lang, f"platform.{platform}") if has_key(f"platform.{platform}") else platform
+
+
+def person_via(lang: str, name: str, platform: str | None, shown_on: str | None) -> str:
+    """ "Anna (via Telegram)" on a card of another platform; the name alone on their own."""
+    if platform is None or shown_on is None or platform == shown_on:
+        return name
+    return t(lang, "card.via", name=name, platform=platform_name(lang, platform))
+
+
+def relay_author(lang: str, name: str, mirrored_from: str | None) -> str:
+    """An agent as the agents of another platform see their message: "Boris via Telegram"."""
+    if mirrored_from is None:
+        return name
+    return t(lang, "relay.via", agent=name, platform=platform_name(lang, mirrored_from))
 
 
 def profile_ticket_line(lang: str, ticket: ev.ProfileTicket) -> str:
@@ -304,9 +327,9 @@ def relay_text(lang: str, relay: ev.Relay) -> str:
         extra = attachments_text(lang, len(relay.attachments))
         text = f"{text} {extra}".strip()
     if relay.author_role == "agent":
-        return t(
-            lang, "relay.from_agent", agent=relay.author_name, number=relay.ticket_number, text=text
-        )
+        agent = relay_author(lang, relay.author_name, relay.mirrored_from)
+        key = "relay.note_from" if relay.internal else "relay.from_agent"
+        return t(lang, key, agent=agent, number=relay.ticket_number, text=text)
     return t(lang, "relay.from_requester", name=relay.author_name, text=text)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from adapters.common.refusal import Refusal
 from adapters.common.triage import PERSON, SKIP
 from adapters.slack.codecs import (
+    PLATFORM,
     AddToTicketButton,
     AssignSelect,
     CardAction,
@@ -66,6 +67,7 @@ from core.presenter import (
     history_line,
     list_lines,
     no_match_key,
+    relay_author,
     render_payload,
 )
 
@@ -346,10 +348,12 @@ def card_message(lang: str, card: TicketCard) -> SlackMessage:
     """The agents' card: number, requester, text, fields, what changed, and controls."""
     view = card.ticket
     title = t(lang, "card.title", number=view.number, subject=view.subject)
-    fields = card_fields(lang, view)
+    fields = card_fields(lang, view, PLATFORM)
     values = [escape(value) for _label, value in fields]
-    values[0] = mention(view.requester_user_id)
-    if view.assignee_user_id:
+    # Only Slack's own people are mentions; a Telegram requester is named "(via Telegram)".
+    if view.platform == PLATFORM:
+        values[0] = mention(view.requester_user_id)
+    if view.assignee_user_id and view.assignee_platform in (None, PLATFORM):
         values[1] = mention(view.assignee_user_id)
     if view.source_link:
         values[-1] = f"<{escape(view.source_link)}|{escape(t(lang, 'card.open_link'))}>"
@@ -380,10 +384,7 @@ def card_message(lang: str, card: TicketCard) -> SlackMessage:
             "elements": _card_controls(lang, view.number, view.state, card.faq_choices),
         }
     )
-    summary = (
-        f"{escape(title)} · {mention(view.requester_user_id)} · "
-        f"{escape(t(lang, f'state.{view.state.value}'))}"
-    )
+    summary = f"{escape(title)} · {values[0]} · {escape(t(lang, f'state.{view.state.value}'))}"
     return SlackMessage(text=summary, blocks=blocks)
 
 
@@ -392,9 +393,13 @@ def _with_files(text: str, attachments: tuple[str, ...]) -> str:
     return "\n".join([text, *links]) if links else text
 
 
-def _relay_text(lang: str, author_role: str, author: str, number: int, text: str) -> str:
-    key = "relay.from_agent" if author_role == "agent" else "relay.from_requester"
-    return escape(t(lang, key, agent=author, name=author, number=number, text=text))
+def _relay_text(lang: str, relay: Relay | RelayEdited, text: str) -> str:
+    """ "Bob (#3): text"; a copy from another platform's agents names theirs, a note says so."""
+    key = "relay.from_agent" if relay.author_role == "agent" else "relay.from_requester"
+    if relay.internal:
+        key = "relay.note_from"
+    name = relay_author(lang, relay.author_name, relay.mirrored_from)
+    return escape(t(lang, key, agent=name, name=name, number=relay.ticket_number, text=text))
 
 
 def relay_message(
@@ -405,7 +410,7 @@ def relay_message(
     if relay.attachments:  # the files follow as files of their own
         extra = attachments_text(lang, len(relay.attachments))
         body = f"{body} {extra}".strip()
-    text = _relay_text(lang, relay.author_role, relay.author_name, relay.ticket_number, body)
+    text = _relay_text(lang, relay, body)
     if ids_by_name:
         text = relink_mentions(text, ids_by_name)
     return SlackMessage(text=_with_files(text, relay.attachments))
@@ -417,9 +422,7 @@ def relay_edited_message(lang: str, edited: RelayEdited) -> SlackMessage:
         body = t(lang, "relay.deleted_mark")
     else:
         body = f"{edited.text} {t(lang, 'relay.edited_mark')}"
-    return SlackMessage(
-        text=_relay_text(lang, edited.author_role, edited.author_name, edited.ticket_number, body)
-    )
+    return SlackMessage(text=_relay_text(lang, edited, body))
 
 
 def which_ticket_message(lang: str, payload: WhichTicket) -> SlackMessage:

@@ -46,6 +46,15 @@ def card_kind(channel: str, agents_channel: str) -> str:
 
 
 KIND_RELAY = "relay"  # core message id -> "channel:ts" of the relayed copy
+# core message id -> "channel:ts" of the copy of another platform's agent's message in a
+# ticket's thread (apart from the requester's copy of the same message, in their DM)
+KIND_MIRROR = "mirror"
+
+
+def copy_kind(payload: Relay | RelayEdited) -> str:
+    return KIND_MIRROR if payload.mirrored_from is not None else KIND_RELAY
+
+
 KIND_DM = "dm"  # user id -> their DM channel with the bot
 KIND_TRIAGE = "triage"  # user id -> the triage step they were asked last
 # ticket number -> "channel:ts" of its "Ticket #N opened" message in the requester's DM:
@@ -167,9 +176,7 @@ class SlackSender:
                 **message.kwargs(),
             )
             return
-        if isinstance(payload, RelayEdited) and await self._update_copy(
-            payload.message_id, message
-        ):
+        if isinstance(payload, RelayEdited) and await self._update_copy(payload, message):
             return
         if isinstance(payload, RelayRetracted):
             await self._retract(payload.message_id, message)
@@ -197,9 +204,7 @@ class SlackSender:
             return
         if await show_on_surface(self.client, target.user_id, event.lang, payload, place):
             return
-        if isinstance(payload, RelayEdited) and await self._update_copy(
-            payload.message_id, message
-        ):
+        if isinstance(payload, RelayEdited) and await self._update_copy(payload, message):
             return
         if place.ephemeral and place.channel:
             await self.client.chat_postEphemeral(
@@ -270,7 +275,7 @@ class SlackSender:
         """Whether this relay's text is already posted (a retry for its files)."""
         if not isinstance(payload, Relay) or not payload.attachments:
             return False
-        return await self.refs.get(KIND_RELAY, str(payload.message_id)) is not None
+        return await self.refs.get(copy_kind(payload), str(payload.message_id)) is not None
 
     async def _ticket_thread(
         self, ticket: int, channel: str, thread_ts: str | None
@@ -292,10 +297,10 @@ class SlackSender:
         """A relayed message's copy is remembered, so that its edits find it."""
         if not isinstance(payload, Relay):
             return marks.nothing_after
-        message_id = payload.message_id
+        message_id, kind = payload.message_id, copy_kind(payload)
 
         async def remember(ts: str) -> None:
-            await self.refs.put(KIND_RELAY, str(message_id), message_ref(channel, ts))
+            await self.refs.put(kind, str(message_id), message_ref(channel, ts))
 
         return remember
 
@@ -327,8 +332,8 @@ class SlackSender:
                 raise
             await self._update(channel, ts, placeholder)
 
-    async def _update_copy(self, message_id: int, message: SlackMessage) -> bool:
-        ref = await self.refs.get(KIND_RELAY, str(message_id))
+    async def _update_copy(self, edited: RelayEdited, message: SlackMessage) -> bool:
+        ref = await self.refs.get(copy_kind(edited), str(edited.message_id))
         if ref is None:
             return False
         channel, ts = split_ref(ref)

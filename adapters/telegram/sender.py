@@ -48,7 +48,14 @@ from adapters.telegram.errors import (
 )
 from adapters.telegram.facts import ChatFacts
 from adapters.telegram.markup import CAPTION_LIMIT, MESSAGE_LIMIT, Rich
-from adapters.telegram.places import Place, message_ref, parse_message_ref, reply_parameters
+from adapters.telegram.places import (
+    Place,
+    copy_kind,
+    message_ref,
+    more_kind,
+    parse_message_ref,
+    reply_parameters,
+)
 from adapters.telegram.reactions import NOTE_EMOJI
 from adapters.telegram.render import (
     Keyboard,
@@ -96,7 +103,6 @@ TicketViews = Callable[[int], Awaitable[TicketView | None]]
 CLOSED_STATES = (TicketState.RESOLVED, TicketState.CANCELLED)
 UNCAPTIONED = ("video_note",)  # https://core.telegram.org/bots/api#sendvideonote has no caption
 # "relay id:n" -> the n-th further copy of a relay sent as several messages ("chat:msg:t|c")
-KIND_RELAY_MORE = "relay_more"
 
 
 def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
@@ -348,7 +354,7 @@ class TelegramSender:
                 first = copies[0]
                 kind = "c" if caption is not None and not refused and not missing else "t"
                 await self.refs.put(
-                    "relay",
+                    copy_kind(relay.mirrored_from),
                     str(relay.message_id),
                     f"{message_ref(first.chat.id, first.message_id)}:{kind}",
                 )
@@ -356,7 +362,7 @@ class TelegramSender:
                 for index, copy in enumerate(copies[1:], start=1):
                     text_or_media = "t" if copy.text is not None else "c"
                     await self.refs.put(
-                        KIND_RELAY_MORE,
+                        more_kind(copy_kind(relay.mirrored_from)),
                         f"{relay.message_id}:{index}",
                         f"{message_ref(copy.chat.id, copy.message_id)}:{text_or_media}",
                     )
@@ -379,7 +385,7 @@ class TelegramSender:
         return steps
 
     async def _relay_edited(self, place: Place, lang: str, edited: RelayEdited) -> None:
-        stored = await self.refs.get("relay", str(edited.message_id))
+        stored = await self.refs.get(copy_kind(edited.mirrored_from), str(edited.message_id))
         rich = relay_edited_rich(lang, edited)
         where = parse_message_ref(stored) if stored else None
         if stored is None or where is None:
@@ -412,7 +418,7 @@ class TelegramSender:
         stored = [await self.refs.get("relay", str(retracted.message_id))]
         key = str(retracted.message_id)
         index = 1
-        while (more := await self.refs.get(KIND_RELAY_MORE, f"{key}:{index}")) is not None:
+        while (more := await self.refs.get(more_kind("relay"), f"{key}:{index}")) is not None:
             stored.append(more)
             index += 1
         for copy in stored:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from core.desk.scope import thread_event
+from core.desk.scope import thread_events
 from core.domain import ACTIVE_STATES, PersonRef
 from core.events import (
     CardChange,
@@ -46,7 +46,7 @@ async def delivery_failure_cards(
             ticket=TicketView.of(replace(ticket, delivery_problem=problem)),
             change=CardChange.DELIVERY_FAILED,
         )
-        events.append(thread_event(ticket, agents_lang, card, service))
+        events += thread_events(ticket, agents_lang, card, service)
     return events
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from core.desk.clocks import policy_of, sla_view
-from core.desk.scope import thread_event
+from core.desk.scope import thread_events
 from core.domain import Ticket
 from core.events import CardChange, Event, Notice, PersonTarget, TicketCard, TicketView
 from core.service.clocks import TargetStatus, sla_status
@@ -41,10 +41,8 @@ async def overdue_reminders(
         agent = ticket.assignee.display_name if ticket.assignee else ""
         await repo.audit("reminded", now, ticket_number=ticket.number, reminder="reminder.waiting")
         params: dict[str, str | int] = {"number": ticket.number, "minutes": minutes, "agent": agent}
-        events.append(
-            thread_event(
-                ticket, agents_lang, Notice(key="reminder.waiting", params=params), service
-            )
+        events += thread_events(
+            ticket, agents_lang, Notice(key="reminder.waiting", params=params), service
         )
     return events
 
@@ -76,7 +74,7 @@ async def sla_alerts(
             current = await repo.get_ticket(ticket.number) or ticket
             view = TicketView.of(current, sla_view(service, current, now))
             card = TicketCard(ticket=view, change=CardChange.SLA)
-            events.append(thread_event(current, agents_lang, card, service))
+            events += thread_events(current, agents_lang, card, service)
     return events
 
 
@@ -107,10 +105,21 @@ def _tell(
     events: list[Event] = []
     if remind:
         key = f"sla.{mark}.{target.name}"
-        events.append(thread_event(ticket, lang, Notice(key=key, params=params), service))
-    lead = service.team(ticket.team).leads.get(ticket.platform)
+        events += thread_events(ticket, lang, Notice(key=key, params=params), service)
+    lead = _lead(service, ticket)
     if mark == "breached" and escalate and lead:
-        target_person = PersonTarget(platform=ticket.platform, user_id=lead)
+        target_person = PersonTarget(platform=lead[0], user_id=lead[1])
         notice = Notice(key=f"sla.escalated.{target.name}", params=params)
         events.append(Event(target=target_person, lang=lang, payload=notice))
     return events
+
+
+def _lead(service: ServiceDesk, ticket: Ticket) -> tuple[str, str] | None:
+    """(platform, user id) of the team's lead: on a platform where the ticket is worked
+    (the requester's first), else on the requester's platform; told once."""
+    leads = service.team(ticket.team).leads
+    places = [platform for platform, _ in service.ticket_places(ticket.team, ticket.platform)]
+    for platform in (*places, ticket.platform):
+        if platform in leads:
+            return platform, leads[platform]
+    return None
