@@ -18,6 +18,7 @@ from tests.adapters.telegram.harness import AGENTS as TELEGRAM_AGENTS
 from tests.fakes.telegram_api import SentMessage
 
 OLGA_TG = 311  # a requester who only uses Telegram
+PHOTO = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 16 + b"\xff\xd9"  # a small JPEG's bytes
 
 # A team for IT questions that lives only in the Telegram group; the rest in Slack.
 REMOTE_IT = f"""
@@ -83,6 +84,17 @@ async def test_a_telegram_requester_is_served_from_the_slack_channel(
         # her reply in Telegram reaches the Slack thread
         await telegram.say(OLGA_TG, olga, "Done, it still flickers")
         assert slack.thread(1)[-1] == "Olga: Done, it still flickers"
+
+        # her photo reaches the Slack thread as a file Bob opens, with the photo's bytes
+        telegram.fake.add_file("AgACPHOTO-flicker", PHOTO, "photos/file_7.jpg")
+        message = telegram.fake.incoming(
+            OLGA_TG, olga, None, photo="AgACPHOTO-flicker", caption="This is how it looks"
+        )
+        await telegram.feed(telegram.fake.message_update(message))
+        await telegram.deliver()
+        assert "Olga: This is how it looks [1 attachment]" in slack.thread(1)
+        [photo] = slack.api.files_in(SLACK_AGENTS, card.ts)
+        assert (photo.name, photo.content) == ("file_7.jpg", PHOTO)
 
         # a Slack agent passes it on to another Slack agent
         await slack.command(BOB, "assign 1 @Carol", channel=SLACK_AGENTS)
