@@ -17,7 +17,7 @@ from adapters.console.translate import Session
 from adapters.web.sender import PLATFORM as WEB_PLATFORM
 from adapters.web.sender import WebSender
 from bots.http import build_http_app, start_http
-from bots.runtime import AdapterRuntime, PlatformConnection
+from bots.runtime import AdapterRuntime, PlatformConnection, share_files
 from bots.settings import Settings
 from bots.wiring import (
     Core,
@@ -164,6 +164,7 @@ async def run_adapters(
         db = await stack.enter_async_context(open_database(settings))
         faq = warmed_faq(settings)  # before any platform session opens: a bad FAQ stops here
         platforms = [_connect(name, settings, db) for name in names if name != "console"]
+        share_files(platforms)
         senders: dict[str, Sender] = {p.platform: p.sender for p in platforms}
         if "console" in names:
             senders["console"] = ConsoleSender(session, sys.stdout)

@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN"))
     slack_agents_channel: str | None = Field(None, validation_alias=_env("SLACK_AGENTS_CHANNEL"))
     slack_api_url: str | None = Field(None, validation_alias=_env("SLACK_API_URL"))
+    # files passed on between a DM and the agents' thread, at most this many MB each
+    slack_max_file_mb: int = Field(20, ge=1, le=1024, validation_alias=_env("SLACK_MAX_FILE_MB"))
 
     telegram_bot_token: SecretStr | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))
     telegram_agents_chat_id: int | None = Field(

@@ -16,15 +16,20 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import SlackDeps, register
 from adapters.slack.codecs import PLATFORM
+from adapters.slack.deferred import Deferred
 from adapters.slack.directory import AgentDirectory, TeamDirectory, UserDirectory
 from adapters.slack.errors import refused_token_code
+from adapters.slack.file_source import SlackFileSource
+from adapters.slack.files import FilePasser
 from adapters.slack.sender import SlackSender
 from bots.http_edge import refuse, slack_events_route
 from bots.settings import Settings
 from bots.wiring import Core, checked_service
 from core.delivery import Sender
+from core.files import FileSource
 from core.redact import describe
 from core.storage.db import Database
+from core.storage.lookup_records import PendingLookups
 from core.storage.refs import RefStore
 
 log = logging.getLogger(__name__)
@@ -45,6 +50,8 @@ class SlackConnection:
     sender: Sender
     agents_channel: str
     users: UserDirectory
+    files: FileSource
+    foreign_files: dict[str, FileSource]
     app_token: str | None = None
     platform: str = PLATFORM
 
@@ -62,6 +69,7 @@ class SlackRuntime:
     session: aiohttp.ClientSession | None = None
     users: UserDirectory | None = None
     agents: TeamDirectory | None = None
+    deferred: Deferred | None = None
     _socket: Any = field(default=None, repr=False)
 
     async def handle_http(self, request: web.Request) -> web.Response:
@@ -85,6 +93,9 @@ class SlackRuntime:
         # People and agents known before the first update, so no ack waits on them.
         if self.users is not None and self.agents is not None:
             await asyncio.gather(self.users.warm(), self.agents.warm())
+        if self.deferred is not None:
+            # what a previous run acknowledged and had not looked up yet
+            await self.deferred.resume()
         if self.app_token is None:
             return
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -127,6 +138,8 @@ class SlackRuntime:
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
+        if self.deferred is not None:
+            await self.deferred.close()
         for directory in (self.users, self.agents):
             if directory is not None:
                 await directory.close()
@@ -169,6 +182,7 @@ def connect_slack(settings: Settings, db: Database) -> SlackConnection:
     refs = RefStore(db, PLATFORM)
     channel = settings.slack_agents_channel
     users = UserDirectory(client)
+    foreign_files: dict[str, FileSource] = {}  # filled by bots.runtime.share_files
     return SlackConnection(
         settings=settings,
         session=session,
@@ -178,11 +192,15 @@ def connect_slack(settings: Settings, db: Database) -> SlackConnection:
             client,
             refs,
             channel,
+            files=FilePasser(client, max_bytes=settings.slack_max_file_mb * 1024**2),
             people=users.ids_by_name,
+            foreign_files=foreign_files,
             teams=tuple(checked_service(settings).teams),
         ),
         agents_channel=channel,
         users=users,
+        files=SlackFileSource(client),
+        foreign_files=foreign_files,
         app_token=app_token,
     )
 
@@ -201,10 +219,15 @@ def build_slack_runtime(core: Core, slack: SlackConnection) -> SlackRuntime:
     )
     channel = slack.agents_channel
     # Each team's agents are the members of its channel; without a service file that is
-    # one team in SLACK_AGENTS_CHANNEL.
-    team_channels = {
-        name: team.places.get(PLATFORM, channel) for name, team in core.desk.service.teams.items()
-    }
+    # one team in SLACK_AGENTS_CHANNEL. A team whose tickets go to no Slack channel (it
+    # lives in a Telegram group) has no agents here; one with no place on any platform
+    # the desk runs falls back to the default channel, as its tickets do.
+    service = core.desk.service
+    team_channels: dict[str, str] = {}
+    for name in service.teams:
+        places = dict(service.ticket_places(name, PLATFORM))
+        if PLATFORM in places:
+            team_channels[name] = places[PLATFORM] or channel
     deps = SlackDeps(
         intake=core.inbox,
         client=slack.client,
@@ -214,6 +237,8 @@ def build_slack_runtime(core: Core, slack: SlackConnection) -> SlackRuntime:
             {name: AgentDirectory(slack.client, ch) for name, ch in team_channels.items()}
         ),
         agents_channel=channel,
+        deferred=Deferred(PendingLookups(slack.refs.db, PLATFORM), clock=core.desk.clock),
+        tell=core.desk.post_once,
         default_lang=settings.lang,
         areas=core.desk.service.areas(),
     )
@@ -226,4 +251,5 @@ def build_slack_runtime(core: Core, slack: SlackConnection) -> SlackRuntime:
         session=slack.session,
         users=deps.users,
         agents=deps.agents,
+        deferred=deps.deferred,
     )

@@ -17,6 +17,7 @@ from aiohttp import web
 
 from adapters.telegram import PLATFORM, migration
 from adapters.telegram.facts import ChatFacts
+from adapters.telegram.file_source import TelegramFileSource
 from adapters.telegram.handlers import ALLOWED_UPDATES, TelegramDeps, build_router
 from adapters.telegram.inbound import known_update
 from adapters.telegram.polling import HoldWhileDatabaseDown
@@ -26,6 +27,7 @@ from bots.http_edge import refuse, telegram_webhook_route
 from bots.settings import Settings
 from bots.wiring import Core, checked_service
 from core.delivery import Sender
+from core.files import FileSource
 from core.queries import ticket_view
 from core.redact import redact
 from core.storage.db import Database
@@ -66,14 +68,27 @@ class TelegramConnection:
         default = settings.telegram_agents_chat_id
         service = checked_service(settings)
         self.teams = tuple(service.teams)
+        # Whether some team's Telegram tickets fall back to TELEGRAM_AGENTS_CHAT_ID (a team
+        # living in a Slack channel takes them there instead).
+        self.needs_default_group = any(
+            place == (PLATFORM, None)
+            for team in service.teams
+            for place in service.ticket_places(team, PLATFORM)
+        )
         team_chats = {
             name: int(team.places[PLATFORM])
             for name, team in service.teams.items()
             if team.places.get(PLATFORM)
         }
         self.facts = ChatFacts(bot, default, team_chats=team_chats)
+        self.files: FileSource = TelegramFileSource(bot)
+        self.foreign_files: dict[str, FileSource] = {}  # filled by bots.runtime.share_files
         self.sender: Sender = TelegramSender(
-            bot, self.refs, self.facts, views=functools.partial(ticket_view, db)
+            bot,
+            self.refs,
+            self.facts,
+            views=functools.partial(ticket_view, db),
+            foreign_files=self.foreign_files,
         )
 
     def runtime(self, core: Core) -> TelegramRuntime:
@@ -137,8 +152,9 @@ class TelegramRuntime:
         await self._check_token()
         facts = self.telegram.facts
         await migration.restore(facts, self.telegram.refs)
-        for problem in await check_agents_chat(self.bot, facts.agents_chat_id):
-            log.warning("telegram: %s", problem)
+        if facts.agents_chat_id is not None or self.telegram.needs_default_group:
+            for problem in await check_agents_chat(self.bot, facts.agents_chat_id):
+                log.warning("telegram: %s", problem)
         await register_commands(
             self.bot, facts.agents_chat_id, self.settings.lang, facts.agents_chats
         )

@@ -22,7 +22,7 @@ from core.inbox import Inbox, InboxTuning
 from core.ratelimit import PlatformLimits
 from core.redact import describe
 from core.reporting import ReportPolicy
-from core.service.config import ServiceConfig, ServiceDesk, build_service
+from core.service.config import MESSENGERS, ServiceConfig, ServiceDesk, build_service
 from core.service.loader import ServiceFileError, read_service_file
 from core.storage.db import Database, MigrationProgress, is_outage
 from core.storage.repository import Repository
@@ -69,11 +69,16 @@ def build_faq(settings: Settings) -> FaqService:
 
 def load_service(settings: Settings) -> ServiceDesk:
     """The service file's calendars, teams, matrix and policies; the built-in ones (with the
-    environment's agents' places and first-response minutes) when there is no file."""
+    environment's agents' places and first-response minutes) when there is no file. Only
+    the places on messengers whose credentials are set receive tickets: a place named for
+    a platform the desk does not run would keep its tickets from every agent."""
     path = settings.service_file
     config = read_service_file(path) if path.is_file() else ServiceConfig()
     return build_service(
-        config, first_response=settings.sla.unclaimed, env_places=settings.agents_places
+        config,
+        first_response=settings.sla.unclaimed,
+        env_places=settings.agents_places,
+        platforms=frozenset(settings.configured_adapters()) & frozenset(MESSENGERS),
     )
 
 

@@ -275,6 +275,11 @@ class ShowPerson(TicketCommand):
     """An agent asks who the requester of a ticket is (the card's "Person" button)."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class ShowAgentHome(Command):
+    """An agent's overview (Slack's App Home): the queue with who asks, and their own tickets."""
+
+
 AnyCommand = (
     SendText
     | AskQuestion
@@ -305,6 +310,7 @@ AnyCommand = (
     | Link
     | Unlink
     | ShowPerson
+    | ShowAgentHome
 )
 
 

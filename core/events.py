@@ -98,6 +98,7 @@ class TicketView(_Frozen):
     assignee_user_id: str | None
     assignee_name: str | None
     subject: str
+    assignee_platform: str | None = None
     text: str
     category: str
     priority: Priority
@@ -122,6 +123,7 @@ class TicketView(_Frozen):
             requester_name=ticket.requester.display_name,
             assignee_user_id=ticket.assignee.user_id if ticket.assignee else None,
             assignee_name=ticket.assignee.display_name if ticket.assignee else None,
+            assignee_platform=ticket.assignee.platform if ticket.assignee else None,
             subject=ticket.subject,
             text=ticket.text,
             category=ticket.category,
@@ -262,6 +264,14 @@ class Relay(_Frozen):
     author_role: Literal["requester", "agent"]
     text: str
     attachments: tuple[str, ...] = ()
+    # The platform the attachments were shared on; another platform's sender reads them
+    # from there (core.files). None in rows written before files crossed platforms: they
+    # came from the platform the relay is delivered on.
+    source_platform: str | None = None
+    # Set on the copy an agents' place of another platform gets of an agent's message:
+    # the platform it was written on (adapters keep these copies apart from the requester's).
+    mirrored_from: str | None = None
+    internal: bool = False  # a note: only ever shown to agents
 
 
 class RelayEdited(_Frozen):
@@ -274,6 +284,8 @@ class RelayEdited(_Frozen):
     author_role: Literal["requester", "agent"]
     text: str
     deleted: bool = False
+    mirrored_from: str | None = None  # as on Relay: the copy in another platform's place
+    internal: bool = False
 
 
 class RelayRetracted(_Frozen):
@@ -373,6 +385,35 @@ class PersonProfile(_Frozen):
         return round(sum(self.ratings) / len(self.ratings), 2) if self.ratings else None
 
 
+class RequesterSummary(_Frozen):
+    """A requester in one line, for an agent's overview: platforms, tickets, ratings."""
+
+    person_id: int
+    name: str
+    platforms: tuple[str, ...]
+    tickets_total: int
+    open_count: int
+    ratings: int
+    rating_average: float | None = None
+
+
+class HomeTicket(_Frozen):
+    ticket: TicketView
+    requester: RequesterSummary
+
+
+class AgentHome(_Frozen):
+    """An agent's overview: the unclaimed tickets of their teams (longest waiting first,
+    `more_unclaimed` beyond those listed), the ones they have, and their own as a requester."""
+
+    kind: Literal["agent_home"] = "agent_home"
+    unclaimed: tuple[HomeTicket, ...]
+    more_unclaimed: int = 0
+    mine: tuple[HomeTicket, ...]
+    own: tuple[TicketView, ...]
+    as_of: datetime
+
+
 Payload = Annotated[
     FaqAnswer
     | FaqSuggestions
@@ -385,6 +426,7 @@ Payload = Annotated[
     | TicketResolved
     | TicketList
     | PersonProfile
+    | AgentHome
     | TriageStep
     | WhichTicket
     | Notice,

@@ -16,6 +16,7 @@ from core.events import (
     ProfileQuestion,
     ProfileTicket,
     RequesterHistory,
+    RequesterSummary,
     TicketCard,
 )
 from core.storage.db import Database
@@ -27,6 +28,7 @@ CODE_LENGTH = 8  # 31**8: about 8.5e11 codes against 5 guesses per 10 minutes
 
 PROFILE_TICKETS = 10
 PROFILE_QUESTIONS = 5
+PEOPLE_FOUND = 50  # identities a people search reads at most
 
 
 def new_link_code() -> str:
@@ -136,6 +138,23 @@ async def build_profile(
     )
 
 
+async def requester_summary(repo: Repository, person: Person) -> RequesterSummary:
+    """`person` (any of their identities) in one line: the profile's counts, no lists."""
+    canonical = person.canonical_id
+    identities = await repo.identities(canonical) or [person]
+    tickets = await repo.list_tickets(requester_person=canonical, limit=1000)
+    ratings = [t.rating for t in tickets if t.rating is not None]
+    return RequesterSummary(
+        person_id=canonical,
+        name=identities[0].display_name,
+        platforms=tuple(dict.fromkeys(i.platform for i in identities)),
+        tickets_total=len(tickets),
+        open_count=sum(1 for t in tickets if t.state in ACTIVE_STATES),
+        ratings=len(ratings),
+        rating_average=round(sum(ratings) / len(ratings), 2) if ratings else None,
+    )
+
+
 def profile_json(profile: PersonProfile) -> dict[str, object]:
     """The shape `helpdesk people show --json` prints."""
     data = profile.model_dump(mode="json", exclude={"kind", "ticket_number"})
@@ -204,6 +223,24 @@ async def unlink_by_operator(db: Database, who: str, now: datetime) -> Person:
             raise PersonNotFound(f"{who!r} is not linked to anyone")
         await repo.audit("people.unlinked", now, actor_id=identity.id)
         return identity
+
+
+async def search_people(db: Database, text: str, default_lang: str) -> list[Person]:
+    """People an operator looks for: by id, or a part of a name or platform user id; one
+    identity per person (the first that matched), the one with that id first."""
+    wanted = text.strip()[:100]
+    if not wanted:
+        return []
+    async with db.transaction() as conn:
+        repo = Repository(conn, default_lang)
+        found = await repo.people_matching(wanted, PEOPLE_FOUND)
+        if wanted.isdigit() and len(wanted) <= 18:
+            by_id = await repo.person_by_id(int(wanted))
+            found = [by_id, *found] if by_id is not None else found
+    people: dict[int, Person] = {}
+    for identity in found:
+        people.setdefault(identity.canonical_id, identity)
+    return list(people.values())
 
 
 async def person_profile(db: Database, who: str, default_lang: str) -> PersonProfile:

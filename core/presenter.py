@@ -23,11 +23,20 @@ def priority_label(lang: str, ticket: ev.TicketView) -> str:
     return t(lang, f"priority.{ticket.priority.value}")
 
 
-def card_fields(lang: str, ticket: ev.TicketView) -> list[tuple[str, str]]:
-    """The card's labelled fields, in display order (values are raw user text)."""
+def card_fields(
+    lang: str, ticket: ev.TicketView, shown_on: str | None = None
+) -> list[tuple[str, str]]:
+    """The card's labelled fields, in display order (values are raw user text). On a card
+    `shown_on` a platform, people of another platform are named with theirs ("via Telegram")."""
+    assignee = ticket.assignee_name or t(lang, "card.nobody")
+    if ticket.assignee_name:
+        assignee = person_via(lang, assignee, ticket.assignee_platform, shown_on)
     fields = [
-        (t(lang, "card.requester"), ticket.requester_name),
-        (t(lang, "card.assignee"), ticket.assignee_name or t(lang, "card.nobody")),
+        (
+            t(lang, "card.requester"),
+            person_via(lang, ticket.requester_name, ticket.platform, shown_on),
+        ),
+        (t(lang, "card.assignee"), assignee),
         (t(lang, "card.category"), ticket.category),
         (t(lang, "card.priority"), priority_label(lang, ticket)),
         (t(lang, "card.state"), state_label(lang, ticket)),
@@ -77,6 +86,20 @@ def platform_name(lang: str, platform: str) -> str:
     return t(lang, f"platform.{platform}") if has_key(f"platform.{platform}") else platform
 
 
+def person_via(lang: str, name: str, platform: str | None, shown_on: str | None) -> str:
+    """ "Anna (via Telegram)" on a card of another platform; the name alone on their own."""
+    if platform is None or shown_on is None or platform == shown_on:
+        return name
+    return t(lang, "card.via", name=name, platform=platform_name(lang, platform))
+
+
+def relay_author(lang: str, name: str, mirrored_from: str | None) -> str:
+    """An agent as the agents of another platform see their message: "Boris via Telegram"."""
+    if mirrored_from is None:
+        return name
+    return t(lang, "relay.via", agent=name, platform=platform_name(lang, mirrored_from))
+
+
 def profile_ticket_line(lang: str, ticket: ev.ProfileTicket) -> str:
     state = t(lang, f"state.{ticket.state.value}")
     line = t(lang, "list.item", number=ticket.number, state=state, subject=ticket.subject)
@@ -86,11 +109,17 @@ def profile_ticket_line(lang: str, ticket: ev.ProfileTicket) -> str:
     return line
 
 
-def profile_question_line(lang: str, question: ev.ProfileQuestion) -> str:
+def profile_question_parts(lang: str, question: ev.ProfileQuestion) -> tuple[str, str]:
+    """What the FAQ did with a question, and what the person did next."""
     decision = t(lang, f"profile.decision.{question.decision}", entry=question.entry_id or "")
     outcome = t(
         lang, f"profile.outcome.{question.outcome or 'none'}", number=question.ticket_number or ""
     )
+    return decision, outcome
+
+
+def profile_question_line(lang: str, question: ev.ProfileQuestion) -> str:
+    decision, outcome = profile_question_parts(lang, question)
     text = " ".join(question.text.split())
     if len(text) > 80:
         text = text[:79] + "…"
@@ -121,6 +150,38 @@ def profile_lines(lang: str, profile: ev.PersonProfile) -> list[str]:
     for key, items in sections:
         lines.append(f"{t(lang, key)}:")
         lines += [f"  {item}" for item in items] or [f"  {t(lang, 'list.empty')}"]
+    return lines
+
+
+def summary_line(lang: str, summary: ev.RequesterSummary) -> str:
+    """`Anna · 3 tickets, 1 open · 2 ratings, average 4.5/5 · Slack, Telegram`."""
+    tickets = plural(lang, "profile.tickets", summary.tickets_total)
+    if summary.open_count:
+        tickets += ", " + t(lang, "profile.open_count", count=summary.open_count)
+    parts = [summary.name, tickets]
+    if summary.ratings:
+        parts.append(
+            plural(lang, "profile.ratings", summary.ratings, average=summary.rating_average)
+        )
+    parts.append(", ".join(platform_name(lang, p) for p in summary.platforms))
+    return " · ".join(parts)
+
+
+def agent_home_lines(lang: str, home: ev.AgentHome) -> list[str]:
+    """An agent's overview as plain text: each listed ticket, then its requester."""
+    lines: list[str] = []
+    for key, listed in (("list.queue", home.unclaimed), ("list.mine", home.mine)):
+        lines.append(f"{t(lang, key)}:")
+        if not listed:
+            lines.append(f"  {t(lang, 'list.empty')}")
+        for item in listed:
+            lines += [f"  {x}" for x in list_lines(lang, (item.ticket,), home.as_of)]
+            lines.append(f"    {summary_line(lang, item.requester)}")
+        if key == "list.queue" and home.more_unclaimed:
+            lines.append(f"  {plural(lang, 'home.more', home.more_unclaimed)}")
+    if home.own:
+        lines.append(f"{t(lang, 'home.own')}:")
+        lines += [f"  {x}" for x in list_lines(lang, home.own)]
     return lines
 
 
@@ -279,9 +340,9 @@ def relay_text(lang: str, relay: ev.Relay) -> str:
         extra = attachments_text(lang, len(relay.attachments))
         text = f"{text} {extra}".strip()
     if relay.author_role == "agent":
-        return t(
-            lang, "relay.from_agent", agent=relay.author_name, number=relay.ticket_number, text=text
-        )
+        agent = relay_author(lang, relay.author_name, relay.mirrored_from)
+        key = "relay.note_from" if relay.internal else "relay.from_agent"
+        return t(lang, key, agent=agent, number=relay.ticket_number, text=text)
     return t(lang, "relay.from_requester", name=relay.author_name, text=text)
 
 
@@ -349,6 +410,8 @@ def render_payload(lang: str, payload: ev.Payload) -> str:
         )
     if isinstance(payload, ev.PersonProfile):
         return "\n".join(profile_lines(lang, payload))
+    if isinstance(payload, ev.AgentHome):
+        return "\n".join(agent_home_lines(lang, payload))
     if isinstance(payload, ev.WhichTicket):
         lines = [t(lang, "ticket.which")]
         lines += [f"  #{view.number} {view.subject}" for view in payload.tickets]

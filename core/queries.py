@@ -36,10 +36,11 @@ from core.storage.repository import Repository
 class PersonView:
     user_id: str
     name: str
+    person_id: int  # the person's (every identity they linked), for their profile
 
     @classmethod
     def of(cls, person: Person) -> PersonView:
-        return cls(user_id=person.user_id, name=person.display_name)
+        return cls(user_id=person.user_id, name=person.display_name, person_id=person.canonical_id)
 
     def to_json(self) -> dict[str, Any]:
         return {"user_id": self.user_id, "name": self.name}

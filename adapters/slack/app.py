@@ -5,18 +5,26 @@ the update (the intake commits it to the inbox) before Slack gets its ack; the
 desk applies it right after, and the Web API work happens in the outbox. Duplicate
 deliveries (Slack retries, a second Socket Mode envelope) carry the same event id or
 trigger id and have no effect.
+
+Nothing before an ack waits on the Web API: people and agents come from the
+directories' memory. An update that needs a look-up first (🎫 and the message
+shortcut read the message; an event from someone nobody has seen yet) is recorded
+as pending instead and acknowledged; deferred.py looks it up after the ack and hands
+it on under the same update id (an event is replayed through the app once its people
+are known).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -33,16 +41,20 @@ from adapters.slack.codecs import (
     ReplyPlace,
     message_ref,
 )
+from adapters.slack.deferred import Deferred, TryLater
 from adapters.slack.directory import TeamDirectory, UserDirectory
 from adapters.slack.errors import error_code
+from adapters.slack.home_app import register_home
 from adapters.slack.markup import mentioned_users
 from adapters.slack.people import actor_of
 from adapters.slack.render import refusal_text
 from adapters.slack.sender import KIND_DM_THREAD, KIND_TRIAGE, card_kind
 from adapters.slack.slash import OpenModal, slash_command
+from adapters.slack.sources import KIND_SOURCE, SourceRef, SourceTickets
 from adapters.slack.views import modal_view
 from core import commands as c
 from core.domain import CATEGORIES, Actor, normalize_lang
+from core.events import Event
 from core.i18n import t
 from core.inbox import Intake
 from core.storage.refs import RefStore
@@ -50,8 +62,9 @@ from core.storage.refs import RefStore
 log = logging.getLogger(__name__)
 
 Ack = Callable[..., Awaitable[None]]
-# Slack waits 3 s for an ack; look-ups made before storing an update get this much.
-LOOKUP_TIMEOUT = 1.5
+KIND_UPDATE = "update"  # a pending look-up: an event replayed once its people are known
+# Set while an event is replayed after its look-up: it is not deferred again.
+_REPLAYING: ContextVar[bool] = ContextVar("slack_replaying", default=False)
 
 
 @dataclass
@@ -62,6 +75,9 @@ class SlackDeps:
     users: UserDirectory
     agents: TeamDirectory
     agents_channel: str
+    deferred: Deferred
+    # Queue events once per key (Desk.post_once): telling a person what the desk never saw.
+    tell: Callable[[str, list[Event]], Awaitable[bool]]
     default_lang: str = "en"
     areas: tuple[str, ...] = CATEGORIES  # the triage form's categories: the teams'
 
@@ -78,6 +94,9 @@ class Listeners:
 
     def __init__(self, deps: SlackDeps) -> None:
         self.d = deps
+        self.sources = SourceTickets(
+            deps.client, deps.users, self.actor, self.submit, deps.tell, deps.default_lang
+        )
 
     async def submit(self, command: c.Command | None, update_id: str) -> None:
         if command is None or not update_id:
@@ -85,13 +104,34 @@ class Listeners:
         command = await with_checked_assignee(command, self.d.agents.is_agent)
         await self.d.intake.submit(command, c.InboundKey(PLATFORM, update_id))
 
-    async def actor(self, user_id: str, *, in_agents_channel: bool = False) -> Actor:
-        """Who acts: an agent of the teams whose channel they are a member of."""
-        info = await self.d.users.get(user_id)
+    async def actor(
+        self, user_id: str, *, in_agents_channel: bool = False, name: str | None = None
+    ) -> Actor:
+        """Who acts: an agent of the teams whose channel they are a member of. Someone not
+        known yet goes by `name` (what the payload calls them) while they are looked up."""
+        info = await self.d.users.get(user_id, name)
         teams = await self.d.agents.teams_of(user_id)
         return replace(
             actor_of(info, is_agent=in_agents_channel or bool(teams)), teams=teams or None
         )
+
+    async def deferred(
+        self, body: dict[str, Any], person: str, mentioned: list[str], bot: str | None = None
+    ) -> bool:
+        """Record the event to replay it after the ack when someone in it is not known
+        yet (or an earlier update of the person still waits): True when recorded."""
+        if _REPLAYING.get():
+            return False
+        mentioned = [user for user in mentioned if user != bot]  # the bot needs no name
+        unknown = self.d.users.missing([person, *mentioned])
+        if not unknown and self.d.agents.loaded and not self.d.deferred.waiting_for(person):
+            return False
+        payload = {"body": body, "people": [person, *mentioned]}
+        await self.d.deferred.defer(str(body.get("event_id", "")), KIND_UPDATE, person, payload)
+        return True
+
+    async def defer_source(self, ref: SourceRef) -> None:
+        await self.d.deferred.defer(ref.update_id, KIND_SOURCE, ref.user, ref.payload())
 
     def in_agents(self, channel: str) -> bool:
         return self.d.agents.is_agents_channel(channel) or channel == self.d.agents_channel
@@ -111,9 +151,15 @@ class Listeners:
 
     # Events API
 
-    async def on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+    async def on_message(
+        self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         facts = inbound.message_facts(event)
         if facts.kind == "ignore" or not facts.user:
+            return
+        if facts.channel_type != "im" and not self.in_agents(facts.channel):
+            return  # other channels reach us as app_mention or reactions
+        if await self.deferred(body, facts.user, mentioned_users(facts.text), context.bot_user_id):
             return
         facts = inbound.meant(facts, await self.d.users.names(mentioned_users(facts.text)))
         if facts.channel_type == "im":
@@ -124,8 +170,6 @@ class Listeners:
             command = inbound.dm_command(facts, actor, ticket)
             await self.submit(command, body.get("event_id", ""))
             return
-        if not self.in_agents(facts.channel):
-            return  # other channels reach us as app_mention or reactions
         number = await self.ticket_of_card(facts.thread_ts, facts.channel)
         if number is None:
             return  # chatter in the agents' channel outside a card's thread
@@ -141,10 +185,12 @@ class Listeners:
         if self.in_agents(channel) and context.thread_ts:
             return  # in a card's thread the message listener relays it
         text = str(event.get("text", ""))
-        names = await self.d.users.names(mentioned_users(text))
-        question = inbound.mention_question(text, context.bot_user_id, names)
         if not context.user_id or event.get("bot_id"):
             return
+        if await self.deferred(body, context.user_id, mentioned_users(text), context.bot_user_id):
+            return
+        names = await self.d.users.names(mentioned_users(text))
+        question = inbound.mention_question(text, context.bot_user_id, names)
         actor = await self.actor(context.user_id)
         place = ReplyPlace(channel=channel, thread_ts=context.thread_ts or str(event.get("ts", "")))
         command: c.Command = (
@@ -167,59 +213,17 @@ class Listeners:
         if self.in_agents(channel):
             number = await self.ticket_of_card(ts, channel)
             if number is not None:
+                if await self.deferred(body, user, []):
+                    return
                 actor = await self.actor(user, in_agents_channel=True)
                 place = ReplyPlace(channel=channel, ephemeral=True)
                 command = inbound.card_reaction_command(reaction, actor, number, place)
                 await self.submit(command, body.get("event_id", ""))
                 return
         if reaction == REACTION_TICKET:
-            actor = await self.actor(user)
-            text, link = await self.source_message(channel, ts)
-            names = await self.d.users.names(mentioned_users(text))
-            command = c.OpenTicket(
-                actor=actor, text=inbound.source_ticket_text(text, link, names), source_link=link
-            )
-            await self.submit(command, body.get("event_id", ""))
-
-    async def source_message(self, channel: str, ts: str) -> tuple[str, str | None]:
-        """The text and permalink of a message a ticket is opened from (best effort, bounded).
-
-        Both are asked for side by side, so the update waits for one round trip.
-        """
-        try:
-            async with asyncio.timeout(LOOKUP_TIMEOUT):
-                return await asyncio.gather(
-                    self.message_text(channel, ts), self.permalink(channel, ts)
-                )
-        except (SlackApiError, OSError, TimeoutError) as error:
-            log.warning("could not read message %s in %s: %s", ts, channel, error)
-        return "", None
-
-    async def message_text(self, channel: str, ts: str) -> str:
-        """One message's text. conversations.replies names any message: one outside a
-        thread comes alone, a reply after its thread's parent, so the window starting at
-        the message holds it (https://api.slack.com/methods/conversations.replies)."""
-        found = await self.d.client.conversations_replies(
-            channel=channel, ts=ts, oldest=ts, inclusive=True, limit=2
-        )
-        messages = [m for m in found.get("messages") or [] if m.get("ts") == ts]
-        return str(messages[0].get("text", "")) if messages else ""
-
-    async def permalink(self, channel: str, ts: str) -> str | None:
-        found = await self.d.client.chat_getPermalink(channel=channel, message_ts=ts)
-        link = found.get("permalink")
-        return str(link) if link else None
-
-    async def on_home(
-        self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
-    ) -> None:
-        if event.get("tab") != "home" or not context.user_id:
-            return
-        actor = await self.actor(context.user_id)
-        place = ReplyPlace(home=True)
-        await self.submit(
-            c.ShowStatus(actor=actor, reply_context=place.encode()), body.get("event_id", "")
-        )
+            # the message's text and link are read after the ack (sources.py)
+            update_id = str(body.get("event_id", ""))
+            await self.defer_source(SourceRef(update_id, user, channel, ts))
 
     # slash command, shortcut, modal, buttons
 
@@ -232,7 +236,8 @@ class Listeners:
             return
         channel = context.channel_id or ""
         in_agents = self.in_agents(channel)
-        actor = await self.actor(user, in_agents_channel=in_agents)
+        name = str(body.get("user_name") or "") or None
+        actor = await self.actor(user, in_agents_channel=in_agents, name=name)
         # Answers go where the command was typed when only the user can see them there.
         place = ReplyPlace(channel=channel, ephemeral=True) if in_agents else ReplyPlace()
         names = await self.d.users.names(mentioned_users(text))
@@ -267,24 +272,22 @@ class Listeners:
         await ack()
 
     async def on_shortcut(self, ack: Ack, body: dict[str, Any], context: AsyncBoltContext) -> None:
-        channel = context.channel_id or ""
+        """The message shortcut: acknowledged at once, its message's link read after."""
         message = body.get("message") or {}
-        ts = str(message.get("ts", ""))
-        actor = await self.actor(context.user_id or "")
-        link = None
-        try:
-            async with asyncio.timeout(LOOKUP_TIMEOUT):
-                link = await self.permalink(channel, ts)
-        except (SlackApiError, OSError, TimeoutError) as error:
-            log.warning("chat.getPermalink failed: %s", error)
-        text = str(message.get("text", ""))
-        names = await self.d.users.names(mentioned_users(text))
-        text = inbound.source_ticket_text(text, link, names)
-        command = c.OpenTicket(actor=actor, text=text, source_link=link)
-        await self.submit(command, f"shortcut:{body.get('trigger_id', '')}")
+        if context.user_id and message.get("ts"):
+            ref = SourceRef(
+                update_id=f"shortcut:{body.get('trigger_id', '')}",
+                user=context.user_id,
+                channel=context.channel_id or "",
+                ts=str(message["ts"]),
+                text=str(message.get("text", "")),
+            )
+            await self.defer_source(ref)
         await ack()
 
-    async def on_modal(self, ack: Ack, view: dict[str, Any], context: AsyncBoltContext) -> None:
+    async def on_modal(
+        self, ack: Ack, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         problems = inbound.modal_problem(view)
         if problems:
             # https://api.slack.com/surfaces/modals#displaying_errors: shown beside the field
@@ -292,7 +295,7 @@ class Listeners:
             errors = {block: t(lang, key) for block, key in problems.items()}
             await ack(response_action="errors", errors=errors)
             return
-        actor = await self.actor(context.user_id or "")
+        actor = await self.actor(context.user_id or "", name=_name_of(body))
         command = inbound.modal_command(view, actor, self.d.areas)
         update_id = f"view:{view.get('id', '')}:{view.get('hash', '')}"
         await self.submit(command, update_id)
@@ -302,7 +305,7 @@ class Listeners:
         user = context.user_id or ""
         channel = context.channel_id or ""
         in_agents = self.in_agents(channel)
-        actor = await self.actor(user, in_agents_channel=in_agents)
+        actor = await self.actor(user, in_agents_channel=in_agents, name=_name_of(body))
         agents_channel = channel if in_agents else self.d.agents_channel
         place = inbound.action_place(channel, body.get("container") or {}, agents_channel)
         for action in body.get("actions") or []:
@@ -333,6 +336,12 @@ class Listeners:
         return pending.pick(actor, place.encode(), picked.index)
 
 
+def _name_of(body: dict[str, Any]) -> str | None:
+    """The name an interaction payload gives its user (`user.name`, `user.username`)."""
+    user = body.get("user") or {}
+    return str(user.get("name") or user.get("username") or "") or None
+
+
 async def _ignore() -> None:
     """Subscribed events we do not act on still need a 200, or Slack retries them."""
 
@@ -340,11 +349,28 @@ async def _ignore() -> None:
 def register(app: AsyncApp, deps: SlackDeps) -> Listeners:
     """Attach every listener of the help desk to `app`."""
     listeners = Listeners(deps)
+
+    async def replay(payload: dict[str, Any], last: bool) -> None:
+        """An event whose people were not known: looked up, then handled as if just sent."""
+        await deps.users.look_up([str(p) for p in payload.get("people") or []])
+        if not deps.agents.loaded:
+            await deps.agents.warm()
+        token = _REPLAYING.set(True)
+        try:
+            request = AsyncBoltRequest(body=payload["body"], mode="socket_mode")
+            response = await app.async_dispatch(request)
+        finally:
+            _REPLAYING.reset(token)
+        if response.status >= 500:
+            raise TryLater(f"replayed event answered {response.status}")
+
+    deps.deferred.handle(KIND_UPDATE, replay)
+    deps.deferred.handle(KIND_SOURCE, listeners.sources.open)
     app.event("message")(listeners.on_message)
     app.event("app_mention")(listeners.on_mention)
     app.event("reaction_added")(listeners.on_reaction)
     app.event("reaction_removed")(_ignore)
-    app.event("app_home_opened")(listeners.on_home)
+    register_home(app, listeners, deps.client)
     app.command("/ticket")(listeners.on_command)
     app.shortcut(SHORTCUT_CREATE_TICKET)(listeners.on_shortcut)
     app.view(MODAL_CALLBACK)(listeners.on_modal)

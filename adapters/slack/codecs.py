@@ -43,13 +43,15 @@ class ReplyPlace:
 
     Empty: their DM with the bot. `channel` (+ `thread_ts`): a public reply there
     (an @mention is answered in its thread). `ephemeral`: only they see it (agents
-    acting in the agents' channel). `home`: lists go to their App Home tab.
+    acting in the agents' channel). `home`: lists go to their App Home tab. `view`: the
+    modal (its view id) a profile asked for from the App Home is shown in.
     """
 
     channel: str | None = None
     thread_ts: str | None = None
     ephemeral: bool = False
     home: bool = False
+    view: str | None = None
 
     def encode(self) -> str | None:
         data: dict[str, Any] = {}
@@ -61,6 +63,8 @@ class ReplyPlace:
             data["e"] = 1
         if self.home:
             data["h"] = 1
+        if self.view:
+            data["v"] = self.view
         return json.dumps(data, separators=(",", ":")) if data else None
 
 
@@ -78,6 +82,7 @@ def decode_place(context: str | None) -> ReplyPlace:
         thread_ts=data.get("t"),
         ephemeral=bool(data.get("e")),
         home=bool(data.get("h")),
+        view=data.get("v"),
     )
 
 
@@ -128,6 +133,7 @@ ACTION_TRIAGE = "triage"
 ACTION_FAQ_TO_TICKET = "faq_to_ticket"
 ACTION_HELD_PLACE = "held_place"
 ACTION_RESOLVE_FAQ = "card_resolve_faq"
+ACTION_HOME_PERSON = "home_person"  # a listener of its own: it opens a modal first
 ACTION_PATTERN = re.compile(
     r"^(faq_helped|faq_human|faq_pick|faq_to_ticket|held_place|rate|card_\w+|triage)(:\d+)?$"
 )
@@ -259,6 +265,25 @@ def faq_block_id(query_id: int) -> str:
 
 def rating_block_id(number: int) -> str:
     return f"rate:{number}"
+
+
+@dataclass(frozen=True)
+class HomePersonButton:
+    """ "Person" beside a ticket on an agent's App Home: `home_person:<n>`, value `<n>`."""
+
+    number: int
+
+    @property
+    def action_id(self) -> str:
+        return f"{ACTION_HOME_PERSON}:{self.number}"
+
+    @property
+    def value(self) -> str:
+        return str(self.number)
+
+    @classmethod
+    def parse(cls, fields: ActionFields) -> HomePersonButton:
+        return cls(number=int(fields.value))
 
 
 @dataclass(frozen=True)
@@ -464,6 +489,7 @@ ButtonData = (
     | KindOption
     | TeamOption
     | ResolveEntryOption
+    | HomePersonButton
 )
 
 _PARSERS: dict[str, Callable[[ActionFields], ButtonData]] = {
@@ -482,6 +508,7 @@ _PARSERS: dict[str, Callable[[ActionFields], ButtonData]] = {
     ACTION_IMPACT: LevelOption.parse,
     ACTION_URGENCY: LevelOption.parse,
     ACTION_RESOLVE_FAQ: ResolveEntryOption.parse,
+    ACTION_HOME_PERSON: HomePersonButton.parse,
 }
 
 

@@ -2,9 +2,10 @@
 
 Both directories are filled when the app starts (users.list, conversations.members) and
 refreshed in the background: a stale answer is given at once while a fresh one is fetched.
-Only someone nobody has seen yet (a person who joined after the last refresh) is looked up
-while an update waits, and then for at most `miss_wait` seconds; past it the update goes on
-with what is known (the person's id) and the look-up finishes for the next time.
+Someone nobody has seen yet (a person who joined after the start) is never waited for
+while Slack waits for its ack: the listener either records the update and looks them up
+after the ack (`missing`, then `look_up`), or goes on with what the payload says (their
+id, the name Slack sent) while the look-up finishes for the next time.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Coroutine, Mapping
+from functools import partial
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -25,9 +27,6 @@ log = logging.getLogger(__name__)
 # Mentions looked up per message: enough for any real message, and a mention flood
 # cannot turn one update into a burst of users.info calls.
 MAX_NAMED = 10
-# How long an update waits for someone not yet known; three such waits side by side
-# (the author, the people mentioned, the agents) stay well inside Slack's 3 s.
-MISS_WAIT = 0.5
 # users.list / conversations.members pages (Slack recommends at most 200 a page).
 PAGE = 200
 _LOOKUP_ERRORS = (TimeoutError, SlackApiError, OSError)
@@ -85,13 +84,11 @@ class UserDirectory:
         ttl_seconds: float = 3600.0,
         clock: Callable[[], float] = time.monotonic,
         timeout: float = 10.0,
-        miss_wait: float = MISS_WAIT,
     ) -> None:
         self.client = client
         self.timeout = timeout
         self.ttl = ttl_seconds
         self.clock = clock
-        self.miss_wait = miss_wait
         self._cache: dict[str, tuple[float, UserInfo]] = {}
         self._by_name: dict[str, str] | None = None  # built from the cache when asked for
         self._background = _Background()
@@ -132,19 +129,28 @@ class UserDirectory:
         self._cache[user_id or info.user_id] = (when, info)
         self._by_name = None
 
-    async def get(self, user_id: str) -> UserInfo:
+    async def get(self, user_id: str, fallback_name: str | None = None) -> UserInfo:
+        """What is known of the person, at once: someone not yet known is looked up
+        behind the answer and shows meanwhile as `fallback_name` (or their id)."""
         cached = self._cache.get(user_id)
         if cached is not None:
             if self.clock() - cached[0] >= self.ttl:
                 self._background.run(user_id, lambda: self._fetch(user_id))
             return cached[1]
-        task = self._background.run(user_id, lambda: self._fetch(user_id))
-        finished = await _within(task, self.miss_wait)
-        if finished and not task.cancelled() and task.exception() is None:
-            info: UserInfo = task.result()
-            return info
-        # the update still counts; the person shows by id until the look-up is done
-        return UserInfo(user_id=user_id, name=user_id)
+        self._background.run(user_id, lambda: self._fetch(user_id))
+        return UserInfo(user_id=user_id, name=fallback_name or user_id)
+
+    def missing(self, user_ids: list[str]) -> list[str]:
+        """Who of `user_ids` nobody has seen yet (at most MAX_NAMED are ever named)."""
+        wanted = list(dict.fromkeys(user_ids))[:MAX_NAMED]
+        return [user_id for user_id in wanted if user_id not in self._cache]
+
+    async def look_up(self, user_ids: list[str]) -> None:
+        """users.info for each of `user_ids` not known yet, side by side, waiting for the
+        answers (after an ack only); one that fails leaves that person unknown."""
+        missing = self.missing(user_ids)
+        tasks = [self._background.run(u, partial(self._fetch, u)) for u in missing]
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def ids_by_name(self) -> dict[str, str]:
         """Display name -> user id for every name exactly one known person goes by."""
@@ -158,11 +164,8 @@ class UserDirectory:
         return self._by_name
 
     async def names(self, user_ids: list[str]) -> dict[str, str]:
-        """Names of the people a message mentions, looked up side by side.
-
-        Together they take one look-up's time, so the ack is not delayed per mention;
-        past MAX_NAMED the rest keep the label or id Slack sent (markup.plain_text).
-        """
+        """Names of the people a message mentions, as far as they are known now; past
+        MAX_NAMED the rest keep the label or id Slack sent (markup.plain_text)."""
         wanted = list(dict.fromkeys(user_ids))[:MAX_NAMED]
         infos = await asyncio.gather(*(self.get(user_id) for user_id in wanted))
         return {user_id: info.name for user_id, info in zip(wanted, infos, strict=True)}
@@ -185,20 +188,22 @@ class AgentDirectory:
         ttl_seconds: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
         timeout: float = 10.0,
-        miss_wait: float = MISS_WAIT,
     ) -> None:
         self.client = client
         self.timeout = timeout
         self.channel = channel
         self.ttl = ttl_seconds
         self.clock = clock
-        self.miss_wait = miss_wait
         self._members: frozenset[str] | None = None
         self._loaded_at = 0.0
         self._background = _Background()
 
     async def is_agent(self, user_id: str) -> bool:
         return user_id in await self.members()
+
+    @property
+    def loaded(self) -> bool:
+        return self._members is not None
 
     async def warm(self) -> None:
         await _within(self._refresh(), self.timeout)
@@ -227,10 +232,9 @@ class AgentDirectory:
         self._loaded_at = self.clock()
 
     async def members(self) -> frozenset[str]:
-        """The agents as last loaded; a stale list is refreshed behind the answer."""
-        if self._members is None:
-            await _within(self._refresh(), self.miss_wait)
-        elif self.clock() - self._loaded_at >= self.ttl:
+        """The agents as last loaded; a stale list is refreshed behind the answer. Never
+        loaded (Slack did not answer at the start): nobody, until the load succeeds."""
+        if self._members is None or self.clock() - self._loaded_at >= self.ttl:
             self._refresh()
         return self._members or frozenset()
 
@@ -260,8 +264,13 @@ class TeamDirectory:
     async def is_agent(self, user_id: str) -> bool:
         return bool(await self.teams_of(user_id))
 
+    @property
+    def loaded(self) -> bool:
+        return all(d.loaded for d in self.teams.values())
+
     async def warm(self) -> None:
-        """Every team's members loaded before the first update (side by side)."""
+        """Every team's members loaded before the first update (side by side); after an
+        ack, the teams not loaded yet are loaded again the same way."""
         await asyncio.gather(*(d.warm() for d in self.teams.values()))
 
     async def close(self) -> None:

@@ -7,6 +7,9 @@ the other side is, the way https://api.slack.com/messaging/files#uploading_files
 files.getUploadURLExternal, a POST of the bytes to the URL it gives, then
 files.completeUploadExternal sharing it into the channel (and thread). The bytes stream
 through; nothing is kept on disk or in memory whole.
+
+The bot token goes only to Slack's own file hosts (adapters.slack.file_hosts); an external
+file is not fetched, and the card notes it was not passed on.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.codecs import parse_file_ref
 from adapters.slack.errors import ErrorKind, error_code, is_kind
+from adapters.slack.file_hosts import CHUNK, STREAM_TIMEOUT, FileHosts
 from adapters.slack.mrkdwn import escape
 from core.events import Relay
 from core.i18n import t
@@ -30,14 +34,11 @@ from core.storage.refs import RefStore
 log = logging.getLogger(__name__)
 
 # https://api.slack.com/methods/files.upload ("File size limit"): 1 GB a file. What is
-# passed on must also stream through within one delivery (the outbox gives a send 30 s),
-# so the bot passes files up to 100 MB and notes the larger ones on the card.
+# passed on must also stream down and up again within one delivery (the outbox gives a
+# send 30 s): 20 MB does on a 12 Mbit/s link. Larger files are noted on the card at once
+# (SLACK_MAX_FILE_MB raises the limit where the links are faster).
 SLACK_FILE_LIMIT = 1024**3
-MAX_FILE_BYTES = min(SLACK_FILE_LIMIT, 100 * 1024**2)
-_CHUNK = 256 * 1024
-# The Web API session's 10 s for a whole request is too short for a file's bytes; the
-# stream only has to keep moving.
-_STREAM_TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=20)
+MAX_FILE_BYTES = 20 * 1024**2
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ class NotPassed:
 class FilePasser:
     def __init__(self, client: AsyncWebClient, max_bytes: int = MAX_FILE_BYTES) -> None:
         self.client = client
-        self.max_bytes = max_bytes
+        self.max_bytes = min(max_bytes, SLACK_FILE_LIMIT)
+        self.hosts = FileHosts(client)
 
     @property
     def max_mb(self) -> int:
@@ -78,6 +80,9 @@ class FilePasser:
             return NotPassed(name, too_large=True)
         if not url:
             return NotPassed(name, reason="no download link")
+        if not await self.hosts.token_may_go_to(url):
+            log.warning("file %s not fetched: %s is not a Slack file host", file_id, url[:80])
+            return NotPassed(name, reason="not a Slack file")
         try:
             upload = await self.client.files_getUploadURLExternal(filename=name, length=size)
             await self._copy(url, str(upload["upload_url"]), size)
@@ -101,19 +106,19 @@ class FilePasser:
         session = session or aiohttp.ClientSession()
         try:
             headers = {"Authorization": f"Bearer {self.client.token}"}
-            async with session.get(source, headers=headers, timeout=_STREAM_TIMEOUT) as download:
+            async with session.get(source, headers=headers, timeout=STREAM_TIMEOUT) as download:
                 if download.status >= 500:
                     download.raise_for_status()
                 # Without files:read Slack answers with its sign-in page, not the file.
                 if download.status != 200 or download.content_type == "text/html":
                     raise _Refused("no access to the file (files:read)")
-                body = download.content.iter_chunked(_CHUNK)
+                body = download.content.iter_chunked(CHUNK)
                 upload_headers = {
                     "Content-Type": "application/octet-stream",
                     "Content-Length": str(size),
                 }
                 async with session.post(
-                    target, data=body, headers=upload_headers, timeout=_STREAM_TIMEOUT
+                    target, data=body, headers=upload_headers, timeout=STREAM_TIMEOUT
                 ) as uploaded:
                     if uploaded.status >= 500:
                         uploaded.raise_for_status()

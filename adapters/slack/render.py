@@ -16,6 +16,7 @@ from adapters.common.triage import PERSON, SKIP
 from adapters.slack.blocks import button, context_block, section
 from adapters.slack.card_menus import card_controls
 from adapters.slack.codecs import (
+    PLATFORM,
     AddToTicketButton,
     FaqFeedbackButton,
     FaqPickButton,
@@ -58,6 +59,7 @@ from core.presenter import (
     history_line,
     list_lines,
     no_match_key,
+    relay_author,
     render_payload,
     triage_question,
     triage_skip_key,
@@ -207,10 +209,12 @@ def card_message(lang: str, card: TicketCard, teams: Sequence[str] = ()) -> Slac
     (`teams`: the service's, offered to move the ticket to when there are several)."""
     view = card.ticket
     title = t(lang, "card.title", number=view.number, subject=view.subject)
-    fields = card_fields(lang, view)
+    fields = card_fields(lang, view, PLATFORM)
     values = [escape(value) for _label, value in fields]
-    values[0] = mention(view.requester_user_id)
-    if view.assignee_user_id:
+    # Only Slack's own people are mentions; a Telegram requester is named "(via Telegram)".
+    if view.platform == PLATFORM:
+        values[0] = mention(view.requester_user_id)
+    if view.assignee_user_id and view.assignee_platform in (None, PLATFORM):
         values[1] = mention(view.assignee_user_id)
     if view.source_link:
         values[-1] = f"<{escape(view.source_link)}|{escape(t(lang, 'card.open_link'))}>"
@@ -241,10 +245,7 @@ def card_message(lang: str, card: TicketCard, teams: Sequence[str] = ()) -> Slac
             "elements": card_controls(lang, view, card.faq_choices, teams),
         }
     )
-    summary = (
-        f"{escape(title)} · {mention(view.requester_user_id)} · "
-        f"{escape(t(lang, f'state.{view.state.value}'))}"
-    )
+    summary = f"{escape(title)} · {values[0]} · {escape(t(lang, f'state.{view.state.value}'))}"
     return SlackMessage(text=summary, blocks=blocks)
 
 
@@ -253,9 +254,13 @@ def _with_files(text: str, attachments: tuple[str, ...]) -> str:
     return "\n".join([text, *links]) if links else text
 
 
-def _relay_text(lang: str, author_role: str, author: str, number: int, text: str) -> str:
-    key = "relay.from_agent" if author_role == "agent" else "relay.from_requester"
-    return escape(t(lang, key, agent=author, name=author, number=number, text=text))
+def _relay_text(lang: str, relay: Relay | RelayEdited, text: str) -> str:
+    """ "Bob (#3): text"; a copy from another platform's agents names theirs, a note says so."""
+    key = "relay.from_agent" if relay.author_role == "agent" else "relay.from_requester"
+    if relay.internal:
+        key = "relay.note_from"
+    name = relay_author(lang, relay.author_name, relay.mirrored_from)
+    return escape(t(lang, key, agent=name, name=name, number=relay.ticket_number, text=text))
 
 
 def relay_message(
@@ -266,7 +271,7 @@ def relay_message(
     if relay.attachments:  # the files follow as files of their own
         extra = attachments_text(lang, len(relay.attachments))
         body = f"{body} {extra}".strip()
-    text = _relay_text(lang, relay.author_role, relay.author_name, relay.ticket_number, body)
+    text = _relay_text(lang, relay, body)
     if ids_by_name:
         text = relink_mentions(text, ids_by_name)
     return SlackMessage(text=_with_files(text, relay.attachments))
@@ -278,9 +283,7 @@ def relay_edited_message(lang: str, edited: RelayEdited) -> SlackMessage:
         body = t(lang, "relay.deleted_mark")
     else:
         body = f"{edited.text} {t(lang, 'relay.edited_mark')}"
-    return SlackMessage(
-        text=_relay_text(lang, edited.author_role, edited.author_name, edited.ticket_number, body)
-    )
+    return SlackMessage(text=_relay_text(lang, edited, body))
 
 
 def which_ticket_message(lang: str, payload: WhichTicket) -> SlackMessage:

@@ -14,11 +14,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.common.triage import PendingTriage
 from adapters.slack import marks
-from adapters.slack.codecs import decode_place, message_ref, split_ref
+from adapters.slack.codecs import PLATFORM, decode_place, message_ref, split_ref
 from adapters.slack.errors import ErrorKind, delivery_error, error_code, is_kind
 from adapters.slack.files import FilePasser, RelayedFiles
+from adapters.slack.foreign_files import CrossingFiles
+from adapters.slack.home import show_on_surface
 from adapters.slack.render import SlackMessage, message_for
-from adapters.slack.views import home_view
 from core.events import (
     AgentsTarget,
     Event,
@@ -27,11 +28,11 @@ from core.events import (
     RelayEdited,
     RelayRetracted,
     TicketCard,
-    TicketList,
     TicketOpened,
     TriageStep,
     ticket_number_of,
 )
+from core.files import FileSources, ForeignFiles
 from core.storage.refs import RefStore
 from core.unknown_outcome import MaybeSent
 
@@ -45,6 +46,15 @@ def card_kind(channel: str, agents_channel: str) -> str:
 
 
 KIND_RELAY = "relay"  # core message id -> "channel:ts" of the relayed copy
+# core message id -> "channel:ts" of the copy of another platform's agent's message in a
+# ticket's thread (apart from the requester's copy of the same message, in their DM)
+KIND_MIRROR = "mirror"
+
+
+def copy_kind(payload: Relay | RelayEdited) -> str:
+    return KIND_MIRROR if payload.mirrored_from is not None else KIND_RELAY
+
+
 KIND_DM = "dm"  # user id -> their DM channel with the bot
 KIND_TRIAGE = "triage"  # user id -> the triage step they were asked last
 # ticket number -> "channel:ts" of its "Ticket #N opened" message in the requester's DM:
@@ -61,12 +71,16 @@ class SlackSender:
         files: FilePasser | None = None,
         people: Callable[[], Mapping[str, str]] | None = None,
         teams: Sequence[str] = (),
+        foreign_files: FileSources | None = None,
     ) -> None:
         self.client = client
         self.teams = tuple(teams)  # the service's: a card offers to move its ticket to one
         self.files = RelayedFiles(
             client, refs, agents_channel, self._card_ts, files or FilePasser(client)
         )
+        # Files shared on the other platforms, read there (the composition root fills it).
+        foreign = ForeignFiles(foreign_files if foreign_files is not None else {}, PLATFORM)
+        self.crossing = CrossingFiles(client, refs, foreign)
         # display name -> user id: the people a relayed message mentions notified again
         self.people = people or dict
         self.refs = refs
@@ -164,9 +178,7 @@ class SlackSender:
                 **message.kwargs(),
             )
             return
-        if isinstance(payload, RelayEdited) and await self._update_copy(
-            payload.message_id, message
-        ):
+        if isinstance(payload, RelayEdited) and await self._update_copy(payload, message):
             return
         if isinstance(payload, RelayRetracted):
             await self._retract(payload.message_id, message)
@@ -192,14 +204,9 @@ class SlackSender:
         if isinstance(payload, RelayRetracted):
             await self._retract(payload.message_id, message)
             return
-        if place.home and isinstance(payload, TicketList):
-            await self.client.views_publish(
-                user_id=target.user_id, view=home_view(event.lang, payload.tickets)
-            )
+        if await show_on_surface(self.client, target.user_id, event.lang, payload, place):
             return
-        if isinstance(payload, RelayEdited) and await self._update_copy(
-            payload.message_id, message
-        ):
+        if isinstance(payload, RelayEdited) and await self._update_copy(payload, message):
             return
         if place.ephemeral and place.channel:
             await self.client.chat_postEphemeral(
@@ -259,7 +266,10 @@ class SlackSender:
         async def then(ts: str) -> None:
             if ts:
                 await remember(ts)
-            await self.files.pass_files(relay, channel, thread_ts, lang)
+            if self.crossing.crossing(relay):
+                await self.crossing.pass_files(relay, channel, thread_ts, lang)
+            else:
+                await self.files.pass_files(relay, channel, thread_ts, lang)
 
         return then
 
@@ -267,7 +277,7 @@ class SlackSender:
         """Whether this relay's text is already posted (a retry for its files)."""
         if not isinstance(payload, Relay) or not payload.attachments:
             return False
-        return await self.refs.get(KIND_RELAY, str(payload.message_id)) is not None
+        return await self.refs.get(copy_kind(payload), str(payload.message_id)) is not None
 
     async def _ticket_thread(
         self, ticket: int, channel: str, thread_ts: str | None
@@ -289,10 +299,10 @@ class SlackSender:
         """A relayed message's copy is remembered, so that its edits find it."""
         if not isinstance(payload, Relay):
             return marks.nothing_after
-        message_id = payload.message_id
+        message_id, kind = payload.message_id, copy_kind(payload)
 
         async def remember(ts: str) -> None:
-            await self.refs.put(KIND_RELAY, str(message_id), message_ref(channel, ts))
+            await self.refs.put(kind, str(message_id), message_ref(channel, ts))
 
         return remember
 
@@ -324,8 +334,8 @@ class SlackSender:
                 raise
             await self._update(channel, ts, placeholder)
 
-    async def _update_copy(self, message_id: int, message: SlackMessage) -> bool:
-        ref = await self.refs.get(KIND_RELAY, str(message_id))
+    async def _update_copy(self, edited: RelayEdited, message: SlackMessage) -> bool:
+        ref = await self.refs.get(copy_kind(edited), str(edited.message_id))
         if ref is None:
             return False
         channel, ts = split_ref(ref)

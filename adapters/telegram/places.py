@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aiogram.types import ReplyParameters
+
 
 @dataclass(frozen=True)
 class Place:
@@ -46,3 +48,22 @@ def parse_message_ref(value: str) -> tuple[int, int] | None:
         return int(chat), int(message.split(":", 1)[0])
     except ValueError:
         return None
+
+
+def reply_parameters(place: Place) -> ReplyParameters | None:
+    """A reply to `place`'s message, sent even when that message is gone."""
+    if place.reply_to is None:
+        return None
+    return ReplyParameters(message_id=place.reply_to, allow_sending_without_reply=True)
+
+
+def copy_kind(mirrored_from: str | None) -> str:
+    """The refs kind of a relayed copy: the requester's and the ticket thread's copy of an
+    agent's message from another platform are kept apart (both may be in Telegram)."""
+    return "mirror" if mirrored_from is not None else "relay"
+
+
+def more_kind(kind: str) -> str:
+    """The refs kind of the further messages of a copy sent in several (a long text,
+    several files): withdrawn with the first."""
+    return f"{kind}_more"

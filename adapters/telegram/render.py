@@ -63,6 +63,7 @@ from core.presenter import (
     no_match_key,
     notice_text,
     profile_lines,
+    relay_author,
     ticket_opened_text,
     triage_question,
     triage_skip_key,
@@ -181,25 +182,25 @@ def notice_rich_text(lang: str, notice: Notice) -> str:
     return notice_text(lang, notice, PLATFORM)
 
 
-def _relay_head(lang: str, author: str, role: str, number: int) -> str:
-    if role == "agent":
-        return t(lang, "telegram.relay.agent_head", agent=author, number=number)
-    return t(lang, "telegram.relay.requester_head", name=author, number=number)
+def _relay_head(lang: str, relay: Relay | RelayEdited) -> str:
+    """Who wrote it; a copy from another platform's agents names theirs, a note says so."""
+    number = relay.ticket_number
+    if relay.author_role == "agent":
+        agent = relay_author(lang, relay.author_name, relay.mirrored_from)
+        key = "telegram.relay.note_head" if relay.internal else "telegram.relay.agent_head"
+        return t(lang, key, agent=agent, number=number)
+    return t(lang, "telegram.relay.requester_head", name=relay.author_name, number=number)
 
 
 def relay_rich(lang: str, relay: Relay) -> Rich:
-    rich = Rich().add(
-        _relay_head(lang, relay.author_name, relay.author_role, relay.ticket_number), "bold"
-    )
+    rich = Rich().add(_relay_head(lang, relay), "bold")
     if relay.text:
         rich.line(relay.text)
     return rich
 
 
 def relay_edited_rich(lang: str, edited: RelayEdited) -> Rich:
-    rich = Rich().add(
-        _relay_head(lang, edited.author_name, edited.author_role, edited.ticket_number), "bold"
-    )
+    rich = Rich().add(_relay_head(lang, edited), "bold")
     if edited.deleted:
         return rich.line(t(lang, "relay.deleted_mark"), "italic")
     return rich.line(edited.text).add(" ").add(t(lang, "relay.edited_mark"), "italic")
@@ -296,7 +297,7 @@ def render_card(lang: str, card: TicketCard) -> OutMessage:
     view = card.ticket
     rich = Rich().add(t(lang, "card.title", number=view.number, subject=view.subject), "bold")
     rich.line(card_change(lang, card), "italic")
-    for name, value in card_fields(lang, view):
+    for name, value in card_fields(lang, view, PLATFORM):
         rich.line(f"{name}: ", "bold").add(value)
     if view.delivery_problem:
         rich.line("⚠️ " + t(lang, "card.delivery_problem", reason=view.delivery_problem), "bold")

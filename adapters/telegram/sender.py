@@ -31,11 +31,11 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
     ReactionTypeEmoji,
-    ReplyParameters,
 )
 
+from adapters.common.file_notes import not_passed_note
 from adapters.common.triage import PendingTriage
-from adapters.telegram import migration
+from adapters.telegram import PLATFORM, migration
 from adapters.telegram.errors import (
     accepted_result,
     file_refused,
@@ -48,7 +48,14 @@ from adapters.telegram.errors import (
 )
 from adapters.telegram.facts import ChatFacts
 from adapters.telegram.markup import CAPTION_LIMIT, MESSAGE_LIMIT, Rich
-from adapters.telegram.places import Place, message_ref, parse_message_ref
+from adapters.telegram.places import (
+    Place,
+    copy_kind,
+    message_ref,
+    more_kind,
+    parse_message_ref,
+    reply_parameters,
+)
 from adapters.telegram.reactions import NOTE_EMOJI
 from adapters.telegram.render import (
     Keyboard,
@@ -62,6 +69,7 @@ from adapters.telegram.render import (
     render_payload,
     topic_name,
 )
+from adapters.telegram.uploads import FileSends
 from core.delivery import PermanentFailure
 from core.domain import TicketState
 from core.events import (
@@ -80,6 +88,7 @@ from core.events import (
     event_to_json,
     ticket_number_of,
 )
+from core.files import FileSources, FileUnavailable, ForeignFiles
 from core.i18n import t
 from core.storage.refs import RefStore
 
@@ -93,6 +102,7 @@ TicketViews = Callable[[int], Awaitable[TicketView | None]]
 """A ticket as its card shows it now, for re-posting a card that was lost."""
 CLOSED_STATES = (TicketState.RESOLVED, TicketState.CANCELLED)
 UNCAPTIONED = ("video_note",)  # https://core.telegram.org/bots/api#sendvideonote has no caption
+# "relay id:n" -> the n-th further copy of a relay sent as several messages ("chat:msg:t|c")
 
 
 def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
@@ -108,12 +118,20 @@ def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
 
 class TelegramSender:
     def __init__(
-        self, bot: Bot, refs: RefStore, facts: ChatFacts, views: TicketViews | None = None
+        self,
+        bot: Bot,
+        refs: RefStore,
+        facts: ChatFacts,
+        views: TicketViews | None = None,
+        foreign_files: FileSources | None = None,
     ) -> None:
         self.bot = bot
         self.refs = refs
         self.facts = facts
         self.views = views
+        # Files shared on the other platforms, read there (the composition root fills it).
+        foreign = foreign_files if foreign_files is not None else {}
+        self.files = FileSends(bot, ForeignFiles(foreign, PLATFORM))
 
     @property
     def agents_chat_id(self) -> int | None:
@@ -209,7 +227,7 @@ class TelegramSender:
                 text=chunk,
                 parse_mode=ParseMode.HTML,
                 message_thread_id=place.thread_id,
-                reply_parameters=_reply(place),
+                reply_parameters=reply_parameters(place),
                 reply_markup=markup(out.keyboard) if last else None,
             )
             sent.append(await self._message(call, place.chat_id))
@@ -246,38 +264,13 @@ class TelegramSender:
             steps.append(step)
         return steps
 
-    async def _send_file(self, place: Place, attachment: str, caption: str | None) -> Message:
-        kind, _, file_id = attachment.partition(":")
+    async def _send_file(
+        self, place: Place, attachment: str, caption: str | None, source: str | None = None
+    ) -> Message:
         if tag := _AGAIN_TAG.get():
             caption = _tagged(caption or "", tag, CAPTION_LIMIT)
-        common = {
-            "chat_id": place.chat_id,
-            "message_thread_id": place.thread_id,
-            "reply_parameters": _reply(place),
-            "caption": caption,
-            "parse_mode": ParseMode.HTML if caption else None,
-        }
-        call: Awaitable[Message]
-        if kind == "photo":
-            call = self.bot.send_photo(photo=file_id, **common)  # type: ignore[arg-type]
-        elif kind == "voice":
-            call = self.bot.send_voice(voice=file_id, **common)  # type: ignore[arg-type]
-        elif kind == "video":
-            call = self.bot.send_video(video=file_id, **common)  # type: ignore[arg-type]
-        elif kind == "audio":
-            call = self.bot.send_audio(audio=file_id, **common)  # type: ignore[arg-type]
-        elif kind == "animation":
-            call = self.bot.send_animation(animation=file_id, **common)  # type: ignore[arg-type]
-        elif kind == "video_note":
-            call = self.bot.send_video_note(
-                chat_id=place.chat_id,
-                video_note=file_id,
-                message_thread_id=place.thread_id,
-                reply_parameters=_reply(place),
-            )
-        else:
-            call = self.bot.send_document(document=file_id, **common)  # type: ignore[arg-type]
-        return await self._message(call, place.chat_id)
+        sent = self.files.send(place, attachment, caption, source)
+        return await self._message(sent, place.chat_id)
 
     # to a person
 
@@ -314,10 +307,12 @@ class TelegramSender:
     def _relay_steps(
         self, place: Place, lang: str, relay: Relay, ticket: int | None, *, to_agents: bool
     ) -> list[Step]:
-        """The message (and its files, by file id) plus a note of where the copy is.
+        """The message (and its files: by file id, or uploaded from another platform)
+        plus a note of where the copy is.
 
-        A file Telegram refuses to send on is left out, its caption sent as text, and
-        named at the end as a permanent failure, which the card then shows.
+        A file Telegram refuses to send on, or one from another platform that cannot
+        cross, is left out, its caption sent as text; it is named in the thread, and
+        to a requester as a permanent failure as well, which the card then shows.
         """
         copies: list[Message] = []
         files = list(relay.attachments)
@@ -325,6 +320,7 @@ class TelegramSender:
         caption = relay_caption(lang, relay) if captioned else None
         steps: list[Step] = []
         refused: list[str] = []
+        missing: list[str] = []  # files of another platform that could not cross
         if caption is None:
             steps += self._chunk_steps(place, render_payload(lang, relay), copies)
         for index, attachment in enumerate(files):
@@ -334,7 +330,15 @@ class TelegramSender:
                 attachment: str = attachment, cap: str | None = first_caption
             ) -> None:
                 try:
-                    copies.append(await self._send_file(place, attachment, cap))
+                    copies.append(
+                        await self._send_file(place, attachment, cap, relay.source_platform)
+                    )
+                except FileUnavailable as problem:
+                    log.warning("telegram: a file was not passed on: %s", problem)
+                    missing.append(str(problem))
+                    lines = (cap,) if cap is not None else ()
+                    note = plain(not_passed_note(lang, problem))
+                    copies.extend(await self.send_out(place, OutMessage(lines + note.chunks)))
                 except TelegramBadRequest as error:
                     if not file_refused(error):
                         raise
@@ -348,15 +352,25 @@ class TelegramSender:
         async def remember() -> None:
             if copies:
                 first = copies[0]
-                kind = "c" if caption is not None and not refused else "t"
+                kind = "c" if caption is not None and not refused and not missing else "t"
                 await self.refs.put(
-                    "relay",
+                    copy_kind(relay.mirrored_from),
                     str(relay.message_id),
                     f"{message_ref(first.chat.id, first.message_id)}:{kind}",
                 )
+                # the other messages of a long text or of several files, withdrawn with it
+                for index, copy in enumerate(copies[1:], start=1):
+                    text_or_media = "t" if copy.text is not None else "c"
+                    await self.refs.put(
+                        more_kind(copy_kind(relay.mirrored_from)),
+                        f"{relay.message_id}:{index}",
+                        f"{message_ref(copy.chat.id, copy.message_id)}:{text_or_media}",
+                    )
                 if ticket is not None:
                     for copy in copies:
                         await self._remember_thread_message(copy, ticket)
+            if missing and (not to_agents or ticket is None):
+                raise PermanentFailure("telegram could not pass on a file: " + "; ".join(missing))
             if not refused:
                 return
             kinds = ", ".join(refused)
@@ -371,7 +385,7 @@ class TelegramSender:
         return steps
 
     async def _relay_edited(self, place: Place, lang: str, edited: RelayEdited) -> None:
-        stored = await self.refs.get("relay", str(edited.message_id))
+        stored = await self.refs.get(copy_kind(edited.mirrored_from), str(edited.message_id))
         rich = relay_edited_rich(lang, edited)
         where = parse_message_ref(stored) if stored else None
         if stored is None or where is None:
@@ -398,17 +412,30 @@ class TelegramSender:
                 raise
 
     async def _retract(self, lang: str, retracted: RelayRetracted) -> None:
-        """deleteMessage of a relayed copy; where Telegram refuses (a message older than
-        48 h, https://core.telegram.org/bots/api#deletemessage) a neutral placeholder."""
-        stored = await self.refs.get("relay", str(retracted.message_id))
-        where = parse_message_ref(stored) if stored else None
-        if stored is None or where is None:
+        """deleteMessage of every relayed copy (a long text or several files went as
+        several messages); where Telegram refuses (a message older than 48 h,
+        https://core.telegram.org/bots/api#deletemessage) a neutral placeholder."""
+        stored = [await self.refs.get("relay", str(retracted.message_id))]
+        key = str(retracted.message_id)
+        index = 1
+        while (more := await self.refs.get(more_kind("relay"), f"{key}:{index}")) is not None:
+            stored.append(more)
+            index += 1
+        for copy in stored:
+            if copy is not None:
+                await self._withdraw_copy(lang, copy)
+
+    async def _withdraw_copy(self, lang: str, stored: str) -> None:
+        where = parse_message_ref(stored)
+        if where is None:
             return  # no copy was ever sent
         chat_id, message_id = where
         try:
             await self.bot.delete_message(chat_id=chat_id, message_id=message_id)
             return
         except TelegramBadRequest as error:
+            if "not found" in error.message:
+                return  # deleted already (a retry of this withdrawal)
             log.info("relayed copy not deleted (%s); replacing it", error.message)
         placeholder = Rich().add(t(lang, "relay.withdrawn_mark"), "italic").chunks()[0]
         try:
@@ -689,12 +716,6 @@ def _stand_in(result: dict[str, Any], chat_id: int) -> Message:
         date=datetime.now(UTC),
         chat=Chat.model_construct(id=chat_id, type="private"),
     )
-
-
-def _reply(place: Place) -> ReplyParameters | None:
-    if place.reply_to is None:
-        return None
-    return ReplyParameters(message_id=place.reply_to, allow_sending_without_reply=True)
 
 
 def topic_value(chat_id: int, topic: int, default_chat: int | None) -> str:

@@ -24,7 +24,9 @@ from core.domain import Actor, Priority
 from core.events import PersonTarget
 from core.faq.service import FaqService
 from core.i18n import t
-from core.presenter import render_text
+from core.i18n.numbers import plural
+from core.people import PersonNotFound, person_profile, search_people
+from core.presenter import platform_name, profile_question_parts, render_text
 from core.queries import ticket_detail
 from core.reporting import ReportPolicy, build_report
 from core.reporting.queue import load_queue, ticket_clocks
@@ -89,6 +91,8 @@ class WebConsole:
             PREFIX + "/tickets/{number:[0-9]{1,9}}/{action:claim|reply|note|priority|resolve}",
             self._signed(self.act),
         )
+        r.add_get(f"{PREFIX}/people", self._signed(self.people))
+        r.add_get(PREFIX + "/people/{id:[0-9]{1,9}}", self._signed(self.person))
         r.add_get(f"{PREFIX}/reports", self._signed(self.reports, lead=True))
         r.add_get(f"{PREFIX}/kb", self._signed(self.kb, lead=True))
 
@@ -240,6 +244,40 @@ class WebConsole:
             flash=self._flash(request),
         )
         return self._with_flash_read(request, page)
+
+    async def people(self, request: web.Request, session: WebSession) -> web.StreamResponse:
+        """The people search: a part of a name or platform user id, or an id."""
+        query = request.query.get("q", "").strip()[:100]
+        found = await search_people(self.db, query, self.config.lang) if query else []
+        if len(found) == 1:
+            raise self._redirect(f"{PREFIX}/people/{found[0].canonical_id}")
+        return self._page(
+            "people.html",
+            session=session,
+            query=query,
+            found=found,
+            platform=lambda name: platform_name(self.config.lang, name),
+        )
+
+    async def person(self, request: web.Request, session: WebSession) -> web.StreamResponse:
+        """A requester's profile: who, where, tickets, questions, ratings."""
+        wanted = request.match_info["id"]
+        try:
+            profile = await person_profile(self.db, wanted, self.config.lang)
+        except PersonNotFound:
+            message = self.t("web.error.no_person", id=wanted)
+            return self._page("error.html", 404, session, message=message)
+        if str(profile.person_id) != wanted:  # one of their other accounts: one address each
+            raise self._redirect(f"{PREFIX}/people/{profile.person_id}")
+        return self._page(
+            "person.html",
+            session=session,
+            profile=profile,
+            platform=lambda name: platform_name(self.config.lang, name),
+            question_parts=lambda q: profile_question_parts(self.config.lang, q),
+            plural=lambda key, n, **params: plural(self.config.lang, key, n, **params),
+            when=lambda moment: when(moment, self.config.lang),
+        )
 
     async def act(self, request: web.Request, session: WebSession) -> web.StreamResponse:
         number = int(request.match_info["number"])

@@ -62,6 +62,9 @@ async def reply(scope: CommandScope, cmd: c.Reply) -> None:
     scope.to_person(
         ticket.requester, scope.relay(ticket, message_id, "agent", text, cmd.attachments)
     )
+    scope.to_other_places(
+        ticket, scope.relay(ticket, message_id, "agent", text, cmd.attachments, mirrored=True)
+    )
 
 
 async def requester_reply(scope: CommandScope, cmd: c.Reply) -> None:
@@ -82,7 +85,7 @@ async def note(scope: CommandScope, cmd: c.Note) -> None:
     require_agent(scope)
     ticket = await ticket_of(scope, cmd.number)
     text = required_text(cmd.text)
-    await scope.repo.add_message(
+    message_id = await scope.repo.add_message(
         ticket_number=ticket.number,
         author=scope.actor,
         role=Author.AGENT,
@@ -93,6 +96,9 @@ async def note(scope: CommandScope, cmd: c.Note) -> None:
         now=scope.now,
     )
     scope.to_actor(Notice(key="ticket.note_added", params={"number": ticket.number}))
+    scope.to_other_places(
+        ticket, scope.relay(ticket, message_id, "agent", text, (), mirrored=True, internal=True)
+    )
 
 
 async def edit_message(scope: CommandScope, cmd: c.EditMessage) -> None:
@@ -126,9 +132,25 @@ async def edit_message(scope: CommandScope, cmd: c.EditMessage) -> None:
         actor_id=scope.actor.id,
         message_id=message_id,
     )
-    if internal:
-        return  # a note has no copy anywhere
     author_role: Literal["agent", "requester"] = "agent" if role is Author.AGENT else "requester"
+    if role is Author.AGENT:
+        # The copy in another platform's agents' place follows (a note's too; a reply made
+        # a note there shows the note, marked as such).
+        scope.to_other_places(
+            ticket,
+            RelayEdited(
+                ticket_number=ticket.number,
+                message_id=message_id,
+                author_name=scope.actor.display_name,
+                author_role=author_role,
+                text="" if cmd.deleted else cmd.text.strip(),
+                deleted=cmd.deleted,
+                mirrored_from=scope.actor.platform,
+                internal=internal or retracted,
+            ),
+        )
+    if internal:
+        return  # a note has no copy on the requester's side
     if retracted:
         scope.to_person(
             ticket.requester,

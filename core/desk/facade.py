@@ -17,12 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import commands as c
 from core import errors
-from core.desk.delivery_feedback import delivery_failure_cards
+from core.desk.delivery_feedback import delivery_failure_cards, relay_failure_note
 from core.desk.handlers import Rule, dispatch, refusal
 from core.desk.ports import FaqPort
 from core.desk.scope import CommandScope
 from core.desk.sla import SlaPolicy, overdue_reminders, sla_alerts
-from core.events import Event, PersonTarget
+from core.events import Event, PersonTarget, Relay, TicketThreadTarget
 from core.people import cards_with_history
 from core.service.config import ServiceDesk, default_service
 from core.storable import storable
@@ -160,8 +160,16 @@ class Desk:
         return True
 
     async def delivery_failed(self, event: Event, reason: str) -> None:
-        """A message could not be delivered for good: show it on the person's tickets."""
-        target = event.target
+        """A message could not be delivered for good: show it on the person's tickets, or
+        (a message relayed into the agents' thread) say so in that thread."""
+        target, payload = event.target, event.payload
+        if isinstance(target, TicketThreadTarget) and isinstance(payload, Relay):
+
+            async def note(repo: Repository, now: datetime) -> list[Event]:
+                return await relay_failure_note(repo, target, payload, reason, now, event.lang)
+
+            await self._on_its_own(note)
+            return
         if not isinstance(target, PersonTarget):
             return
 

@@ -8,7 +8,16 @@ from typing import Any
 
 from core import commands as c
 from core import errors
-from core.desk import conversation, details, lists, people, questions, service, tickets
+from core.desk import (
+    agent_home,
+    conversation,
+    details,
+    lists,
+    people,
+    questions,
+    service,
+    tickets,
+)
 from core.desk.scope import CommandScope
 from core.events import Notice
 
@@ -48,6 +57,7 @@ HANDLERS: Mapping[type[c.Command], Handler] = MappingProxyType(
         c.Link: people.link,
         c.Unlink: people.unlink,
         c.ShowPerson: people.show_person,
+        c.ShowAgentHome: agent_home.show,
     }
 )
 

@@ -18,15 +18,23 @@ async def status(scope: CommandScope, cmd: c.ShowStatus) -> None:
     )
 
 
+QUEUE_SHOWN = 25
+QUEUE_SCANNED = 500  # open tickets looked at for those worked on the agent's platform
+
+
 async def queue(scope: CommandScope, cmd: c.ShowQueue) -> None:
+    """The open tickets whose cards are on the agent's platform (from any requester's)."""
     require_agent(scope)
-    tickets = await scope.repo.list_tickets(
-        states=(TicketState.OPEN,), platform=scope.actor.platform, limit=25
-    )
+    service, platform = scope.service, scope.actor.platform
+    tickets = [
+        ticket
+        for ticket in await scope.repo.list_tickets(states=(TicketState.OPEN,), limit=QUEUE_SCANNED)
+        if any(p == platform for p, _ in service.ticket_places(ticket.team, ticket.platform))
+    ]
     scope.to_actor(
         TicketList(
             title_key="list.queue",
-            tickets=tuple(scope.view(t) for t in tickets),
+            tickets=tuple(scope.view(t) for t in tickets[:QUEUE_SHOWN]),
             as_of=scope.now,
         )
     )

@@ -27,27 +27,31 @@ from core.events import (
     TicketThreadTarget,
     TicketView,
 )
-from core.service.config import ServiceDesk, default_service
+from core.service.config import MESSENGERS, ServiceDesk, default_service
 from core.storage.repository import Repository
 
 FAQ_CHOICES = 3  # entries offered on a ticket's card to resolve it with
 
 
-def thread_event(ticket: Ticket, lang: str, payload: Payload, service: ServiceDesk) -> Event:
-    """An event for the agents' conversation about `ticket`, in its team's place."""
-    place = team_place(service, ticket.team, ticket.platform)
-    return Event(
-        target=TicketThreadTarget(
-            platform=ticket.platform, ticket_number=ticket.number, place=place
-        ),
-        lang=lang,
-        payload=payload,
-    )
-
-
-def team_place(service: ServiceDesk, team: str | None, platform: str) -> str | None:
-    """The agents' place of `team` on `platform` (None: the platform's own default)."""
-    return service.team(team).places.get(platform)
+def thread_events(
+    ticket: Ticket,
+    lang: str,
+    payload: Payload,
+    service: ServiceDesk,
+    *,
+    besides: str | None = None,
+) -> list[Event]:
+    """Events for the agents' conversation about `ticket`: one in each of its team's places
+    (ServiceDesk.ticket_places), but none on the platform `besides` (where it was said)."""
+    return [
+        Event(
+            target=TicketThreadTarget(platform=platform, ticket_number=ticket.number, place=place),
+            lang=lang,
+            payload=payload,
+        )
+        for platform, place in service.ticket_places(ticket.team, ticket.platform)
+        if platform != besides
+    ]
 
 
 class CommandScope:
@@ -105,7 +109,17 @@ class CommandScope:
         )
 
     def to_thread(self, ticket: Ticket, payload: Payload) -> None:
-        self.events.append(thread_event(ticket, self.agents_lang, payload, self.service))
+        """To the ticket's card and thread in every place of its team."""
+        self.events += thread_events(ticket, self.agents_lang, payload, self.service)
+
+    def to_other_places(self, ticket: Ticket, payload: Payload) -> None:
+        """To the ticket's threads on the platforms other than the actor's: an agent's
+        message there is seen by the agents of the other platform too. An agent of another
+        surface (the console, the web console) is not mirrored."""
+        if self.actor.platform in MESSENGERS:
+            self.events += thread_events(
+                ticket, self.agents_lang, payload, self.service, besides=self.actor.platform
+            )
 
     def relay(
         self,
@@ -114,8 +128,13 @@ class CommandScope:
         role: Literal["requester", "agent"],
         text: str,
         attachments: tuple[str, ...],
+        *,
+        mirrored: bool = False,
+        internal: bool = False,
     ) -> Relay:
-        """The actor's message `message_id` on `ticket`, as the other side receives it."""
+        """The actor's message `message_id` on `ticket`, as the other side receives it;
+        `mirrored`: as the agents of another platform's place see it (an agent's reply,
+        or with `internal` a note), marked with the platform it was written on."""
         return Relay(
             ticket_number=ticket.number,
             message_id=message_id,
@@ -123,6 +142,9 @@ class CommandScope:
             author_role=role,
             text=text,
             attachments=attachments,
+            source_platform=self.actor.platform,
+            mirrored_from=self.actor.platform if mirrored else None,
+            internal=internal,
         )
 
     def view(self, ticket: Ticket) -> TicketView:

@@ -7,7 +7,7 @@ from core import commands as c
 from core import errors
 from core.desk import clocks
 from core.desk.checks import planned_state, reload, require_agent, ticket_of
-from core.desk.scope import CommandScope, thread_event
+from core.desk.scope import CommandScope, thread_events
 from core.desk.tickets import Details, create_ticket, require_team
 from core.domain import Level, Priority, Ticket, TicketAction, TicketKind
 from core.events import (
@@ -75,7 +75,7 @@ async def show_classified(
     card = TicketCard(
         ticket=scope.view(updated), change=CardChange.MOVED, actor_name=scope.actor.display_name
     )
-    scope.events.append(thread_event(before, scope.agents_lang, card, scope.service))
+    scope.events += thread_events(before, scope.agents_lang, card, scope.service)
     await scope.card(updated, CardChange.OPENED)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from core.desk.clocks import policy_of, sla_view
-from core.desk.scope import thread_event
+from core.desk.scope import thread_events
 from core.domain import Ticket
 from core.events import CardChange, Event, Notice, PersonTarget, TicketCard, TicketView
 from core.service.clocks import TargetStatus, sla_status
@@ -47,9 +47,7 @@ async def overdue_reminders(
     while found := await repo.waiting_for_agent(now - shortest, after=after, limit=page):
         after = found[-1].ticket.number
         for waiting in found:
-            event = await _remind_waiting(repo, service, waiting, policy.reply, now, agents_lang)
-            if event is not None:
-                events.append(event)
+            events += await _remind_waiting(repo, service, waiting, policy.reply, now, agents_lang)
         if len(found) < page:
             break
     return events
@@ -62,22 +60,22 @@ async def _remind_waiting(
     fallback: timedelta,
     now: datetime,
     agents_lang: str,
-) -> Event | None:
+) -> list[Event]:
     ticket = waiting.ticket
     rule = policy_of(service, ticket)
     period = rule.reply or fallback
     since = [waiting.since] + ([waiting.reminded_at] if waiting.reminded_at else [])
     if any(rule.calendar.add(moment, period) > now for moment in since):
-        return None
+        return []
     # Conditional, so several workers checking at once remind the agents once.
     if not await repo.take_reminder(ticket.number, waiting.reminded_at, now):
-        return None
+        return []
     minutes = int((now - waiting.since).total_seconds() // 60)
     agent = ticket.assignee.display_name if ticket.assignee else ""
     await repo.audit("reminded", now, ticket_number=ticket.number, reminder="reminder.waiting")
     params: dict[str, str | int] = {"number": ticket.number, "minutes": minutes, "agent": agent}
     notice = Notice(key="reminder.waiting", params=params)
-    return thread_event(ticket, agents_lang, notice, service)
+    return thread_events(ticket, agents_lang, notice, service)
 
 
 async def sla_alerts(
@@ -119,7 +117,7 @@ async def _alert(
         current = await repo.get_ticket(ticket.number) or ticket
         view = TicketView.of(current, sla_view(service, current, now))
         card = TicketCard(ticket=view, change=CardChange.SLA)
-        events.append(thread_event(current, agents_lang, card, service))
+        events += thread_events(current, agents_lang, card, service)
     return events
 
 
@@ -150,10 +148,21 @@ def _tell(
     events: list[Event] = []
     if remind:
         key = f"sla.{mark}.{target.name}"
-        events.append(thread_event(ticket, lang, Notice(key=key, params=params), service))
-    lead = service.team(ticket.team).leads.get(ticket.platform)
+        events += thread_events(ticket, lang, Notice(key=key, params=params), service)
+    lead = _lead(service, ticket)
     if mark == "breached" and escalate and lead:
-        target_person = PersonTarget(platform=ticket.platform, user_id=lead)
+        target_person = PersonTarget(platform=lead[0], user_id=lead[1])
         notice = Notice(key=f"sla.escalated.{target.name}", params=params)
         events.append(Event(target=target_person, lang=lang, payload=notice))
     return events
+
+
+def _lead(service: ServiceDesk, ticket: Ticket) -> tuple[str, str] | None:
+    """(platform, user id) of the team's lead: on a platform where the ticket is worked
+    (the requester's first), else on the requester's platform; told once."""
+    leads = service.team(ticket.team).leads
+    places = [platform for platform, _ in service.ticket_places(ticket.team, ticket.platform)]
+    for platform in (*places, ticket.platform):
+        if platform in leads:
+            return platform, leads[platform]
+    return None

@@ -207,8 +207,9 @@ async def after_claim(scope: CommandScope, number: int, change: CardChange) -> N
 async def assign(scope: CommandScope, cmd: c.Assign) -> None:
     require_agent(scope)
     ticket = await ticket_of(scope, cmd.number)
-    if cmd.assignee.platform != ticket.platform:
-        raise errors.BadInput(detail="assignee on another platform")
+    worked_on = {p for p, _ in scope.service.ticket_places(ticket.team, ticket.platform)}
+    if cmd.assignee.platform not in worked_on | {ticket.platform}:
+        raise errors.BadInput(detail="assignee on a platform where this ticket is not worked")
     assignee = await agent_to_assign(scope, cmd.assignee, ticket.number)
     if ticket.assignee is not None and ticket.assignee.id == assignee.id and ticket.state.is_active:
         # Nothing changes: nobody is told again.

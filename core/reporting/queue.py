@@ -32,6 +32,7 @@ class QueueRow:
     team: str
     platform: str
     requester: str
+    requester_id: int  # the identity that asked (its person's profile shows them all)
     assignee: str | None
     age: timedelta
     clocks: tuple[SlaClock, ...]
@@ -97,6 +98,7 @@ def queue_rows(history: History, policy: ReportPolicy, now: datetime) -> list[Qu
                 team=policy.team_of(ticket),
                 platform=ticket.platform,
                 requester=requester.name if requester else "?",
+                requester_id=ticket.requester_id,
                 assignee=assignee.name if assignee else None,
                 age=now - ticket.created_at,
                 clocks=sla_clocks(policy, ticket, now),

@@ -24,6 +24,12 @@ ALWAYS = "always"  # the built-in calendar: every hour of every day, UTC
 DEFAULT_TEAM = "general"
 WARN_PERCENT = 75
 TARGETS: tuple[str, ...] = ("first_response", "resolution")
+# The messengers whose agents' places serve each other's requesters (the console and the
+# web console are surfaces of their own: a console ticket stays on the console).
+MESSENGERS: tuple[str, ...] = ("slack", "telegram")
+
+AgentsPlace = tuple[str, str | None]
+"""(platform, place): a team's channel or group there; None: the platform's default one."""
 
 
 def _duration(value: object) -> timedelta | None:
@@ -222,6 +228,8 @@ class ServiceDesk:
     matrix: Mapping[Level, Mapping[Level, Priority]]
     policies: tuple[Policy, ...]
     calendars: Mapping[str, BusinessCalendar] = field(default_factory=dict)
+    # The messengers this deployment runs (their credentials are set); None: every one.
+    platforms: frozenset[str] | None = None
 
     def priority_of(self, impact: Level | None, urgency: Level | None) -> Priority:
         if impact is None and urgency is None:
@@ -254,6 +262,21 @@ class ServiceDesk:
             seen += [c for c in team.categories if c not in seen]
         return tuple(seen)
 
+    def runs(self, platform: str) -> bool:
+        return self.platforms is None or platform in self.platforms
+
+    def ticket_places(self, team: str | None, platform: str) -> tuple[AgentsPlace, ...]:
+        """Where the agents of `team` work on a ticket opened on `platform`: the team's place
+        on every messenger the desk runs, the requester's own platform first. A team with
+        no place on any of them falls back to the requester's platform's default place; a
+        ticket of another surface (the console) stays there."""
+        places = self.team(team).places
+        if platform not in MESSENGERS:
+            return ((platform, places.get(platform)),)
+        ordered = sorted(MESSENGERS, key=lambda messenger: messenger != platform)
+        found = tuple((p, places[p]) for p in ordered if places.get(p) and self.runs(p))
+        return found or ((platform, None),)
+
     def team_of_place(self, platform: str, place: str) -> str | None:
         for team in self.teams.values():
             if team.places.get(platform) == place:
@@ -266,9 +289,11 @@ def build_service(
     *,
     first_response: timedelta,
     env_places: Mapping[str, str] | None = None,
+    platforms: frozenset[str] | None = None,
 ) -> ServiceDesk:
-    """The desk's view of `config`; `first_response` is the built-in policy's target and
-    `env_places` the agents' places of the environment (the default team's)."""
+    """The desk's view of `config`; `first_response` is the built-in policy's target,
+    `env_places` the agents' places of the environment (the default team's) and
+    `platforms` the messengers the deployment runs (None: every one the file names)."""
     calendars = {ALWAYS: BusinessCalendar()}
     calendars |= {name: spec.build() for name, spec in config.calendars.items()}
     specs: dict[str, TeamSpec] = dict(config.teams) or {
@@ -285,7 +310,7 @@ def build_service(
         ),
     )
     matrix = {impact: dict(row) for impact, row in config.priority_matrix.items()}
-    return ServiceDesk(teams, default, matrix, policies, calendars)
+    return ServiceDesk(teams, default, matrix, policies, calendars, platforms)
 
 
 def _team(name: str, spec: TeamSpec, fallback_places: Mapping[str, str]) -> Team:

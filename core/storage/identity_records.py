@@ -61,6 +61,22 @@ class IdentityRecords(Records):
         )
         return [person_from_row(row, self.default_lang) for row in rows.mappings()]
 
+    async def people_matching(self, text: str, limit: int) -> list[Person]:
+        """Identities whose display name or platform user id contains `text` (any case),
+        oldest first; `%` and `_` in `text` are matched as themselves."""
+        wanted = text.strip().lower()
+        pattern = "%" + wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = await self.conn.execute(
+            select(people)
+            .where(
+                func.lower(people.c.display_name).like(pattern, escape="\\")
+                | func.lower(people.c.user_id).like(pattern, escape="\\")
+            )
+            .order_by(people.c.id)
+            .limit(limit)
+        )
+        return [person_from_row(row, self.default_lang) for row in rows.mappings()]
+
     async def link_people(self, keep: Person, join: Person, now: datetime) -> None:
         """Make `join`'s whole person part of `keep`'s: one canonical id for both groups."""
         self.forget()

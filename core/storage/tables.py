@@ -315,6 +315,22 @@ web_sessions = Table(
     Column("expires_at", UtcDateTime, nullable=False),
 )
 
+# Updates acknowledged to a platform that still wait on a look-up of the platform's own
+# (a message's text and link, a person nobody has seen yet) before they become a command:
+# recorded before the ack, so a crash between the ack and the look-up loses nothing.
+pending_lookups = Table(
+    "pending_lookups",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(32), nullable=False),
+    Column("update_id", String(128), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("person", String(128), nullable=False),  # one person's updates keep their order
+    Column("payload", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_pending_lookups_update", "platform", "update_id", unique=True),
+)
+
 platform_refs = Table(
     "platform_refs",
     metadata,

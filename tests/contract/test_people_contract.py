@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +14,8 @@ import pytest
 
 from core import commands as c
 from core.domain import Actor
-from core.events import Event, Notice, PersonProfile, TicketCard, TicketList
+from core.events import AgentHome, Event, Notice, PersonProfile, TicketCard, TicketList
+from core.people import search_people
 from tests.conftest import DatabaseFactory
 from tests.support import FakeClock, Harness, harness_on, person
 
@@ -230,3 +232,51 @@ async def test_the_person_button_shows_the_requester_to_agents_only(desk: Harnes
     assert [(q.text, q.decision, q.entry_id) for q in profile.questions] == [
         ("How do I connect to the VPN?", "answer", "vpn-access")
     ]
+
+
+async def _linked_anna(h: Harness) -> None:
+    code = await link_code(h, ANNA_WORK)
+    await h.do(c.Link(actor=ANNA_PHONE, code=code))
+    h.take()
+
+
+async def test_an_agents_overview_lists_the_queue_with_who_asks(desk: Harness) -> None:
+    await desk.do(c.OpenTicket(actor=ANNA_WORK, text="vpn drops"))
+    await desk.do(c.OpenTicket(actor=ANNA_PHONE, text="printer jams"))
+    await desk.do(c.OpenTicket(actor=MALLORY, text="mouse is dead"))
+    await _linked_anna(desk)
+    await desk.do(c.Claim(actor=BOB, number=3))
+    desk.take()
+
+    await desk.do(c.ShowAgentHome(actor=BOB))
+    (home,) = [e.payload for e in desk.take() if isinstance(e.payload, AgentHome)]
+
+    assert [item.ticket.number for item in home.unclaimed] == [1, 2]  # longest waiting first
+    assert [item.ticket.number for item in home.mine] == [3]
+    anna = home.unclaimed[0].requester
+    assert home.unclaimed[1].requester == anna  # one person, whichever account asked
+    assert (anna.name, anna.tickets_total, anna.open_count, anna.ratings) == ("Anna", 2, 2, 0)
+    assert home.own == ()
+
+    # An agent of another team sees only what they have.
+    elsewhere = replace(BOB, teams=("facilities",))
+    await desk.do(c.ShowAgentHome(actor=elsewhere))
+    (home,) = [e.payload for e in desk.take() if isinstance(e.payload, AgentHome)]
+    assert home.unclaimed == () and [item.ticket.number for item in home.mine] == [3]
+    # A requester has no overview.
+    await desk.do(c.ShowAgentHome(actor=MALLORY))
+    assert [n.key for n in notices_to(MALLORY, desk.take())] == ["error.agents_only"]
+
+
+async def test_people_are_found_by_a_part_of_a_name_or_their_id(desk: Harness) -> None:
+    await desk.do(c.OpenTicket(actor=ANNA_WORK, text="vpn drops"))
+    await desk.do(c.OpenTicket(actor=ANNA_PHONE, text="printer jams"))
+    await desk.do(c.OpenTicket(actor=MALLORY, text="mouse is dead"))
+    await _linked_anna(desk)
+
+    (anna,) = await search_people(desk.db, "ANN", "en")  # both accounts: one person
+    assert anna.display_name == "Anna"
+    assert [p.display_name for p in await search_people(desk.db, "tg-", "en")] == ["Anna K"]
+    assert [p.user_id for p in await search_people(desk.db, str(anna.id), "en")] == ["U-anna"]
+    assert await search_people(desk.db, "%", "en") == []
+    assert await search_people(desk.db, "_", "en") == []

@@ -24,7 +24,8 @@ acks the app sends back (`{"envelope_id": ..., "payload"?: ...}`) are recorded.
 
 What Slack refuses, it refuses here too, each rule beside its method with the page it
 follows: posting where the bot is no member or the channel is archived, text and blocks
-over Block Kit's limits, a `trigger_id` older than 3 s, a modal Slack would not open,
+over Block Kit's limits, a `trigger_id` older than 3 s, a modal Slack would not open or
+update (or one already closed), a Home tab Slack would not publish,
 deleting someone else's message. Files go the way Slack's current upload API takes them
 (files.getUploadURLExternal, a POST of the bytes, files.completeUploadExternal), and a
 file's `url_private` opens only with the bot token.
@@ -112,6 +113,7 @@ class StoredFile:
     owner: str
     content: bytes | None = None
     shares: list[tuple[str, str | None]] = field(default_factory=list)  # (channel, thread_ts)
+    external_url: str | None = None  # a file kept elsewhere (Google Drive...), linked in Slack
 
 
 @dataclass
@@ -130,14 +132,20 @@ class Slowness:
 class FakeSlackApi:
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        # "<method> answered" as each answer leaves, beside what the test notes (its acks),
+        # so a test reads the order things happened in rather than timing them
+        self.timeline: list[str] = []
         self.messages: list[Message] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.members: dict[str, list[str]] = {}
         self.channel_names: dict[str, str] = {}
         self.views: list[dict[str, Any]] = []
+        self.open_modals: dict[str, dict[str, Any]] = {}  # view id -> what it shows now
         self.dms: dict[str, str] = {}
         self.archived: set[str] = set()
         self.files: dict[str, StoredFile] = {}
+        # (host, Authorization header) of each request for a file's bytes
+        self.downloads: list[tuple[str, str]] = []
         self.triggers: dict[str, float] = {}  # trigger_id -> when Slack issued it (monotonic)
         self.used_triggers: set[str] = set()
         # Scopes the app was not granted: the methods needing them answer `missing_scope`
@@ -189,9 +197,11 @@ class FakeSlackApi:
         mimetype: str = "application/octet-stream",
         *,
         size: int | None = None,
+        external_url: str | None = None,
     ) -> dict[str, Any]:
         """A file a person uploaded; returns the file object an event carries. `size` makes
-        it as large as Slack says it is without the test holding that many bytes."""
+        it as large as Slack says it is without the test holding that many bytes; with
+        `external_url` it is an external file, its `url_private` on that host."""
         stored = StoredFile(
             id=f"F{next(self._file_ids):08d}",
             name=name,
@@ -200,6 +210,7 @@ class FakeSlackApi:
             size=len(content) if size is None else size,
             owner=owner,
             content=content,
+            external_url=external_url,
         )
         self.files[stored.id] = stored
         return self.file_object(stored)
@@ -207,7 +218,12 @@ class FakeSlackApi:
     def file_object(self, stored: StoredFile) -> dict[str, Any]:
         """A file as events and files.info describe it (https://api.slack.com/types/file)."""
         private = f"http://127.0.0.1:{self.port}/files-pri/{TEAM}-{stored.id}/{stored.name}"
+        # https://api.slack.com/types/file: an external file (`is_external`, e.g. a Google
+        # Drive document) has its `url_private` on the service that keeps it
+        external = {"is_external": True, "external_type": "gdrive"} if stored.external_url else {}
+        private = stored.external_url or private
         return {
+            **external,
             "id": stored.id,
             "name": stored.name,
             "title": stored.title,
@@ -485,6 +501,7 @@ class FakeSlackApi:
             raise asyncio.CancelledError  # nothing is written back: the answer is lost
         if slowness is not None:
             await asyncio.sleep(slowness.seconds)
+        self.timeline.append(f"{method} answered")
         return web.json_response(result)
 
     @staticmethod
@@ -840,22 +857,56 @@ class FakeSlackApi:
             }
         self.used_triggers.add(trigger_id)
         self.views.append({"method": "views.open", "view": view})
-        return {"ok": True, "view": {"id": f"V{len(self.views)}", **(view or {})}}
+        view_id = f"V{len(self.views)}"
+        self.open_modals[view_id] = view if isinstance(view, dict) else {}
+        return {"ok": True, "view": {"id": view_id, **(view or {})}}
 
-    def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+    @staticmethod
+    def _view_param(params: dict[str, Any]) -> dict[str, Any]:
         view = params.get("view")
         view = json.loads(view) if isinstance(view, str) else view
-        problems = view_errors(view if isinstance(view, dict) else {}, kind="home")
+        return view if isinstance(view, dict) else {}
+
+    @staticmethod
+    def _invalid(problems: list[str]) -> dict[str, Any]:
+        return {
+            "ok": False,
+            "error": "invalid_arguments",
+            "response_metadata": {"messages": problems},
+        }
+
+    def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        """https://api.slack.com/methods/views.publish: `user_id` names a person of the
+        workspace (`user_not_found` otherwise); the view is a Home tab
+        (https://api.slack.com/reference/surfaces/views: type `home`, at most 100 blocks),
+        refused as `invalid_arguments` with the reasons."""
+        user_id = str(params.get("user_id", ""))
+        if user_id not in self.users:
+            return self._error("user_not_found")
+        view = self._view_param(params)
+        problems = view_errors(view, kind="home")
         if problems:
-            return {
-                "ok": False,
-                "error": "invalid_arguments",
-                "response_metadata": {"messages": problems},
-            }
-        self.views.append(
-            {"method": "views.publish", "user_id": params.get("user_id"), "view": view}
-        )
+            return self._invalid(problems)
+        self.views.append({"method": "views.publish", "user_id": user_id, "view": view})
         return {"ok": True, "view": {"id": f"V{len(self.views)}"}}
+
+    def _views_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        """https://api.slack.com/methods/views.update: `view_id` of a view Slack opened and
+        still shows (`not_found` once it was closed); the new view obeys a modal's rules."""
+        view_id = str(params.get("view_id", ""))
+        if view_id not in self.open_modals:
+            return self._error("not_found")
+        view = self._view_param(params)
+        problems = view_errors(view, kind="modal")
+        if problems:
+            return self._invalid(problems)
+        self.open_modals[view_id] = view
+        self.views.append({"method": "views.update", "view_id": view_id, "view": view})
+        return {"ok": True, "view": {"id": view_id, **view}}
+
+    def close_modal(self, view_id: str) -> None:
+        """The person closes a modal (its X or Close button)."""
+        self.open_modals.pop(view_id, None)
 
     # files: https://api.slack.com/messaging/files#uploading_files
 
@@ -963,6 +1014,7 @@ class FakeSlackApi:
         Authorization header; without it Slack answers with its sign-in page (HTML)."""
         file_id = request.match_info["key"].removeprefix(f"{TEAM}-")
         stored = self.files.get(file_id)
+        self.downloads.append((request.host, request.headers.get("Authorization", "")))
         if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
             return web.Response(text="<html>Sign in to Slack</html>", content_type="text/html")
         if stored is None or stored.content is None:

@@ -3,7 +3,7 @@
 Each limit is the one its reference page gives:
 - blocks: https://api.slack.com/reference/block-kit/blocks (50 blocks in a message, 100 in
   a modal or Home tab; `block_id` up to 255 characters; a section's text up to 3000
-  characters and up to 10 fields of 2000 each; an actions block up to 25 elements; a
+  characters and up to 10 fields of 2000 each, and one accessory element; an actions block up to 25 elements; a
   context block up to 10 elements; a header's text up to 150 characters; an input's label
   up to 2000 characters)
 - elements: https://api.slack.com/reference/block-kit/block-elements (a button's text up
@@ -82,6 +82,9 @@ def _block_errors(block: dict[str, Any], where: str, found: list[str]) -> None:
             found.append(f"[ERROR] no more than 10 items allowed [json-pointer:{where}/fields]")
         for i, f in enumerate(fields):
             _too_long(found, _text_of(f), 2000, f"{where}/fields/{i}/text")
+        accessory = block.get("accessory")
+        if isinstance(accessory, dict):
+            _element_errors(accessory, f"{where}/accessory", found)
     elif kind == "header":
         _too_long(found, _text_of(block.get("text")), 150, f"{where}/text/text")
     elif kind == "context":

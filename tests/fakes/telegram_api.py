@@ -17,7 +17,9 @@ refuses to write first to a person who never wrote to the bot, filters updates
 by `allowed_updates`, delivers reactions only where the bot is an administrator,
 forgets deleted topics, refuses button data over 64 bytes and reactions outside
 Telegram's set, compares edits on the rendered text, and moves a group that
-became a supergroup. Every behaviour names its source where it is modelled.
+became a supergroup. Files people sent can be fetched as a bot fetches them (getFile,
+then the file path's download link) and files can be uploaded with multipart/form-data;
+the size limits of both are Telegram's. Every behaviour names its source where it is modelled.
 Every call is recorded; tests push updates for getUpdates and build them with
 the helpers at the bottom.
 """
@@ -301,6 +303,31 @@ class Call:
 
 
 @dataclass
+class StoredFile:
+    """A file on Telegram's servers, as getFile describes it (https://core.telegram.org/bots/api#file)."""
+
+    file_id: str
+    path: str
+    content: bytes
+    size: int  # what getFile says; tests make files larger than the bytes they hold
+
+
+@dataclass
+class Upload:
+    """A file part of a multipart request (https://core.telegram.org/bots/api#sending-files)."""
+
+    filename: str
+    content: bytes
+
+
+# https://core.telegram.org/bots/api#getfile: "bots can download files of up to 20MB in size".
+DOWNLOAD_LIMIT = 20 * 1024 * 1024
+# https://core.telegram.org/bots/api#sending-files: "50 MB max size for other files" uploaded
+# with multipart/form-data; a larger request is refused with HTTP 413.
+UPLOAD_LIMIT = 50 * 1024 * 1024
+
+
+@dataclass
 class SentMessage:
     chat_id: int
     message_id: int
@@ -310,8 +337,9 @@ class SentMessage:
     thread_id: int | None = None
     reply_to: int | None = None
     reply_markup: dict[str, Any] | None = None
-    media: str | None = None  # "photo:FILE_ID" for media sent by file id
+    media: str | None = None  # "photo:FILE_ID" for media sent by file id (or uploaded)
     edits: int = 0
+    upload: Upload | None = None  # the file, when it was uploaded rather than sent by id
 
     def buttons(self) -> list[dict[str, Any]]:
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
@@ -364,6 +392,7 @@ class FakeTelegram:
     # group id -> the supergroup it became (https://core.telegram.org/bots/api#responseparameters).
     migrated: dict[int, int] = field(default_factory=dict)
     deleted: list[SentMessage] = field(default_factory=list)
+    files: dict[str, StoredFile] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._failures: dict[str, list[Failure]] = {}
@@ -388,6 +417,7 @@ class FakeTelegram:
     async def start(self) -> str:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         sock = socket.socket()
@@ -402,15 +432,21 @@ class FakeTelegram:
         if self._runner is not None:
             await self._runner.cleanup()
 
-    async def _params(self, request: web.Request) -> dict[str, Any]:
+    async def _params(self, request: web.Request) -> tuple[dict[str, Any], dict[str, Upload]]:
+        """The call's parameters, and the files uploaded with it by `attach://` name."""
         if request.content_type == "application/json":
             data = await request.json()
-            return dict(data)
+            return dict(data), {}
         form = await request.post()
         params: dict[str, Any] = {}
+        uploads: dict[str, Upload] = {}
         for key, value in form.items():
+            if isinstance(value, web.FileField):
+                params[key] = "<upload>"  # what tests look for: a file was uploaded
+                uploads[f"attach://{key}"] = Upload(value.filename, value.file.read())
+                continue
             if not isinstance(value, str):
-                params[key] = "<upload>"  # a re-upload: tests assert it never happens
+                params[key] = "<upload>"
                 continue
             if key in _STRING_FIELDS:
                 params[key] = value
@@ -419,13 +455,13 @@ class FakeTelegram:
                 params[key] = json.loads(value)
             except ValueError:
                 params[key] = value
-        return params
+        return params, uploads
 
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
             return self._error(401, "Unauthorized")
         method = request.match_info["method"]
-        params = await self._params(request)
+        params, uploads = await self._params(request)
         self.calls.append(Call(method, params))
         try:
             failures = self._failures.get(method)
@@ -440,7 +476,7 @@ class FakeTelegram:
             handler = getattr(self, f"api_{method}", None)
             if handler is None:
                 raise BotApiError(404, "Not Found: method not found")
-            result = await handler(params)
+            result = await handler({**params, **uploads} if uploads else params)
         except BotApiError as error:
             return self._error(
                 error.code, error.description, error.retry_after, error.migrate_to_chat_id
@@ -688,6 +724,7 @@ class FakeTelegram:
         html_text: str,
         media: str | None = None,
         caption: bool = False,
+        upload: Upload | None = None,
     ) -> dict[str, Any]:
         chat = self._chat(params["chat_id"])
         chat_id = int(chat["id"])
@@ -726,6 +763,7 @@ class FakeTelegram:
             reply_to=reply_to,
             reply_markup=params.get("reply_markup"),
             media=media,
+            upload=upload,
         )
         self.sent.append(message)
         result: dict[str, Any] = {
@@ -774,11 +812,16 @@ class FakeTelegram:
     async def _send_media(self, kind: str, params: dict[str, Any]) -> dict[str, Any]:
         file_id = params.get(kind)
         # https://core.telegram.org/bots/api#sending-files: a file sent by its file_id has
-        # no size limit ("There are no limits for files sent this way"); the 20 MB
-        # download and 50 MB upload limits apply to getFile and to uploads, which the bot
-        # never makes (this fake refuses uploads outright).
-        if not isinstance(file_id, str) or file_id == "<upload>":
-            raise BotApiError(400, "Bad Request: this fake accepts files by file_id only")
+        # no size limit ("There are no limits for files sent this way"); an uploaded one
+        # is posted as a multipart part named by "attach://<file_attach_name>".
+        upload = params.get(file_id) if isinstance(file_id, str) else None
+        if isinstance(upload, Upload):
+            if len(upload.content) > UPLOAD_LIMIT:
+                raise BotApiError(413, "Request Entity Too Large")
+            file_id = f"{kind}-uploaded-{len(self.files) + 1}"
+            self.add_file(file_id, upload.content, f"{kind}s/{upload.filename}")
+        elif not isinstance(file_id, str) or file_id == "<upload>":
+            raise BotApiError(400, "Bad Request: there is no file in the request")
         # https://core.telegram.org/bots/api#sending-files: a file_id names one file of one
         # kind; the fake's ids start with their kind, as tests make them.
         if file_id.startswith(_FILE_KINDS) and not file_id.startswith(kind.split("_")[0]):
@@ -788,6 +831,7 @@ class FakeTelegram:
             html_text=str(params.get("caption", "")),
             media=f"{kind}:{file_id}",
             caption=True,
+            upload=upload if isinstance(upload, Upload) else None,
         )
         if kind == "video_note":
             result[kind] = {"file_id": file_id, "file_unique_id": file_id[-8:], "length": 240,
@@ -843,6 +887,40 @@ class FakeTelegram:
 
     async def api_sendSticker(self, params: dict[str, Any]) -> dict[str, Any]:
         return await self._send_media("sticker", params)
+
+    # files: https://core.telegram.org/bots/api#getfile
+
+    def add_file(
+        self, file_id: str, content: bytes, path: str, *, size: int | None = None
+    ) -> StoredFile:
+        """A file someone sent, kept at `path`; `size` makes it as large as getFile says
+        without the test holding that many bytes."""
+        stored = StoredFile(file_id, path, content, len(content) if size is None else size)
+        self.files[file_id] = stored
+        return stored
+
+    async def api_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        """https://core.telegram.org/bots/api#getfile: the file's path for the download
+        link; a file over 20 MB is refused ("file is too big")."""
+        stored = self.files.get(str(params.get("file_id", "")))
+        if stored is None:
+            raise BotApiError(400, "Bad Request: invalid file_id")
+        if stored.size > DOWNLOAD_LIMIT:
+            raise BotApiError(400, "Bad Request: file is too big")
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_id[-8:],
+            "file_size": stored.size,
+            "file_path": stored.path,
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """`https://api.telegram.org/file/bot<token>/<file_path>` (https://core.telegram.org/bots/api#getfile)."""
+        path = request.match_info["path"]
+        found = [f for f in self.files.values() if f.path == path]
+        if request.match_info["token"] != self.token or not found:
+            return self._error(404, "Not Found")
+        return web.Response(body=found[0].content)
 
     async def api_copyMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         result = self._store(params, html_text="", media="copy", caption=True)

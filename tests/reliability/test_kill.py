@@ -46,9 +46,11 @@ class Worker:
     worker_id: str
     proc: asyncio.subprocess.Process | None = None
     restarts: int = 0
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     async def start(self, crash: str | None = None, crash_once: Path | None = None) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_TEST_CRASH")}
+        env |= self.extra_env
         if crash:
             env["HELPDESK_TEST_CRASH"] = crash
         if crash_once:
@@ -189,15 +191,28 @@ class Cluster:
 
 @asynccontextmanager
 async def cluster(
-    backend: str, tmp_path: Path, kb: Path, crash: str, workers: int, *, named: bool = True
+    backend: str,
+    tmp_path: Path,
+    kb: Path,
+    crash: str,
+    workers: int,
+    *,
+    named: bool = True,
+    cross: bool = False,
 ) -> AsyncIterator[Cluster]:
-    """`named`: each worker has a stable HELPDESK_WORKER_ID; otherwise the default."""
+    """`named`: each worker has a stable HELPDESK_WORKER_ID; otherwise the default.
+    `cross`: one desk for Slack and Telegram (tests/reliability/worker.py)."""
     platform = LoopbackPlatform()
     await platform.start()
     async with _database(backend, tmp_path) as (db, url, schema):
         await db.upgrade()
         members = [
-            Worker([url, schema, str(kb), platform.url], free_port(), f"w{i}" if named else "-")
+            Worker(
+                [url, schema, str(kb), platform.url],
+                free_port(),
+                f"w{i}" if named else "-",
+                extra_env={"HELPDESK_TEST_CROSS": "1"} if cross else {},
+            )
             for i in range(workers)
         ]
         try:
@@ -247,32 +262,75 @@ async def test_kill_minus_nine_loses_nothing(
 ) -> None:
     workers = 2 if backend == "postgres" else 1
     async with cluster(backend, tmp_path, small_kb, f"{point}:3", workers) as c:
-        async with aiohttp.ClientSession() as session:
-            await c.post_all(session, requests())
-            await c.settle()
-            await c.post_all(session, await answers(c.db))
-            await c.settle()
-        assert sum(w.restarts for w in c.workers) == 1, "the crash point was never reached"
+        await play(c, requests(), backend, point, report)
 
-        rows, lost, extra = await tally(c)
+
+async def play(
+    c: Cluster,
+    bodies: list[dict[str, Any]],
+    backend: str,
+    point: str,
+    report: Report,
+    answered_from: str | None = None,
+) -> None:
+    """The requesters' updates, then an agent's answer to each ticket (from the platform
+    `answered_from`), each update delivered twice; then nothing lost, nothing twice."""
+    async with aiohttp.ClientSession() as session:
+        await c.post_all(session, bodies)
+        await c.settle()
+        replies = await answers(c.db)
+        if answered_from is not None:
+            replies = [{**reply, "platform": answered_from} for reply in replies]
+        await c.post_all(session, replies)
+        await c.settle()
+    assert sum(w.restarts for w in c.workers) == 1, "the crash point was never reached"
+
+    rows, lost, extra = await tally(c)
+    async with c.db.transaction() as conn:
+        said = Counter((await conn.execute(select(ticket_messages.c.text))).scalars().all())
+        opened = len((await conn.execute(select(tickets.c.id))).all())
+    duplicated = sum(extra.values())
+    report(
+        sent=len(c.platform.accepted),
+        lost=len(lost),
+        duplicated=duplicated,
+        note=f"{backend}, kill at {point}, {rows} outbox rows",
+    )
+    assert opened == 4
+    assert all(n == 1 for n in said.values()), "an inbound update took effect twice"
+    assert lost == []
+    # The at-least-once window: only messages the platform had accepted while the
+    # killed worker still held them (in flight, not yet recorded) come again, once.
+    first_seen = [c.platform.accepted.index(m) for m in extra]
+    assert all(n == 1 for n in extra.values())
+    assert all(i < c.accepted_before_death[0] for i in first_seen)
+
+
+# A team with a place on each platform: every Telegram requester's ticket has a card and
+# a thread in Slack and in Telegram, and a Slack agent's answer goes to the requester and
+# is mirrored into the Telegram thread. Sends of both platforms share the outbox.
+@pytest.mark.parametrize(
+    ("backend", "point"),
+    [("postgres", "store"), ("postgres", "after_send"), ("sqlite", "before_send")],
+)
+async def test_kill_minus_nine_across_platforms_loses_nothing(
+    backend: str, point: str, tmp_path: Path, small_kb: Path, report: Report
+) -> None:
+    workers = 2 if backend == "postgres" else 1
+    bodies = [{**body, "platform": "telegram"} for body in requests()]
+    async with cluster(backend, tmp_path, small_kb, f"{point}:5", workers, cross=True) as c:
+        await play(c, bodies, backend, point, report, answered_from="slack")
         async with c.db.transaction() as conn:
-            said = Counter((await conn.execute(select(ticket_messages.c.text))).scalars().all())
-            opened = len((await conn.execute(select(tickets.c.id))).all())
-        duplicated = sum(extra.values())
-        report(
-            sent=len(c.platform.accepted),
-            lost=len(lost),
-            duplicated=duplicated,
-            note=f"{backend}, kill at {point}, {rows} outbox rows",
-        )
-        assert opened == 4
-        assert all(n == 1 for n in said.values()), "an inbound update took effect twice"
-        assert lost == []
-        # The at-least-once window: only messages the platform had accepted while the
-        # killed worker still held them (in flight, not yet recorded) come again, once.
-        first_seen = [c.platform.accepted.index(m) for m in extra]
-        assert all(n == 1 for n in extra.values())
-        assert all(i < c.accepted_before_death[0] for i in first_seen)
+            numbers = (await conn.execute(select(tickets.c.id))).scalars().all()
+        shown = c.platform.copies()
+        for n in numbers:
+            # the requester's messages reached both threads, the answer her and the mirror
+            for platform in ("slack", "telegram"):
+                thread = [text for (to, text), _ in shown.items() if to == f"{platform}:ticket:{n}"]
+                assert sum(" says " in text for text in thread) == 3, (platform, n, thread)
+            mirrored = f"Agent via Slack (#{n}): answer for #{n}"
+            assert shown[(f"telegram:ticket:{n}", mirrored)] >= 1
+            assert not any(to == f"slack:ticket:{n}" and "via Slack" in t for to, t in shown)
 
 
 RECOVERY_PROMISE_SECONDS = 10.0

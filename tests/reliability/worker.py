@@ -18,6 +18,11 @@ it reaches `point`:
               (the documented at-least-once window)
 With HELPDESK_TEST_CRASH_ONCE=PATH only the first process of a cluster to get
 there crashes (it creates PATH); the others carry on.
+
+HELPDESK_TEST_CROSS=1 runs one desk for two messengers instead of the one loopback
+platform: "slack" and "telegram" (both delivered to the loopback platform, each its own
+conversations), one team with an agents' place on each. An update's `platform` says
+where its author wrote.
 """
 
 from __future__ import annotations
@@ -42,11 +47,14 @@ from core.domain import Actor
 from core.events import Event
 from core.faq.service import FaqService
 from core.inbox import Inbox, InboxTuning
+from core.service.config import ServiceConfig, build_service
 from core.storage.db import Database
 from tests.reliability.loopback import LoopbackSender
 from tests.support import postgres_database, settings_for
 
 PLATFORM = "loop"
+CROSS = os.environ.get("HELPDESK_TEST_CROSS") == "1"
+CROSS_PLACES = {"slack": "CAGENTS", "telegram": "-1001234567890"}
 _crash = os.environ.get("HELPDESK_TEST_CRASH", "")
 _reached: Counter[str] = Counter()
 
@@ -87,7 +95,7 @@ class CrashingSender(LoopbackSender):
 
 def command(body: dict[str, Any]) -> c.Command:
     actor = Actor(
-        platform=PLATFORM,
+        platform=body.get("platform", PLATFORM),
         user_id=body["user"],
         display_name=body["user"].title(),
         is_agent=bool(body.get("agent")),
@@ -127,10 +135,19 @@ async def main(argv: list[str]) -> None:
     named = {"HELPDESK_WORKER_ID": worker_id} if worker_id != "-" else {}
     settings = settings_for(Path(kb), **named)
     faq = FaqService(Path(kb), "en")
-    senders = {PLATFORM: sender}
-    async with build_core(settings, db=db, faq=faq, senders=senders, tuning=tuning) as core:
+    senders: dict[str, CrashingSender] = {PLATFORM: sender}
+    service = None
+    if CROSS:
+        senders = {platform: CrashingSender(platform_url) for platform in CROSS_PLACES}
+        service = build_service(
+            ServiceConfig(), first_response=settings.sla.unclaimed, env_places=CROSS_PLACES
+        )
+    async with build_core(
+        settings, db=db, faq=faq, senders=senders, tuning=tuning, service=service
+    ) as core:
         await serve(core.inbox, core.dispatcher, int(port))
-    await sender.close()
+    for each in senders.values():
+        await each.close()
     await db.dispose()
 
 
@@ -139,7 +156,8 @@ async def serve(inbox: Inbox, dispatcher: Dispatcher, port: int) -> None:
 
     async def inbound(request: web.Request) -> web.Response:
         body = await request.json()
-        new = await inbox.submit(command(body), InboundKey(PLATFORM, body["id"]))
+        key = InboundKey(body.get("platform", PLATFORM), body["id"])
+        new = await inbox.submit(command(body), key)
         crashpoint("ack")
         return web.json_response({"duplicate": not new})
 

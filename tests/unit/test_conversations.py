@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core import commands as c
-from core.events import Event
+from core.events import Event, Relay
 from tests.support import Harness, person
 
 ALICE = person("alice")
@@ -159,3 +159,21 @@ async def test_files_with_words_at_a_question_first_surface_are_not_dropped(
     assert h.texts_to_thread(events) == ["Alice: here is the error [1 attachment]"]
     # The surface's own wording when it has one, the general one otherwise.
     assert h.texts_to("alice", events) == ["Sent to the agents of #1."]
+
+
+async def test_relayed_files_name_the_platform_they_were_shared_on(
+    sqlite_harness: Harness,
+) -> None:
+    # Another platform's sender reads the files there (core.files): both ways, the relay
+    # says where its author shared them.
+    h = sqlite_harness
+    await h.do(c.OpenTicket(actor=ALICE, text="printer jams"))
+    h.take()
+    await h.do(c.SendText(actor=ALICE, text="the screen", attachments=("photo:AgAC1",)))
+    [to_agents] = [e.payload for e in h.take() if isinstance(e.payload, Relay)]
+    assert (to_agents.attachments, to_agents.source_platform) == (("photo:AgAC1",), "test")
+
+    await h.do(c.Claim(actor=BOB, number=1))
+    await h.do(c.Reply(actor=BOB, number=1, text="try this", attachments=("F1",)))
+    [to_requester] = [e.payload for e in h.take() if isinstance(e.payload, Relay)]
+    assert (to_requester.attachments, to_requester.source_platform) == (("F1",), "test")

@@ -59,7 +59,8 @@ async def console_server(
             settings,
             db=db,
             faq=FaqService(kb, "en"),
-            senders={"test": requesters, WEB: WebSender()},
+            # "telegram": a requester's second account, linked to their first
+            senders={"test": requesters, "telegram": requesters, WEB: WebSender()},
             tuning=PLAIN_TUNING,
             **extra,  # type: ignore[arg-type]
         ) as core:

@@ -20,7 +20,7 @@ from aiohttp import web
 
 from bots.http import build_http_app
 from bots.settings import Settings
-from bots.slack_runtime import connect_slack
+from bots.slack_runtime import SlackRuntime, connect_slack
 from bots.wiring import Core
 from core.faq.service import FaqService
 from tests.fakes.slack_api import BOT_TOKEN, BOT_USER, TEAM, FakeSlackApi, free_port, sign
@@ -112,6 +112,7 @@ class SlackHarness:
     clock: FakeClock
     url: str
     session: aiohttp.ClientSession
+    runtime: SlackRuntime | None = None
 
     async def post(
         self, body: str, content_type: str, *, headers: dict[str, str] | None = None
@@ -237,9 +238,16 @@ class SlackHarness:
         )
 
     async def deliver(self) -> None:
-        """Apply what the platform sent (the inbox), then send what the desk said."""
+        """Look up what waits on the Web API after its ack, apply what the platform sent
+        (the inbox), then send what the desk said."""
+        await self.looked_up()
         await self.core.inbox.apply_all()
         await self.core.dispatcher.run_until_idle()
+
+    async def looked_up(self) -> None:
+        """Once the updates acknowledged before their look-up (deferred.py) are handed on."""
+        if self.runtime is not None and self.runtime.deferred is not None:
+            await self.runtime.deferred.settled()
 
     def card(self, number: int) -> Any:
         """The current card message of ticket `number` in the agents' channel."""
@@ -319,7 +327,7 @@ async def running_slack(
                 await runtime.start()
             async with aiohttp.ClientSession() as session:
                 url = f"http://127.0.0.1:{port}/slack/events"
-                yield SlackHarness(api, core, clock, url, session)
+                yield SlackHarness(api, core, clock, url, session, runtime)
         finally:
             await runtime.stop()
             await runner.cleanup()

@@ -156,6 +156,52 @@ async def test_a_trigger_opens_one_valid_modal_within_3_seconds(slack: SlackHarn
     )
 
 
+async def test_a_home_tab_is_published_only_as_slack_takes_it(slack: SlackHarness) -> None:
+    client = _client(slack)
+    line = {"type": "section", "text": {"type": "mrkdwn", "text": "#1 printer"}}
+    home = {"type": "home", "blocks": [line] * 100}
+    assert await _error_of(client.views_publish(user_id=ALICE, view=home)) == "ok"
+    too_many = {**home, "blocks": [line] * 101}
+    assert await _error_of(client.views_publish(user_id=ALICE, view=too_many)) == (
+        "invalid_arguments"
+    )
+    as_modal = {**home, "type": "modal"}
+    assert await _error_of(client.views_publish(user_id=ALICE, view=as_modal)) == (
+        "invalid_arguments"
+    )
+    long_button = {
+        **line,
+        "accessory": {
+            "type": "button",
+            "text": {"type": "plain_text", "text": "x" * 76},
+            "action_id": "a",
+        },
+    }
+    with_long_button = {**home, "blocks": [long_button]}
+    assert await _error_of(client.views_publish(user_id=ALICE, view=with_long_button)) == (
+        "invalid_arguments"
+    )
+    assert await _error_of(client.views_publish(user_id="UNOBODY", view=home)) == ("user_not_found")
+
+
+async def test_an_open_modal_is_updated_until_it_is_closed(slack: SlackHarness) -> None:
+    client = _client(slack)
+    modal = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Profile"},
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Loading"}}],
+    }
+    opened = await client.views_open(trigger_id=slack.api.trigger(), view=modal)
+    view_id = opened["view"]["id"]
+    assert await _error_of(client.views_update(view_id=view_id, view=modal)) == "ok"
+    long_title = {**modal, "title": {"type": "plain_text", "text": "A title over 24 characters"}}
+    assert await _error_of(client.views_update(view_id=view_id, view=long_title)) == (
+        "invalid_arguments"
+    )
+    slack.api.close_modal(view_id)
+    assert await _error_of(client.views_update(view_id=view_id, view=modal)) == "not_found"
+
+
 async def test_the_app_deletes_its_own_messages_only(slack: SlackHarness) -> None:
     client = _client(slack)
     posted = await client.chat_postMessage(channel=GENERAL, text="mine")

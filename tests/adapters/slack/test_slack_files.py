@@ -77,12 +77,25 @@ async def test_a_file_too_large_to_pass_on_is_noted_on_the_card(
     slack: SlackHarness,
 ) -> None:
     card = await _open_ticket(slack)
-    video = slack.api.add_file(ALICE, "screen.mov", b"...", "video/quicktime", size=2 * 1024**3)
+    # a 30 MB recording: Slack takes it, but it would not stream through one delivery
+    video = slack.api.add_file(ALICE, "screen.mov", b"...", "video/quicktime", size=30 * 1024**2)
     await slack.event(slack.dm_event(ALICE, "a recording", files=[video]))
     await slack.deliver()
     assert slack.api.files_in(AGENTS, card) == []
-    assert _said(slack)[-1] == "📎 screen.mov was not passed on: it is larger than 100 MB."
+    assert _said(slack)[-1] == "📎 screen.mov was not passed on: it is larger than 20 MB."
     assert slack.api.calls_of("files.getUploadURLExternal") == []
+    assert slack.api.downloads == []
+
+
+async def test_an_external_files_link_never_gets_the_bot_token(slack: SlackHarness) -> None:
+    card = await _open_ticket(slack)
+    elsewhere = f"http://localhost:{slack.api.port}/files-pri/T0001-F00000001/plan.docx"
+    doc = slack.api.add_file(ALICE, "plan.docx", b"PK...", external_url=elsewhere)
+    await slack.event(slack.dm_event(ALICE, "the plan", files=[doc]))
+    await slack.deliver()
+    assert slack.api.files_in(AGENTS, card) == []
+    assert _said(slack)[-1] == "📎 plan.docx could not be passed on (not a Slack file)."
+    assert all(auth != f"Bearer {BOT_TOKEN}" for _, auth in slack.api.downloads)
 
 
 async def test_a_failed_upload_is_retried_without_posting_the_text_twice(

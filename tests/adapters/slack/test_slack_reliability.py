@@ -248,3 +248,21 @@ async def test_an_error_no_retry_can_mend_is_dead_lettered_at_once(
         statuses = (await conn.execute(select(outbox.c.status, outbox.c.last_error))).all()
     assert [row.last_error for row in statuses if row.status == "dead"] == [f"permanent: {code}"]
     assert f"Cannot reach the requester: permanent: {code}" in str(slack.card(1).blocks)
+
+
+async def test_a_requesters_message_the_agents_thread_refuses_is_noted_in_that_thread(
+    slack: SlackHarness,
+) -> None:
+    await slack.command(ALICE, "Cannot log in to payroll")
+    await slack.deliver()
+    # https://api.slack.com/methods/chat.postMessage: msg_blocks_too_long is refused on
+    # every try, so the relay is dead-lettered at once
+    slack.api.fail_next("chat.postMessage", 1, status=200, error="msg_blocks_too_long")
+    await slack.dm(ALICE, "Here is the full error text", thread_ts=slack.ticket_thread(ALICE, 1))
+    await slack.deliver()
+    assert not any("full error text" in text for text in slack.thread(1))
+    assert slack.thread(1)[-1] == (
+        ":warning: A message from Alice could not be delivered to this thread "
+        "(permanent: msg_blocks_too_long). It is kept with ticket #1: see helpdesk tickets "
+        "show 1, or ask them to send it again."
+    )

@@ -74,7 +74,7 @@ class SocketModeHarness(SlackHarness):
 @pytest.fixture
 async def socket_slack(tmp_path: Path, small_kb: Path) -> AsyncIterator[SocketModeHarness]:
     async with running_slack(tmp_path, small_kb, app_token=APP_TOKEN) as h:
-        yield SocketModeHarness(h.api, h.core, h.clock, h.url, h.session)
+        yield SocketModeHarness(h.api, h.core, h.clock, h.url, h.session, h.runtime)
 
 
 def _acks_match_envelopes(slack: SlackHarness) -> None:

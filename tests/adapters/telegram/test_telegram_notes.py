@@ -59,3 +59,21 @@ async def test_a_reply_edited_into_a_note_is_deleted_from_the_requesters_chat(
     assert detail is not None
     [note] = [m for m in detail["messages"] if m["role"] == "agent"]
     assert note["visibility"] == "internal"
+
+
+async def test_a_long_reply_edited_into_a_note_is_deleted_in_every_part(
+    any_desk: Harness,
+) -> None:
+    h = any_desk
+    _, anna = await _claimed(h)
+    # over Telegram's 4096 characters a message (https://core.telegram.org/bots/api#sendmessage):
+    # the requester gets it in two messages
+    long_reply = "Step: reset the printer and wait. " * 150
+    reply = await _in_ticket(h, anna, long_reply)
+    parts = [m for m in h.fake.messages_in(OLGA_ID) if "reset the printer" in m.text]
+    assert len(parts) >= 2
+
+    await h.feed(h.fake.edited_update(reply, "note: " + long_reply))
+    await h.deliver()
+    assert not any("reset the printer" in m.text for m in h.fake.messages_in(OLGA_ID))
+    assert len(h.fake.calls_of("deleteMessage")) == len(parts)
