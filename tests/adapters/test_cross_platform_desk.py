@@ -56,7 +56,7 @@ async def test_a_telegram_requester_is_served_from_the_slack_channel(
         olga = telegram.fake.user(OLGA_TG, "Olga")
 
         await telegram.say(OLGA_TG, olga, "/ticket My laptop screen flickers")
-        assert telegram.last_to(OLGA_TG).text.startswith("Ticket #1 opened")
+        assert telegram.opened_to(OLGA_TG).text.startswith("Ticket #1 opened")
         card = slack.card(1)
         card_text = str(card.blocks)
         assert "Olga (via Telegram)" in card_text and "My laptop screen flickers" in card_text
