@@ -140,10 +140,12 @@ async def test_a_chosen_language_holds_for_everything_but_the_faq_text(
     [answer] = h.take()
     assert answer.lang == "en"  # the knowledge base answers in the question's language
     await h.do(c.FaqFeedback(actor=ALICE, query_id=answer.payload.query_id, helped=False))  # type: ignore[union-attr]
-    [opened] = h.texts_to("alice", h.take())
+    opened, question = h.texts_to("alice", h.take())
     assert opened == (
         "Utworzono zgłoszenie #1: „How do I connect to the VPN?” Agent odpowie tutaj."
     )
+    # the optional questions that follow are in her language too
+    assert question.startswith("Aby pomóc agentom przy zgłoszeniu #1 (nieobowiązkowe):")
 
 
 async def test_files_with_words_at_a_question_first_surface_are_not_dropped(
