@@ -214,11 +214,12 @@ def parse_number(text: str) -> int | None:
     return number if 1 <= number <= MAX_ID else None
 
 
-# `note:` as people type it: any case, spaces around the colon, the word in bold or italics
-# (Slack's `*note:*` / `_note:_`, Markdown's `**note:**`; the closing mark before or after
-# the colon). Telegram's bold is an entity beside the text, so its text is `note: …`.
+# `note:` as people type it: any case, spaces around the colon, the word in bold, italics
+# or both (Slack's `*note:*` / `_note:_` / `*_note:_*`, Markdown's `**note:**`; the closing
+# marks before or after the colon, only when it opened with one, so `note: *x*` keeps its
+# `*`). Telegram's bold is an entity beside the text, so its text is `note: …`.
 _NOTE = re.compile(
-    r"^\s*(?P<mark>\*{1,2}|_{1,2})?\s*note\s*(?:(?P=mark))?\s*:\s*(?:(?P=mark))?",
+    r"^\s*(?P<mark>[*_]{1,3})?\s*note\s*(?(mark)[*_]{0,3})\s*:\s*(?(mark)[*_]{0,3})",
     re.IGNORECASE,
 )
 

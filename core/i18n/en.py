@@ -223,7 +223,7 @@ MESSAGES: dict[str, str] = {
     "profile.decision.suggest": "suggestions offered",
     "profile.decision.none": "no FAQ answer",
     "profile.outcome.helped": "it helped",
-    "profile.outcome.human": "asked for a person",
+    "profile.outcome.human": "asked for a person: ticket #{number}",
     "profile.outcome.ticket": "became ticket #{number}",
     "profile.outcome.chose": "picked a suggestion",
     "profile.outcome.none": "no reply",

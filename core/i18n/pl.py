@@ -223,7 +223,7 @@ MESSAGES: dict[str, str] = {
     "profile.decision.suggest": "zaproponowano podobne wpisy",
     "profile.decision.none": "brak odpowiedzi w FAQ",
     "profile.outcome.helped": "pomogło",
-    "profile.outcome.human": "prośba o kontakt z człowiekiem",
+    "profile.outcome.human": "prośba o kontakt z człowiekiem: zgłoszenie #{number}",
     "profile.outcome.ticket": "powstało zgłoszenie #{number}",
     "profile.outcome.chose": "wybrano jedną z propozycji",
     "profile.outcome.none": "bez reakcji",

@@ -223,7 +223,7 @@ MESSAGES: dict[str, str] = {
     "profile.decision.suggest": "предложены похожие статьи",
     "profile.decision.none": "ответа в FAQ нет",
     "profile.outcome.helped": "помогло",
-    "profile.outcome.human": "просьба связать с человеком",
+    "profile.outcome.human": "просьба связать с человеком: заявка #{number}",
     "profile.outcome.ticket": "создана заявка #{number}",
     "profile.outcome.chose": "выбрана одна из статей",
     "profile.outcome.none": "без ответа",

@@ -297,3 +297,36 @@ async def test_a_team_whose_group_is_on_a_platform_the_desk_does_not_run_falls_b
         await slack.reaction(BOB, SLACK_AGENTS, card.ts, "eyes")
         await slack.deliver()
         assert slack.api.dm_texts(ALICE)[-1] == "Bob is now handling your ticket #1."
+
+
+async def test_a_telegram_agents_photo_reaches_the_slack_requester_as_a_file_she_can_open(
+    tmp_path: Path, small_kb: Path
+) -> None:
+    """A Slack requester served from the Telegram group: Boris answers with a screenshot;
+    Alice gets it in her ticket's DM thread as a Slack file with the photo's bytes."""
+    async with both_platforms(
+        tmp_path, small_kb, telegram_agents=False, service_yaml=REMOTE_IT
+    ) as both:
+        slack, telegram = both.slack, both.telegram
+        boris = telegram.fake.user(BORIS_TG, "Boris")
+        await slack.command(ALICE, "VPN does not work from home")
+        await slack.deliver()
+        card = telegram.card(1)
+        await telegram.react(boris, card, "👀")
+
+        telegram.fake.add_file("AgACPHOTO-settings", PHOTO, "photos/file_9.jpg")
+        photo = telegram.fake.incoming(
+            TELEGRAM_AGENTS,
+            boris,
+            None,
+            reply_to=card.message_id,
+            photo="AgACPHOTO-settings",
+            caption="Use these settings",
+        )
+        await telegram.feed(telegram.fake.message_update(photo))
+        await telegram.deliver()
+
+        dm, thread = slack.api.dms[ALICE], slack.ticket_thread(ALICE, 1)
+        assert "Boris (#1): Use these settings [1 attachment]" in slack.api.dm_texts(ALICE)
+        [copy] = slack.api.files_in(dm, thread)
+        assert (copy.name, copy.content) == ("file_9.jpg", PHOTO)

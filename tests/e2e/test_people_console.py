@@ -41,3 +41,22 @@ def test_two_console_names_linked_with_a_code_are_one_person(tmp_path: Path) -> 
     assert [i["user_id"] for i in profile["identities"]] == ["anna", "anna_phone"]
     assert [t["number"] for t in profile["open_tickets"]] == [2, 1]
     assert profile["lang"] == "pl"
+
+
+def test_the_profile_names_the_ticket_a_question_became_when_its_asker_wanted_a_person(
+    tmp_path: Path,
+) -> None:
+    session = (
+        "/as zoe\nhow do I connect to the vpn?\n/helped\n"
+        "/new my chair squeaks loudly\n/human\n/skip\n/quit\n"
+    )
+    run = helpdesk(["run", "--adapter", "console"], tmp_path, session)
+    assert run.returncode == 0, run.stderr
+    assert "[to zoe] Ticket #1 opened" in run.stdout
+
+    shown = helpdesk(["people", "show", "zoe"], tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    lines = " ".join(shown.stdout.split())  # the table wraps long lines
+    assert "“my chair squeaks loudly”: " in lines
+    assert "; asked for a person: ticket #1" in lines
+    assert "“how do I connect to the vpn?”: answered with vpn-access; it helped" in lines

@@ -122,6 +122,8 @@ def test_note_prefix_and_split_word() -> None:
         "_note:_ call him",
         "**Note:** call him",
         "*note*: call him",
+        "*_note:_* call him",  # bold and italic at once
+        "_*Note*_: call him",
     ],
 )
 def test_a_note_is_recognised_as_people_type_it(typed: str) -> None:
@@ -136,6 +138,11 @@ def test_a_note_is_recognised_as_people_type_it(typed: str) -> None:
 def test_words_that_only_look_like_the_prefix_are_no_note(typed: str) -> None:
     assert note_text(typed) is None
     assert isinstance(parse("reply", f"4 {typed}", BOB, None, SLASH), c.Reply)
+
+
+def test_a_note_keeps_the_formatting_of_its_own_first_word() -> None:
+    assert note_text("note: *urgent* call him") == "*urgent* call him"
+    assert note_text("*note:* _urgent_ call him") == "_urgent_ call him"
 
 
 def test_resolve_names_an_faq_entry_on_every_surface() -> None:

@@ -237,3 +237,27 @@ async def test_a_new_priority_matches_the_policy_again_on_the_same_clock(
         assert (shown["priority"], shown["sla"]["policy"]) == ("P1", "p1-incident")
         assert shown["sla"]["first_response_due"] == warsaw(7, 9, 30).isoformat()
         assert shown["sla"]["remaining_seconds"] == 20 * 60
+
+
+async def test_resolving_stops_the_resolution_clock_and_a_reopen_continues_it(
+    tmp_path: Path, small_kb: Path
+) -> None:
+    clock = FakeClock(warsaw(7, 9, 0))  # Monday
+    desk_service = service()
+    async with desk_at(tmp_path, small_kb, clock, desk_service) as h:
+        await h.do(P1_INCIDENT)  # resolution due at 13:00: 4 business hours
+        clock.now = warsaw(7, 9, 5)
+        await h.do(c.Reply(actor=BOB, number=1, text="restarting the switch"))
+        clock.now = warsaw(7, 10, 0)  # one hour used
+        await h.do(c.Resolve(actor=BOB, number=1))
+        clock.now = warsaw(7, 16, 0)  # long past 13:00, but resolved: nothing is due
+        closed = (await show_json(h, 1, desk_service, clock.now))["sla"]
+        assert (closed["remaining_seconds"], closed["breached"]) == (None, [])
+
+        clock.now = warsaw(8, 9, 0)  # Tuesday: the time it was resolved does not count
+        await h.do(c.Reopen(actor=ALICE, number=1))
+        shown = await show_json(h, 1, desk_service, clock.now)
+        assert shown["sla"]["resolution_due"] == warsaw(8, 12, 0).isoformat()
+        assert shown["sla"]["remaining_seconds"] == 3 * 60 * 60
+        assert shown["sla"]["breached"] == []
+        assert [e["action"] for e in shown["audit"]][-2:] == ["resolved", "reopened"]
