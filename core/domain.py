@@ -265,6 +265,9 @@ class SlaClock:
     first_response_at: datetime | None = None
     paused_since: datetime | None = None
     paused: timedelta = timedelta()
+    # `paused` when the first response was given (None before it, and in records older
+    # than this field): pauses after it do not move the first response's target.
+    paused_at_first_response: timedelta | None = None
     warned: tuple[str, ...] = ()  # targets whose 75 % reminder went out
     breached: tuple[tuple[str, datetime], ...] = ()  # (target, when) of each breach
 

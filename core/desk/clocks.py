@@ -8,7 +8,7 @@ from typing import Any
 
 from core.domain import SlaClock, Ticket
 from core.events import BreachView, SlaView
-from core.service.clocks import SlaStatus, sla_status
+from core.service.clocks import SlaStatus, paused_so_far, sla_status
 from core.service.config import Policy, ServiceDesk
 
 
@@ -51,6 +51,12 @@ def stop(ticket: Ticket, now: datetime) -> dict[str, Any]:
     """Resolved or cancelled: the clocks stop (a wait already stopped them)."""
     clock = ticket.clock or SlaClock()
     return {} if clock.paused_since is not None else pause(now)
+
+
+def paused_until(service: ServiceDesk, ticket: Ticket, now: datetime) -> timedelta:
+    """The business time the ticket's clocks have stood still by `now`."""
+    clock = ticket.clock or SlaClock()
+    return paused_so_far(clock, policy_of(service, ticket), now)
 
 
 def resume(service: ServiceDesk, ticket: Ticket, now: datetime) -> dict[str, Any]:

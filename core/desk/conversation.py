@@ -6,6 +6,7 @@ from typing import Literal
 
 from core import commands as c
 from core import errors
+from core.desk import clocks
 from core.desk.checks import (
     bounded,
     own_ticket,
@@ -58,7 +59,9 @@ async def reply(scope: CommandScope, cmd: c.Reply) -> None:
         platform_message_id=cmd.platform_message_id,
         now=scope.now,
     )
-    await scope.repo.mark_first_response(ticket.number, scope.now)
+    await scope.repo.mark_first_response(
+        ticket.number, scope.now, clocks.paused_until(scope.service, ticket, scope.now)
+    )
     scope.to_person(
         ticket.requester, scope.relay(ticket, message_id, "agent", text, cmd.attachments)
     )

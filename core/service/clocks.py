@@ -84,8 +84,12 @@ def sla_status(ticket: Ticket, policy: Policy, now: datetime) -> SlaStatus:
         if name == "resolution" and ticket.state is TicketState.RESOLVED:
             met_at = until
         end = met_at or until
-        used = max(calendar.between(ticket.created_at, end) - paused, timedelta())
-        due = calendar.add(ticket.created_at, allowed + paused)
+        # A target met stays as it was met: later pauses neither add to nor move it.
+        held = paused
+        if name == "first_response" and clock.paused_at_first_response is not None:
+            held = clock.paused_at_first_response
+        used = max(calendar.between(ticket.created_at, end) - held, timedelta())
+        due = calendar.add(ticket.created_at, allowed + held)
         breached_at = stored.get(name)
         if breached_at is None and used > allowed and not _cancelled_in_time(ticket, name):
             breached_at = due

@@ -73,6 +73,7 @@ def clock_from_row(row: Mapping[Any, Any]) -> SlaClock:
         first_response_at=row["first_response_at"],
         paused_since=row["sla_paused_since"],
         paused=timedelta(seconds=row["sla_paused_seconds"] or 0),
+        paused_at_first_response=_seconds(row["sla_paused_at_first_response"]),
         warned=tuple(t for t in TARGETS if row[f"{t}_warned_at"] is not None),
         breached=tuple(
             (t, row[f"{t}_breached_at"]) for t in TARGETS if row[f"{t}_breached_at"] is not None
@@ -96,3 +97,7 @@ def ticket_select() -> Select[Any]:
         .join(requester, requester.c.id == tickets.c.requester_id)
         .outerjoin(assignee, assignee.c.id == tickets.c.assignee_id)
     )
+
+
+def _seconds(value: int | None) -> timedelta | None:
+    return None if value is None else timedelta(seconds=value)

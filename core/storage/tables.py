@@ -123,6 +123,8 @@ tickets = Table(
     Column("sla_policy", String(64), nullable=True),
     Column("sla_paused_since", UtcDateTime, nullable=True),  # waiting, resolved or cancelled
     Column("sla_paused_seconds", Integer, nullable=False, default=0),  # business time paused
+    # The pause as it was at the first response: later pauses do not move that target.
+    Column("sla_paused_at_first_response", Integer, nullable=True),
     # Once per ticket and target, whichever worker sees it first (conditional updates).
     Column("first_response_warned_at", UtcDateTime, nullable=True),
     Column("first_response_breached_at", UtcDateTime, nullable=True),

@@ -7,7 +7,7 @@ decides which of two concurrent requests wins, never a read-then-write.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -180,12 +180,16 @@ class TicketRecords(Records):
         )
         return bool(result.rowcount == 1)
 
-    async def mark_first_response(self, number: int, now: datetime) -> None:
+    async def mark_first_response(self, number: int, now: datetime, paused: timedelta) -> None:
+        """The first agent's answer, with the business time the clocks stood still by then."""
         self._active.clear()
         await self.conn.execute(
             update(tickets)
             .where(tickets.c.id == number, tickets.c.first_response_at.is_(None))
-            .values(first_response_at=now)
+            .values(
+                first_response_at=now,
+                sla_paused_at_first_response=int(paused // timedelta(seconds=1)),
+            )
         )
 
     async def list_tickets(

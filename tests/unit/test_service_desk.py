@@ -124,6 +124,8 @@ async def test_a_p1_incident_on_friday_evening_is_due_on_monday_morning(
         assert sla["paused"] is False
         assert sla["first_response_at"] == warsaw(7, 9, 5).isoformat()
         assert sla["resolution_due"] == warsaw(7, 13, 50).isoformat()  # the hour did not count
+        # the first response was given before the wait: its target stays where it was
+        assert sla["first_response_due"] == warsaw(7, 9, 20).isoformat()
         events = h.take()
         assert any(
             isinstance(e.payload, Notice) and e.payload.key == "ticket.waiting" for e in events
@@ -261,3 +263,22 @@ async def test_resolving_stops_the_resolution_clock_and_a_reopen_continues_it(
         assert shown["sla"]["remaining_seconds"] == 3 * 60 * 60
         assert shown["sla"]["breached"] == []
         assert [e["action"] for e in shown["audit"]][-2:] == ["resolved", "reopened"]
+
+
+async def test_a_late_first_answer_stays_breached_after_a_later_wait(
+    tmp_path: Path, small_kb: Path
+) -> None:
+    clock = FakeClock(warsaw(7, 9, 0))  # Monday 09:00: first response due 09:30
+    desk_service = service()
+    async with desk_at(tmp_path, small_kb, clock, desk_service) as h:
+        await h.do(P1_INCIDENT)
+        clock.now = warsaw(7, 10, 0)  # answered half an hour late
+        await h.do(c.Reply(actor=BOB, number=1, text="which floor?"))
+        await h.do(c.WaitForRequester(actor=BOB, number=1))
+        clock.now = warsaw(7, 11, 0)
+        await h.do(c.SendText(actor=ALICE, text="second floor"))
+        sla = (await show_json(h, 1, desk_service, clock.now))["sla"]
+        assert sla["first_response_due"] == warsaw(7, 9, 30).isoformat()
+        assert [b["target"] for b in sla["breached"]] == ["first_response"]
+        # the wait still moves the resolution's target by its hour
+        assert sla["resolution_due"] == warsaw(7, 14, 0).isoformat()
