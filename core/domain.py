@@ -138,10 +138,6 @@ class Priority(enum.StrEnum):
 _OLD_PRIORITIES: Mapping[str, Priority] = MappingProxyType(
     {"urgent": Priority.P1, "high": Priority.P2, "normal": Priority.P3, "low": Priority.P4}
 )
-# The stored words of old tickets, for the migration that rewrites them.
-OLD_PRIORITY_WORDS: Mapping[str, str] = MappingProxyType(
-    {word: priority.value for word, priority in _OLD_PRIORITIES.items()}
-)
 DEFAULT_PRIORITY = Priority.P3
 
 

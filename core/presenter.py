@@ -126,22 +126,28 @@ def profile_question_line(lang: str, question: ev.ProfileQuestion) -> str:
     return f"“{text}”: {decision}; {outcome}"
 
 
+def profile_facts(lang: str, profile: ev.PersonProfile, who: str) -> list[str]:
+    """A profile's lines under its name: its platforms (`who`, as the surface names them),
+    language, and tickets with ratings."""
+    tickets = plural(lang, "profile.tickets", profile.tickets_total)
+    if profile.ratings:
+        tickets += " · " + plural(
+            lang, "profile.ratings", len(profile.ratings), average=profile.rating_average
+        )
+    return [
+        f"{t(lang, 'profile.platforms')}: {who}",
+        f"{t(lang, 'profile.language')}: {profile.lang}",
+        tickets,
+    ]
+
+
 def profile_lines(lang: str, profile: ev.PersonProfile) -> list[str]:
     """A requester's profile as lines of plain text (raw user text, no markup)."""
     head = t(lang, "profile.title", name=profile.name)
     if profile.is_agent:
         head += f" ({t(lang, 'profile.agent')})"
     who = ", ".join(f"{platform_name(lang, i.platform)} {i.user_id}" for i in profile.identities)
-    lines = [
-        head,
-        f"{t(lang, 'profile.platforms')}: {who}",
-        f"{t(lang, 'profile.language')}: {profile.lang}",
-        plural(lang, "profile.tickets", profile.tickets_total),
-    ]
-    if profile.ratings:
-        lines[-1] += " · " + plural(
-            lang, "profile.ratings", len(profile.ratings), average=profile.rating_average
-        )
+    lines = [head, *profile_facts(lang, profile, who)]
     sections = (
         ("profile.open", [profile_ticket_line(lang, x) for x in profile.open_tickets]),
         ("profile.past", [profile_ticket_line(lang, x) for x in profile.past_tickets]),

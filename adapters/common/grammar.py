@@ -18,7 +18,6 @@ from adapters.common.refusal import Refusal, usage
 from core import commands as c
 from core.domain import MAX_ID, SUPPORTED_LANGUAGES, Actor, Level, Priority, TicketKind
 
-NOTE_PREFIX = "note:"
 FAQ_PREFIX = "faq:"
 
 

@@ -8,6 +8,7 @@ files:read; without it the link answers with Slack's sign-in page instead of the
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -21,6 +22,8 @@ from adapters.slack.errors import ErrorKind, error_code, is_kind
 from adapters.slack.file_hosts import CHUNK, STREAM_TIMEOUT, FileHosts
 from core.files import FileUnavailable, OpenedFile, ref_label
 
+log = logging.getLogger(__name__)
+
 
 class SlackFileSource:
     """Reads `slack-file:ID/name` references (adapters.slack.codecs.file_ref)."""
@@ -30,7 +33,9 @@ class SlackFileSource:
         self.hosts = FileHosts(client)
 
     @asynccontextmanager
-    async def open(self, ref: str) -> AsyncIterator[OpenedFile]:
+    async def open(self, ref: str, max_bytes: int | None = None) -> AsyncIterator[OpenedFile]:
+        """The file `ref` names, open for reading; with `max_bytes`, a larger file is
+        refused (FileUnavailable) before any of it is downloaded."""
         parsed = parse_file_ref(ref)
         if parsed is None:
             raise FileUnavailable(ref_label(ref), reason="not a Slack file")
@@ -45,9 +50,12 @@ class SlackFileSource:
         name = str(found.get("name") or name)
         size = found.get("size")
         url = str(found.get("url_private_download") or found.get("url_private") or "")
+        if max_bytes is not None and isinstance(size, int) and size > max_bytes:
+            raise FileUnavailable.too_large(name, max_bytes)
         if not url:
             raise FileUnavailable(name, reason="no download link")
         if not await self.hosts.token_may_go_to(url):
+            log.warning("file %s not fetched: %s is not a Slack file host", file_id, url[:80])
             raise FileUnavailable(name, reason="not a Slack file")
         session = self.client.session
         own = session is None

@@ -1,12 +1,10 @@
 """Files passed on between a requester's DM and the agents' thread, as files the other side opens.
 
 A file shared in a DM is visible to the people in that DM only; a permalink to it opens
-for nobody else. So the file itself is passed on: read with the bot token
-(`url_private_download`, https://api.slack.com/types/file#auth) and uploaded again where
-the other side is, the way https://api.slack.com/messaging/files#uploading_files describes:
-files.getUploadURLExternal, a POST of the bytes to the URL it gives, then
-files.completeUploadExternal sharing it into the channel (and thread). The bytes stream
-through; nothing is kept on disk or in memory whole.
+for nobody else. So the file itself is passed on: read with the bot token as any Slack
+file is read (adapters.slack.file_source) and uploaded again where the other side is
+(adapters.slack.uploads). The bytes stream through; nothing is kept on disk or in memory
+whole.
 
 The bot token goes only to Slack's own file hosts (adapters.slack.file_hosts); an external
 file is not fetched, and the card notes it was not passed on.
@@ -17,17 +15,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 
-import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.codecs import parse_file_ref
-from adapters.slack.errors import ErrorKind, error_code, is_kind
-from adapters.slack.file_hosts import CHUNK, STREAM_TIMEOUT, FileHosts
+from adapters.slack.errors import error_code
+from adapters.slack.file_source import SlackFileSource
 from adapters.slack.mrkdwn import escape
+from adapters.slack.uploads import upload
 from core.events import Relay
+from core.files import FileUnavailable
 from core.i18n import t
 from core.storage.refs import RefStore
 
@@ -54,87 +52,46 @@ class FilePasser:
     def __init__(self, client: AsyncWebClient, max_bytes: int = MAX_FILE_BYTES) -> None:
         self.client = client
         self.max_bytes = min(max_bytes, SLACK_FILE_LIMIT)
-        self.hosts = FileHosts(client)
+        self.source = SlackFileSource(client)
 
     @property
     def max_mb(self) -> int:
         return self.max_bytes // (1024 * 1024)
 
-    async def pass_on(
-        self, file_id: str, name: str, channel: str, thread_ts: str | None
-    ) -> str | NotPassed:
-        """Upload a copy of file `file_id` into `channel` (and thread): the copy's id, or
-        why it could not be done for good. Errors a retry may mend (the network, 5xx,
+    async def pass_on(self, ref: str, channel: str, thread_ts: str | None) -> str | NotPassed:
+        """Upload a copy of the Slack file `ref` into `channel` (and thread): the copy's id,
+        or why it could not be done for good. Errors a retry may mend (the network, 5xx,
         a rate limit) are raised for the outbox to retry."""
         try:
-            info = await self.client.files_info(file=file_id)
-        except SlackApiError as error:
-            if is_kind(error, ErrorKind.PERMANENT):
-                return NotPassed(name, reason=error_code(error))
-            raise
-        found: Any = info.get("file") or {}
-        name = str(found.get("name") or name)
-        size = int(found.get("size") or 0)
-        url = str(found.get("url_private_download") or found.get("url_private") or "")
-        if size > self.max_bytes:
-            return NotPassed(name, too_large=True)
-        if not url:
-            return NotPassed(name, reason="no download link")
-        if not await self.hosts.token_may_go_to(url):
-            log.warning("file %s not fetched: %s is not a Slack file host", file_id, url[:80])
-            return NotPassed(name, reason="not a Slack file")
-        try:
-            upload = await self.client.files_getUploadURLExternal(filename=name, length=size)
-            await self._copy(url, str(upload["upload_url"]), size)
-            await self.client.files_completeUploadExternal(
-                files=[{"id": str(upload["file_id"]), "title": name}],
-                channel_id=channel,
-                thread_ts=thread_ts,
-            )
-        except SlackApiError as error:
-            if is_kind(error, ErrorKind.PERMANENT):
-                return NotPassed(name, reason=error_code(error))
-            raise
-        except _Refused as refused:
-            return NotPassed(name, reason=str(refused))
-        return str(upload["file_id"])
-
-    async def _copy(self, source: str, target: str, size: int) -> None:
-        """Stream the file from Slack's private URL to the upload URL."""
-        session = self.client.session
-        own = session is None
-        session = session or aiohttp.ClientSession()
-        try:
-            headers = {"Authorization": f"Bearer {self.client.token}"}
-            async with session.get(source, headers=headers, timeout=STREAM_TIMEOUT) as download:
-                if download.status >= 500:
-                    download.raise_for_status()
-                # Without files:read Slack answers with its sign-in page, not the file.
-                if download.status != 200 or download.content_type == "text/html":
-                    raise _Refused("no access to the file (files:read)")
-                body = download.content.iter_chunked(CHUNK)
-                upload_headers = {
-                    "Content-Type": "application/octet-stream",
-                    "Content-Length": str(size),
-                }
-                async with session.post(
-                    target, data=body, headers=upload_headers, timeout=STREAM_TIMEOUT
-                ) as uploaded:
-                    if uploaded.status >= 500:
-                        uploaded.raise_for_status()
-                    if uploaded.status != 200:
-                        raise _Refused(f"upload refused ({uploaded.status})")
-        finally:
-            if own:
-                await session.close()
+            async with self.source.open(ref, max_bytes=self.max_bytes) as opened:
+                return await upload(self.client, opened, self.max_bytes, channel, thread_ts)
+        except FileUnavailable as problem:
+            too_large = problem.limit_mb is not None
+            return NotPassed(problem.name, too_large=too_large, reason=problem.reason)
 
 
-class _Refused(Exception):
-    """Slack will not give or take this file; trying again will not change it."""
-
-
-KIND_FILE = "file"  # "message id:file id" -> the copy's file id ("-": could not be passed on)
+KIND_FILE = "file"  # "message id:file" -> the copy's file id ("-": could not be passed on)
 KIND_FILE_COPIES = "file_copies"  # message id -> the copies' file ids, comma-separated
+
+
+class CopiedFiles:
+    """Which files of a relayed message were passed on (each once), and the copies made,
+    for Slack's own files and other platforms' alike (`file`: the Slack file id, or the
+    other platform's reference)."""
+
+    def __init__(self, refs: RefStore) -> None:
+        self.refs = refs
+
+    async def tried(self, message_id: int, file: str) -> bool:
+        return await self.refs.get(KIND_FILE, f"{message_id}:{file}") is not None
+
+    async def record(self, message_id: int, file: str, copy_id: str | None) -> None:
+        """`copy_id` None: the file could not be passed on (and is not tried again)."""
+        if copy_id is not None:
+            known = await self.refs.get(KIND_FILE_COPIES, str(message_id))
+            copies = f"{known},{copy_id}" if known else copy_id
+            await self.refs.put(KIND_FILE_COPIES, str(message_id), copies)
+        await self.refs.put(KIND_FILE, f"{message_id}:{file}", copy_id or "-")
 
 
 class RelayedFiles:
@@ -154,6 +111,7 @@ class RelayedFiles:
         self.agents_channel = agents_channel
         self.card_ts = card_ts
         self.passer = passer
+        self.copied = CopiedFiles(refs)
 
     async def pass_files(
         self, relay: Relay, channel: str, thread_ts: str | None, lang: str
@@ -164,19 +122,15 @@ class RelayedFiles:
             parsed = parse_file_ref(attachment)
             if parsed is None:
                 continue  # a link: the text carries it
-            file_id, name = parsed
-            key = f"{relay.message_id}:{file_id}"
-            if await self.refs.get(KIND_FILE, key) is not None:
+            file_id = parsed[0]
+            if await self.copied.tried(relay.message_id, file_id):
                 continue
-            passed = await self.passer.pass_on(file_id, name, channel, thread_ts)
+            passed = await self.passer.pass_on(attachment, channel, thread_ts)
             if isinstance(passed, NotPassed):
                 await self._note(relay.ticket_number, lang, passed)
-                passed = "-"
-            else:
-                known = await self.refs.get(KIND_FILE_COPIES, str(relay.message_id))
-                copies = f"{known},{passed}" if known else passed
-                await self.refs.put(KIND_FILE_COPIES, str(relay.message_id), copies)
-            await self.refs.put(KIND_FILE, key, passed)
+            await self.copied.record(
+                relay.message_id, file_id, None if isinstance(passed, NotPassed) else passed
+            )
 
     async def _note(self, number: int, lang: str, problem: NotPassed) -> None:
         if problem.too_large:

@@ -33,6 +33,7 @@ from core.i18n.numbers import plural
 from core.presenter import (
     list_lines,
     platform_name,
+    profile_facts,
     profile_question_line,
     profile_ticket_line,
     render_payload,
@@ -124,15 +125,7 @@ def profile_modal(lang: str, profile: PersonProfile) -> dict[str, Any]:
     who = ", ".join(
         f"{i.name} ({platform_name(lang, i.platform)} {i.user_id})" for i in profile.identities
     )
-    facts = [
-        f"{t(lang, 'profile.platforms')}: {who}",
-        f"{t(lang, 'profile.language')}: {profile.lang}",
-        plural(lang, "profile.tickets", profile.tickets_total),
-    ]
-    if profile.ratings:
-        facts[-1] += " · " + plural(
-            lang, "profile.ratings", len(profile.ratings), average=profile.rating_average
-        )
+    facts = profile_facts(lang, profile, who)
     empty = t(lang, "list.empty")
     return _modal(
         lang,

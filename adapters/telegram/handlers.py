@@ -50,6 +50,7 @@ from adapters.telegram.inbound import (
     topic_thread,
 )
 from adapters.telegram.places import Place, message_ref
+from adapters.telegram.posting import markup, topic_in, topic_value
 from adapters.telegram.reactions import parse_reaction
 from adapters.telegram.render import (
     OutMessage,
@@ -58,7 +59,6 @@ from adapters.telegram.render import (
     language_prompt,
     plain,
 )
-from adapters.telegram.sender import markup, topic_in, topic_value
 from core import commands as c
 from core.desk import InboundKey
 from core.domain import Actor, PersonRef, normalize_lang

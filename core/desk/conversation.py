@@ -136,22 +136,19 @@ async def edit_message(scope: CommandScope, cmd: c.EditMessage) -> None:
         message_id=message_id,
     )
     author_role: Literal["agent", "requester"] = "agent" if role is Author.AGENT else "requester"
+    edited = RelayEdited(
+        ticket_number=ticket.number,
+        message_id=message_id,
+        author_name=scope.actor.display_name,
+        author_role=author_role,
+        text="" if cmd.deleted else cmd.text.strip(),
+        deleted=cmd.deleted,
+    )
     if role is Author.AGENT:
         # The copy in another platform's agents' place follows (a note's too; a reply made
         # a note there shows the note, marked as such).
-        scope.to_other_places(
-            ticket,
-            RelayEdited(
-                ticket_number=ticket.number,
-                message_id=message_id,
-                author_name=scope.actor.display_name,
-                author_role=author_role,
-                text="" if cmd.deleted else cmd.text.strip(),
-                deleted=cmd.deleted,
-                mirrored_from=scope.actor.platform,
-                internal=internal or retracted,
-            ),
-        )
+        mirrored = {"mirrored_from": scope.actor.platform, "internal": internal or retracted}
+        scope.to_other_places(ticket, edited.model_copy(update=mirrored))
     if internal:
         return  # a note has no copy on the requester's side
     if retracted:
@@ -166,14 +163,6 @@ async def edit_message(scope: CommandScope, cmd: c.EditMessage) -> None:
         )
         scope.to_actor(Notice(key="ticket.reply_made_note", params={"number": ticket.number}))
         return
-    edited = RelayEdited(
-        ticket_number=ticket.number,
-        message_id=message_id,
-        author_name=scope.actor.display_name,
-        author_role=author_role,
-        text="" if cmd.deleted else cmd.text.strip(),
-        deleted=cmd.deleted,
-    )
     if role is Author.AGENT:
         scope.to_person(ticket.requester, edited)
     else:

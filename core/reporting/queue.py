@@ -11,7 +11,6 @@ from core.reporting.policy import ReportPolicy, SlaTarget
 from core.storage.db import Database
 
 ACTIVE_STATES = ("open", "claimed", "waiting")
-SLA_FILTERS = ("breached", "at_risk", "ok")
 AT_RISK = timedelta(hours=1)  # an open target due this soon is at risk
 
 

@@ -277,12 +277,6 @@ class ServiceDesk:
         found = tuple((p, places[p]) for p in ordered if places.get(p) and self.runs(p))
         return found or ((platform, None),)
 
-    def team_of_place(self, platform: str, place: str) -> str | None:
-        for team in self.teams.values():
-            if team.places.get(platform) == place:
-                return team.name
-        return None
-
 
 def build_service(
     config: ServiceConfig,

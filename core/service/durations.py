@@ -24,11 +24,3 @@ def parse_duration(text: str) -> timedelta:
     if total <= timedelta():
         raise ValueError("a target must be longer than zero")
     return total
-
-
-def format_duration(value: timedelta) -> str:
-    """The inverse of `parse_duration` for whole minutes: 90 minutes -> `1h30m`."""
-    minutes = int(value.total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    parts = [f"{hours}h" if hours else "", f"{minutes}m" if minutes else ""]
-    return "".join(parts) or "0m"

@@ -71,18 +71,6 @@ class ReminderRecords(Records):
         rows = (await self.conn.execute(query)).mappings().all()
         return [ticket_from_row(row, self.default_lang) for row in rows]
 
-    async def overdue_unclaimed(self, created_before: datetime, limit: int = 200) -> list[Ticket]:
-        query = (
-            ticket_select()
-            .where(
-                tickets.c.state == TicketState.OPEN.value, tickets.c.created_at <= created_before
-            )
-            .order_by(tickets.c.id)
-            .limit(limit)
-        )
-        rows = (await self.conn.execute(query)).mappings().all()
-        return [ticket_from_row(row, self.default_lang) for row in rows]
-
     async def waiting_for_agent(
         self, last_message_before: datetime, after: int = 0, limit: int = PAGE
     ) -> list[Waiting]:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, func, insert, select, update
+from sqlalchemy import Integer, and_, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.sql import Select
 
@@ -31,19 +31,6 @@ def _active_of_select(postgres: bool) -> Select[Any]:
     )
     return (
         ticket_select().where(requester, tickets.c.state.in_(ACTIVE_STATES)).order_by(tickets.c.id)
-    )
-
-
-@cache
-def _latest_active_select() -> Select[Any]:
-    return (
-        ticket_select()
-        .where(
-            tickets.c.requester_id == bindparam("requester_id"),
-            tickets.c.state.in_(ACTIVE_STATES),
-        )
-        .order_by(tickets.c.id.desc())
-        .limit(1)
     )
 
 
@@ -243,15 +230,6 @@ class TicketRecords(Records):
             .order_by(tickets.c.id.desc())
             .limit(1)
         )
-        row = found.mappings().first()
-        return self._ticket(row) if row else None
-
-    async def latest_active_ticket(self, requester_id: int) -> Ticket | None:
-        """The person's newest open or claimed ticket."""
-        if requester_id in self._active:
-            active = self._active[requester_id]
-            return active[-1] if active else None
-        found = await self.conn.execute(_latest_active_select(), {"requester_id": requester_id})
         row = found.mappings().first()
         return self._ticket(row) if row else None
 

@@ -13,8 +13,6 @@ from sqlalchemy import delete, insert, select, update
 from core.storage.db import Database
 from core.storage.tables import web_sessions, web_users
 
-ROLES = ("agent", "lead")
-
 
 @dataclass(frozen=True)
 class WebAccount:
