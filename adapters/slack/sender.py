@@ -75,12 +75,12 @@ class SlackSender:
     ) -> None:
         self.client = client
         self.teams = tuple(teams)  # the service's: a card offers to move its ticket to one
-        self.files = RelayedFiles(
-            client, refs, agents_channel, self._card_ts, files or FilePasser(client)
-        )
+        passer = files or FilePasser(client)
+        self.files = RelayedFiles(client, refs, agents_channel, self._card_ts, passer)
         # Files shared on the other platforms, read there (the composition root fills it).
         foreign = ForeignFiles(foreign_files if foreign_files is not None else {}, PLATFORM)
-        self.crossing = CrossingFiles(client, refs, foreign)
+        # one limit (SLACK_MAX_FILE_MB) for Slack's own files and those crossing
+        self.crossing = CrossingFiles(client, refs, foreign, max_bytes=passer.max_bytes)
         # display name -> user id: the people a relayed message mentions notified again
         self.people = people or dict
         self.refs = refs
