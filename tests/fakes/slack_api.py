@@ -48,7 +48,12 @@ from urllib.parse import urlencode
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from tests.fakes.slack_blocks import block_errors, view_errors
+from tests.fakes.slack_blocks import (
+    MAX_BLOCKS_TEXT,
+    block_errors,
+    blocks_text_length,
+    view_errors,
+)
 from tests.fakes.slack_text import Shown, as_sent, shown
 
 BOT_TOKEN = "xoxb-test-token"
@@ -621,8 +626,9 @@ class FakeSlackApi:
         https://api.slack.com/methods/chat.postMessage#errors: `channel_not_found` for a
         channel the bot cannot see, `not_in_channel` where it is no member (a bot with
         chat:write posts only where it was added), `is_archived` for an archived one,
-        `msg_too_long`, `invalid_blocks` (Block Kit's limits, tests/fakes/slack_blocks.py)
-        and `no_text`.
+        `msg_too_long`, `invalid_blocks` (Block Kit's limits, tests/fakes/slack_blocks.py),
+        `msg_blocks_too_long` (blocks within their limits but too much text in all) and
+        `no_text`.
         """
         if not self._known_channel(channel):
             return "channel_not_found"
@@ -635,6 +641,8 @@ class FakeSlackApi:
         blocks = self._blocks(params)
         if blocks is not None and block_errors(blocks, limit=50):
             return "invalid_blocks"
+        if blocks is not None and blocks_text_length(blocks) > MAX_BLOCKS_TEXT:
+            return "msg_blocks_too_long"
         return None
 
     def _chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -676,6 +684,8 @@ class FakeSlackApi:
         blocks = self._blocks(params)
         if blocks is not None and block_errors(blocks, limit=50):
             return self._error("invalid_blocks")
+        if blocks is not None and blocks_text_length(blocks) > MAX_BLOCKS_TEXT:
+            return self._error("msg_blocks_too_long")  # as chat.postMessage (_post_error)
         message.edits.append(message.text)
         message.text = str(params.get("text", message.text))
         message.blocks = blocks if "blocks" in params else message.blocks

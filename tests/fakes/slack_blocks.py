@@ -150,3 +150,24 @@ def view_errors(view: dict[str, Any], *, kind: str) -> list[str]:
     if has_inputs and view.get("submit") is None:
         found.append("[ERROR] must provide `submit` with input blocks [json-pointer:/view]")
     return found
+
+
+# Not in the documentation: Slack refuses a message whose blocks carry more than about
+# 13,200 characters of text in all with `msg_blocks_too_long`, even when every block is
+# within its own limit (observed and reported in
+# https://github.com/slackapi/bolt-js/issues/2509: 13,297 characters of markdown blocks,
+# fewer with a divider). The fake refuses from the lower observed bound.
+MAX_BLOCKS_TEXT = 13_172
+
+
+def blocks_text_length(value: object) -> int:
+    """The characters of every `text` string in `value`'s blocks, nested ones included."""
+    if isinstance(value, dict):
+        own = value.get("text")
+        length = len(own) if isinstance(own, str) else 0
+        return length + sum(
+            blocks_text_length(v) for k, v in value.items() if k != "text" or not isinstance(v, str)
+        )
+    if isinstance(value, list):
+        return sum(blocks_text_length(v) for v in value)
+    return 0

@@ -114,6 +114,11 @@ async def test_posting_is_refused_where_slack_refuses_it(slack: SlackHarness) ->
     assert await _error_of(client.chat_postMessage(channel=GENERAL, text="x", blocks=too_long)) == (
         "invalid_blocks"
     )
+    # each section within its 3,000 characters, five of them too much for one message
+    heavy = [{"type": "section", "text": {"type": "mrkdwn", "text": "z" * 2900}}] * 5
+    assert await _error_of(client.chat_postMessage(channel=GENERAL, text="x", blocks=heavy)) == (
+        "msg_blocks_too_long"
+    )
     many = [{"type": "divider"}] * 51
     assert await _error_of(client.chat_postMessage(channel=GENERAL, text="x", blocks=many)) == (
         "invalid_blocks"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import select
+
+from core.storage.tables import outbox
 from tests.adapters.slack.conftest import ALICE, running_slack
 from tests.support import postgres_scratch_database
 
@@ -27,3 +30,19 @@ async def test_a_dm_with_a_nul_character_is_answered_and_so_is_the_next(
         assert len(answers) > len(first)
         assert "Connecting to the VPN" in answers[-1]
         assert await slack.core.inbox.depth() == {}
+
+
+async def test_the_longest_ticket_slack_may_send_gets_a_card_slack_accepts(
+    tmp_path: Path, small_kb: Path
+) -> None:
+    # The card's blocks stay under what Slack takes in all (tests/fakes/slack_blocks.py
+    # MAX_BLOCKS_TEXT), however long the question: the card is posted, not dead-lettered.
+    async with running_slack(tmp_path, small_kb) as slack:
+        words = "the printer on the second floor prints blank pages again " * 300
+        await slack.command(ALICE, words.strip()[:12_000])
+        await slack.deliver()
+        card = slack.card(1)
+        assert "printer on the second floor" in str(card.blocks)
+        async with slack.core.db.transaction() as conn:
+            statuses = (await conn.execute(select(outbox.c.status))).scalars().all()
+        assert "dead" not in statuses
