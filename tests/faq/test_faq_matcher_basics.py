@@ -56,3 +56,25 @@ def test_unknown_language_yields_no_answer(matcher: FaqMatcher) -> None:
 
     assert result.decision in ("none", "suggest", "answer")
     assert result.lang
+
+
+@pytest.mark.parametrize(
+    ("short", "full"),
+    [
+        ("password", "I forgot my password, how do I reset it?"),
+        ("Hi, VPN?", "How do I connect to the VPN from home?"),
+        ("hasło", "Zapomniałem hasła, jak je zresetować?"),
+        ("сброс пароля", "Я забыл пароль, как его сбросить?"),
+    ],
+)
+def test_one_or_two_words_get_a_choice_never_a_direct_answer(
+    sample_root: Path, short: str, full: str
+) -> None:
+    # Thresholds any score passes: only the query's length keeps it from a direct answer.
+    matcher = FaqMatcher(load_knowledge_base(sample_root), Thresholds(answer=0.0, suggest=0.0))
+
+    offered = matcher.search(short)
+    answered = matcher.search(full)
+
+    assert (offered.decision, answered.decision) == ("suggest", "answer")
+    assert answered.results[0].entry_id in [m.entry_id for m in offered.results]

