@@ -27,7 +27,7 @@ from core.events import (
     TicketThreadTarget,
     TicketView,
 )
-from core.service.config import MESSENGERS, ServiceDesk, default_service
+from core.service.config import ServiceDesk, default_service
 from core.storage.repository import Repository
 
 FAQ_CHOICES = 3  # entries offered on a ticket's card to resolve it with
@@ -114,12 +114,11 @@ class CommandScope:
 
     def to_other_places(self, ticket: Ticket, payload: Payload) -> None:
         """To the ticket's threads on the platforms other than the actor's: an agent's
-        message there is seen by the agents of the other platform too. An agent of another
-        surface (the console, the web console) is not mirrored."""
-        if self.actor.platform in MESSENGERS:
-            self.events += thread_events(
-                ticket, self.agents_lang, payload, self.service, besides=self.actor.platform
-            )
+        message there is seen by the agents of the other platform too, and one written in
+        the web console by the agents of every place."""
+        self.events += thread_events(
+            ticket, self.agents_lang, payload, self.service, besides=self.actor.platform
+        )
 
     def relay(
         self,

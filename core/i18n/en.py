@@ -241,6 +241,7 @@ MESSAGES: dict[str, str] = {
     "platform.telegram": "Telegram",
     "telegram.cmd.private.link": "Link with your account on another platform",
     "platform.console": "console",
+    "platform.web": "web console",
     "digest.weekly": "Weekly help desk digest, {since} – {until} (the week before in brackets):\n• questions: {asked} ({asked_before}), answered by the FAQ with no ticket after: {deflected} ({deflected_before})\n• tickets opened: {opened} ({opened_before}), resolved: {resolved} ({resolved_before}), waiting now: {backlog}\n• first response, median: {response} min ({response_before} min)\n• SLA targets met: {sla} ({sla_before})\n• satisfaction, 1–5: {csat} ({csat_before})",
     "digest.report_link": "Full report: {url}",
     "card.kind": "Kind",

@@ -241,6 +241,7 @@ MESSAGES: dict[str, str] = {
     "platform.telegram": "Telegram",
     "telegram.cmd.private.link": "Связать с аккаунтом на другой платформе",
     "platform.console": "консоль",
+    "platform.web": "веб-консоль",
     "digest.weekly": "Еженедельная сводка службы поддержки, {since} – {until} (в скобках — предыдущая неделя):\n• вопросов: {asked} ({asked_before}), решено через FAQ без последующей заявки: {deflected} ({deflected_before})\n• заявок открыто: {opened} ({opened_before}), решено: {resolved} ({resolved_before}), ждут сейчас: {backlog}\n• первый ответ, медиана: {response} мин ({response_before} мин)\n• соблюдено сроков SLA: {sla} ({sla_before})\n• удовлетворённость по шкале 1–5: {csat} ({csat_before})",
     "digest.report_link": "Полный отчёт: {url}",
     "card.kind": "Тип",

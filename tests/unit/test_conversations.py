@@ -179,3 +179,19 @@ async def test_relayed_files_name_the_platform_they_were_shared_on(
     await h.do(c.Reply(actor=BOB, number=1, text="try this", attachments=("F1",)))
     [to_requester] = [e.payload for e in h.take() if isinstance(e.payload, Relay)]
     assert (to_requester.attachments, to_requester.source_platform) == (("F1",), "test")
+
+
+async def test_a_reply_from_the_web_console_is_seen_in_the_agents_thread_too(
+    sqlite_harness: Harness,
+) -> None:
+    # The agents in Slack see what a colleague answered in the web console; the requester
+    # gets it once, as any agent's answer.
+    h = sqlite_harness
+    await h.do(c.OpenTicket(actor=ALICE, text="printer jams"))
+    h.take()
+    wendy = person("wendy", agent=True, platform="web")
+    await h.do(c.Reply(actor=wendy, number=1, text="Try tray 2, please"))
+    events = h.take()
+    assert h.texts_to_thread(events)[-1].startswith("Wendy via web console")
+    assert "Try tray 2, please" in h.texts_to_thread(events)[-1]
+    assert len([t for t in h.texts_to("alice", events) if "Try tray 2" in t]) == 1
