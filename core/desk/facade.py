@@ -22,7 +22,14 @@ from core.desk.handlers import Rule, dispatch, refusal
 from core.desk.ports import FaqPort
 from core.desk.scope import CommandScope
 from core.desk.sla import SlaPolicy, overdue_reminders, sla_alerts
-from core.events import Event, PersonTarget, Relay, TicketThreadTarget
+from core.events import (
+    AgentHome,
+    Event,
+    PersonProfile,
+    PersonTarget,
+    Relay,
+    TicketThreadTarget,
+)
 from core.people import cards_with_history
 from core.service.config import ServiceDesk, default_service
 from core.storable import storable
@@ -44,6 +51,11 @@ class Outcome:
     duplicate: bool = False
     events: list[Event] = field(default_factory=list)
     error: errors.DeskError | None = None
+
+
+# What an agent is shown as an agent (the Home tab's queue, a requester's profile): a
+# failure to show it is no failure to reach them about their own tickets.
+AGENT_VIEWS = (AgentHome, PersonProfile)
 
 
 class Desk:
@@ -170,8 +182,8 @@ class Desk:
 
             await self._on_its_own(note)
             return
-        if not isinstance(target, PersonTarget):
-            return
+        if not isinstance(target, PersonTarget) or isinstance(payload, AGENT_VIEWS):
+            return  # an agent's view that did not open says nothing of their own tickets
 
         async def cards(repo: Repository, now: datetime) -> list[Event]:
             return await delivery_failure_cards(

@@ -341,3 +341,24 @@ async def test_sends_that_wake_late_together_still_leave_at_the_bot_wide_rate(
     assert len(platform.arrivals) == 10
     gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(platform.arrivals)]
     assert min(gaps) >= 0.1 - 0.011  # one step of simulated time is the only slack
+
+
+async def test_an_agents_home_that_cannot_be_shown_leaves_their_own_tickets_unmarked(
+    tmp_path: Path, small_kb: Path
+) -> None:
+    clock = FakeClock()
+
+    @dataclass
+    class RefusesHomes:
+        async def send(self, event: Event) -> None:
+            if event.payload.kind == "agent_home":
+                raise PermanentFailure("not_found")
+
+    async with _setup(tmp_path, small_kb, RefusesHomes(), clock, PLAIN_TUNING) as (db, desk, d):
+        bob = person("bob", agent=True)
+        await desk.handle(c.OpenTicket(actor=bob, text="my own laptop"), InboundKey("test", "1"))
+        await desk.handle(c.ShowAgentHome(actor=bob, reply_context=None), InboundKey("test", "2"))
+        await d.run_until_idle()
+        assert ("dead", 1) in await _statuses(db)  # the home view was refused for good
+        detail = await ticket_json(db, 1)
+        assert detail is not None and detail["delivery_problem"] is None
