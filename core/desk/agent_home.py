@@ -4,6 +4,7 @@ they have, each with its requester in one line, and their own tickets as a reque
 from __future__ import annotations
 
 from core import commands as c
+from core.desk import queues
 from core.desk.checks import require_agent
 from core.desk.scope import CommandScope
 from core.domain import Person, Ticket, TicketState
@@ -13,21 +14,14 @@ from core.people import requester_summary
 UNCLAIMED_SHOWN = 40
 MINE_SHOWN = 25
 OWN_SHOWN = 10
-# Open tickets read to find the longest waiting (the store lists newest first).
-UNCLAIMED_READ = 500
 
 
 async def show(scope: CommandScope, cmd: c.ShowAgentHome) -> None:
     require_agent(scope)
     teams = scope.cmd.actor.teams  # None: every team (one agents' place)
-    unclaimed = [
-        ticket
-        for ticket in await scope.repo.list_tickets(
-            states=(TicketState.OPEN,), limit=UNCLAIMED_READ
-        )
-        if teams is None or (ticket.team or scope.service.default_team) in teams
-    ]
-    unclaimed.sort(key=lambda ticket: ticket.number)  # longest waiting first
+    unclaimed = await scope.repo.open_queue(
+        queues.of_teams(scope.service, teams), limit=UNCLAIMED_SHOWN, oldest_first=True
+    )  # longest waiting first
     mine = await scope.repo.list_tickets(
         assignee_id=scope.actor.id,
         states=(TicketState.CLAIMED, TicketState.WAITING),
@@ -51,8 +45,8 @@ async def show(scope: CommandScope, cmd: c.ShowAgentHome) -> None:
 
     scope.to_actor(
         AgentHome(
-            unclaimed=await listed(unclaimed[:UNCLAIMED_SHOWN]),
-            more_unclaimed=max(0, len(unclaimed) - UNCLAIMED_SHOWN),
+            unclaimed=await listed(unclaimed.tickets),
+            more_unclaimed=unclaimed.total - len(unclaimed.tickets),
             mine=await listed(mine),
             own=tuple(TicketView.of(t) for t in own),  # as the requester sees them: no SLA
             as_of=scope.now,

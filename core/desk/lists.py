@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core import commands as c
 from core import errors
+from core.desk import queues
 from core.desk.checks import require_agent
 from core.desk.scope import CommandScope
 from core.domain import SUPPORTED_LANGUAGES, TicketState, normalize_lang
@@ -19,22 +20,21 @@ async def status(scope: CommandScope, cmd: c.ShowStatus) -> None:
 
 
 QUEUE_SHOWN = 25
-QUEUE_SCANNED = 500  # open tickets looked at for those worked on the agent's platform
 
 
 async def queue(scope: CommandScope, cmd: c.ShowQueue) -> None:
-    """The open tickets whose cards are on the agent's platform (from any requester's)."""
+    """The newest open tickets whose cards are on the agent's platform (from any
+    requester's)."""
     require_agent(scope)
-    service, platform = scope.service, scope.actor.platform
-    tickets = [
-        ticket
-        for ticket in await scope.repo.list_tickets(states=(TicketState.OPEN,), limit=QUEUE_SCANNED)
-        if any(p == platform for p, _ in service.ticket_places(ticket.team, ticket.platform))
-    ]
+    page = await scope.repo.open_queue(
+        queues.on_platform(scope.service, scope.actor.platform),
+        limit=QUEUE_SHOWN,
+        oldest_first=False,
+    )
     scope.to_actor(
         TicketList(
             title_key="list.queue",
-            tickets=tuple(scope.view(t) for t in tickets[:QUEUE_SHOWN]),
+            tickets=tuple(scope.view(t) for t in page.tickets),
             as_of=scope.now,
         )
     )
