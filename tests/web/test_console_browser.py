@@ -51,7 +51,10 @@ CHART_TEXT_PROBLEMS = """
 @pytest.fixture
 async def morning(tmp_path: Path, small_kb: Path) -> AsyncIterator[ConsoleServer]:
     """Yesterday's and this morning's tickets; one of them waited past both SLA targets."""
-    now = datetime.now(UTC).replace(microsecond=0)
+    real = datetime.now(UTC).replace(microsecond=0)
+    # This morning's tickets (six hours ago and five minutes ago) must fall on this UTC day
+    # for the report's daily counts, so just after midnight the desk's clock runs ahead.
+    now = max(real, real.replace(hour=6, minute=30, second=0))
     clock = FakeClock(now - timedelta(days=1, hours=2))
     async with console_server(tmp_path, small_kb, clock=clock) as server:
         await server.requester_does(c.OpenTicket(actor=person("dave"), text="printer offline"))
