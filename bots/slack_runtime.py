@@ -183,6 +183,7 @@ def connect_slack(settings: Settings, db: Database) -> SlackConnection:
     channel = settings.slack_agents_channel
     users = UserDirectory(client)
     foreign_files: dict[str, FileSource] = {}  # filled by bots.runtime.share_files
+    files = SlackFileSource(client)
     return SlackConnection(
         settings=settings,
         session=session,
@@ -192,14 +193,14 @@ def connect_slack(settings: Settings, db: Database) -> SlackConnection:
             client,
             refs,
             channel,
-            files=FilePasser(client, max_bytes=settings.slack_max_file_mb * 1024**2),
+            files=FilePasser(client, max_bytes=settings.slack_max_file_mb * 1024**2, source=files),
             people=users.ids_by_name,
             foreign_files=foreign_files,
             teams=tuple(checked_service(settings).teams),
         ),
         agents_channel=channel,
         users=users,
-        files=SlackFileSource(client),
+        files=files,
         foreign_files=foreign_files,
         app_token=app_token,
     )

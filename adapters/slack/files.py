@@ -49,10 +49,16 @@ class NotPassed:
 
 
 class FilePasser:
-    def __init__(self, client: AsyncWebClient, max_bytes: int = MAX_FILE_BYTES) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        max_bytes: int = MAX_FILE_BYTES,
+        source: SlackFileSource | None = None,
+    ) -> None:
         self.client = client
         self.max_bytes = min(max_bytes, SLACK_FILE_LIMIT)
-        self.source = SlackFileSource(client)
+        # the same reader other platforms' senders use: one host list, one auth.test
+        self.source = source or SlackFileSource(client)
 
     @property
     def max_mb(self) -> int:
