@@ -155,3 +155,29 @@ async def start_desk(
             await runtime.stop()
             await runner.cleanup()
             await fake.stop()
+
+
+FACILITIES = -1009876543210  # the facilities team's group
+ANNA_ID = 201  # an agent of IT (the agents' group)
+FAY_ID = 301  # an agent of facilities
+
+
+async def two_team_desk(tmp_path: Path, faq: FaqService) -> AsyncIterator[Harness]:
+    """A desk with two teams, each with its own group: IT in the agents' group (Anna),
+    facilities in FACILITIES (Fay)."""
+    service = tmp_path / "service.yaml"
+    service.write_text(
+        "teams:\n"
+        f"  it: {{categories: [it, general, hr, finance], telegram_chat: {AGENTS}}}\n"
+        f"  facilities: {{categories: [facilities], telegram_chat: {FACILITIES}}}\n",
+        encoding="utf-8",
+    )
+    fake = FakeTelegram()
+    fake.add_chat(FACILITIES, "supergroup", "Facilities agents")
+    fake.members[(FACILITIES, fake.bot_id)] = "administrator"
+    fake.members[(FACILITIES, FAY_ID)] = "member"
+    fake.members[(AGENTS, ANNA_ID)] = "member"
+    async for h in start_desk(
+        tmp_path, faq, transport="webhook", forum=False, fake=fake, service_file=service
+    ):
+        yield h

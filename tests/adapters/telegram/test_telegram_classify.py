@@ -8,13 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from core.faq.service import FaqService
-from tests.adapters.telegram.harness import AGENTS, Harness, start_desk
-from tests.fakes.telegram_api import FakeTelegram, SentMessage
+from tests.adapters.telegram.harness import (
+    AGENTS,
+    ANNA_ID,
+    FACILITIES,
+    FAY_ID,
+    Harness,
+    two_team_desk,
+)
+from tests.fakes.telegram_api import SentMessage
 
-FACILITIES = -1009876543210
 OLGA_ID = 111  # an employee
-ANNA_ID = 201  # an agent of IT (the agents' group)
-FAY_ID = 301  # an agent of facilities
 
 
 def fields(card: SentMessage) -> dict[str, str]:
@@ -33,21 +37,7 @@ async def press_exactly(h: Harness, user: dict[str, Any], menu: SentMessage, lab
 async def test_an_agent_classifies_a_ticket_with_buttons_and_only_its_team_may(
     tmp_path: Path, faq: FaqService
 ) -> None:
-    service = tmp_path / "service.yaml"
-    service.write_text(
-        "teams:\n"
-        f"  it: {{categories: [it, general, hr, finance], telegram_chat: {AGENTS}}}\n"
-        f"  facilities: {{categories: [facilities], telegram_chat: {FACILITIES}}}\n",
-        encoding="utf-8",
-    )
-    fake = FakeTelegram()
-    fake.add_chat(FACILITIES, "supergroup", "Facilities agents")
-    fake.members[(FACILITIES, fake.bot_id)] = "administrator"
-    fake.members[(FACILITIES, FAY_ID)] = "member"
-    fake.members[(AGENTS, ANNA_ID)] = "member"
-    async for h in start_desk(
-        tmp_path, faq, transport="webhook", forum=False, fake=fake, service_file=service
-    ):
+    async for h in two_team_desk(tmp_path, faq):
         olga = h.fake.user(OLGA_ID, "Olga")
         anna = h.fake.user(ANNA_ID, "Anna")
         fay = h.fake.user(FAY_ID, "Fay")

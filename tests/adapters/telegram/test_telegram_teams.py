@@ -7,33 +7,23 @@ import json
 from pathlib import Path
 
 from core.faq.service import FaqService
-from tests.adapters.telegram.harness import AGENTS, start_desk
+from tests.adapters.telegram.harness import (
+    AGENTS,
+    ANNA_ID,
+    FACILITIES,
+    FAY_ID,
+    start_desk,
+    two_team_desk,
+)
 from tests.fakes.telegram_api import FakeTelegram
 
-FACILITIES = -1009876543210
 OLGA_ID = 111  # an employee
-ANNA_ID = 201  # an agent of IT (the agents' group)
-FAY_ID = 301  # an agent of facilities
 
 
 async def test_a_facilities_ticket_goes_to_its_group_and_only_its_members_claim_it(
     tmp_path: Path, faq: FaqService
 ) -> None:
-    service = tmp_path / "service.yaml"
-    service.write_text(
-        "teams:\n"
-        f"  it: {{categories: [it, general, hr, finance], telegram_chat: {AGENTS}}}\n"
-        f"  facilities: {{categories: [facilities], telegram_chat: {FACILITIES}}}\n",
-        encoding="utf-8",
-    )
-    fake = FakeTelegram()
-    fake.add_chat(FACILITIES, "supergroup", "Facilities agents")
-    fake.members[(FACILITIES, fake.bot_id)] = "administrator"
-    fake.members[(FACILITIES, FAY_ID)] = "member"
-    fake.members[(AGENTS, ANNA_ID)] = "member"
-    async for h in start_desk(
-        tmp_path, faq, transport="webhook", forum=False, fake=fake, service_file=service
-    ):
+    async for h in two_team_desk(tmp_path, faq):
         olga = h.fake.user(OLGA_ID, "Olga")
         anna = h.fake.user(ANNA_ID, "Anna")
         fay = h.fake.user(FAY_ID, "Fay")
