@@ -157,6 +157,7 @@ def faq_app() -> typer.Typer:
     ) -> None:
         """Fit the confidence model on the knowledge base's own questions (the bot also does
         this on start and on reload); writes <faq dir>/faq-model.npz."""
+        from core.faq.classifier import FittedClassifiers
         from core.faq.embedder import load_embedder
         from core.faq.kb import load_knowledge_base
         from core.faq.train import save_model, train
@@ -167,12 +168,13 @@ def faq_app() -> typer.Typer:
             typer.secho("the embedder cannot load: the matcher stays lexical", err=True)
             raise typer.Exit(2)
         kb = load_knowledge_base(root)
+        classifiers = FittedClassifiers()
         with progress_bar("training") as advance:
-            trained = train(kb, embedder, advance)
+            trained = train(kb, embedder, advance, classifiers)
         if trained is None:
             typer.secho("cannot train: too few example questions", err=True, fg="red")
             raise typer.Exit(1)
-        path = save_model(root, trained, kb, embedder)
+        path = save_model(root, trained, kb, embedder, classifiers)
         t = trained.thresholds
         typer.echo(
             f"answer >= {t.answer:.3f}, suggest >= {t.suggest:.3f} ({trained.info}); written to {path}"

@@ -9,6 +9,7 @@ With labelled queries (a query and its right entry id, or None for out of scope)
   instead of "the right first result", and out-of-scope rejection weighing half
   (a wrong suggestion costs the user a glance, a wrong answer a wrong reply), never
   above ``answer``.
+A trained model's ``answer`` is chosen for precision instead (``precise_threshold``).
 
 Without labelled queries, ``self_calibration_queries`` makes them from the knowledge
 base: each fold holds out some example questions (in scope: their entry stays) and
@@ -32,6 +33,12 @@ from core.faq.thresholds import Thresholds, save_thresholds
 SELF_CALIBRATION_FOLDS = 5
 SUGGEST_OOS_WEIGHT = 0.5
 MIN_QUERIES = 20  # fewer labelled queries than this say nothing reliable
+# A trained knowledge base answers directly only where its held-out questions say direct
+# answers are right 95 % of the time, when a quarter of the questions asked are about
+# something it does not cover (core/faq/train.py). A wrong answer costs a person more
+# than a list of suggestions does.
+ANSWER_PRECISION = 0.95
+EXPECTED_OUT_OF_SCOPE = 0.25
 
 
 class CalibrationError(ValueError):
@@ -112,12 +119,47 @@ def best_threshold(
     return float(candidates[int(np.argmax(objective))])  # argmax: first, i.e. lowest, best t
 
 
-def calibrate(scored: Sequence[ScoredQuery], source: str) -> Calibration:
+def precise_threshold(
+    scored: Sequence[ScoredQuery], out_of_scope_share: float, precision: float
+) -> float:
+    """The lowest threshold at which direct answers are right at least ``precision`` of the
+    time, when ``out_of_scope_share`` of the questions asked are about something the
+    knowledge base does not cover; +inf when no threshold is that precise.
+
+    Held-out folds contain about as many out-of-scope questions as in-scope ones, far more
+    than a desk sees, so precision is estimated from the two groups' rates separately:
+    right / (answered in scope + answered out of scope * share / (1 - share)), per in-scope
+    question. The lowest such threshold answers the most questions.
+    """
+    s = np.asarray([q.top_score for q in scored], dtype=np.float64)
+    in_scope = np.asarray([q.gold is not None for q in scored], dtype=bool)
+    right = np.asarray([q.top1_right for q in scored], dtype=bool) & in_scope
+    n_in, n_oos = max(int(in_scope.sum()), 1), max(int((~in_scope).sum()), 1)
+    odds = out_of_scope_share / (1.0 - out_of_scope_share)
+    for t in np.unique(s[np.isfinite(s)]):
+        answered = s >= t
+        right_rate = float((answered & right).sum()) / n_in
+        answered_rate = float((answered & in_scope).sum()) / n_in
+        oos_rate = float((answered & ~in_scope).sum()) / n_oos
+        if right_rate > 0 and right_rate >= precision * (answered_rate + oos_rate * odds):
+            return float(t)
+    return float("inf")
+
+
+def calibrate(
+    scored: Sequence[ScoredQuery], source: str, *, out_of_scope_share: float | None = None
+) -> Calibration:
+    """With ``out_of_scope_share``, ``answer`` is the ``precise_threshold`` for
+    ``ANSWER_PRECISION`` at that share of out-of-scope questions, not the balance."""
     in_scope = [q.gold is not None for q in scored]
     if len(scored) < MIN_QUERIES or not any(in_scope):
         raise CalibrationError(f"need at least {MIN_QUERIES} queries, some in scope")
     scores = [q.top_score for q in scored]
-    answer = best_threshold(scores, [q.top1_right for q in scored], in_scope)
+    answer = (
+        best_threshold(scores, [q.top1_right for q in scored], in_scope)
+        if out_of_scope_share is None
+        else precise_threshold(scored, out_of_scope_share, ANSWER_PRECISION)
+    )
     top3 = [q.top3_right for q in scored]
     suggest = min(best_threshold(scores, top3, in_scope, SUGGEST_OOS_WEIGHT), answer)
     answer_capped = min(answer, 1.0 + 1e-9)  # +inf means "never answer": keep it finite in JSON

@@ -7,7 +7,10 @@ number of momentum gradient steps from zero, so the same texts always give the s
 weights. The settings were chosen on CLINC150 val (bench/README.md).
 """
 
-from dataclasses import dataclass
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
@@ -36,6 +39,9 @@ class SoftmaxClassifier:
         exp = np.exp(logits)
         result: FloatArray = exp / exp.sum()
         return result
+
+    def arrays(self) -> tuple[FloatArray, FloatArray, float]:
+        return self._weights, self._bias, self._scale
 
 
 def fit_classifier(
@@ -68,3 +74,69 @@ def fit_classifier(
         w += velocity_w
         b += velocity_b
     return SoftmaxClassifier(w, b, s.scale)
+
+
+class FittedClassifiers:
+    """Classifiers fitted before, by what they were fitted on: a restart or a reload reuses
+    them instead of refitting (seconds per language). ``arrays``/``restore`` keep them in
+    the knowledge base's model file (core/faq/train.py)."""
+
+    def __init__(self, capacity: int = 64) -> None:
+        self._fitted: dict[str, SoftmaxClassifier] = {}
+        self._capacity = capacity
+        self.changed = False  # fitted something new since restored or stored
+
+    def fit(
+        self,
+        rows: FloatArray,
+        labels: IntArray,
+        classes: int,
+        sample_weights: FloatArray,
+        settings: ClassifierSettings,
+        *,
+        key: tuple[object, ...],
+    ) -> SoftmaxClassifier:
+        """``key`` names the rows (e.g. the embedder and the texts), which are not hashed."""
+        digest = _digest(key, labels, classes, sample_weights, settings)
+        found = self._fitted.pop(digest, None)
+        if found is None:
+            found = fit_classifier(rows, labels, classes, sample_weights, settings)
+            self.changed = True
+        self._fitted[digest] = found  # most recently used last
+        while len(self._fitted) > self._capacity:
+            del self._fitted[next(iter(self._fitted))]
+        return found
+
+    def arrays(self) -> dict[str, FloatArray]:
+        """Every classifier as arrays named ``classifier.<digest>.<part>``, for ``np.savez``."""
+        stored: dict[str, FloatArray] = {}
+        for digest, model in self._fitted.items():
+            weights, bias, scale = model.arrays()
+            stored[f"classifier.{digest}.weights"] = weights.astype(np.float32)
+            stored[f"classifier.{digest}.bias"] = bias.astype(np.float32)
+            stored[f"classifier.{digest}.scale"] = np.asarray([scale])
+        return stored
+
+    def restore(self, arrays: Mapping[str, FloatArray]) -> None:
+        for name in arrays:
+            prefix, digest, part = [*name.split("."), "", ""][:3]
+            if prefix != "classifier" or part != "weights" or digest in self._fitted:
+                continue
+            self._fitted[digest] = SoftmaxClassifier(
+                np.asarray(arrays[name], dtype=np.float64),
+                np.asarray(arrays[f"classifier.{digest}.bias"], dtype=np.float64),
+                float(arrays[f"classifier.{digest}.scale"][0]),
+            )
+
+
+def _digest(
+    key: tuple[object, ...],
+    labels: IntArray,
+    classes: int,
+    sample_weights: FloatArray,
+    settings: ClassifierSettings,
+) -> str:
+    digest = hashlib.sha256(json.dumps([list(map(str, key)), classes, asdict(settings)]).encode())
+    digest.update(np.ascontiguousarray(labels, dtype=np.int64).tobytes())
+    digest.update(np.ascontiguousarray(sample_weights, dtype=np.float64).tobytes())
+    return digest.hexdigest()[:32]

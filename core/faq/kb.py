@@ -55,6 +55,11 @@ class KnowledgeBase:
                 return found
         return None
 
+    def translations(self, entry_id: str, lang: str) -> tuple[FaqEntry, ...]:
+        """The same entry in the knowledge base's other languages (no fallback to ``lang``)."""
+        found = (self._by_key.get((other, entry_id)) for other in self.languages if other != lang)
+        return tuple(entry for entry in found if entry is not None)
+
     def __len__(self) -> int:
         return len(self._by_key)
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.faq.chitchat import split_message
+from core.faq.classifier import FittedClassifiers
 from core.faq.confidence import Evidence, TrainedScorer, evidence
 from core.faq.embedder import CachedEmbedder, Embedder
-from core.faq.index import LexicalIndex, LexicalWeights, indexed_texts
+from core.faq.index import LexicalIndex, LexicalWeights, entry_texts, indexed_texts
 from core.faq.kb import KnowledgeBase
 from core.faq.langdetect import LanguageGuesser
 from core.faq.model import MAX_RESULTS, Match, SearchResult
@@ -36,8 +37,10 @@ class FaqMatcher:
         lexical_weights: LexicalWeights | None = None,
         semantic_weights: SemanticWeights | None = None,
         trained: TrainedScorer | None = None,
+        classifiers: FittedClassifiers | None = None,
     ) -> None:
-        """With ``trained`` (needs ``embedder``), scores are its calibrated confidences."""
+        """With ``trained`` (needs ``embedder``), scores are its calibrated confidences;
+        ``classifiers`` keeps the entry classifiers fitted for reuse."""
         self.kb = kb
         self._embedder = embedder
         self.trained = trained if embedder is not None else None
@@ -54,7 +57,20 @@ class FaqMatcher:
         }
         self._semantic: Mapping[str, SemanticIndex] = (
             {
-                lang: SemanticIndex(kb.entries(lang), embedder, semantic_weights)
+                lang: SemanticIndex(
+                    kb.entries(lang),
+                    embedder,
+                    semantic_weights,
+                    translations=[
+                        [
+                            text
+                            for other in kb.translations(e.id, lang)
+                            for text in entry_texts(other)
+                        ]
+                        for e in kb.entries(lang)
+                    ],
+                    classifiers=classifiers,
+                )
                 for lang in kb.languages
             }
             if embedder is not None

@@ -7,11 +7,12 @@ from itertools import pairwise
 import numpy as np
 import numpy.typing as npt
 
-from core.faq.classifier import ClassifierSettings, SoftmaxClassifier, fit_classifier
+from core.faq.classifier import ClassifierSettings, FittedClassifiers, SoftmaxClassifier
 from core.faq.embedder import Embedder, blocks_of, embed_query
-from core.faq.index import TextLayout, indexed_texts
+from core.faq.index import TextLayout, entry_texts, indexed_texts
 from core.faq.model import FaqEntry
-from core.faq.vectors import FloatArray
+from core.faq.normalize import fold
+from core.faq.vectors import FloatArray, IntArray
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,13 @@ class SemanticWeights:
     # 1 cost Polish precision 8-10 points and English top-1 3-5 points: a few long chatty
     # messages per entry teach the classifier chattiness, not the entry.
     learned: float = 0.0
+    # Weight of the entry's texts in the knowledge base's other languages as the classifier's
+    # examples: the embedders are multilingual, so a Polish entry also learns from its
+    # English and Russian questions. Half: another language is a weaker example than one's own.
+    translations: float = 0.5
+    # Weight of a copy of each text without diacritics ("haslo" for "hasło"): people type
+    # that way on phones, and the embedders place the two spellings apart.
+    folded: float = 1.0
     classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
     # the single-entry fallback
     cosine_lexical: float = 0.2
@@ -60,7 +68,11 @@ class SemanticIndex:
         entries: Sequence[FaqEntry],
         embedder: Embedder,
         weights: SemanticWeights | None = None,
+        translations: Sequence[Sequence[str]] = (),
+        classifiers: FittedClassifiers | None = None,
     ) -> None:
+        """``translations``: per entry, its texts in the knowledge base's other languages;
+        ``classifiers``: those fitted before, reused when fitted on the same examples."""
         self.embedder = embedder
         self.weights = weights or SemanticWeights()
         texts = [text for entry in entries for text in indexed_texts(entry)]
@@ -79,19 +91,57 @@ class SemanticIndex:
             np.add.reduceat(own_texts, layout.own_starts, axis=0) if len(own_texts) else own_texts
         )
         self._profiles = _unit(sums)
+        # A query typed without diacritics is nearest to the folded copy of its text.
+        folded = [
+            (entry, fold(text))
+            for entry, item in enumerate(entries)
+            for text in indexed_texts(item)
+            if fold(text) != text
+        ]
+        if folded and self.weights.folded > 0:
+            copies = _unit(
+                embedder.embed([text for _, text in folded])[:, self._slices[0]] - self._means[0]
+            )
+            order = np.argsort(
+                np.concatenate(
+                    [
+                        np.repeat(
+                            np.arange(len(entries)), np.diff(np.append(self._starts, len(texts)))
+                        ),
+                        [e for e, _ in folded],
+                    ]
+                ),
+                kind="stable",
+            )
+            merged = np.vstack([self._texts, copies])[order]
+            counts = np.bincount(
+                np.concatenate(
+                    [
+                        np.repeat(
+                            np.arange(len(entries)), np.diff(np.append(self._starts, len(texts)))
+                        ),
+                        [e for e, _ in folded],
+                    ]
+                ),
+                minlength=len(entries),
+            )
+            self._near = merged
+            self._near_starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+        else:
+            self._near, self._near_starts = self._texts, self._starts
         self._classifiers: list[SoftmaxClassifier] = []
         if len(entries) > 1:
-            labels = np.repeat(
-                np.arange(len(entries)), np.diff(np.append(self._starts, len(texts)))
-            )
-            examples = np.where(layout.own, 1.0, self.weights.learned)
+            examples = _Examples.of(entries, self.weights, translations)
+            rows = embedder.embed(examples.texts)
+            fitted = classifiers or FittedClassifiers()
             self._classifiers = [
-                fit_classifier(
+                fitted.fit(
                     _unit(rows[:, part] - mean),
-                    labels,
+                    examples.labels,
                     len(entries),
-                    examples,
-                    settings=self.weights.classifier,
+                    examples.weights,
+                    self.weights.classifier,
+                    key=(embedder.name, part.start, part.stop, *examples.texts),
                 )
                 for part, mean in zip(self._slices, self._means, strict=True)
             ]
@@ -100,7 +150,7 @@ class SemanticIndex:
         row = embed_query(self.embedder, query)
         vector = _unit(row[self._slices[0]] - self._means[0])
         profile = self._profiles @ vector
-        nearest = np.maximum.reduceat(self._texts @ vector, self._starts)
+        nearest = np.maximum.reduceat(self._near @ vector, self._near_starts)
         probability: FloatArray | None = None
         votes = np.zeros(len(self._starts))
         if self._classifiers:
@@ -134,6 +184,44 @@ class SemanticIndex:
                 + w.nearest * nearest
             ) / (w.cosine_lexical + w.profile + w.nearest)
         return np.clip(fused, 0.0, 1.0), replace(seen, nearest=nearest)
+
+
+@dataclass(frozen=True)
+class _Examples:
+    """What the entry classifiers learn from: each text, its entry and its weight (> 0)."""
+
+    texts: list[str]
+    labels: IntArray
+    weights: FloatArray
+
+    @classmethod
+    def of(
+        cls,
+        entries: Sequence[FaqEntry],
+        weights: SemanticWeights,
+        translations: Sequence[Sequence[str]],
+    ) -> "_Examples":
+        texts: list[str] = []
+        labels: list[int] = []
+        shares: list[float] = []
+
+        def add(text: str, entry: int, weight: float) -> None:
+            if weight > 0:
+                texts.append(text)
+                labels.append(entry)
+                shares.append(weight)
+
+        for entry, item in enumerate(entries):
+            for text in entry_texts(item):
+                add(text, entry, 1.0)
+                if fold(text) != text:
+                    add(fold(text), entry, weights.folded)
+            for text in item.learned:
+                add(text, entry, weights.learned)
+        for entry, others in enumerate(translations):
+            for text in others:
+                add(text, entry, weights.translations)
+        return cls(texts, np.asarray(labels, dtype=np.int64), np.asarray(shares))
 
 
 def _centre(rows: FloatArray, own: npt.NDArray[np.bool_]) -> FloatArray:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from core.faq.classifier import FittedClassifiers
 from core.faq.confidence import TrainedScorer
 from core.faq.embedder import CachedEmbedder, Embedder, load_embedder
 from core.faq.kb import KnowledgeBase, KnowledgeBaseError, load_knowledge_base
@@ -73,6 +74,7 @@ class FaqService:
         self._failed_stamp: tuple[tuple[str, int, int], ...] | None = None
         self._checked_at = 0.0
         self._learned: tuple[LearnedPhrasing, ...] = ()
+        self._classifiers = FittedClassifiers()
 
     @property
     def scorer(self) -> str:
@@ -87,7 +89,7 @@ class FaqService:
         # Learned phrasings do not retrain: they join the index the model scores.
         if previous is not None and previous.fingerprint == kb_fingerprint(kb, self._embedder):
             return previous
-        return load_or_train(self.root, kb, self._embedder)
+        return load_or_train(self.root, kb, self._embedder, self._classifiers)
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -205,5 +207,6 @@ class FaqService:
             default_lang=self.default_lang,
             embedder=self._embedder,
             trained=trained,
+            classifiers=self._classifiers,
         )
         return _Snapshot(stamp, files, kb, matcher)

@@ -13,30 +13,35 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from core.faq.calibrate import (
+    EXPECTED_OUT_OF_SCOPE,
     MIN_QUERIES,
     SELF_CALIBRATION_FOLDS,
+    LabelledQuery,
     ScoredQuery,
     calibrate,
     self_calibration_queries,
 )
+from core.faq.classifier import FittedClassifiers
 from core.faq.confidence import ConfidenceModel, Evidence, TrainedScorer, fit
 from core.faq.embedder import CachedEmbedder, Embedder
 from core.faq.index import entry_texts
 from core.faq.kb import KnowledgeBase
 from core.faq.matcher import FaqMatcher
-from core.faq.normalize import normalize
+from core.faq.normalize import fold, normalize
 from core.faq.thresholds import Thresholds
 
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "faq-model.npz"
-FORMAT = 3  # 3: one entry classifier per embedder; "models_agree" and "words" features
+FORMAT = 4  # 4: classifiers learn from translations and diacritic-free copies too
 
 
 def kb_fingerprint(kb: KnowledgeBase, embedder: Embedder) -> str:
@@ -56,11 +61,15 @@ def _silent(done: int, total: int) -> None:
 
 
 def train(
-    kb: KnowledgeBase, embedder: Embedder, progress: Progress | None = None
+    kb: KnowledgeBase,
+    embedder: Embedder,
+    progress: Progress | None = None,
+    classifiers: FittedClassifiers | None = None,
 ) -> TrainedScorer | None:
     """None when the knowledge base is too small to hold anything out.
 
     `progress(done, total)` is told after the embeddings and after each held-out fold.
+    ``classifiers`` gets the whole knowledge base's entry classifiers, for ``save_model``.
     """
     started = time.perf_counter()
     folds = list(self_calibration_queries(kb))
@@ -74,9 +83,9 @@ def train(
     for done, (held_kb, queries) in enumerate(folds, start=2):
         tell(done - 1, len(folds) + 1)
         matcher = FaqMatcher(held_kb, embedder=embedder)
-        for query in queries:
+        for query, text in _as_typed(queries):
             lang = query.lang or matcher.default_lang
-            views = matcher.views(query.text, normalize(query.text), lang)
+            views = matcher.views(text, normalize(text), lang)
             if views is None:
                 continue
             fused, seen = views
@@ -84,6 +93,8 @@ def train(
             right = query.gold is not None and first == query.gold
             rows.append(seen)
             scored.append(ScoredQuery(query.gold, seen.top, right, right))
+    if classifiers is not None:
+        FaqMatcher(kb, embedder=embedder, classifiers=classifiers)
     tell(len(folds) + 1, len(folds) + 1)
     in_scope = sum(q.gold is not None for q in scored)
     if len(rows) < MIN_QUERIES or not any(q.top1_right for q in scored) or in_scope == len(rows):
@@ -93,7 +104,11 @@ def train(
         ScoredQuery(q.gold, model.probability(row), q.top1_right, q.top3_right)
         for q, row in zip(scored, rows, strict=True)
     ]
-    calibration = calibrate(confident, f"{SELF_CALIBRATION_FOLDS} folds of its own questions")
+    calibration = calibrate(
+        confident,
+        f"{SELF_CALIBRATION_FOLDS} folds of its own questions",
+        out_of_scope_share=EXPECTED_OUT_OF_SCOPE,
+    )
     info: dict[str, object] = {
         **calibration.info(),
         "train_seconds": round(time.perf_counter() - started, 2),
@@ -107,13 +122,33 @@ def train(
     )
 
 
+def _as_typed(queries: Sequence[LabelledQuery]) -> list[tuple[LabelledQuery, str]]:
+    """Each held-out question as written and, where it has diacritics, without them: many
+    people type that way, and the model must know how sure to be of such a question."""
+    import os
+
+    if os.environ.get("AUG", "1") == "0":
+        return [(q, q.text) for q in queries]
+    return [(q, text) for q in queries for text in dict.fromkeys((q.text, fold(q.text)))]
+
+
 def model_path(root: Path) -> Path:
     return root / MODEL_FILE
 
 
-def save_model(root: Path, trained: TrainedScorer, kb: KnowledgeBase, embedder: Embedder) -> Path:
-    texts = sorted({text for entry in kb.all_entries() for text in entry_texts(entry)})
-    vectors = embedder.embed(texts).astype(np.float32) if texts else np.zeros((0, 1))
+def save_model(
+    root: Path,
+    trained: TrainedScorer,
+    kb: KnowledgeBase,
+    embedder: Embedder,
+    classifiers: FittedClassifiers | None = None,
+) -> Path:
+    """Writes the model, the vectors of the knowledge base's texts and ``classifiers``."""
+    # The classifiers also learn from each text without diacritics: keep those vectors too.
+    written = {text for entry in kb.all_entries() for text in entry_texts(entry)}
+    texts = sorted(written | {fold(text) for text in written})
+    # Half precision: a restart needs the directions, and the file stays small.
+    vectors = embedder.embed(texts).astype(np.float16) if texts else np.zeros((0, 1))
     meta = {
         "format": FORMAT,
         "fingerprint": trained.fingerprint,
@@ -126,21 +161,38 @@ def save_model(root: Path, trained: TrainedScorer, kb: KnowledgeBase, embedder: 
     path = model_path(root)
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("wb") as handle:
-        np.savez(handle, meta=np.array(json.dumps(meta)), texts=np.array(texts), vectors=vectors)
+        arrays: dict[str, npt.NDArray[Any]] = {
+            "meta": np.array(json.dumps(meta)),
+            "texts": np.array(texts),
+            "vectors": vectors,
+            **(classifiers.arrays() if classifiers is not None else {}),
+        }
+        np.savez(handle, **arrays)  # type: ignore[arg-type]
     tmp.replace(path)  # atomic: another process may be loading it
     return path
 
 
-def load_model(root: Path, kb: KnowledgeBase, embedder: Embedder) -> TrainedScorer | None:
-    """The stored model when it was trained on this very knowledge base, else None."""
+def load_model(
+    root: Path,
+    kb: KnowledgeBase,
+    embedder: Embedder,
+    classifiers: FittedClassifiers | None = None,
+) -> TrainedScorer | None:
+    """The stored model when it was trained on this very knowledge base, else None.
+
+    The stored vectors and ``classifiers`` are taken whatever else changed: a reload embeds
+    only the texts that are new, and refits only the languages whose examples changed.
+    """
     path = model_path(root)
     try:
         with np.load(path, allow_pickle=False) as stored:
             meta = json.loads(str(stored["meta"]))
             texts, vectors = stored["texts"], stored["vectors"]
+            fitted = {name: stored[name] for name in stored.files if name.startswith("classifier.")}
         same_embedder = meta.get("embedder") == embedder.name
+        if same_embedder and classifiers is not None:
+            classifiers.restore(fitted)
         if same_embedder and isinstance(embedder, CachedEmbedder) and len(texts) == len(vectors):
-            # Valid whatever else changed: a reload embeds only the texts that are new.
             embedder.remember([str(t) for t in texts], vectors)
         if not same_embedder or meta.get("fingerprint") != kb_fingerprint(kb, embedder):
             return None
@@ -159,16 +211,21 @@ def load_model(root: Path, kb: KnowledgeBase, embedder: Embedder) -> TrainedScor
     return trained
 
 
-def load_or_train(root: Path, kb: KnowledgeBase, embedder: Embedder) -> TrainedScorer | None:
+def load_or_train(
+    root: Path,
+    kb: KnowledgeBase,
+    embedder: Embedder,
+    classifiers: FittedClassifiers | None = None,
+) -> TrainedScorer | None:
     """What the service runs on start and on every reload that changed the knowledge base."""
-    trained = load_model(root, kb, embedder)
+    trained = load_model(root, kb, embedder, classifiers)
     if trained is not None:
         return trained
-    trained = train(kb, embedder)
+    trained = train(kb, embedder, classifiers=classifiers)
     if trained is None:
         return None
     try:
-        save_model(root, trained, kb, embedder)
+        save_model(root, trained, kb, embedder, classifiers)
     except OSError as error:  # a read-only knowledge base still gets its model, in memory
         log.warning("cannot store the FAQ model in %s: %s", root, error)
     log.info("FAQ model trained for %s: %s", root, trained.info)
