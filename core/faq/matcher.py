@@ -91,15 +91,20 @@ class FaqMatcher:
     def detect_language(self, query: str) -> str:
         return self._guesser.guess(query, self.default_lang)
 
-    def prefetch(self, queries: Sequence[str]) -> None:
-        """Embed every text that searching ``queries`` will embed, in one batch."""
+    def prefetch(self, queries: Sequence[str], lang: str | None = None) -> None:
+        """Embed every text that searching ``queries`` (in ``lang``) will embed, in one batch."""
         if not isinstance(self._embedder, CachedEmbedder):
             return
         texts: list[str] = []
         for query in queries:
             message = split_message(query)
-            if not message.only_chit_chat and normalize(message.question):
-                texts.extend(t for t in (message.question, *message.parts) if normalize(t))
+            if message.only_chit_chat or not normalize(message.question):
+                continue
+            chosen = lang or self.detect_language(query)
+            semantic = self._semantic.get(chosen if chosen in self._semantic else self.default_lang)
+            for text in (message.question, *message.parts):
+                if normalize(text):
+                    texts.append(semantic.spelled(text) if semantic is not None else text)
         self._embedder.prefetch_queries(texts)
 
     def search(self, query: str, lang: str | None = None) -> SearchResult:

@@ -8,6 +8,7 @@ import numpy as np
 import numpy.typing as npt
 
 from core.faq.classifier import ClassifierSettings, FittedClassifiers, SoftmaxClassifier
+from core.faq.diacritics import DiacriticRestorer
 from core.faq.embedder import Embedder, blocks_of, embed_query
 from core.faq.index import TextLayout, entry_texts, indexed_texts
 from core.faq.model import FaqEntry
@@ -92,43 +93,14 @@ class SemanticIndex:
         )
         self._profiles = _unit(sums)
         # A query typed without diacritics is nearest to the folded copy of its text.
-        folded = [
-            (entry, fold(text))
-            for entry, item in enumerate(entries)
-            for text in indexed_texts(item)
-            if fold(text) != text
-        ]
-        if folded and self.weights.folded > 0:
-            copies = _unit(
-                embedder.embed([text for _, text in folded])[:, self._slices[0]] - self._means[0]
+        self._near, self._near_starts = self._texts, self._starts
+        if self.weights.folded > 0:
+            self._near, self._near_starts = _with_folded_copies(
+                entries, self._texts, embedder, self._slices[0], self._means[0]
             )
-            order = np.argsort(
-                np.concatenate(
-                    [
-                        np.repeat(
-                            np.arange(len(entries)), np.diff(np.append(self._starts, len(texts)))
-                        ),
-                        [e for e, _ in folded],
-                    ]
-                ),
-                kind="stable",
-            )
-            merged = np.vstack([self._texts, copies])[order]
-            counts = np.bincount(
-                np.concatenate(
-                    [
-                        np.repeat(
-                            np.arange(len(entries)), np.diff(np.append(self._starts, len(texts)))
-                        ),
-                        [e for e, _ in folded],
-                    ]
-                ),
-                minlength=len(entries),
-            )
-            self._near = merged
-            self._near_starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
-        else:
-            self._near, self._near_starts = self._texts, self._starts
+        self._restorer = DiacriticRestorer(
+            text for entry in entries for text in (*indexed_texts(entry), entry.answer)
+        )
         self._classifiers: list[SoftmaxClassifier] = []
         if len(entries) > 1:
             examples = _Examples.of(entries, self.weights, translations)
@@ -146,8 +118,12 @@ class SemanticIndex:
                 for part, mean in zip(self._slices, self._means, strict=True)
             ]
 
+    def spelled(self, query: str) -> str:
+        """``query`` as the knowledge base spells its words: the text that is embedded."""
+        return self._restorer.restore(query)
+
     def views(self, query: str) -> SemanticViews:
-        row = embed_query(self.embedder, query)
+        row = embed_query(self.embedder, self.spelled(query))
         vector = _unit(row[self._slices[0]] - self._means[0])
         profile = self._profiles @ vector
         nearest = np.maximum.reduceat(self._near @ vector, self._near_starts)
@@ -222,6 +198,31 @@ class _Examples:
             for text in others:
                 add(text, entry, weights.translations)
         return cls(texts, np.asarray(labels, dtype=np.int64), np.asarray(shares))
+
+
+def _with_folded_copies(
+    entries: Sequence[FaqEntry],
+    rows: FloatArray,
+    embedder: Embedder,
+    part: slice,
+    mean: FloatArray,
+) -> tuple[FloatArray, IntArray]:
+    """``rows`` (the entries' indexed texts, unit and centred) with the diacritic-free copy
+    of each text that has diacritics placed among its entry's, and where each entry starts."""
+    entry_of = [entry for entry, item in enumerate(entries) for _ in indexed_texts(item)]
+    copies = [
+        (entry, fold(text))
+        for entry, item in enumerate(entries)
+        for text in indexed_texts(item)
+        if fold(text) != text
+    ]
+    labels = np.asarray(entry_of + [entry for entry, _ in copies], dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(np.bincount(labels, minlength=len(entries)))[:-1]))
+    if not copies:
+        return rows, starts.astype(np.int64)
+    extra = _unit(embedder.embed([text for _, text in copies])[:, part] - mean)
+    order = np.argsort(labels, kind="stable")
+    return np.vstack([rows, extra])[order], starts.astype(np.int64)
 
 
 def _centre(rows: FloatArray, own: npt.NDArray[np.bool_]) -> FloatArray:

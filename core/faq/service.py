@@ -105,7 +105,7 @@ class FaqService:
     def search_many(self, queries: Sequence[str], lang: str | None = None) -> list[SearchResult]:
         """``search`` of each query, their embeddings computed together in one batch."""
         matcher = self._current().matcher
-        matcher.prefetch(queries)
+        matcher.prefetch(queries, lang)
         return [matcher.search(query, lang) for query in queries]
 
     async def search_async(self, query: str, lang: str | None = None) -> SearchResult:
