@@ -104,11 +104,11 @@ class SemanticIndex:
         self._classifiers: list[SoftmaxClassifier] = []
         if len(entries) > 1:
             examples = _Examples.of(entries, self.weights, translations)
-            rows = embedder.embed(examples.texts)
+            example_rows = embedder.embed(examples.texts)
             fitted = classifiers or FittedClassifiers()
             self._classifiers = [
                 fitted.fit(
-                    _unit(rows[:, part] - mean),
+                    _unit(example_rows[:, part] - mean),
                     examples.labels,
                     len(entries),
                     examples.weights,
