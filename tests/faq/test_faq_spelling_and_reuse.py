@@ -1,5 +1,6 @@
 """Queries typed without diacritics, entries learning across languages, classifiers reused."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 from core.faq.calibrate import ScoredQuery, precise_threshold
@@ -10,6 +11,8 @@ from core.faq.kb import load_knowledge_base
 from core.faq.matcher import FaqMatcher
 from core.faq.train import load_model, save_model, train
 from tests.faq.fakes import HashingEmbedder
+
+WriteEntry = Callable[..., Path]  # the write_entry fixture, see conftest.py
 
 
 def test_words_typed_without_diacritics_get_the_knowledge_bases_spelling() -> None:
@@ -24,14 +27,18 @@ def test_words_typed_without_diacritics_get_the_knowledge_bases_spelling() -> No
     assert restorer.restore("VPN does not work") == "VPN does not work"
 
 
-def test_the_matcher_embeds_a_polish_query_as_the_knowledge_base_spells_it(
-    kb_root: Path, write_entry: object
-) -> None:
-    write = write_entry  # type: ignore[assignment]
-    write("pl", "password", "Zmiana hasła", ["Jak zmienić hasło?", "Hasło wygasło"])
-    write("pl", "vpn", "Łączenie z VPN", ["Jak połączyć się z VPN?", "vpn nie działa"])
+def _matcher(root: Path) -> tuple[FaqMatcher, HashingEmbedder]:
+    """A matcher on the knowledge base at ``root``, and the embedder that records its texts."""
     fake = HashingEmbedder()
-    matcher = FaqMatcher(load_knowledge_base(kb_root), embedder=CachedEmbedder(fake))
+    return FaqMatcher(load_knowledge_base(root), embedder=CachedEmbedder(fake)), fake
+
+
+def test_the_matcher_embeds_a_polish_query_as_the_knowledge_base_spells_it(
+    kb_root: Path, write_entry: WriteEntry
+) -> None:
+    write_entry("pl", "password", "Zmiana hasła", ["Jak zmienić hasło?", "Hasło wygasło"])
+    write_entry("pl", "vpn", "Łączenie z VPN", ["Jak połączyć się z VPN?", "vpn nie działa"])
+    matcher, fake = _matcher(kb_root)
 
     result = matcher.search("jak zmienic haslo", "pl")
 
@@ -40,15 +47,13 @@ def test_the_matcher_embeds_a_polish_query_as_the_knowledge_base_spells_it(
 
 
 def test_an_entry_learns_from_its_questions_in_other_languages(
-    kb_root: Path, write_entry: object
+    kb_root: Path, write_entry: WriteEntry
 ) -> None:
-    write = write_entry  # type: ignore[assignment]
-    write("en", "printer", "Printer", ["printer jammed paper stuck", "printer toner empty"])
-    write("en", "network", "VPN", ["vpn disconnects", "vpn client install"])
-    write("pl", "printer", "Drukarka", ["drukarka nie drukuje"])
-    write("pl", "network", "VPN", ["vpn się rozłącza"])
-    fake = HashingEmbedder()
-    matcher = FaqMatcher(load_knowledge_base(kb_root), embedder=CachedEmbedder(fake))
+    write_entry("en", "printer", "Printer", ["printer jammed paper stuck", "printer toner empty"])
+    write_entry("en", "network", "VPN", ["vpn disconnects", "vpn client install"])
+    write_entry("pl", "printer", "Drukarka", ["drukarka nie drukuje"])
+    write_entry("pl", "network", "VPN", ["vpn się rozłącza"])
+    matcher, fake = _matcher(kb_root)
 
     # Only the English questions mention toner; the Polish entry learnt from them.
     assert matcher.search("toner empty again", "pl").results[0].entry_id == "printer"
