@@ -41,7 +41,7 @@ from core.faq.thresholds import Thresholds
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "faq-model.npz"
-FORMAT = 4  # 4: classifiers learn from translations and diacritic-free copies too
+FORMAT = 4  # 4: classifiers learn from translations and diacritic-free copies; stored too
 
 
 def kb_fingerprint(kb: KnowledgeBase, embedder: Embedder) -> str:
@@ -125,10 +125,6 @@ def train(
 def _as_typed(queries: Sequence[LabelledQuery]) -> list[tuple[LabelledQuery, str]]:
     """Each held-out question as written and, where it has diacritics, without them: many
     people type that way, and the model must know how sure to be of such a question."""
-    import os
-
-    if os.environ.get("AUG", "1") == "0":
-        return [(q, q.text) for q in queries]
     return [(q, text) for q in queries for text in dict.fromkeys((q.text, fold(q.text)))]
 
 
