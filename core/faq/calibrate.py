@@ -29,6 +29,7 @@ from core.faq.kb import KnowledgeBase, load_knowledge_base
 from core.faq.matcher import FaqMatcher
 from core.faq.model import FaqEntry, SearchResult
 from core.faq.thresholds import Thresholds, save_thresholds
+from core.faq.vectors import FloatArray, IntArray
 
 SELF_CALIBRATION_FOLDS = 5
 SUGGEST_OOS_WEIGHT = 0.5
@@ -112,11 +113,17 @@ def best_threshold(
     n_in, n_oos = max(int((~oos).sum()), 1), max(int(oos.sum()), 1)
     candidates = np.append(np.unique(s[np.isfinite(s)]), np.inf)
     # For each candidate t: right answers with score >= t, out-of-scope with score < t.
-    ok_sorted, oos_sorted = np.sort(s[ok]), np.sort(s[oos])
-    answered_right = len(ok_sorted) - np.searchsorted(ok_sorted, candidates, side="left")
-    rejected = np.searchsorted(oos_sorted, candidates, side="left")
+    answered_right = _at_or_above(s[ok], candidates)
+    rejected = len(s[oos]) - _at_or_above(s[oos], candidates)
     objective = answered_right / n_in + oos_weight * rejected / n_oos
     return float(candidates[int(np.argmax(objective))])  # argmax: first, i.e. lowest, best t
+
+
+def _at_or_above(scores: FloatArray, candidates: FloatArray) -> IntArray:
+    """How many of ``scores`` are >= each candidate threshold."""
+    ordered = np.sort(scores)
+    counts: IntArray = len(ordered) - np.searchsorted(ordered, candidates, side="left")
+    return counts
 
 
 def precise_threshold(
@@ -136,14 +143,12 @@ def precise_threshold(
     right = np.asarray([q.top1_right for q in scored], dtype=bool) & in_scope
     n_in, n_oos = max(int(in_scope.sum()), 1), max(int((~in_scope).sum()), 1)
     odds = out_of_scope_share / (1.0 - out_of_scope_share)
-    for t in np.unique(s[np.isfinite(s)]):
-        answered = s >= t
-        right_rate = float((answered & right).sum()) / n_in
-        answered_rate = float((answered & in_scope).sum()) / n_in
-        oos_rate = float((answered & ~in_scope).sum()) / n_oos
-        if right_rate > 0 and right_rate >= precision * (answered_rate + oos_rate * odds):
-            return float(t)
-    return float("inf")
+    candidates = np.unique(s[np.isfinite(s)])
+    right_rate = _at_or_above(s[right], candidates) / n_in
+    answered_rate = _at_or_above(s[in_scope], candidates) / n_in
+    oos_rate = _at_or_above(s[~in_scope], candidates) / n_oos
+    precise = (right_rate > 0) & (right_rate >= precision * (answered_rate + oos_rate * odds))
+    return float(candidates[precise][0]) if precise.any() else float("inf")
 
 
 def calibrate(

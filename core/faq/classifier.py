@@ -84,7 +84,7 @@ class FittedClassifiers:
     def __init__(self, capacity: int = 64) -> None:
         self._fitted: dict[str, SoftmaxClassifier] = {}
         self._capacity = capacity
-        self.changed = False  # fitted something new since restored or stored
+        self.changed = False  # fitted a classifier itself rather than reusing one
 
     def fit(
         self,

@@ -29,9 +29,6 @@ class DiacriticRestorer:
             if best != folded and times > counts[folded]:
                 self._restore[folded] = best
 
-    def __bool__(self) -> bool:
-        return bool(self._restore)
-
     def restore(self, text: str) -> str:
         """``text`` with each word the knowledge base spells with diacritics spelled so."""
         if not self._restore:

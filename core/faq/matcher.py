@@ -147,14 +147,12 @@ class FaqMatcher:
         lexical = index.scores(normal)
         semantic = self._semantic.get(lang)
         words = len(normal.split())
+        coverage = index.coverage(normal)
         if semantic is None:
             votes = np.zeros(len(lexical))
             votes[int(np.argmax(lexical))] = 1.0
-            return lexical, evidence(
-                lexical, lexical, index.coverage(normal), lexical, votes, words
-            )
+            return lexical, evidence(lexical, lexical, coverage, lexical, votes, words)
         fused, seen = semantic.fuse(lexical, query)
-        coverage = index.coverage(normal)
         return fused, evidence(fused, lexical, coverage, seen.nearest, seen.votes, words)
 
     def _score(self, text: str, lang: str) -> "_Scored | None":

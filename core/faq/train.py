@@ -93,12 +93,12 @@ def train(
             right = query.gold is not None and first == query.gold
             rows.append(seen)
             scored.append(ScoredQuery(query.gold, seen.top, right, right))
-    if classifiers is not None:
-        FaqMatcher(kb, embedder=embedder, classifiers=classifiers)
     tell(len(folds) + 1, len(folds) + 1)
     in_scope = sum(q.gold is not None for q in scored)
     if len(rows) < MIN_QUERIES or not any(q.top1_right for q in scored) or in_scope == len(rows):
         return None
+    if classifiers is not None:
+        FaqMatcher(kb, embedder=embedder, classifiers=classifiers)
     model = fit(rows, [q.top1_right for q in scored])
     confident = [
         ScoredQuery(q.gold, model.probability(row), q.top1_right, q.top3_right)
