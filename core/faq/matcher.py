@@ -109,17 +109,26 @@ class FaqMatcher:
 
     def search(self, query: str, lang: str | None = None) -> SearchResult:
         """Small talk alone gets no entry (``chit_chat``); a long message is scored whole,
-        without its greetings and thanks, and sentence by sentence: the surest wins."""
+        without its greetings and thanks, and sentence by sentence: the whole message
+        speaks, unless it is not sure enough to answer and one of its sentences is."""
         lang = lang or self.detect_language(query)
         message = split_message(query)
         if message.only_chit_chat or not normalize(message.question):
             return SearchResult(query, lang, "none", (), chit_chat=bool(normalize(query)))
         index_lang = lang if lang in self._lexical else self.default_lang
-        best: _Scored | None = None
-        for text in (message.question, *message.parts):
-            scored = self._score(text, index_lang)
-            if scored is not None and (best is None or scored.sureness > best.sureness):
-                best = scored
+        whole = best = self._score(message.question, index_lang)
+        # A sentence alone misses what the others say ("the ATM declined my card" + "it
+        # still shows as pending"): it only speaks where the whole would not answer and it
+        # would. On BANKING77 train questions past the first ten, letting the surest sentence
+        # win whatever the whole said put the right entry first 0.3 points less often.
+        sure_enough = self.thresholds.answer
+        if whole is None or whole.sureness < sure_enough:
+            for text in message.parts:
+                scored = self._score(text, index_lang)
+                if scored is None or (whole is not None and scored.sureness < sure_enough):
+                    continue
+                if best is None or scored.sureness > best.sureness:
+                    best = scored
         if best is None:
             return SearchResult(query, lang, "none", ())
         index = self._lexical[index_lang]
@@ -151,9 +160,11 @@ class FaqMatcher:
         if semantic is None:
             votes = np.zeros(len(lexical))
             votes[int(np.argmax(lexical))] = 1.0
-            return lexical, evidence(lexical, lexical, coverage, lexical, votes, words)
+            return lexical, evidence(lexical, lexical, coverage, lexical, lexical, votes, words)
         fused, seen = semantic.fuse(lexical, query)
-        return fused, evidence(fused, lexical, coverage, seen.nearest, seen.votes, words)
+        return fused, evidence(
+            fused, lexical, coverage, seen.nearest, seen.nearest_elsewhere, seen.votes, words
+        )
 
     def _score(self, text: str, lang: str) -> "_Scored | None":
         normal = normalize(text)

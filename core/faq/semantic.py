@@ -59,6 +59,9 @@ class SemanticWeights:
 class SemanticViews:
     profile: FloatArray  # centred cosine with every entry's profile
     nearest: FloatArray  # ... with its nearest text, learned phrasings included
+    # the same nearest-text cosine in the further embedders' spaces (USE), averaged; equal
+    # to ``nearest`` with a single embedder
+    nearest_elsewhere: FloatArray
     probability: FloatArray | None  # the classifier's P(entry | query); None with one entry
     votes: FloatArray  # share of the classifiers (one per embedder) ranking each entry first
 
@@ -82,22 +85,26 @@ class SemanticIndex:
         rows = embedder.embed(texts) if texts else np.zeros((0, 1))
         bounds = np.cumsum((0, *(blocks_of(embedder) or (rows.shape[1],))))
         self._slices = [slice(int(a), int(b)) for a, b in pairwise(bounds)]
-        first = rows[:, self._slices[0]]
         # Centring and profiles use the files' texts: learned phrasings (chatty, many for
         # popular entries) would tilt both.
         self._means = [_centre(rows[:, part], layout.own) for part in self._slices]
-        self._texts = _unit(first - self._means[0])
-        own_texts = self._texts[layout.own]
+        own_texts = _unit(rows[:, self._slices[0]] - self._means[0])[layout.own]
         sums = (
             np.add.reduceat(own_texts, layout.own_starts, axis=0) if len(own_texts) else own_texts
         )
         self._profiles = _unit(sums)
         # A query typed without diacritics is nearest to the folded copy of its text.
-        self._near, self._near_starts = self._texts, self._starts
-        if self.weights.folded > 0:
-            self._near, self._near_starts = _with_folded_copies(
-                entries, self._texts, embedder, self._slices[0], self._means[0]
-            )
+        near_rows, self._near_starts = (
+            _with_folded_copies(entries, rows, embedder)
+            if self.weights.folded > 0
+            else (rows, self._starts)
+        )
+        # One nearest-text table per embedder: each model judges closeness its own way, and
+        # two models finding the query close to the entry is better evidence than one.
+        self._near = [
+            _unit(near_rows[:, part] - mean)
+            for part, mean in zip(self._slices, self._means, strict=True)
+        ]
         self._restorer = DiacriticRestorer(
             text for entry in entries for text in (*indexed_texts(entry), entry.answer)
         )
@@ -124,30 +131,34 @@ class SemanticIndex:
 
     def views(self, query: str) -> SemanticViews:
         row = embed_query(self.embedder, self.spelled(query))
-        vector = _unit(row[self._slices[0]] - self._means[0])
-        profile = self._profiles @ vector
-        nearest = np.maximum.reduceat(self._near @ vector, self._near_starts)
+        vectors = [
+            _unit(row[part] - mean) for part, mean in zip(self._slices, self._means, strict=True)
+        ]
+        profile = self._profiles @ vectors[0]
+        nearest, *elsewhere = [
+            np.maximum.reduceat(texts @ vector, self._near_starts)
+            for texts, vector in zip(self._near, vectors, strict=True)
+        ]
+        nearest_elsewhere = np.mean(elsewhere, axis=0) if elsewhere else nearest
         probability: FloatArray | None = None
         votes = np.zeros(len(self._starts))
         if self._classifiers:
             shares = [1.0] + [self.weights.ensemble] * (len(self._classifiers) - 1)
             probability = np.zeros(len(self._starts))
-            for share, model, part, mean in zip(
-                shares, self._classifiers, self._slices, self._means, strict=True
-            ):
-                own = model.probabilities(_unit(row[part] - mean))
+            for share, model, vector in zip(shares, self._classifiers, vectors, strict=True):
+                own = model.probabilities(vector)
                 probability += share * own
                 votes[int(np.argmax(own))] += 1.0 / len(self._classifiers)
             probability /= sum(shares)
         elif len(votes):
             votes[int(np.argmax(profile))] = 1.0
-        return SemanticViews(profile, nearest, probability, votes)
+        return SemanticViews(profile, nearest, nearest_elsewhere, probability, votes)
 
     def fuse(self, lexical: FloatArray, query: str) -> tuple[FloatArray, SemanticViews]:
         """The fused score of every entry, and the views it was made of (``nearest`` clipped
         to [0, 1])."""
         if not len(lexical):
-            return lexical, SemanticViews(lexical, lexical, None, lexical)
+            return lexical, SemanticViews(lexical, lexical, lexical, None, lexical)
         seen = self.views(query)
         w = self.weights
         nearest = np.clip(seen.nearest, 0.0, 1.0)
@@ -159,7 +170,8 @@ class SemanticIndex:
                 + w.profile * np.clip(seen.profile, 0.0, 1.0)
                 + w.nearest * nearest
             ) / (w.cosine_lexical + w.profile + w.nearest)
-        return np.clip(fused, 0.0, 1.0), replace(seen, nearest=nearest)
+        elsewhere = np.clip(seen.nearest_elsewhere, 0.0, 1.0)
+        return np.clip(fused, 0.0, 1.0), replace(seen, nearest=nearest, nearest_elsewhere=elsewhere)
 
 
 @dataclass(frozen=True)
@@ -201,14 +213,10 @@ class _Examples:
 
 
 def _with_folded_copies(
-    entries: Sequence[FaqEntry],
-    rows: FloatArray,
-    embedder: Embedder,
-    part: slice,
-    mean: FloatArray,
+    entries: Sequence[FaqEntry], rows: FloatArray, embedder: Embedder
 ) -> tuple[FloatArray, IntArray]:
-    """``rows`` (the entries' indexed texts, unit and centred) with the diacritic-free copy
-    of each text that has diacritics placed among its entry's, and where each entry starts."""
+    """``rows`` (of the entries' indexed texts) with the diacritic-free copy of each text that
+    has diacritics placed among its entry's, and where each entry starts."""
     entry_of = [entry for entry, item in enumerate(entries) for _ in indexed_texts(item)]
     copies = [
         (entry, fold(text))
@@ -220,7 +228,7 @@ def _with_folded_copies(
     starts = np.concatenate(([0], np.cumsum(np.bincount(labels, minlength=len(entries)))[:-1]))
     if not copies:
         return rows, starts.astype(np.int64)
-    extra = _unit(embedder.embed([text for _, text in copies])[:, part] - mean)
+    extra = embedder.embed([text for _, text in copies])
     order = np.argsort(labels, kind="stable")
     return np.vstack([rows, extra])[order], starts.astype(np.int64)
 

@@ -41,7 +41,7 @@ from core.faq.thresholds import Thresholds
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "faq-model.npz"
-FORMAT = 4  # 4: classifiers learn from translations and diacritic-free copies; stored too
+FORMAT = 5  # 5: the confidence model also weighs the USE nearest-text similarity
 
 
 def kb_fingerprint(kb: KnowledgeBase, embedder: Embedder) -> str:
