@@ -116,19 +116,21 @@ class FaqMatcher:
         if message.only_chit_chat or not normalize(message.question):
             return SearchResult(query, lang, "none", (), chit_chat=bool(normalize(query)))
         index_lang = lang if lang in self._lexical else self.default_lang
-        whole = best = self._score(message.question, index_lang)
+        best = self._score(message.question, index_lang)
         # A sentence alone misses what the others say ("the ATM declined my card" + "it
         # still shows as pending"): it only speaks where the whole would not answer and it
         # would. On BANKING77 train questions past the first ten, letting the surest sentence
         # win whatever the whole said put the right entry first 0.3 points less often.
+        # (No whole score means an empty index: no sentence gets one either.)
         sure_enough = self.thresholds.answer
-        if whole is None or whole.sureness < sure_enough:
-            for text in message.parts:
-                scored = self._score(text, index_lang)
-                if scored is None or (whole is not None and scored.sureness < sure_enough):
-                    continue
-                if best is None or scored.sureness > best.sureness:
-                    best = scored
+        if best is not None and best.sureness < sure_enough:
+            sure = [
+                scored
+                for scored in (self._score(text, index_lang) for text in message.parts)
+                if scored is not None and scored.sureness >= sure_enough
+            ]
+            if sure:
+                best = max(sure, key=lambda scored: scored.sureness)
         if best is None:
             return SearchResult(query, lang, "none", ())
         index = self._lexical[index_lang]
