@@ -95,17 +95,20 @@ class FaqMatcher:
         """Embed every text that searching ``queries`` (in ``lang``) will embed, in one batch."""
         if not isinstance(self._embedder, CachedEmbedder):
             return
-        texts: list[str] = []
+        texts: dict[str, list[str]] = {}
         for query in queries:
             message = split_message(query)
             if message.only_chit_chat or not normalize(message.question):
                 continue
             chosen = lang or self.detect_language(query)
-            semantic = self._semantic.get(chosen if chosen in self._semantic else self.default_lang)
+            index_lang = chosen if chosen in self._semantic else self.default_lang
+            semantic = self._semantic.get(index_lang)
             for text in (message.question, *message.parts):
                 if normalize(text):
-                    texts.append(semantic.spelled(text) if semantic is not None else text)
-        self._embedder.prefetch_queries(texts)
+                    spelled = semantic.spelled(text) if semantic is not None else text
+                    texts.setdefault(index_lang, []).append(spelled)
+        for index_lang, batch in texts.items():
+            self._embedder.prefetch_queries(batch, index_lang)
 
     def search(self, query: str, lang: str | None = None) -> SearchResult:
         """Small talk alone gets no entry (``chit_chat``); a long message is scored whole,

@@ -9,7 +9,7 @@ import numpy.typing as npt
 
 from core.faq.classifier import ClassifierSettings, FittedClassifiers, SoftmaxClassifier
 from core.faq.diacritics import DiacriticRestorer
-from core.faq.embedder import Embedder, blocks_of, embed_query
+from core.faq.embedder import Embedder, block_infos, blocks_for, blocks_of, embed_in, embed_query
 from core.faq.index import TextLayout, entry_texts, indexed_texts
 from core.faq.model import FaqEntry
 from core.faq.normalize import fold
@@ -31,9 +31,11 @@ class SemanticWeights:
     """
 
     lexical: float = 0.3
-    # Weight of each further embedder's classifier (USE beside e5), the first one's being 1.
-    # On CLINC150 val and BANKING77 train questions past the first ten, 0.5 gave 88.6 % and
-    # 82.1 % top-1 with the lexical score, against 88.3 % and 81.1 % with e5 alone.
+    # Weight of each further embedder's classifier (USE) beside the first one's (e5, or
+    # MiniLM in English), which is 1. On CLINC150 val and BANKING77 train questions past the
+    # first ten, 0.5 gave 88.6 % and 82.1 % top-1 with the lexical score beside e5, against
+    # 88.3 % and 81.1 % with e5 alone; beside MiniLM 0.5 gave 89.8 % and 86.3 %, 0.25 gave
+    # 89.5 % and 86.2 % (bench/README.md).
     ensemble: float = 0.5
     # Weight of a learned phrasing as the classifier's example. 0: learned phrasings count
     # only as texts a query may be nearest to (the lexical nearest view and the confidence
@@ -82,9 +84,19 @@ class SemanticIndex:
         texts = [text for entry in entries for text in indexed_texts(entry)]
         layout = TextLayout.of(entries)
         self._starts = layout.starts
-        rows = embedder.embed(texts) if texts else np.zeros((0, 1))
-        bounds = np.cumsum((0, *(blocks_of(embedder) or (rows.shape[1],))))
-        self._slices = [slice(int(a), int(b)) for a, b in pairwise(bounds)]
+        # The blocks of the models that speak the entries' language, the primary one first.
+        self.lang = entries[0].lang if entries else ""
+        rows = embed_in(embedder, texts, self.lang) if texts else np.zeros((0, 1))
+        bounds = list(pairwise(np.cumsum((0, *(blocks_of(embedder) or (rows.shape[1],))))))
+        infos = block_infos(embedder)
+        spoken = [
+            (slice(int(bounds[i][0]), int(bounds[i][1])), infos[i])
+            for i in blocks_for(infos, self.lang)
+        ]
+        self._slices = [part for part, _ in spoken]
+        self._shares = [1.0] + [self.weights.ensemble] * (len(spoken) - 1)
+        # A model for some languages only learns from the entry's texts in the index's own.
+        own_language_only = [info.languages is not None for _, info in spoken]
         # Centring and profiles use the files' texts: learned phrasings (chatty, many for
         # popular entries) would tilt both.
         self._means = [_centre(rows[:, part], layout.own) for part in self._slices]
@@ -95,7 +107,7 @@ class SemanticIndex:
         self._profiles = _unit(sums)
         # A query typed without diacritics is nearest to the folded copy of its text.
         near_rows, self._near_starts = (
-            _with_folded_copies(entries, rows, embedder)
+            _with_folded_copies(entries, rows, embedder, self.lang)
             if self.weights.folded > 0
             else (rows, self._starts)
         )
@@ -111,26 +123,34 @@ class SemanticIndex:
         self._classifiers: list[SoftmaxClassifier] = []
         if len(entries) > 1:
             examples = _Examples.of(entries, self.weights, translations)
-            example_rows = embedder.embed(examples.texts)
+            example_rows = embed_in(embedder, examples.texts, self.lang)
             fitted = classifiers or FittedClassifiers()
-            self._classifiers = [
-                fitted.fit(
-                    _unit(example_rows[:, part] - mean),
-                    examples.labels,
-                    len(entries),
-                    examples.weights,
-                    self.weights.classifier,
-                    key=(embedder.name, part.start, part.stop, *examples.texts),
+            for part, mean, only_own in zip(
+                self._slices, self._means, own_language_only, strict=True
+            ):
+                keep = ~examples.translated if only_own else np.ones(len(examples.texts), bool)
+                self._classifiers.append(
+                    fitted.fit(
+                        _unit(example_rows[keep, part] - mean),
+                        examples.labels[keep],
+                        len(entries),
+                        examples.weights[keep],
+                        self.weights.classifier,
+                        key=(
+                            embedder.name,
+                            part.start,
+                            part.stop,
+                            *(t for t, kept in zip(examples.texts, keep, strict=True) if kept),
+                        ),
+                    )
                 )
-                for part, mean in zip(self._slices, self._means, strict=True)
-            ]
 
     def spelled(self, query: str) -> str:
         """``query`` as the knowledge base spells its words: the text that is embedded."""
         return self._restorer.restore(query)
 
     def views(self, query: str) -> SemanticViews:
-        row = embed_query(self.embedder, self.spelled(query))
+        row = embed_query(self.embedder, self.spelled(query), self.lang)
         vectors = [
             _unit(row[part] - mean) for part, mean in zip(self._slices, self._means, strict=True)
         ]
@@ -143,7 +163,7 @@ class SemanticIndex:
         probability: FloatArray | None = None
         votes = np.zeros(len(self._starts))
         if self._classifiers:
-            shares = [1.0] + [self.weights.ensemble] * (len(self._classifiers) - 1)
+            shares = self._shares
             probability = np.zeros(len(self._starts))
             for share, model, vector in zip(shares, self._classifiers, vectors, strict=True):
                 own = model.probabilities(vector)
@@ -181,6 +201,7 @@ class _Examples:
     texts: list[str]
     labels: IntArray
     weights: FloatArray
+    translated: npt.NDArray[np.bool_]  # the entry's text in another language of the KB
 
     @classmethod
     def of(
@@ -206,14 +227,16 @@ class _Examples:
                     add(fold(text), entry, weights.folded)
             for text in item.learned:
                 add(text, entry, weights.learned)
+        own = len(texts)
         for entry, others in enumerate(translations):
             for text in others:
                 add(text, entry, weights.translations)
-        return cls(texts, np.asarray(labels, dtype=np.int64), np.asarray(shares))
+        translated = np.arange(len(texts)) >= own
+        return cls(texts, np.asarray(labels, dtype=np.int64), np.asarray(shares), translated)
 
 
 def _with_folded_copies(
-    entries: Sequence[FaqEntry], rows: FloatArray, embedder: Embedder
+    entries: Sequence[FaqEntry], rows: FloatArray, embedder: Embedder, lang: str
 ) -> tuple[FloatArray, IntArray]:
     """``rows`` (of the entries' indexed texts) with the diacritic-free copy of each text that
     has diacritics placed among its entry's, and where each entry starts."""
@@ -228,7 +251,7 @@ def _with_folded_copies(
     starts = np.concatenate(([0], np.cumsum(np.bincount(labels, minlength=len(entries)))[:-1]))
     if not copies:
         return rows, starts.astype(np.int64)
-    extra = embedder.embed([text for _, text in copies])
+    extra = embed_in(embedder, [text for _, text in copies], lang)
     order = np.argsort(labels, kind="stable")
     return np.vstack([rows, extra])[order], starts.astype(np.int64)
 

@@ -31,7 +31,7 @@ from core.faq.calibrate import (
 )
 from core.faq.classifier import FittedClassifiers
 from core.faq.confidence import ConfidenceModel, Evidence, TrainedScorer, fit
-from core.faq.embedder import CachedEmbedder, Embedder
+from core.faq.embedder import CachedEmbedder, Embedder, embed_in
 from core.faq.index import entry_texts
 from core.faq.kb import KnowledgeBase
 from core.faq.matcher import FaqMatcher
@@ -41,7 +41,7 @@ from core.faq.thresholds import Thresholds
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "faq-model.npz"
-FORMAT = 5  # 5: the confidence model also weighs the USE nearest-text similarity
+FORMAT = 6  # 6: English indexes also weigh MiniLM's classifier and nearest-text similarity
 
 
 def kb_fingerprint(kb: KnowledgeBase, embedder: Embedder) -> str:
@@ -76,7 +76,10 @@ def train(
     tell = progress or _silent
     tell(0, len(folds) + 1)
     # Every held-out question is a text of the knowledge base: embed each once, up front.
-    embedder.embed([text for entry in kb.all_entries() for text in entry_texts(entry)])
+    for lang in kb.languages:
+        embed_in(
+            embedder, [text for entry in kb.entries(lang) for text in entry_texts(entry)], lang
+        )
     tell(1, len(folds) + 1)
     rows: list[Evidence] = []
     scored: list[ScoredQuery] = []
@@ -144,7 +147,9 @@ def save_model(
     written = {text for entry in kb.all_entries() for text in entry_texts(entry)}
     texts = sorted(written | {fold(text) for text in written})
     # Half precision: a restart needs the directions, and the file stays small.
-    vectors = embedder.embed(texts).astype(np.float16) if texts else np.zeros((0, 1))
+    # The blocks each text was embedded with (NaN for a model its languages do not use).
+    known = embedder.known(texts) if isinstance(embedder, CachedEmbedder) else embedder.embed(texts)
+    vectors = known.astype(np.float16) if texts else np.zeros((0, 1))
     meta = {
         "format": FORMAT,
         "fingerprint": trained.fingerprint,

