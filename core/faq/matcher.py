@@ -168,7 +168,14 @@ class FaqMatcher:
             return lexical, evidence(lexical, lexical, coverage, lexical, lexical, votes, words)
         fused, seen = semantic.fuse(lexical, query)
         return fused, evidence(
-            fused, lexical, coverage, seen.nearest, seen.nearest_elsewhere, seen.votes, words
+            fused,
+            lexical,
+            coverage,
+            seen.nearest,
+            seen.nearest_elsewhere,
+            seen.votes,
+            words,
+            seen.distance,
         )
 
     def _score(self, text: str, lang: str) -> "_Scored | None":

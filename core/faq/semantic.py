@@ -13,6 +13,7 @@ from core.faq.embedder import Embedder, block_infos, blocks_for, blocks_of, embe
 from core.faq.index import TextLayout, entry_texts, indexed_texts
 from core.faq.model import FaqEntry
 from core.faq.normalize import fold
+from core.faq.spread import EntrySpread
 from core.faq.vectors import FloatArray, IntArray
 
 
@@ -66,6 +67,8 @@ class SemanticViews:
     nearest_elsewhere: FloatArray
     probability: FloatArray | None  # the classifier's P(entry | query); None with one entry
     votes: FloatArray  # share of the classifiers (one per embedder) ranking each entry first
+    # Mahalanobis distance to each entry's texts (core/faq/spread.py), the embedders' averaged
+    distance: FloatArray
 
 
 class SemanticIndex:
@@ -105,6 +108,11 @@ class SemanticIndex:
             np.add.reduceat(own_texts, layout.own_starts, axis=0) if len(own_texts) else own_texts
         )
         self._profiles = _unit(sums)
+        own_entries = np.repeat(np.arange(len(entries)), [len(entry_texts(e)) for e in entries])
+        self._spreads = [
+            EntrySpread.of(_unit(rows[layout.own][:, part] - mean), own_entries, len(entries))
+            for part, mean in zip(self._slices, self._means, strict=True)
+        ]
         # A query typed without diacritics is nearest to the folded copy of its text.
         near_rows, self._near_starts = (
             _with_folded_copies(entries, rows, embedder, self.lang)
@@ -160,6 +168,9 @@ class SemanticIndex:
             for texts, vector in zip(self._near, vectors, strict=True)
         ]
         nearest_elsewhere = np.mean(elsewhere, axis=0) if elsewhere else nearest
+        distance = np.mean(
+            [spread.distances(v) for spread, v in zip(self._spreads, vectors, strict=True)], axis=0
+        )
         probability: FloatArray | None = None
         votes = np.zeros(len(self._starts))
         if self._classifiers:
@@ -172,13 +183,13 @@ class SemanticIndex:
             probability /= sum(shares)
         elif len(votes):
             votes[int(np.argmax(profile))] = 1.0
-        return SemanticViews(profile, nearest, nearest_elsewhere, probability, votes)
+        return SemanticViews(profile, nearest, nearest_elsewhere, probability, votes, distance)
 
     def fuse(self, lexical: FloatArray, query: str) -> tuple[FloatArray, SemanticViews]:
         """The fused score of every entry, and the views it was made of (``nearest`` clipped
         to [0, 1])."""
         if not len(lexical):
-            return lexical, SemanticViews(lexical, lexical, lexical, None, lexical)
+            return lexical, SemanticViews(lexical, lexical, lexical, None, lexical, lexical)
         seen = self.views(query)
         w = self.weights
         nearest = np.clip(seen.nearest, 0.0, 1.0)

@@ -41,7 +41,8 @@ from core.faq.thresholds import Thresholds
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "faq-model.npz"
-FORMAT = 6  # 6: English indexes also weigh MiniLM's classifier and nearest-text similarity
+FORMAT = 7  # 7: the far gate (distance to the nearest entry, core/faq/confidence.py)
+# 6: English indexes also weigh MiniLM's classifier and nearest-text similarity
 
 
 def kb_fingerprint(kb: KnowledgeBase, embedder: Embedder) -> str:
@@ -102,7 +103,7 @@ def train(
         return None
     if classifiers is not None:
         FaqMatcher(kb, embedder=embedder, classifiers=classifiers)
-    model = fit(rows, [q.top1_right for q in scored])
+    model = fit(rows, [q.top1_right for q in scored], [q.gold is not None for q in scored])
     confident = [
         ScoredQuery(q.gold, model.probability(row), q.top1_right, q.top3_right)
         for q, row in zip(scored, rows, strict=True)
