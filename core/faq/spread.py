@@ -49,12 +49,12 @@ class EntrySpread:
         level = spread if spread > 1e-9 else 1.0
         shrunk = (1.0 - SHRINK) * covariance + SHRINK * level * np.eye(width)
         precision: FloatArray = np.asarray(np.linalg.inv(shrunk), dtype=np.float64)
-        own = np.einsum("nd,de,ne->n", residuals, precision, residuals)
+        own = ((residuals @ precision) * residuals).sum(axis=1)
         scale = float(own.mean()) if len(own) and float(own.mean()) > 1e-9 else 1.0
         means_precision = means @ precision
         return cls(
             means_precision=means_precision,
-            offsets=np.einsum("cd,cd->c", means_precision, means),
+            offsets=(means_precision * means).sum(axis=1),
             precision=precision,
             scale=scale,
         )
