@@ -169,7 +169,8 @@ async def answer_question(
     """The FAQ's answer, suggestions or offer of a ticket, in the question's language.
 
     A person who never chose a language is answered in the language they asked in
-    from then on; one who chose keeps theirs for everything but the FAQ's own answer.
+    from then on (when the knowledge base matched the question, or it is clearly written
+    in that language); one who chose keeps theirs for everything but the FAQ's own answer.
     """
     result = await scope.faq.search_async(text, None)
     lang = scope.actor.lang
@@ -184,6 +185,16 @@ async def answer_question(
         # the detection is trusted); someone who never chose one speaks it from now on.
         lang = result.lang
         await scope.repo.follow_language(scope.actor.id, lang, scope.now)
+    elif (
+        top_match is None
+        and result.lang_sure
+        and result.lang in SUPPORTED_LANGUAGES
+        and result.lang != lang
+        and await scope.repo.follow_language(scope.actor.id, result.lang, scope.now)
+    ):
+        # Nothing matched, but the question is clearly in another language: someone who
+        # never chose one gets the ticket offer in it (one who chose keeps theirs).
+        lang = result.lang
     small_talk = result.chit_chat and not attachments  # a greeting with a screenshot is not
     query_id = await scope.repo.record_faq_query(
         person=scope.actor,

@@ -28,6 +28,9 @@ _ORDERS = (1, 2, 3)
 # Enough text to know a language; more only slows down building the matcher.
 SAMPLE_CHARS = 20_000
 MIN_MARGIN = 0.15  # log-likelihood gap per n-gram under which the guess is left to the default
+# Fewer words (of two letters or more) than this do not make a language sure ("SAP", "laptop", "ok" read as Polish
+# as easily as English), unless the script alone tells (Cyrillic with one Cyrillic language).
+SURE_WORDS = 3
 
 
 class LanguageGuesser:
@@ -51,24 +54,49 @@ class LanguageGuesser:
         """The most likely language, or ``default`` when the text gives too little evidence."""
         if len(self.languages) <= 1:
             return self.languages[0] if self.languages else default
+        ranked = self._ranked(text)
+        if ranked is None:
+            return default
+        lang, margin, candidates = ranked
+        if margin < MIN_MARGIN and default in candidates:
+            return default
+        return lang
+
+    def sure(self, text: str) -> str | None:
+        """The language the text is clearly written in; None when the evidence is thin (or
+        there is only one language to tell apart)."""
+        if len(self.languages) <= 1:
+            return None
+        ranked = self._ranked(text)
+        if ranked is None:
+            return None
+        lang, margin, _ = ranked
+        if math.isinf(margin):
+            return lang
+        words = [word for word in normalize(text).split() if len(word) > 1]
+        if margin < MIN_MARGIN or len(words) < SURE_WORDS:
+            return None
+        return lang
+
+    def _ranked(self, text: str) -> tuple[str, float, list[str]] | None:
+        """The likeliest language of the text's script, its log-likelihood lead over the next
+        per n-gram (infinite when the script leaves one), and the script's languages."""
         normal = normalize(text)
         letters = _LETTER.findall(normal)
         if not letters:
-            return default
+            return None
         cyrillic = len(_CYRILLIC.findall(normal)) > len(letters) / 2
         candidates = [lang for lang in self.languages if (lang in self._cyrillic) == cyrillic]
         if len(candidates) == 1:
-            return candidates[0]
+            return candidates[0], math.inf, candidates
         if not candidates:
-            return default
+            return None
         grams = _grams(normal)
         scored = sorted(
             ((self._log_likelihood(lang, grams), lang) for lang in candidates), reverse=True
         )
         (best, lang), (second, _) = scored[0], scored[1]
-        if (best - second) / max(len(grams), 1) < MIN_MARGIN and default in candidates:
-            return default
-        return lang
+        return lang, (best - second) / max(len(grams), 1), candidates
 
     def _log_likelihood(self, lang: str, grams: list[str]) -> float:
         counts, total = self._models[lang]

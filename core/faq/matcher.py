@@ -114,10 +114,14 @@ class FaqMatcher:
         """Small talk alone gets no entry (``chit_chat``); a long message is scored whole,
         without its greetings and thanks, and sentence by sentence: the whole message
         speaks, unless it is not sure enough to answer and one of its sentences is."""
-        lang = lang or self.detect_language(query)
+        detected = None if lang is not None else self._guesser.sure(query)
+        lang_sure = lang is not None or detected is not None
+        lang = lang or detected or self.detect_language(query)
         message = split_message(query)
         if message.only_chit_chat or not normalize(message.question):
-            return SearchResult(query, lang, "none", (), chit_chat=bool(normalize(query)))
+            return SearchResult(
+                query, lang, "none", (), chit_chat=bool(normalize(query)), lang_sure=lang_sure
+            )
         index_lang = lang if lang in self._lexical else self.default_lang
         best = self._score(message.question, index_lang)
         # A sentence alone misses what the others say ("the ATM declined my card" + "it
@@ -135,7 +139,7 @@ class FaqMatcher:
             if sure:
                 best = max(sure, key=lambda scored: scored.sureness)
         if best is None:
-            return SearchResult(query, lang, "none", ())
+            return SearchResult(query, lang, "none", (), lang_sure=lang_sure)
         index = self._lexical[index_lang]
         top = _top(best.scores, MAX_RESULTS)
         results = tuple(
@@ -146,7 +150,7 @@ class FaqMatcher:
         decision = self.thresholds.decide(results[0].score if results else None)
         if decision == "answer" and underspecified(message.question):
             decision = "suggest"
-        return SearchResult(query, lang, decision, results)
+        return SearchResult(query, lang, decision, results, lang_sure=lang_sure)
 
     def scores(self, query: str, normal: str, lang: str) -> FloatArray | None:
         """Fused scores of every entry of ``lang`` (in its index order), None if it has none."""

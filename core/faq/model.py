@@ -40,3 +40,5 @@ class SearchResult:
     decision: Decision
     results: tuple[Match, ...]  # best first, at most MAX_RESULTS
     chit_chat: bool = False  # only small talk ("hi", "thanks!"): reply briefly, offer no ticket
+    # ``lang`` was asked for, or the question is clearly written in it (not a fallback)
+    lang_sure: bool = False

@@ -161,6 +161,23 @@ def test_small_talk_is_answered_in_kind_in_the_persons_language(tmp_path: Path) 
     assert "open a ticket" not in result.stdout.lower()
 
 
+def test_a_question_nothing_matches_gets_the_ticket_offer_in_the_language_it_is_asked_in(
+    tmp_path: Path,
+) -> None:
+    asked = "jak zresetować hasło?\nwhich wine goes best with grilled salmon?\n/quit\n"
+    result = helpdesk(["run", "--adapter", "console"], tmp_path, asked)
+    assert result.returncode == 0, result.stderr
+    assert "Nie mam jeszcze odpowiedzi" not in result.stdout
+    assert "I don't have an answer to that yet" in result.stdout
+
+
+def test_a_person_who_chose_a_language_gets_the_ticket_offer_in_it(tmp_path: Path) -> None:
+    asked = "/lang pl\nwhich wine goes best with grilled salmon?\n/quit\n"
+    result = helpdesk(["run", "--adapter", "console"], tmp_path, asked)
+    assert result.returncode == 0, result.stderr
+    assert "Nie mam jeszcze odpowiedzi" in result.stdout
+
+
 TRIAGE = """\
 /as alice
 /ticket

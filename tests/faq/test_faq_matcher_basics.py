@@ -78,3 +78,20 @@ def test_one_or_two_words_get_a_choice_never_a_direct_answer(
 
     assert (offered.decision, answered.decision) == ("suggest", "answer")
     assert answered.results[0].entry_id in [m.entry_id for m in offered.results]
+
+
+def test_the_result_says_whether_its_language_was_clear_or_a_fallback(
+    sample_root: Path,
+) -> None:
+    matcher = FaqMatcher(load_knowledge_base(sample_root), default_lang="en")
+
+    clear = matcher.search("gdzie mogę zaparkować rower przed biurem?")
+    # One word reads as Polish as easily as English: a guess, not a sure language.
+    thin = matcher.search("laptop")
+    asked = matcher.search("laptop", "en")
+
+    assert (clear.lang, clear.lang_sure) == ("pl", True)
+    assert matcher.search("which wine goes best with grilled salmon?").lang_sure
+    assert not thin.lang_sure
+    assert (asked.lang, asked.lang_sure) == ("en", True)
+    assert matcher.search("где можно оставить велосипед?").lang_sure
