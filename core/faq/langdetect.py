@@ -28,8 +28,9 @@ _ORDERS = (1, 2, 3)
 # Enough text to know a language; more only slows down building the matcher.
 SAMPLE_CHARS = 20_000
 MIN_MARGIN = 0.15  # log-likelihood gap per n-gram under which the guess is left to the default
-# Fewer words (of two letters or more) than this do not make a language sure ("SAP", "laptop", "ok" read as Polish
-# as easily as English), unless the script alone tells (Cyrillic with one Cyrillic language).
+# Fewer words (of two letters or more) than this do not make a language sure ("SAP",
+# "laptop", "ok" read as Polish as easily as English), unless the script alone tells
+# (Cyrillic with one Cyrillic language).
 SURE_WORDS = 3
 
 
@@ -52,36 +53,29 @@ class LanguageGuesser:
 
     def guess(self, text: str, default: str) -> str:
         """The most likely language, or ``default`` when the text gives too little evidence."""
-        if len(self.languages) <= 1:
-            return self.languages[0] if self.languages else default
-        ranked = self._ranked(text)
-        if ranked is None:
-            return default
-        lang, margin, candidates = ranked
-        if margin < MIN_MARGIN and default in candidates:
-            return default
-        return lang
+        return self.read(text, default)[0]
 
-    def sure(self, text: str) -> str | None:
-        """The language the text is clearly written in; None when the evidence is thin (or
-        there is only one language to tell apart)."""
+    def read(self, text: str, default: str) -> tuple[str, bool]:
+        """``guess``, and whether the text is clearly written in that language (False for a
+        fallback to ``default``, thin evidence, or a single language to tell apart)."""
         if len(self.languages) <= 1:
-            return None
-        ranked = self._ranked(text)
-        if ranked is None:
-            return None
-        lang, margin, _ = ranked
-        if math.isinf(margin):
-            return lang
-        words = [word for word in normalize(text).split() if len(word) > 1]
-        if margin < MIN_MARGIN or len(words) < SURE_WORDS:
-            return None
-        return lang
-
-    def _ranked(self, text: str) -> tuple[str, float, list[str]] | None:
-        """The likeliest language of the text's script, its log-likelihood lead over the next
-        per n-gram (infinite when the script leaves one), and the script's languages."""
+            return (self.languages[0] if self.languages else default), False
         normal = normalize(text)
+        ranked = self._ranked(normal)
+        if ranked is None:
+            return default, False
+        lang, margin, candidates = ranked
+        if math.isinf(margin):
+            return lang, True
+        if margin < MIN_MARGIN:
+            return (default if default in candidates else lang), False
+        words = [word for word in normal.split() if len(word) > 1]
+        return lang, len(words) >= SURE_WORDS
+
+    def _ranked(self, normal: str) -> tuple[str, float, list[str]] | None:
+        """The likeliest language of the (normalised) text's script, its log-likelihood lead
+        over the next per n-gram (infinite when the script leaves one), and the script's
+        languages."""
         letters = _LETTER.findall(normal)
         if not letters:
             return None

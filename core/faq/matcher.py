@@ -114,9 +114,9 @@ class FaqMatcher:
         """Small talk alone gets no entry (``chit_chat``); a long message is scored whole,
         without its greetings and thanks, and sentence by sentence: the whole message
         speaks, unless it is not sure enough to answer and one of its sentences is."""
-        detected = None if lang is not None else self._guesser.sure(query)
-        lang_sure = lang is not None or detected is not None
-        lang = lang or detected or self.detect_language(query)
+        lang, lang_sure = (
+            (lang, True) if lang is not None else self._guesser.read(query, self.default_lang)
+        )
         message = split_message(query)
         if message.only_chit_chat or not normalize(message.question):
             return SearchResult(
