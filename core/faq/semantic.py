@@ -103,14 +103,15 @@ class SemanticIndex:
         # Centring and profiles use the files' texts: learned phrasings (chatty, many for
         # popular entries) would tilt both.
         self._means = [_centre(rows[:, part], layout.own) for part in self._slices]
-        own_texts = _unit(rows[:, self._slices[0]] - self._means[0])[layout.own]
+        own_rows = rows[layout.own]
+        own_texts = _unit(own_rows[:, self._slices[0]] - self._means[0])
         sums = (
             np.add.reduceat(own_texts, layout.own_starts, axis=0) if len(own_texts) else own_texts
         )
         self._profiles = _unit(sums)
         own_entries = np.repeat(np.arange(len(entries)), [len(entry_texts(e)) for e in entries])
         self._spreads = [
-            EntrySpread.of(_unit(rows[layout.own][:, part] - mean), own_entries, len(entries))
+            EntrySpread.of(_unit(own_rows[:, part] - mean), own_entries, len(entries))
             for part, mean in zip(self._slices, self._means, strict=True)
         ]
         # A query typed without diacritics is nearest to the folded copy of its text.
