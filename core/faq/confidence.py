@@ -2,9 +2,10 @@
 
 The ranking comes from the fused score; whether to answer comes from this model, which
 looks at more than the top score: the margin to the second entry, whether the lexical
-view agrees with the fused ranking, and how many of the query's words the knowledge
-base knows at all. It is fitted per knowledge base (core/faq/train.py), on questions the
-matcher did not see, so its output is a probability of being right, not a raw score.
+view agrees with the fused ranking, how many of the query's words the knowledge base
+knows at all and how many of them the first entry itself uses. It is fitted per
+knowledge base (core/faq/train.py), on questions the matcher did not see, so its output
+is a probability of being right, not a raw score.
 """
 
 from collections.abc import Sequence
@@ -21,12 +22,13 @@ FEATURES = (
     "lexical_top",
     "lexical_agrees",
     "coverage",
+    "wording",
     "similarity",
     "similarity_elsewhere",
     "models_agree",
     "words",
 )
-L2 = 1.0  # ridge penalty on the standardised weights: a few hundred rows, nine features
+L2 = 1.0  # ridge penalty on the standardised weights: a few hundred rows, ten features
 # A question farther from every entry than all but this share of the knowledge base's own
 # held-out questions loses confidence in proportion (``ConfidenceModel.far``). CLINC150 dev
 # (bench/faq_dev.py), AUROC of the confidence: no gate 0.966; 0.05 -> 0.975, 0.1 -> 0.976,
@@ -49,6 +51,7 @@ class Evidence:
     lexical_top: float  # lexical score of the first entry
     lexical_agrees: bool  # the lexical view ranks the same entry first
     coverage: float  # share of the query's words found in the knowledge base
+    wording: float  # share of the query's words (rare ones weigh more) the first entry uses
     similarity: float  # how close the query's meaning is to the first entry's nearest text
     similarity_elsewhere: float  # ... as the further embedders see it (USE beside e5)
     models_agree: float  # share of the embedders' classifiers that rank the first entry first
@@ -64,6 +67,7 @@ class Evidence:
             self.lexical_top,
             float(self.lexical_agrees),
             self.coverage,
+            self.wording,
             self.similarity,
             self.similarity_elsewhere,
             self.models_agree,
@@ -75,6 +79,7 @@ def evidence(
     fused: FloatArray,
     lexical: FloatArray,
     coverage: float,
+    wording: FloatArray,
     similarity: FloatArray,
     similarity_elsewhere: FloatArray,
     votes: FloatArray,
@@ -97,6 +102,7 @@ def evidence(
         lexical_top=float(lexical[first]),
         lexical_agrees=int(np.argmax(lexical)) == first,
         coverage=coverage,
+        wording=float(wording[first]),
         similarity=float(similarity[first]),
         similarity_elsewhere=float(similarity_elsewhere[first]),
         models_agree=float(votes[first]),

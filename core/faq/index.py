@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from core.faq.entry_words import EntryWords
 from core.faq.features import word_ngrams
 from core.faq.model import FaqEntry
 from core.faq.normalize import fold, normalize
@@ -119,6 +120,13 @@ class LexicalIndex:
         self.typos = TypoCorrector(word for text in folded for word in text.split())
         self._chars = _View([text.split() for text in folded], word_ngrams, layout)
         self._words = _View([text.split() for text in normal], self._stems, layout)
+        self._wording = EntryWords(
+            [
+                [normalize(text) for text in (*entry_texts(entry), entry.answer)]
+                for entry in self.entries
+            ],
+            self._stems,
+        )
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -128,10 +136,7 @@ class LexicalIndex:
         if not self.entries:
             return np.zeros(0)
         folded = fold(normal_query)
-        words = [
-            self._spell(word, raw)
-            for word, raw in zip(folded.split(), normal_query.split(), strict=True)
-        ]
+        words = self._spelled(normal_query)
         char_profile, char_nearest = self._chars.scores(folded.split())
         word_profile, word_nearest = self._words.scores(words)
         w = self.weights
@@ -154,6 +159,17 @@ class LexicalIndex:
             return 0.0
         known = self.typos.known
         return sum(self.typos.correct(w) in known for w in words) / len(words)
+
+    def wording(self, normal_query: str) -> FloatArray:
+        """Per entry, the share of the query's words (weighted by rarity) that the entry's
+        file uses, its answer included (core/faq/entry_words.py)."""
+        return self._wording.shares(self._spelled(normal_query))
+
+    def _spelled(self, normal_query: str) -> list[str]:
+        return [
+            self._spell(word, raw)
+            for word, raw in zip(fold(normal_query).split(), normal_query.split(), strict=True)
+        ]
 
     def _stems(self, word: str) -> tuple[str, ...]:
         return stem_variants(word, self.lang)

@@ -166,15 +166,19 @@ class FaqMatcher:
         semantic = self._semantic.get(lang)
         words = len(normal.split())
         coverage = index.coverage(normal)
+        wording = index.wording(normal)
         if semantic is None:
             votes = np.zeros(len(lexical))
             votes[int(np.argmax(lexical))] = 1.0
-            return lexical, evidence(lexical, lexical, coverage, lexical, lexical, votes, words)
+            return lexical, evidence(
+                lexical, lexical, coverage, wording, lexical, lexical, votes, words
+            )
         fused, seen = semantic.fuse(lexical, query)
         return fused, evidence(
             fused,
             lexical,
             coverage,
+            wording,
             seen.nearest,
             seen.nearest_elsewhere,
             seen.votes,

@@ -59,6 +59,7 @@ def _evidence(top: float, distance: float) -> Evidence:
         lexical_top=top,
         lexical_agrees=True,
         coverage=1.0,
+        wording=1.0,
         similarity=top,
         similarity_elsewhere=top,
         models_agree=1.0,
