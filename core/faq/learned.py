@@ -7,6 +7,12 @@ them as data and the matcher sees a knowledge base whose entries carry them in
 view, and the embedding similarity the confidence model weighs), not in an entry's profile
 nor as the entry classifier's examples: a long chatty message averaged into an entry, or
 learned by its classifier, pulls it towards small talk every entry shares.
+
+A learned phrasing may make the desk surer of an entry, never less sure
+(``surer_of``): the confidence model learns from folds without learned phrasings, and
+some of its features only contrast with others (the lexical score weighs negatively
+beside the fused one), so a learned phrasing that brings its entry closer to a question
+can lower that question's confidence.
 """
 
 from collections.abc import Iterable
@@ -14,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from core.faq.chitchat import split_message
 from core.faq.kb import KnowledgeBase
-from core.faq.model import FaqEntry
+from core.faq.model import FaqEntry, SearchResult
 
 
 @dataclass(frozen=True)
@@ -45,3 +51,16 @@ def with_learned(kb: KnowledgeBase, phrasings: Iterable[LearnedPhrasing]) -> Kno
         added = extra.get((entry.lang, entry.id))
         entries.append(replace(entry, learned=entry.learned + tuple(added)) if added else entry)
     return KnowledgeBase(kb.root, entries)
+
+
+def surer_of(learning: SearchResult, files_only: SearchResult) -> SearchResult:
+    """The result with learned phrasings, unless the files alone rank the same entry first
+    and are surer of it: learning may add confidence, not take it away."""
+    if (
+        learning.results
+        and files_only.results
+        and learning.results[0].entry_id == files_only.results[0].entry_id
+        and files_only.results[0].score > learning.results[0].score
+    ):
+        return files_only
+    return learning

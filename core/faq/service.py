@@ -14,7 +14,7 @@ from core.faq.confidence import TrainedScorer
 from core.faq.embedder import CachedEmbedder, Embedder, load_embedder
 from core.faq.kb import KnowledgeBase, KnowledgeBaseError, load_knowledge_base
 from core.faq.layout import fingerprint
-from core.faq.learned import LearnedPhrasing, with_learned
+from core.faq.learned import LearnedPhrasing, surer_of, with_learned
 from core.faq.matcher import FaqMatcher
 from core.faq.model import FaqEntry, SearchResult
 from core.faq.thresholds import Thresholds, ThresholdsError, load_thresholds
@@ -42,6 +42,18 @@ class _Snapshot:
     files: KnowledgeBase  # as written in the files; the trained model's fingerprint is of it
     kb: KnowledgeBase  # the files' entries with the learned phrasings among their questions
     matcher: FaqMatcher
+    # the matcher over ``files`` alone, when learned phrasings make ``kb`` differ from it
+    files_matcher: FaqMatcher | None = None
+
+    def files_only(self) -> FaqMatcher | None:
+        """The matcher over the files alone, if this snapshot has one."""
+        return self.matcher if self.kb is self.files else self.files_matcher
+
+    def search(self, query: str, lang: str | None) -> SearchResult:
+        result = self.matcher.search(query, lang)
+        if self.files_matcher is None:
+            return result
+        return surer_of(result, self.files_matcher.search(query, lang))
 
 
 class FaqService:
@@ -100,13 +112,13 @@ class FaqService:
         return self._current().matcher
 
     def search(self, query: str, lang: str | None = None) -> SearchResult:
-        return self._current().matcher.search(query, lang)
+        return self._current().search(query, lang)
 
     def search_many(self, queries: Sequence[str], lang: str | None = None) -> list[SearchResult]:
         """``search`` of each query, their embeddings computed together in one batch."""
-        matcher = self._current().matcher
-        matcher.prefetch(queries, lang)
-        return [matcher.search(query, lang) for query in queries]
+        snapshot = self._current()
+        snapshot.matcher.prefetch(queries, lang)
+        return [snapshot.search(query, lang) for query in queries]
 
     async def search_async(self, query: str, lang: str | None = None) -> SearchResult:
         """``search`` on a worker thread: embedding a query takes tens of milliseconds of CPU,
@@ -201,12 +213,21 @@ class FaqService:
         elif thresholds is None:
             thresholds = load_thresholds(self.root, self.scorer)
         kb = with_learned(files, self._learned)
-        matcher = FaqMatcher(
-            kb,
-            thresholds,
-            default_lang=self.default_lang,
-            embedder=self._embedder,
-            trained=trained,
-            classifiers=self._classifiers,
-        )
-        return _Snapshot(stamp, files, kb, matcher)
+
+        def matcher_of(entries: KnowledgeBase) -> FaqMatcher:
+            return FaqMatcher(
+                entries,
+                thresholds,
+                default_lang=self.default_lang,
+                embedder=self._embedder,
+                trained=trained,
+                classifiers=self._classifiers,
+            )
+
+        files_matcher: FaqMatcher | None = None
+        # Only a trained model's confidence can fall as learned phrasings join (surer_of).
+        if kb is not files and trained is not None:
+            # It changes only with the files: reuse it as learned phrasings come and go.
+            previous = current.files_only() if current and current.files is files else None
+            files_matcher = previous or matcher_of(files)
+        return _Snapshot(stamp, files, kb, matcher_of(kb), files_matcher)
