@@ -49,6 +49,13 @@ class _Snapshot:
         """The matcher over the files alone, if this snapshot has one."""
         return self.matcher if self.kb is self.files else self.files_matcher
 
+    def prefetch(self, queries: Sequence[str], lang: str | None) -> None:
+        """Embed what searching ``queries`` will embed, in one batch per matcher (each spells
+        a question with its own knowledge base's words)."""
+        for matcher in (self.matcher, self.files_matcher):
+            if matcher is not None:
+                matcher.prefetch(queries, lang)
+
     def search(self, query: str, lang: str | None) -> SearchResult:
         result = self.matcher.search(query, lang)
         if self.files_matcher is None:
@@ -117,7 +124,7 @@ class FaqService:
     def search_many(self, queries: Sequence[str], lang: str | None = None) -> list[SearchResult]:
         """``search`` of each query, their embeddings computed together in one batch."""
         snapshot = self._current()
-        snapshot.matcher.prefetch(queries, lang)
+        snapshot.prefetch(queries, lang)
         return [snapshot.search(query, lang) for query in queries]
 
     async def search_async(self, query: str, lang: str | None = None) -> SearchResult:

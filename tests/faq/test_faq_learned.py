@@ -13,6 +13,7 @@ from core.faq.kb import load_knowledge_base
 from core.faq.learned import LearnedPhrasing, surer_of, with_learned
 from core.faq.model import Match, SearchResult
 from core.faq.service import FaqService
+from tests.faq.fakes import HashingEmbedder
 
 WriteEntry = Callable[..., Path]  # the write_entry fixture, see conftest.py
 
@@ -119,3 +120,33 @@ def test_learned_phrasings_never_lower_the_confidence_in_an_entry_they_keep_firs
             lowered.append((question, before[0].score, after[0].score))
 
     assert lowered == []
+
+
+def test_with_learned_phrasings_many_questions_embed_in_one_batch_per_matcher(
+    sample_root: Path,
+) -> None:
+    # The learned Polish words are spelled back with their diacritics by the learning
+    # matcher only: the files-only matcher embeds the question as typed, in a batch too.
+    questions = [
+        "zapomnialem hasla",
+        "tunel zrywa sie kazdego wieczoru",
+        "czy tunel zrywa sie kazdego ranka?",
+        "jak drukowac",
+    ]
+    learned = [LearnedPhrasing("vpn-access", "pl", "tunel zrywa się każdego wieczoru")]
+
+    def service(embedder: HashingEmbedder) -> FaqService:
+        built = FaqService(sample_root, "pl", semantic=True, embedder=embedder)
+        built.set_learned(learned)
+        return built
+
+    one_by_one = [service(HashingEmbedder()).search(q) for q in questions]
+    embedder = HashingEmbedder()
+    batched = service(embedder)
+    batched.search("warm up")
+    calls = embedder.calls
+
+    together = batched.search_many(questions)
+
+    assert together == one_by_one
+    assert embedder.calls == calls + 2  # one batch per matcher
