@@ -153,9 +153,14 @@ class FaqMatcher:
         return SearchResult(query, lang, decision, results, lang_sure=lang_sure)
 
     def scores(self, query: str, normal: str, lang: str) -> FloatArray | None:
-        """Fused scores of every entry of ``lang`` (in its index order), None if it has none."""
-        views = self.views(query, normal, lang)
-        return None if views is None else views[0]
+        """Fused scores of every entry of ``lang`` (in its index order), None if it has none;
+        without the evidence ``views`` gathers for the confidence model."""
+        index = self._lexical.get(lang)
+        if index is None or not len(index):
+            return None
+        lexical = index.scores(normal)
+        semantic = self._semantic.get(lang)
+        return lexical if semantic is None else semantic.fuse(lexical, query)[0]
 
     def views(self, query: str, normal: str, lang: str) -> tuple[FloatArray, Evidence] | None:
         """Fused scores of every entry of ``lang`` and the evidence about the first one."""
@@ -188,12 +193,15 @@ class FaqMatcher:
 
     def _score(self, text: str, lang: str) -> "_Scored | None":
         normal = normalize(text)
-        views = self.views(text, normal, lang) if normal else None
+        if not normal:
+            return None
+        if self.trained is None:  # the fused score is the confidence: no evidence needed
+            scores = self.scores(text, normal, lang)
+            return None if scores is None else _Scored(scores, float(scores.max()))
+        views = self.views(text, normal, lang)
         if views is None:
             return None
         fused, seen = views
-        if self.trained is None:
-            return _Scored(fused, seen.top)
         sure = self.trained.model.probability(seen)
         # The first entry gets the confidence; the others keep their place below it.
         scale = sure / seen.top if seen.top > 0 else 0.0
