@@ -1,5 +1,6 @@
 """`helpdesk faq learned [--json]` and `helpdesk faq learned remove ID`: the phrasings the
-FAQ learned from resolved tickets and helpful suggestions."""
+FAQ learned from resolved tickets and helpful suggestions, and its misses (direct answers
+after which the person asked for a human, source "missed")."""
 
 from __future__ import annotations
 
@@ -46,14 +47,16 @@ def _row_json(row: LearnedRow) -> dict[str, Any]:
 
 
 def learned_app() -> typer.Typer:
-    app = typer.Typer(help="Phrasings learned from resolved tickets and helpful suggestions.")
+    app = typer.Typer(
+        help="Phrasings learned from resolved tickets and helpful suggestions, and misses."
+    )
 
     @app.callback(invoke_without_command=True)
     def show(
         ctx: typer.Context,
         as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
     ) -> None:
-        """List the learned phrasings, oldest first."""
+        """List the learned phrasings and misses (source "missed"), oldest first."""
         if ctx.invoked_subcommand is not None:
             return
         rows = asyncio.run(_rows())
@@ -76,7 +79,7 @@ def learned_app() -> typer.Typer:
 
     @app.command()
     def remove(learned_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
-        """Forget one learned phrasing (running bots drop it within a minute)."""
+        """Forget one learned phrasing or miss (running bots drop it within a minute)."""
         if not asyncio.run(_remove(learned_id)):
             typer.secho(f"no learned phrasing {learned_id}", err=True, fg="red")
             raise typer.Exit(1)

@@ -2,7 +2,9 @@
 
 An agent resolving a ticket with an entry sends the requester that entry's answer, and
 "That helped" after a chosen suggestion confirms it; either way the question is stored
-as a learned phrasing of the entry and the FAQ indexes it at once.
+as a learned phrasing of the entry and the FAQ indexes it at once. A direct answer followed
+by "Talk to a human" is stored as a miss of the entry: the FAQ stops answering that
+question (and ones nearer to it than to the entry) with it.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from core import errors
 from core.desk.scope import CommandScope
 from core.domain import SUPPORTED_LANGUAGES, Ticket
 from core.events import FaqAnswer
-from core.faq.learned import LearnedPhrasing
+from core.faq.learned import MISSED, LearnedPhrasing
 from core.faq.model import FaqEntry
 
 AGENT_DECISION = "agent"
@@ -41,7 +43,9 @@ async def learn(
     ticket_number: int | None = None,
     query_id: int | None = None,
 ) -> None:
-    phrasing = LearnedPhrasing(entry_id=entry_id, lang=lang, text=" ".join(text.split()))
+    phrasing = LearnedPhrasing(
+        entry_id=entry_id, lang=lang, text=" ".join(text.split()), miss=source == MISSED
+    )
     stored = await scope.repo.add_learned(
         phrasing, source=source, ticket_number=ticket_number, query_id=query_id, now=scope.now
     )

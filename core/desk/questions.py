@@ -32,6 +32,7 @@ from core.events import (
     Notice,
     WhichTicket,
 )
+from core.faq.learned import MISSED
 
 CHITCHAT_DECISION = "chitchat"
 """How `faq_queries` records small talk ("hi", "thanks!"): logged, never a question."""
@@ -281,6 +282,16 @@ async def faq_feedback(scope: CommandScope, cmd: c.FaqFeedback) -> None:
             )
         scope.to_actor(Notice(key="faq.glad_it_helped"))
         return
+    answered = str(row["top_entry_id"] or "")
+    if (
+        row["decision"] == "answer"
+        and row["outcome"] is None
+        and scope.faq.entry(answered, str(row["lang"])) is not None
+    ):
+        # The desk's own answer did not help: not this entry for this question next time.
+        await learn(
+            scope, answered, question, lang=str(row["lang"]), source=MISSED, query_id=cmd.query_id
+        )
     ticket = await create_ticket(
         scope,
         question,

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz import fuzz
 
 from core.faq.entry_words import EntryWords
 from core.faq.features import word_ngrams
@@ -130,6 +131,19 @@ class LexicalIndex:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def nearer_a_miss(self, normal_query: str, entry: int) -> bool:
+        """Is ``normal_query`` more like one of the entry's misses (core/faq/learned.py) than
+        like every text of the entry itself? (rapidfuzz's token sort ratio, diacritics folded)"""
+        item = self.entries[entry]
+        if not item.missed:
+            return False
+        query = fold(normal_query)
+
+        def likeness(texts: Sequence[str]) -> float:
+            return max(fuzz.token_sort_ratio(query, fold(normalize(text))) for text in texts)
+
+        return likeness(item.missed) > likeness(indexed_texts(item))
 
     def scores(self, normal_query: str) -> FloatArray:
         """Fused score in [0, 1] of every entry for an already normalised query."""

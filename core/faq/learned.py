@@ -13,6 +13,13 @@ A learned phrasing may make the desk surer of an entry, never less sure
 some of its features only contrast with others (the lexical score weighs negatively
 beside the fused one), so a learned phrasing that brings its entry closer to a question
 can lower that question's confidence.
+
+A miss is the other way round: a question the desk answered directly with an entry, after
+which the person asked for a human. The desk does not answer a question with that entry
+again when the question is nearer to one of its misses than to the entry's own texts
+(``FaqMatcher.nearer_a_miss``): it offers the entry among others instead. Misses change no
+score and no ranking, and an entry's miss that is also one of its questions or learned
+phrasings (an agent resolved that very question with the entry) is dropped.
 """
 
 from collections.abc import Iterable
@@ -22,34 +29,48 @@ from core.faq.chitchat import split_message
 from core.faq.kb import KnowledgeBase
 from core.faq.model import FaqEntry, SearchResult
 
+MISSED = "missed"
+"""How a miss is recorded (``faq_learned.source``, beside "resolved" and "helped")."""
+
 
 @dataclass(frozen=True)
 class LearnedPhrasing:
     entry_id: str
     lang: str
     text: str
+    # True: the entry was answered for ``text`` and did not help (a miss), not a phrasing of it
+    miss: bool = False
 
 
 def with_learned(kb: KnowledgeBase, phrasings: Iterable[LearnedPhrasing]) -> KnowledgeBase:
-    """``kb`` with each phrasing added to its entry's learned texts (the entry in the phrasing's
-    language, else the entry ``kb.get`` falls back to). Phrasings of unknown entries and
-    phrasings the entry already has are left out."""
+    """``kb`` with each phrasing added to its entry's learned texts, each miss to its misses
+    (the entry in the phrasing's language, else the entry ``kb.get`` falls back to).
+    Phrasings of unknown entries, texts the entry already has, and misses that are also the
+    entry's questions or phrasings are left out."""
     extra: dict[tuple[str, str], list[str]] = {}
+    missed: dict[tuple[str, str], list[str]] = {}
     for phrasing in phrasings:
         entry = kb.get(phrasing.entry_id, phrasing.lang)
         # What the matcher would match of the message: no greetings, thanks or signature.
         text = " ".join(split_message(phrasing.text).question.split())
         if entry is None or not text:
             continue
-        known = extra.setdefault((entry.lang, entry.id), [])
-        if text not in entry.questions and text not in entry.learned and text not in known:
+        known = (missed if phrasing.miss else extra).setdefault((entry.lang, entry.id), [])
+        if text not in (*entry.questions, *entry.learned, *entry.missed, *known):
             known.append(text)
-    if not any(extra.values()):
+    if not any(extra.values()) and not any(missed.values()):
         return kb
     entries: list[FaqEntry] = []
     for entry in kb.all_entries():
-        added = extra.get((entry.lang, entry.id))
-        entries.append(replace(entry, learned=entry.learned + tuple(added)) if added else entry)
+        key = (entry.lang, entry.id)
+        learned = entry.learned + tuple(extra.get(key, ()))
+        wrong = tuple(
+            text
+            for text in (*entry.missed, *missed.get(key, ()))
+            if text not in entry.questions and text not in learned
+        )
+        changed = learned != entry.learned or wrong != entry.missed
+        entries.append(replace(entry, learned=learned, missed=wrong) if changed else entry)
     return KnowledgeBase(kb.root, entries)
 
 

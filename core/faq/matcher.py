@@ -152,6 +152,20 @@ class FaqMatcher:
             decision = "suggest"
         return SearchResult(query, lang, decision, results, lang_sure=lang_sure)
 
+    def nearer_a_miss(self, query: str, lang: str, entry_id: str) -> bool:
+        """Is the question of ``query`` nearer to one of the entry's misses than to the entry's
+        own texts (core/faq/learned.py)? In meaning with an embedder, in wording without."""
+        index_lang = lang if lang in self._lexical else self.default_lang
+        index = self._lexical[index_lang]
+        position = next((i for i, e in enumerate(index.entries) if e.id == entry_id), None)
+        question = split_message(query).question
+        if position is None or not index.entries[position].missed or not normalize(question):
+            return False
+        semantic = self._semantic.get(index_lang)
+        if semantic is not None:
+            return semantic.nearer_a_miss(question, position)
+        return index.nearer_a_miss(normalize(question), position)
+
     def scores(self, query: str, normal: str, lang: str) -> FloatArray | None:
         """Fused scores of every entry of ``lang`` (in its index order), None if it has none;
         without the evidence ``views`` gathers for the confidence model."""

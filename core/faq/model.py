@@ -24,6 +24,9 @@ class FaqEntry:
     learned: tuple[
         str, ...
     ] = ()  # phrasings learned from use (core/faq/learned.py), not in the file
+    # questions the desk answered with this entry and the person still needed a human for
+    # (core/faq/learned.py): a question nearer to one of them is not answered with it again
+    missed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

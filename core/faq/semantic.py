@@ -126,6 +126,15 @@ class SemanticIndex:
             _unit(near_rows[:, part] - mean)
             for part, mean in zip(self._slices, self._means, strict=True)
         ]
+        # Each entry's misses (core/faq/learned.py), as the first embedder sees them.
+        self._missed: dict[int, FloatArray] = {}
+        missed = [(entry, text) for entry, item in enumerate(entries) for text in item.missed]
+        if missed:
+            rows_missed = embed_in(embedder, [text for _, text in missed], self.lang)
+            vectors = _unit(rows_missed[:, self._slices[0]] - self._means[0])
+            for entry in {entry for entry, _ in missed}:
+                mine = [i for i, (owner, _) in enumerate(missed) if owner == entry]
+                self._missed[entry] = vectors[mine]
         self._restorer = DiacriticRestorer(
             text for entry in entries for text in (*indexed_texts(entry), entry.answer)
         )
@@ -157,6 +166,19 @@ class SemanticIndex:
     def spelled(self, query: str) -> str:
         """``query`` as the knowledge base spells its words: the text that is embedded."""
         return self._restorer.restore(query)
+
+    def nearer_a_miss(self, query: str, entry: int) -> bool:
+        """Is ``query`` closer in meaning to one of the entry's misses than to every text of
+        the entry itself (its title, questions and learned phrasings)?"""
+        missed = self._missed.get(entry)
+        if missed is None:
+            return False
+        row = embed_query(self.embedder, self.spelled(query), self.lang)
+        vector = _unit(row[self._slices[0]] - self._means[0])
+        first = int(self._near_starts[entry])
+        last = int(self._near_starts[entry + 1]) if entry + 1 < len(self._near_starts) else None
+        own = self._near[0][first:last] @ vector
+        return bool(len(own)) and float((missed @ vector).max()) > float(own.max())
 
     def views(self, query: str) -> SemanticViews:
         row = embed_query(self.embedder, self.spelled(query), self.lang)

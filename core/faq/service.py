@@ -5,7 +5,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -58,9 +58,14 @@ class _Snapshot:
 
     def search(self, query: str, lang: str | None) -> SearchResult:
         result = self.matcher.search(query, lang)
-        if self.files_matcher is None:
-            return result
-        return surer_of(result, self.files_matcher.search(query, lang))
+        if self.files_matcher is not None:
+            result = surer_of(result, self.files_matcher.search(query, lang))
+        if result.decision == "answer" and self.matcher.nearer_a_miss(
+            query, result.lang, result.results[0].entry_id
+        ):
+            # Asked before and the answer did not help: offer the entry among others.
+            return replace(result, decision="suggest")
+        return result
 
 
 class FaqService:
@@ -233,7 +238,7 @@ class FaqService:
 
         files_matcher: FaqMatcher | None = None
         # Only a trained model's confidence can fall as learned phrasings join (surer_of).
-        if kb is not files and trained is not None:
+        if trained is not None and any(entry.learned for entry in kb.all_entries()):
             # It changes only with the files: reuse it as learned phrasings come and go.
             previous = current.files_only() if current and current.files is files else None
             files_matcher = previous or matcher_of(files)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
 
-from core.faq.learned import LearnedPhrasing
+from core.faq.learned import MISSED, LearnedPhrasing
 from core.storage.records import Records
 from core.storage.tables import faq_learned, faq_queries
 
@@ -18,7 +18,7 @@ class LearnedRow:
 
     id: int
     phrasing: LearnedPhrasing
-    source: str  # resolved | helped
+    source: str  # resolved | helped | missed (a miss: core/faq/learned.py)
     ticket_number: int | None
     query_id: int | None
     created_at: datetime
@@ -34,12 +34,19 @@ class LearnedRecords(Records):
         query_id: int | None,
         now: datetime,
     ) -> bool:
-        """Store the phrasing unless its entry already has it; True when stored."""
+        """Store the phrasing (a miss with ``source`` MISSED) unless its entry already has it
+        as the same kind; True when stored."""
+        if phrasing.miss != (source == MISSED):
+            raise ValueError(f"a miss is stored with source {MISSED!r}, and only a miss")
+        same_kind = (
+            faq_learned.c.source == MISSED if phrasing.miss else faq_learned.c.source != MISSED
+        )
         known = await self.conn.execute(
             select(faq_learned.c.id).where(
                 faq_learned.c.entry_id == phrasing.entry_id,
                 faq_learned.c.lang == phrasing.lang,
                 faq_learned.c.text == phrasing.text,
+                same_kind,
             )
         )
         if known.first() is not None:
@@ -63,7 +70,10 @@ class LearnedRecords(Records):
             LearnedRow(
                 id=int(row["id"]),
                 phrasing=LearnedPhrasing(
-                    entry_id=str(row["entry_id"]), lang=str(row["lang"]), text=str(row["text"])
+                    entry_id=str(row["entry_id"]),
+                    lang=str(row["lang"]),
+                    text=str(row["text"]),
+                    miss=row["source"] == MISSED,
                 ),
                 source=str(row["source"]),
                 ticket_number=row["ticket_id"],

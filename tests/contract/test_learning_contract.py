@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core import commands as c
 from core import errors
-from core.events import Event, FaqAnswer, PersonTarget
+from core.events import Event, FaqAnswer, FaqSuggestions, PersonTarget
 from core.faq.learned import LearnedPhrasing
 from core.faq.service import FaqService
 from core.storage.repository import Repository
@@ -105,3 +105,49 @@ async def test_the_same_question_is_learned_once(harness: Harness) -> None:
         await harness.do(c.Resolve(actor=BOB, number=number, entry_id="vpn-access"))
 
     assert [row[3] for row in await _learned(harness)] == [1]
+
+
+async def test_talk_to_a_human_after_a_direct_answer_records_a_miss_of_that_entry(
+    harness: Harness,
+) -> None:
+    carol = person("carol")
+    question = "How do I connect to the VPN on my own laptop?"
+    await harness.do(c.AskQuestion(actor=ALICE, text=question))
+    answer = _answers_to("alice", harness.take())[0]
+    assert answer.entry_id == "vpn-access"
+
+    await harness.do(c.FaqFeedback(actor=ALICE, query_id=answer.query_id, helped=False))
+
+    harness.take()
+    assert await _learned(harness) == [("vpn-access", question, "missed", None, answer.query_id)]
+    detail = await ticket_json(harness.db, 1)
+    assert detail is not None and detail["state"] == "open"
+    # Someone else asking the same gets a choice with the entry in it, not that answer.
+    await harness.do(c.AskQuestion(actor=carol, text=question))
+    delivered = harness.take()
+    assert _answers_to("carol", delivered) == []
+    offered = [e.payload for e in delivered if isinstance(e.payload, FaqSuggestions)]
+    assert [option.entry_id for option in offered[0].options][:1] == ["vpn-access"]
+    await harness.do(c.AskQuestion(actor=carol, text="How do I connect to the VPN?"))
+    assert [a.entry_id for a in _answers_to("carol", harness.take())] == ["vpn-access"]
+
+    # The agent resolves the ticket with that very entry after all: it answers again.
+    await harness.do(c.Resolve(actor=BOB, number=1, entry_id="vpn-access"))
+    harness.take()
+    await harness.do(c.AskQuestion(actor=carol, text=question))
+    assert [a.entry_id for a in _answers_to("carol", harness.take())] == ["vpn-access"]
+
+
+async def test_talk_to_a_human_after_a_chosen_suggestion_records_no_miss(
+    harness: Harness,
+) -> None:
+    await harness.do(c.AskQuestion(actor=ALICE, text=QUESTION))
+    query_id = next(
+        e.payload.query_id  # type: ignore[union-attr]
+        for e in harness.take()
+        if e.payload.kind in ("faq_no_match", "faq_suggestions", "faq_answer")
+    )
+    await harness.do(c.ChooseSuggestion(actor=ALICE, query_id=query_id, entry_id="vpn-access"))
+    await harness.do(c.FaqFeedback(actor=ALICE, query_id=query_id, helped=False))
+
+    assert await _learned(harness) == []

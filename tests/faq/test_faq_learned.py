@@ -150,3 +150,76 @@ def test_with_learned_phrasings_many_questions_embed_in_one_batch_per_matcher(
 
     assert together == one_by_one
     assert embedder.calls == calls + 2  # one batch per matcher
+
+
+MISS = LearnedPhrasing("vpn", "en", "how do I connect to the VPN on my own laptop?", miss=True)
+
+
+def test_a_miss_joins_its_entrys_misses_until_the_entry_is_confirmed_for_it(
+    kb_root: Path, write_entry: WriteEntry
+) -> None:
+    _two_entries(write_entry)
+    kb = load_knowledge_base(kb_root)
+    own_question = LearnedPhrasing("vpn", "en", "How do I connect to the VPN?", miss=True)
+
+    missed = with_learned(kb, [MISS, MISS, own_question])
+    vpn = missed.get("vpn", "en")
+    assert vpn is not None and vpn.missed == (MISS.text,) and vpn.learned == ()
+
+    # An agent resolved that very question with the entry after all: it is a phrasing now.
+    confirmed = with_learned(kb, [MISS, LearnedPhrasing("vpn", "en", MISS.text)])
+    vpn = confirmed.get("vpn", "en")
+    assert vpn is not None and vpn.missed == () and vpn.learned == (MISS.text,)
+
+
+@pytest.mark.parametrize("semantic", [False, True], ids=["lexical", "semantic"])
+def test_a_question_nearer_a_miss_gets_a_choice_instead_of_that_answer(
+    kb_root: Path, write_entry: WriteEntry, semantic: bool
+) -> None:
+    write_entry(
+        "en",
+        "vpn",
+        "Connecting to the VPN",
+        ["How do I connect to the VPN?", "the VPN does not work from home"],
+    )
+    write_entry("en", "printer", "Printing", ["How do I print a document?"])
+    embedder = HashingEmbedder() if semantic else None
+    service = FaqService(kb_root, "en", semantic=semantic, embedder=embedder)
+    retyped = "how do i connect to the vpn on my own laptop"
+    assert [service.search(q).decision for q in (MISS.text, retyped)] == ["answer", "answer"]
+
+    service.learn(MISS)
+
+    for question in (MISS.text, retyped):
+        result = service.search(question)
+        assert result.decision == "suggest"
+        assert result.results[0].entry_id == "vpn"  # still offered, and ranked as before
+    for own in ("How do I connect to the VPN?", "the VPN does not work from home"):
+        assert service.search(own).decision == "answer"
+    service.set_learned([])
+    assert service.search(MISS.text).decision == "answer"
+
+
+def test_a_miss_stops_the_shipped_desk_answering_a_close_question_with_that_entry(
+    tmp_path: Path,
+) -> None:
+    """ "can I get a company car?" is answered with the parking permit (its answer speaks of
+    cars); once someone asked for a human after that, it and a rewording get a choice."""
+    embedder = load_embedder()
+    if embedder is None:
+        pytest.skip("the bundled embedders are not installed")
+    root = tmp_path / "faq"
+    shutil.copytree(SHIPPED, root)  # its stored model, so nothing is trained here
+    service = FaqService(root, "en", semantic="on", embedder=embedder)
+    asked = ["can I get a company car?", "could I have a company car"]
+    parking = ["where do I get a parking permit?", "can I park my car at the office?"]
+    before = {q: service.search(q) for q in asked + parking}
+    assert all(r.decision == "answer" for r in before.values())
+    assert {r.results[0].entry_id for r in before.values()} == {"parking-permit"}
+
+    service.learn(LearnedPhrasing("parking-permit", "en", asked[0], miss=True))
+
+    after = {q: service.search(q) for q in asked + parking}
+    assert [after[q].decision for q in asked] == ["suggest", "suggest"]
+    assert [after[q].decision for q in parking] == ["answer", "answer"]
+    assert all(after[q].results == before[q].results for q in after)
