@@ -140,23 +140,33 @@ def print_replay(section: dict[str, object]) -> None:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def replay_parser(description: str | None, results_name: str) -> argparse.ArgumentParser:
+    """The options every replay of the evaluation set takes."""
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+        description=description, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--faq-dir", type=Path, default=PROJECT_ROOT / "faq")
     parser.add_argument("--semantic", choices=("auto", "on", "off"), default="auto")
-    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
-        "--out", type=Path, default=PROJECT_ROOT / "bench" / "results" / "faq_learning.json"
+        "--out", type=Path, default=PROJECT_ROOT / "bench" / "results" / results_name
     )
+    return parser
+
+
+def write_results(out: Path, section: dict[str, object]) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(section, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nwritten to {out}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = replay_parser(__doc__, "faq_learning.json")
+    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     with progress_bar("learning replay") as advance:  # on a terminal only
         section = replay(args.faq_dir, args.semantic, args.seed, advance)
     print_replay(section)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(section, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\nwritten to {args.out}")
+    write_results(args.out, section)
     return 0
 
 

@@ -10,18 +10,15 @@ misses should stop the wrong answers and cost no right one.
     python -m bench.faq_misses [--faq-dir faq] [--semantic auto|on|off]
 """
 
-import argparse
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from bench.faq_learning import replay_parser, write_results
 from bots.progress import progress_bar
 from core.faq.evaluate import EvalCase, eval_files, load_eval_file
 from core.faq.learned import LearnedPhrasing
 from core.faq.normalize import normalize_folded
 from core.faq.service import FaqService
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _direct(service: FaqService, query: str) -> str | None:
@@ -94,20 +91,10 @@ def print_replay(section: dict[str, object]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument("--faq-dir", type=Path, default=PROJECT_ROOT / "faq")
-    parser.add_argument("--semantic", choices=("auto", "on", "off"), default="auto")
-    parser.add_argument(
-        "--out", type=Path, default=PROJECT_ROOT / "bench" / "results" / "faq_misses.json"
-    )
-    args = parser.parse_args(argv)
+    args = replay_parser(__doc__, "faq_misses.json").parse_args(argv)
     section = replay(args.faq_dir, args.semantic)
     print_replay(section)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(section, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\nwritten to {args.out}")
+    write_results(args.out, section)
     return 0
 
 

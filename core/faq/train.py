@@ -41,7 +41,8 @@ from core.faq.thresholds import Thresholds
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "faq-model.npz"
-FORMAT = 8  # 8: the share of the query's words the first entry uses (its answer included)
+FORMAT = 9  # 9: the far gate falls with the square of the share (thresholds chosen with it)
+# 8: the share of the query's words the first entry uses (its answer included)
 # 7: the far gate (distance to the nearest entry, core/faq/confidence.py)
 # 6: English indexes also weigh MiniLM's classifier and nearest-text similarity
 

@@ -75,16 +75,22 @@ async def test_an_unknown_entry_is_refused_clearly_and_nothing_changes(harness: 
     assert await _learned(harness) == []
 
 
-async def test_that_helped_after_a_chosen_suggestion_learns_the_question(
-    harness: Harness,
-) -> None:
+async def _ask_and_choose(harness: Harness, entry_id: str) -> int:
+    """Alice asks QUESTION and picks ``entry_id`` from the reply; the question's id."""
     await harness.do(c.AskQuestion(actor=ALICE, text=QUESTION))
     query_id = next(
         e.payload.query_id  # type: ignore[union-attr]
         for e in harness.take()
         if e.payload.kind in ("faq_no_match", "faq_suggestions", "faq_answer")
     )
-    await harness.do(c.ChooseSuggestion(actor=ALICE, query_id=query_id, entry_id="vpn-access"))
+    await harness.do(c.ChooseSuggestion(actor=ALICE, query_id=query_id, entry_id=entry_id))
+    return query_id
+
+
+async def test_that_helped_after_a_chosen_suggestion_learns_the_question(
+    harness: Harness,
+) -> None:
+    query_id = await _ask_and_choose(harness, "vpn-access")
     await harness.do(c.FaqFeedback(actor=ALICE, query_id=query_id, helped=True))
 
     assert await _learned(harness) == [("vpn-access", QUESTION, "helped", None, query_id)]
@@ -141,13 +147,7 @@ async def test_talk_to_a_human_after_a_direct_answer_records_a_miss_of_that_entr
 async def test_talk_to_a_human_after_a_chosen_suggestion_records_no_miss(
     harness: Harness,
 ) -> None:
-    await harness.do(c.AskQuestion(actor=ALICE, text=QUESTION))
-    query_id = next(
-        e.payload.query_id  # type: ignore[union-attr]
-        for e in harness.take()
-        if e.payload.kind in ("faq_no_match", "faq_suggestions", "faq_answer")
-    )
-    await harness.do(c.ChooseSuggestion(actor=ALICE, query_id=query_id, entry_id="vpn-access"))
+    query_id = await _ask_and_choose(harness, "vpn-access")
     await harness.do(c.FaqFeedback(actor=ALICE, query_id=query_id, helped=False))
 
     assert await _learned(harness) == []
