@@ -158,8 +158,10 @@ class FaqMatcher:
         index_lang = lang if lang in self._lexical else self.default_lang
         index = self._lexical[index_lang]
         position = next((i for i, e in enumerate(index.entries) if e.id == entry_id), None)
+        if position is None or not index.entries[position].missed:
+            return False
         question = split_message(query).question
-        if position is None or not index.entries[position].missed or not normalize(question):
+        if not normalize(question):
             return False
         semantic = self._semantic.get(index_lang)
         if semantic is not None:
