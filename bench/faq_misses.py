@@ -27,13 +27,25 @@ def _direct(service: FaqService, query: str) -> str | None:
     return result.results[0].entry_id if result.decision == "answer" else None
 
 
-def _counts(service: FaqService, cases: Sequence[EvalCase], retyped: bool) -> dict[str, int]:
-    right = wrong = 0
-    for case in cases:
-        given = _direct(service, normalize_folded(case.query) if retyped else case.query)
-        right += given is not None and given == case.expected
-        wrong += given is not None and given != case.expected
-    return {"right": right, "wrong": wrong}
+def _ask(
+    service: FaqService, cases: Sequence[EvalCase]
+) -> dict[str, list[tuple[EvalCase, str | None]]]:
+    """Each case with the entry answered directly (or None), as written and retyped."""
+    return {
+        "as written": [(case, _direct(service, case.query)) for case in cases],
+        "retyped": [(case, _direct(service, normalize_folded(case.query))) for case in cases],
+    }
+
+
+def _counts(asked: dict[str, list[tuple[EvalCase, str | None]]]) -> dict[str, dict[str, int]]:
+    """Right and wrong direct answers, as written and retyped."""
+    return {
+        how: {
+            "right": sum(given is not None and given == case.expected for case, given in pairs),
+            "wrong": sum(given is not None and given != case.expected for case, given in pairs),
+        }
+        for how, pairs in asked.items()
+    }
 
 
 def replay(faq_dir: Path, semantic: str) -> dict[str, object]:
@@ -48,21 +60,18 @@ def replay(faq_dir: Path, semantic: str) -> dict[str, object]:
             ids = frozenset(e.id for e in kb.entries(lang)) or kb.ids()
             cases = load_eval_file(path, ids)
             service.set_learned([])
-            before = {"as written": _counts(service, cases, False)}
-            before["retyped"] = _counts(service, cases, True)
-            misses = []
-            for case in cases:
-                given = _direct(service, case.query)
-                if given is not None and given != case.expected:
-                    misses.append(LearnedPhrasing(given, lang, case.query, miss=True))
+            asked = _ask(service, cases)
+            misses = [
+                LearnedPhrasing(given, lang, case.query, miss=True)
+                for case, given in asked["as written"]
+                if given is not None and given != case.expected
+            ]
             service.set_learned(misses)
-            after = {"as written": _counts(service, cases, False)}
-            after["retyped"] = _counts(service, cases, True)
             results[lang] = {
                 "questions": len(cases),
                 "misses": len(misses),
-                "before": before,
-                "after": after,
+                "before": _counts(asked),
+                "after": _counts(_ask(service, cases)),
             }
         advance(len(files), len(files))
     service.set_learned([])

@@ -10,7 +10,7 @@ from rapidfuzz import fuzz
 from core.faq.entry_words import EntryWords
 from core.faq.features import word_ngrams
 from core.faq.model import FaqEntry
-from core.faq.normalize import fold, normalize
+from core.faq.normalize import fold, normalize, normalize_folded
 from core.faq.stemming import stem_variants
 from core.faq.typos import TypoCorrector
 from core.faq.vectors import (
@@ -141,7 +141,7 @@ class LexicalIndex:
         query = fold(normal_query)
 
         def likeness(texts: Sequence[str]) -> float:
-            return max(fuzz.token_sort_ratio(query, fold(normalize(text))) for text in texts)
+            return max(fuzz.token_sort_ratio(query, normalize_folded(text)) for text in texts)
 
         return likeness(item.missed) > likeness(indexed_texts(item))
 

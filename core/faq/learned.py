@@ -55,8 +55,13 @@ def with_learned(kb: KnowledgeBase, phrasings: Iterable[LearnedPhrasing]) -> Kno
         text = " ".join(split_message(phrasing.text).question.split())
         if entry is None or not text:
             continue
-        known = (missed if phrasing.miss else extra).setdefault((entry.lang, entry.id), [])
-        if text not in (*entry.questions, *entry.learned, *entry.missed, *known):
+        if phrasing.miss:  # kept below unless the entry has it as a question or phrasing
+            known = missed.setdefault((entry.lang, entry.id), [])
+            had: tuple[str, ...] = entry.missed
+        else:
+            known = extra.setdefault((entry.lang, entry.id), [])
+            had = (*entry.questions, *entry.learned)
+        if text not in had and text not in known:
             known.append(text)
     if not any(extra.values()) and not any(missed.values()):
         return kb

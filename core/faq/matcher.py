@@ -157,7 +157,8 @@ class FaqMatcher:
         own texts (core/faq/learned.py)? In meaning with an embedder, in wording without."""
         index_lang = lang if lang in self._lexical else self.default_lang
         index = self._lexical[index_lang]
-        position = next((i for i, e in enumerate(index.entries) if e.id == entry_id), None)
+        ids = self.entry_ids(index_lang)
+        position = ids.index(entry_id) if entry_id in ids else None
         if position is None or not index.entries[position].missed:
             return False
         question = split_message(query).question

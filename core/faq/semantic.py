@@ -128,13 +128,13 @@ class SemanticIndex:
         ]
         # Each entry's misses (core/faq/learned.py), as the first embedder sees them.
         self._missed: dict[int, FloatArray] = {}
-        missed = [(entry, text) for entry, item in enumerate(entries) for text in item.missed]
+        missed = [text for item in entries for text in item.missed]
         if missed:
-            rows_missed = embed_in(embedder, [text for _, text in missed], self.lang)
+            owners = np.repeat(np.arange(len(entries)), [len(item.missed) for item in entries])
+            rows_missed = embed_in(embedder, missed, self.lang)
             vectors = _unit(rows_missed[:, self._slices[0]] - self._means[0])
-            for entry in {entry for entry, _ in missed}:
-                mine = [i for i, (owner, _) in enumerate(missed) if owner == entry]
-                self._missed[entry] = vectors[mine]
+            for entry in np.unique(owners):
+                self._missed[int(entry)] = vectors[owners == entry]
         self._restorer = DiacriticRestorer(
             text for entry in entries for text in (*indexed_texts(entry), entry.answer)
         )

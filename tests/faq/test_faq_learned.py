@@ -170,6 +170,9 @@ def test_a_miss_joins_its_entrys_misses_until_the_entry_is_confirmed_for_it(
     confirmed = with_learned(kb, [MISS, LearnedPhrasing("vpn", "en", MISS.text)])
     vpn = confirmed.get("vpn", "en")
     assert vpn is not None and vpn.missed == () and vpn.learned == (MISS.text,)
+    # The same, confirmed on a knowledge base that already carries the miss.
+    later = with_learned(missed, [LearnedPhrasing("vpn", "en", MISS.text)]).get("vpn", "en")
+    assert later is not None and later.missed == () and later.learned == (MISS.text,)
 
 
 @pytest.mark.parametrize("semantic", [False, True], ids=["lexical", "semantic"])
