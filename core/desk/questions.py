@@ -213,8 +213,8 @@ async def answer_question(
     if small_talk:
         # Small talk alone ("hi", "thanks!") is no question: a friendly word in kind, no
         # ticket offer, and nothing for the FAQ's record of unanswered questions.
-        kind = result.lang if result.lang in SUPPORTED_LANGUAGES else lang
-        scope.to_actor(Notice(key="faq.small_talk"), kind)
+        spoken = result.lang if result.lang in SUPPORTED_LANGUAGES else lang
+        scope.to_actor(Notice(key=f"faq.small_talk.{result.small_talk}"), spoken)
         return
     open_tickets = tuple(t.number for t in await scope.repo.active_tickets(scope.actor.id))
     top = result.results[0] if result.results else None

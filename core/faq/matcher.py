@@ -5,14 +5,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.faq.chitchat import split_message
+from core.faq.chitchat import MessageParts, split_message
 from core.faq.classifier import FittedClassifiers
 from core.faq.confidence import Evidence, TrainedScorer, evidence
 from core.faq.embedder import CachedEmbedder, Embedder
 from core.faq.index import LexicalIndex, LexicalWeights, entry_texts, indexed_texts
 from core.faq.kb import KnowledgeBase
 from core.faq.langdetect import LanguageGuesser
-from core.faq.model import MAX_RESULTS, Match, SearchResult
+from core.faq.model import MAX_RESULTS, Match, SearchResult, SmallTalk
 from core.faq.normalize import normalize
 from core.faq.semantic import SemanticIndex, SemanticWeights
 from core.faq.thresholds import Thresholds, default_thresholds
@@ -120,7 +120,7 @@ class FaqMatcher:
         message = split_message(query)
         if message.only_chit_chat or not normalize(message.question):
             return SearchResult(
-                query, lang, "none", (), chit_chat=bool(normalize(query)), lang_sure=lang_sure
+                query, lang, "none", (), small_talk=_small_talk(query, message), lang_sure=lang_sure
             )
         index_lang = lang if lang in self._lexical else self.default_lang
         best = self._score(message.question, index_lang)
@@ -223,6 +223,14 @@ class FaqMatcher:
         # The first entry gets the confidence; the others keep their place below it.
         scale = sure / seen.top if seen.top > 0 else 0.0
         return _Scored(np.clip(fused * scale, 0.0, sure), sure)
+
+
+def _small_talk(query: str, message: MessageParts) -> SmallTalk | None:
+    """A message with no words ("👍", "?!") is small talk too: a thumbs-up after an answer
+    wants no ticket offer, and a lone "??" is asked to say what it needs."""
+    if message.small_talk is not None or not query.strip():
+        return message.small_talk
+    return "greeting" if "?" in query else "ack"
 
 
 SHORT_QUERY_WORDS = 2

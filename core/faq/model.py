@@ -5,6 +5,8 @@ from pathlib import Path
 from typing import Literal
 
 Decision = Literal["answer", "suggest", "none"]
+# What a message of only small talk is; the reply is in kind ("thanks!" -> "you're welcome").
+SmallTalk = Literal["greeting", "thanks", "farewell", "ack", "about_bot"]
 
 MAX_RESULTS = 3
 
@@ -42,6 +44,11 @@ class SearchResult:
     lang: str
     decision: Decision
     results: tuple[Match, ...]  # best first, at most MAX_RESULTS
-    chit_chat: bool = False  # only small talk ("hi", "thanks!"): reply briefly, offer no ticket
+    # only small talk ("hi", "thanks!"): reply briefly, in kind, and offer no ticket
+    small_talk: SmallTalk | None = None
     # ``lang`` was asked for, or the question is clearly written in it (not a fallback)
     lang_sure: bool = False
+
+    @property
+    def chit_chat(self) -> bool:
+        return self.small_talk is not None

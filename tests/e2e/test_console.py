@@ -154,10 +154,13 @@ def test_a_wrong_faq_folder_or_database_is_one_clear_line(tmp_path: Path) -> Non
 
 
 def test_small_talk_is_answered_in_kind_in_the_persons_language(tmp_path: Path) -> None:
-    result = helpdesk(["run", "--adapter", "console"], tmp_path, "cześć!\nспасибо!\n/quit\n")
+    said = "cześć!\nспасибо!\nthanks a lot, Anna\n👍\n/quit\n"
+    result = helpdesk(["run", "--adapter", "console"], tmp_path, said)
     assert result.returncode == 0, result.stderr
     assert "Zadaj mi pytanie" in result.stdout
-    assert "Задайте вопрос" in result.stdout
+    assert "Пожалуйста!" in result.stdout
+    assert "You're welcome!" in result.stdout
+    assert "Hello!" not in result.stdout  # thanks and a thumbs-up are not greeted
     assert "open a ticket" not in result.stdout.lower()
 
 

@@ -112,6 +112,25 @@ def test_chit_chat_is_never_answered(matcher: FaqMatcher, query: str) -> None:
     assert result.results == ()
 
 
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        ("hello there", "greeting"),
+        ("thanks a lot, Anna", "thanks"),
+        ("ok thanks, bye!", "thanks"),
+        ("hi, are you a bot?", "about_bot"),
+        ("Dzięki, na razie", "thanks"),
+        ("do widzenia", "farewell"),
+        ("пока!", "farewell"),
+        ("ладно", "ack"),
+        ("👍", "ack"),
+        ("??", "greeting"),
+    ],
+)
+def test_small_talk_is_told_by_kind(matcher: FaqMatcher, said: str, kind: str) -> None:
+    assert matcher.search(said).small_talk == kind
+
+
 def test_greeting_before_a_question_is_not_chit_chat(matcher: FaqMatcher) -> None:
     assert _top(matcher, "hi, I forgot my password") == "password-reset"
     assert _top(matcher, "привет, забыл пароль") == "password-reset"
