@@ -4,20 +4,30 @@ A section of ``bench.faq_quality``: the same numbers as ``helpdesk faq eval``, a
 no language hint, with the matcher's shipped decisions.
 """
 
+import shutil
+import tempfile
 from pathlib import Path
 
+from core.faq.embedder import EnglishModel
 from core.faq.evaluate import eval_files, evaluate, load_eval_file
 from core.faq.service import FaqService
 
 
-def own_eval_set(faq_dir: Path, semantic: bool) -> dict[str, object]:
-    service = FaqService(faq_dir, "en", semantic=semantic)
-    kb = service.kb
-    results: dict[str, object] = {}
-    for path in eval_files(faq_dir):
-        ids = frozenset(e.id for e in kb.entries(path.stem)) or kb.ids()
-        report = evaluate(path.stem, load_eval_file(path, ids), service.search)
-        results[path.stem] = report.as_dict()
+def own_eval_set(
+    faq_dir: Path, semantic: bool, english_model: EnglishModel = "minilm"
+) -> dict[str, object]:
+    """On a copy of ``faq_dir``: another English model retrains, and must not rewrite the
+    knowledge base's stored model."""
+    with tempfile.TemporaryDirectory(prefix="faq-eval-") as tmp:
+        copy = Path(tmp) / "faq"
+        shutil.copytree(faq_dir, copy)
+        service = FaqService(copy, "en", semantic=semantic, english_model=english_model)
+        kb = service.kb
+        results: dict[str, object] = {}
+        for path in eval_files(copy):
+            ids = frozenset(e.id for e in kb.entries(path.stem)) or kb.ids()
+            report = evaluate(path.stem, load_eval_file(path, ids), service.search)
+            results[path.stem] = report.as_dict()
     return {"faq_dir": str(faq_dir), "scorer": service.scorer, "results": results}
 
 

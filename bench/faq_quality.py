@@ -5,7 +5,7 @@ thresholds on CLINC150 val + oos_val only, then scores the test splits with our
 matcher and two baselines in the same run; prints a table and writes JSON.
 
     python -m bench.faq_quality [--data ../shared/datasets] [--out bench/results/faq_quality.json]
-        [--semantic auto|on|off] [--cli] [--limit N]
+        [--semantic auto|on|off] [--english-models minilm,mpnet] [--cli] [--limit N]
 """
 
 import argparse
@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import get_args
 
 from bench.faq_data import LOADERS, BenchDataset, Query, scale_dataset, write_knowledge_base
 from bench.faq_evalset import own_eval_set, print_eval_set
@@ -39,7 +40,7 @@ from bench.faq_systems import (
 )
 from bots.progress import progress_bar
 from core.faq.calibrate import LabelledQuery, calibrate_knowledge_base
-from core.faq.embedder import semantic_available
+from core.faq.embedder import EnglishModel, semantic_available
 from core.faq.kb import load_knowledge_base
 from core.faq.matcher import FaqMatcher
 
@@ -150,7 +151,8 @@ def run_dataset(
             ("token_sort", lambda: TokenSortBaseline(root)),
         ]
         if semantic:
-            factories.insert(0, ("default", lambda: OurMatcher(root, semantic=True)))
+            for place, model in enumerate(args.english_models):
+                factories.insert(place, (f"default-{model}", _ours(root, model)))
         reports: list[SystemReport] = []
         calibrations: dict[str, object] = {}
         test_queries = len(dataset.test[: args.limit] if args.limit else dataset.test)
@@ -180,21 +182,33 @@ def run_dataset(
             "systems": {r.name: vars(r) for r in reports},
         }
         if args.cli:
+            runs = [("auto", m) for m in args.english_models] if semantic else []
             result["cli"] = {
-                mode: cli_report(dataset, root, args, mode)
-                for mode in (("auto", "off") if semantic else ("off",))
+                mode if model == "minilm" else f"{mode} {model}": cli_report(
+                    dataset, root, args, mode, model
+                )
+                for mode, model in [*runs, ("off", "minilm")]
             }
         return result
 
 
+def _ours(root: Path, model: EnglishModel) -> Callable[[], System]:
+    return lambda: OurMatcher(root, semantic=True, english_model=model)
+
+
 def cli_report(
-    dataset: BenchDataset, root: Path, args: argparse.Namespace, mode: str
+    dataset: BenchDataset,
+    root: Path,
+    args: argparse.Namespace,
+    mode: str,
+    english: EnglishModel = "minilm",
 ) -> dict[str, object]:
     test = dataset.test[: args.limit] if args.limit else dataset.test
     command = args.cli_command or default_cli_command()
-    run = run_cli(root, [q.text for q in test], command, semantic=mode)
+    run = run_cli(root, [q.text for q in test], command, semantic=mode, english_model=english)
+    chosen = f"HELPDESK_FAQ_ENGLISH_MODEL={english} " if english != "minilm" else ""
     report: dict[str, object] = {
-        "command": f"HELPDESK_FAQ_SEMANTIC={mode} helpdesk faq search - --lang en --json",
+        "command": f"{chosen}HELPDESK_FAQ_SEMANTIC={mode} helpdesk faq search - --lang en --json",
         "queries_per_second": run.queries_per_second,
         "seconds": run.seconds,
         "cpu_ms_per_query": 1000 * run.cpu_seconds / max(len(test), 1),
@@ -285,6 +299,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--datasets", default="clinc150,banking77")
     parser.add_argument("--semantic", choices=("auto", "on", "off"), default="auto")
     parser.add_argument(
+        "--english-models",
+        default="minilm",
+        help="the default system with each of these English models, side by side "
+        "(HELPDESK_FAQ_ENGLISH_MODEL; e.g. minilm,mpnet)",
+    )
+    parser.add_argument(
         "--cli", action="store_true", help="also measure through `helpdesk faq search -`"
     )
     parser.add_argument("--cli-command", nargs="+", help="how to start the CLI (default: helpdesk)")
@@ -298,7 +318,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--cores", type=int, default=1, help="CPU cores to pin the run to (0 = all)"
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.english_models = [m.strip() for m in args.english_models.split(",") if m.strip()]
+    unknown = set(args.english_models) - set(get_args(EnglishModel))
+    if unknown or not args.english_models:
+        parser.error(f"--english-models: choose from {', '.join(get_args(EnglishModel))}")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -332,8 +357,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"index of {key} entries x questions: load {row['load_seconds']:.2f} s, "
             f"build {row['index_build_seconds']:.2f} s"
         )
-    eval_set = own_eval_set(PROJECT_ROOT / "faq", semantic)
-    print_eval_set(eval_set)
+    eval_sets = {
+        model: own_eval_set(PROJECT_ROOT / "faq", semantic, model) for model in args.english_models
+    }
+    for model, eval_set in eval_sets.items():
+        if len(eval_sets) > 1:
+            print(f"English model: {model}")
+        print_eval_set(eval_set)
+    eval_set = eval_sets[args.english_models[0]]
     payload = {
         "protocol": "faq-k10",
         "data": str(args.data),
@@ -345,6 +376,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "datasets": results,
         "build_times": scale,
         "eval_set": eval_set,
+        "eval_sets": eval_sets,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")

@@ -16,6 +16,7 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from bench.faq_metrics import Prediction
+from core.faq.embedder import EnglishModel
 from core.faq.features import word_ngrams
 from core.faq.kb import load_knowledge_base
 from core.faq.service import FaqService
@@ -36,9 +37,12 @@ class OurMatcher:
     with thresholds.json from calibration.
     """
 
-    def __init__(self, root: Path, *, semantic: bool = False) -> None:
-        self.name = "ours (default)" if semantic else "ours-lexical (before)"
-        self.service = FaqService(root, "en", semantic=semantic)
+    def __init__(
+        self, root: Path, *, semantic: bool = False, english_model: EnglishModel = "minilm"
+    ) -> None:
+        default = "ours (default)" if english_model == "minilm" else f"ours ({english_model})"
+        self.name = default if semantic else "ours-lexical (before)"
+        self.service = FaqService(root, "en", semantic=semantic, english_model=english_model)
         self.service.search("warm up")  # load and train outside the timed part
 
     def predict(self, query: str) -> Prediction:
@@ -121,10 +125,19 @@ class CliRun:
 
 
 def run_cli(
-    root: Path, queries: Sequence[str], command: Sequence[str], semantic: str = "auto"
+    root: Path,
+    queries: Sequence[str],
+    command: Sequence[str],
+    semantic: str = "auto",
+    english_model: EnglishModel = "minilm",
 ) -> CliRun:
     """Pipe all queries through `helpdesk faq search - --lang en --json`, start-up included."""
-    env = {**os.environ, "HELPDESK_FAQ_DIR": str(root), "HELPDESK_FAQ_SEMANTIC": semantic}
+    env = {
+        **os.environ,
+        "HELPDESK_FAQ_DIR": str(root),
+        "HELPDESK_FAQ_SEMANTIC": semantic,
+        "HELPDESK_FAQ_ENGLISH_MODEL": english_model,
+    }
     cpu_before = _children_cpu()
     started = time.perf_counter()
     done = subprocess.run(

@@ -117,7 +117,8 @@ def faq_app() -> typer.Typer:
         from core.faq.kb import load_knowledge_base
         from core.faq.train import load_or_train
 
-        root = directory or settings_or_exit().faq_dir
+        settings = settings_or_exit()
+        root = directory or settings.faq_dir
         labelled = None
         if queries is not None:
             try:
@@ -125,7 +126,7 @@ def faq_app() -> typer.Typer:
             except QueriesFileError as error:
                 typer.secho(str(error), err=True, fg="red")
                 raise typer.Exit(1) from None
-        embedder = load_embedder() if semantic else None
+        embedder = load_embedder(settings.faq_english_model) if semantic else None
         if semantic and embedder is None:
             typer.secho("the semantic extra is not installed: pip install '.[semantic]'", err=True)
             raise typer.Exit(2)
@@ -162,8 +163,9 @@ def faq_app() -> typer.Typer:
         from core.faq.kb import load_knowledge_base
         from core.faq.train import save_model, train
 
-        root = directory or settings_or_exit().faq_dir
-        embedder = load_embedder()
+        settings = settings_or_exit()
+        root = directory or settings.faq_dir
+        embedder = load_embedder(settings.faq_english_model)
         if embedder is None:
             typer.secho("the embedder cannot load: the matcher stays lexical", err=True)
             raise typer.Exit(2)

@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     faq_semantic: Literal["auto", "on", "off"] = Field(
         "auto", validation_alias=_env("HELPDESK_FAQ_SEMANTIC")
     )
+    # The English sentence model: minilm (fast) or mpnet (more accurate, about seven times
+    # the CPU time per question; needs the mpnet extra, else MiniLM with one warning).
+    faq_english_model: Literal["minilm", "mpnet"] = Field(
+        "minilm", validation_alias=_env("HELPDESK_FAQ_ENGLISH_MODEL")
+    )
     lang: Literal["en", "pl", "ru"] = Field("en", validation_alias=_env("HELPDESK_LANG"))
     http_host: str = Field("127.0.0.1", validation_alias=_env("HELPDESK_HTTP_HOST"))
     http_port: int = Field(3000, validation_alias=_env("HELPDESK_HTTP_PORT"))

@@ -59,7 +59,12 @@ class CoreTuning:
 
 def build_faq(settings: Settings) -> FaqService:
     """The FAQ, its knowledge base loaded now: an unusable folder stops here, in one line."""
-    faq = FaqService(settings.faq_dir, settings.lang, semantic=settings.faq_semantic)
+    faq = FaqService(
+        settings.faq_dir,
+        settings.lang,
+        semantic=settings.faq_semantic,
+        english_model=settings.faq_english_model,
+    )
     try:
         faq.kb  # noqa: B018 - loads the knowledge base
     except KnowledgeBaseError as error:

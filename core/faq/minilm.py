@@ -48,15 +48,18 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _layer_norm(x: F32, gain: F32, bias: F32) -> F32:
+NORM_EPS = np.float32(1e-12)
+
+
+def layer_norm(x: F32, gain: F32, bias: F32, eps: np.float32 = NORM_EPS) -> F32:
     mean = x.mean(-1, keepdims=True)
     centred = x - mean
     variance = (centred * centred).mean(-1, keepdims=True)
-    out: F32 = centred / np.sqrt(variance + np.float32(1e-12)) * gain + bias
+    out: F32 = centred / np.sqrt(variance + eps) * gain + bias
     return out
 
 
-def _gelu(x: F32) -> F32:
+def gelu(x: F32) -> F32:
     """BERT's exact (erf) GELU; erf by Abramowitz and Stegun 7.1.26 (error < 1.5e-7)."""
     z = np.abs(x) * np.float32(1 / np.sqrt(2.0))
     t = 1.0 / (1.0 + np.float32(0.3275911) * z)
@@ -100,9 +103,9 @@ class _Layer:
         scores = np.exp(scores - scores.max(-1, keepdims=True))
         scores /= scores.sum(-1, keepdims=True)
         attended = (scores @ v).transpose(0, 2, 1, 3).reshape(-1, WIDTH)
-        x1 = _layer_norm(attended @ self.out + self.out_bias + flat, *self.norm1)
-        hidden = _gelu(x1 @ self.up + self.up_bias)
-        x2 = _layer_norm(hidden @ self.down + self.down_bias + x1, *self.norm2)
+        x1 = layer_norm(attended @ self.out + self.out_bias + flat, *self.norm1)
+        hidden = gelu(x1 @ self.up + self.up_bias)
+        x2 = layer_norm(hidden @ self.down + self.down_bias + x1, *self.norm2)
         return x2.reshape(batch, tokens, WIDTH)
 
 
@@ -143,7 +146,7 @@ class MiniLmEncoder:
         ids = np.array([e.ids for e in encodings])
         mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
         tokens = ids.shape[1]
-        x = _layer_norm(self._words[ids] + self._positions[:tokens], *self._norm)
+        x = layer_norm(self._words[ids] + self._positions[:tokens], *self._norm)
         mask_bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
         for layer in self._layers:
             x = layer(x, mask_bias)

@@ -11,7 +11,7 @@ from typing import Literal
 
 from core.faq.classifier import FittedClassifiers
 from core.faq.confidence import TrainedScorer
-from core.faq.embedder import CachedEmbedder, Embedder, load_embedder
+from core.faq.embedder import CachedEmbedder, Embedder, EnglishModel, load_embedder
 from core.faq.kb import KnowledgeBase, KnowledgeBaseError, load_knowledge_base
 from core.faq.layout import fingerprint
 from core.faq.learned import LearnedPhrasing, surer_of, with_learned
@@ -25,12 +25,14 @@ log = logging.getLogger(__name__)
 SemanticMode = bool | Literal["auto", "on", "off"]
 
 
-def _choose_embedder(semantic: SemanticMode, given: Embedder | None) -> Embedder | None:
+def _choose_embedder(
+    semantic: SemanticMode, given: Embedder | None, english: EnglishModel
+) -> Embedder | None:
     if semantic in (False, "off"):
         return None
     if given is not None:
         return given if isinstance(given, CachedEmbedder) else CachedEmbedder(given)
-    embedder = load_embedder()
+    embedder = load_embedder(english)
     if embedder is None and semantic in (True, "on"):
         raise RuntimeError("semantic FAQ matching is on, but the embedder cannot load")
     return embedder
@@ -85,14 +87,16 @@ class FaqService:
         check_interval: float = 1.0,
         semantic: SemanticMode = False,
         embedder: Embedder | None = None,
+        english_model: EnglishModel = "minilm",
     ) -> None:
         """``semantic``: True/"on" needs the embedder, "auto" falls back to lexical matching
-        when it cannot load, False/"off" stays lexical. ``embedder`` replaces the bundled one.
+        when it cannot load, False/"off" stays lexical. ``embedder`` replaces the bundled one;
+        ``english_model`` chooses the bundled one's English model.
         """
         self.root = root
         self.default_lang = default_lang
         self.check_interval = check_interval
-        self._embedder = _choose_embedder(semantic, embedder)
+        self._embedder = _choose_embedder(semantic, embedder, english_model)
         self._lock = threading.Lock()
         self._snapshot: _Snapshot | None = None
         self._failed_stamp: tuple[tuple[str, int, int], ...] | None = None
