@@ -144,7 +144,12 @@ def run_dataset(
     dataset: BenchDataset, args: argparse.Namespace, semantic: bool
 ) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix=f"faq-k10-{dataset.name.lower()}-") as tmp:
-        root = write_knowledge_base(dataset, Path(tmp))
+        # Each English model its own copy: each stores its trained model in the knowledge
+        # base's folder, and must not find the other's there (the CLI would retrain).
+        roots = {
+            model: write_knowledge_base(dataset, Path(tmp) / model) for model in args.english_models
+        }
+        root = roots[args.english_models[0]]
         factories: list[tuple[str, Callable[[], System]]] = [
             ("lexical", lambda: OurMatcher(root)),
             ("tfidf", lambda: CharTfidfBaseline(root)),
@@ -152,7 +157,7 @@ def run_dataset(
         ]
         if semantic:
             for place, model in enumerate(args.english_models):
-                factories.insert(place, (f"default-{model}", _ours(root, model)))
+                factories.insert(place, (f"default-{model}", _ours(roots[model], model)))
         reports: list[SystemReport] = []
         calibrations: dict[str, object] = {}
         test_queries = len(dataset.test[: args.limit] if args.limit else dataset.test)
@@ -185,7 +190,7 @@ def run_dataset(
             runs = [("auto", m) for m in args.english_models] if semantic else []
             result["cli"] = {
                 mode if model == "minilm" else f"{mode} {model}": cli_report(
-                    dataset, root, args, mode, model
+                    dataset, roots.get(model, root), args, mode, model
                 )
                 for mode, model in [*runs, ("off", "minilm")]
             }
