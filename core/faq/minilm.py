@@ -11,8 +11,9 @@ mean-pooled over the tokens and L2-normalised, as the model card prescribes.
 
 import hashlib
 import importlib.util
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -70,11 +71,41 @@ def gelu(x: F32) -> F32:
     return out
 
 
-class _Layer:
-    """One encoder layer's weights, laid out for ``rows @ weights`` (query, key and value
-    fused into one product)."""
+class LayerNames(NamedTuple):
+    """Where an encoder layer keeps each of its weights."""
 
-    def __init__(self, tensors: dict[str, F32], prefix: str) -> None:
+    qkv: tuple[str, str, str]
+    out: str  # the attention's output projection
+    norm1: str
+    up: str  # the feed-forward's two layers
+    down: str
+    norm2: str
+
+
+BERT_NAMES = LayerNames(
+    ("attention.self.query", "attention.self.key", "attention.self.value"),
+    "attention.output.dense",
+    "attention.output.LayerNorm",
+    "intermediate.dense",
+    "output.dense",
+    "output.LayerNorm",
+)
+
+
+class TransformerLayer:
+    """One post-norm encoder layer's weights, laid out for ``rows @ weights`` (query, key
+    and value fused into one product); BERT's names by default (MPNet's differ)."""
+
+    def __init__(
+        self,
+        tensors: dict[str, F32],
+        prefix: str,
+        *,
+        names: LayerNames = BERT_NAMES,
+        width: int = WIDTH,
+        heads: int = HEADS,
+        eps: np.float32 = NORM_EPS,
+    ) -> None:
         def weight(name: str) -> F32:
             return np.ascontiguousarray(tensors[f"{prefix}{name}.weight"].T, dtype=np.float32)
 
@@ -84,29 +115,32 @@ class _Layer:
         def gain(name: str) -> F32:
             return tensors[f"{prefix}{name}.weight"].astype(np.float32)
 
-        parts = ("attention.self.query", "attention.self.key", "attention.self.value")
+        parts, out, norm1, up, down, norm2 = names
+        self.width, self.heads, self.eps = width, heads, eps
         self.qkv = np.hstack([weight(p) for p in parts])
         self.qkv_bias = np.concatenate([bias(p) for p in parts])
-        self.out, self.out_bias = weight("attention.output.dense"), bias("attention.output.dense")
-        self.norm1 = (gain("attention.output.LayerNorm"), bias("attention.output.LayerNorm"))
-        self.up, self.up_bias = weight("intermediate.dense"), bias("intermediate.dense")
-        self.down, self.down_bias = weight("output.dense"), bias("output.dense")
-        self.norm2 = (gain("output.LayerNorm"), bias("output.LayerNorm"))
+        self.out, self.out_bias = weight(out), bias(out)
+        self.norm1 = (gain(norm1), bias(norm1))
+        self.up, self.up_bias = weight(up), bias(up)
+        self.down, self.down_bias = weight(down), bias(down)
+        self.norm2 = (gain(norm2), bias(norm2))
 
     def __call__(self, x: F32, mask_bias: F32) -> F32:
+        """``mask_bias``: added to the attention scores (padding, and MPNet's positions)."""
         batch, tokens, _ = x.shape
-        head = WIDTH // HEADS
-        flat = x.reshape(-1, WIDTH)
-        qkv = (flat @ self.qkv + self.qkv_bias).reshape(batch, tokens, 3, HEADS, head)
+        width, heads = self.width, self.heads
+        head = width // heads
+        flat = x.reshape(-1, width)
+        qkv = (flat @ self.qkv + self.qkv_bias).reshape(batch, tokens, 3, heads, head)
         q, k, v = (qkv[:, :, i].transpose(0, 2, 1, 3) for i in range(3))
         scores = q @ k.transpose(0, 1, 3, 2) * np.float32(1 / np.sqrt(head)) + mask_bias
         scores = np.exp(scores - scores.max(-1, keepdims=True))
         scores /= scores.sum(-1, keepdims=True)
-        attended = (scores @ v).transpose(0, 2, 1, 3).reshape(-1, WIDTH)
-        x1 = layer_norm(attended @ self.out + self.out_bias + flat, *self.norm1)
+        attended = (scores @ v).transpose(0, 2, 1, 3).reshape(-1, width)
+        x1 = layer_norm(attended @ self.out + self.out_bias + flat, *self.norm1, eps=self.eps)
         hidden = gelu(x1 @ self.up + self.up_bias)
-        x2 = layer_norm(hidden @ self.down + self.down_bias + x1, *self.norm2)
-        return x2.reshape(batch, tokens, WIDTH)
+        x2 = layer_norm(hidden @ self.down + self.down_bias + x1, *self.norm2, eps=self.eps)
+        return x2.reshape(batch, tokens, width)
 
 
 class MiniLmEncoder:
@@ -127,19 +161,14 @@ class MiniLmEncoder:
             tensors["embeddings.LayerNorm.weight"].astype(np.float32),
             tensors["embeddings.LayerNorm.bias"].astype(np.float32),
         )
-        self._layers = [_Layer(tensors, f"encoder.layer.{i}.") for i in range(LAYERS)]
+        self._layers = [TransformerLayer(tensors, f"encoder.layer.{i}.") for i in range(LAYERS)]
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.enable_padding()
 
     def encode(self, texts: Sequence[str]) -> FloatArray:
-        """One unit row per text. Texts are batched by length, so little is padded."""
-        out = np.zeros((len(texts), WIDTH))
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), BATCH):
-            chosen = order[start : start + BATCH]
-            out[chosen] = self._batch([texts[i] for i in chosen])
-        return out
+        """One unit row per text."""
+        return encode_by_length(texts, WIDTH, BATCH, self._batch)
 
     def _batch(self, texts: list[str]) -> FloatArray:
         encodings = self._tokenizer.encode_batch(texts)
@@ -150,7 +179,24 @@ class MiniLmEncoder:
         mask_bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
         for layer in self._layers:
             x = layer(x, mask_bias)
-        pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
-        rows = pooled.astype(np.float64)
-        unit: FloatArray = rows / np.linalg.norm(rows, axis=1, keepdims=True)
-        return unit
+        return mean_pooled(x, mask)
+
+
+def encode_by_length(
+    texts: Sequence[str], width: int, batch: int, encode_batch: Callable[[list[str]], FloatArray]
+) -> FloatArray:
+    """``encode_batch`` over ``texts`` in batches of similar length, so little is padded."""
+    out = np.zeros((len(texts), width))
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for start in range(0, len(order), batch):
+        chosen = order[start : start + batch]
+        out[chosen] = encode_batch([texts[i] for i in chosen])
+    return out
+
+
+def mean_pooled(x: F32, mask: F32) -> FloatArray:
+    """The mean of each text's token states (padding left out), L2-normalised."""
+    pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
+    rows = pooled.astype(np.float64)
+    unit: FloatArray = rows / np.linalg.norm(rows, axis=1, keepdims=True)
+    return unit

