@@ -17,7 +17,7 @@ from bots.settings import Settings
 from core.delivery import DeliveryTuning, Dispatcher, Sender
 from core.desk import Desk, utc_now
 from core.faq.kb import KnowledgeBaseError
-from core.faq.service import FaqService
+from core.faq.service import FaqService, RunElsewhere, in_background
 from core.inbox import Inbox, InboxTuning
 from core.ratelimit import PlatformLimits
 from core.redact import describe
@@ -57,13 +57,15 @@ class CoreTuning:
         return InboxTuning(batch_size=SQLITE_BATCH) if db.is_sqlite else InboxTuning()
 
 
-def build_faq(settings: Settings) -> FaqService:
-    """The FAQ, its knowledge base loaded now: an unusable folder stops here, in one line."""
+def build_faq(settings: Settings, train_with: RunElsewhere | None = None) -> FaqService:
+    """The FAQ, its knowledge base loaded now: an unusable folder stops here, in one line.
+    ``train_with``: see ``FaqService``; one-shot commands leave it None."""
     faq = FaqService(
         settings.faq_dir,
         settings.lang,
         semantic=settings.faq_semantic,
         english_model=settings.faq_english_model,
+        train_with=train_with,
     )
     try:
         faq.kb  # noqa: B018 - loads the knowledge base
@@ -108,8 +110,10 @@ def faq_with_learned(settings: Settings) -> FaqService:
 
 
 def warmed_faq(settings: Settings) -> FaqService:
-    """`build_faq`, and one search, so bad files fail at start rather than on a question."""
-    faq = build_faq(settings)
+    """`build_faq`, and one search, so bad files fail at start rather than on a question.
+    A running bot retrains in the background: an edit to the knowledge base must not keep
+    every question waiting for minutes."""
+    faq = build_faq(settings, train_with=in_background)
     faq.search("warm up", settings.lang)
     return faq
 

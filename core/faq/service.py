@@ -4,7 +4,7 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -18,11 +18,20 @@ from core.faq.learned import LearnedPhrasing, surer_of, with_learned
 from core.faq.matcher import FaqMatcher
 from core.faq.model import FaqEntry, SearchResult
 from core.faq.thresholds import Thresholds, ThresholdsError, load_thresholds
-from core.faq.train import kb_fingerprint, load_or_train
+from core.faq.train import kb_fingerprint, load_or_train, read_model, train_and_store
 
 log = logging.getLogger(__name__)
 
 SemanticMode = bool | Literal["auto", "on", "off"]
+Job = Callable[[], None]
+RunElsewhere = Callable[[Job], None]
+"""Runs a job off the serving path; ``in_background`` is the running bot's."""
+
+
+def in_background(job: Job) -> None:
+    """``job`` on a daemon thread: stopping the bot does not wait for a training to end (the
+    model file is replaced atomically, so an interrupted training leaves the old one)."""
+    threading.Thread(target=job, name="faq-training", daemon=True).start()
 
 
 def _choose_embedder(
@@ -88,10 +97,17 @@ class FaqService:
         semantic: SemanticMode = False,
         embedder: Embedder | None = None,
         english_model: EnglishModel = "minilm",
+        train_with: RunElsewhere | None = None,
     ) -> None:
         """``semantic``: True/"on" needs the embedder, "auto" falls back to lexical matching
         when it cannot load, False/"off" stays lexical. ``embedder`` replaces the bundled one;
         ``english_model`` chooses the bundled one's English model.
+
+        ``train_with``: where to retrain when the knowledge base's texts changed (minutes on
+        a large one). None: right there, the search that noticed the change waiting for it
+        (one-shot commands, whose answers must come from the new model). Given: the
+        previous model keeps answering over the changed entries until the new one is ready.
+        Only a knowledge base never trained before is trained right there either way.
         """
         self.root = root
         self.default_lang = default_lang
@@ -103,6 +119,9 @@ class FaqService:
         self._checked_at = 0.0
         self._learned: tuple[LearnedPhrasing, ...] = ()
         self._classifiers = FittedClassifiers()
+        self._train_with = train_with
+        self._to_train: KnowledgeBase | None = None  # the newest files waiting for a model
+        self._training: str | None = None  # fingerprint of the files being trained, if any
 
     @property
     def scorer(self) -> str:
@@ -110,14 +129,61 @@ class FaqService:
         return "semantic" if self._embedder is not None else "lexical"
 
     def _train(self, kb: KnowledgeBase, current: "_Snapshot | None") -> TrainedScorer | None:
-        """The knowledge base's model: kept when its texts did not change, else retrained."""
+        """The knowledge base's model: kept when its texts did not change, else retrained,
+        right here or (``train_with``) elsewhere while the previous model stands in."""
         if self._embedder is None:
             return None
+        wanted = kb_fingerprint(kb, self._embedder)
         previous = current.matcher.trained if current is not None else None
         # Learned phrasings do not retrain: they join the index the model scores.
-        if previous is not None and previous.fingerprint == kb_fingerprint(kb, self._embedder):
+        if previous is not None and previous.fingerprint == wanted:
             return previous
-        return load_or_train(self.root, kb, self._embedder, self._classifiers)
+        if self._train_with is None:
+            return load_or_train(self.root, kb, self._embedder, self._classifiers)
+        stored = read_model(self.root, self._embedder, self._classifiers)
+        if stored is not None and stored.fingerprint == wanted:
+            return stored
+        stand_in = previous or stored
+        if stand_in is None:  # nothing to answer with meanwhile
+            return train_and_store(self.root, kb, self._embedder, self._classifiers)
+        if wanted != self._training:
+            self._to_train = kb
+            if self._training is None:
+                self._training = wanted
+                log.info("FAQ texts changed: the previous model answers until a new one is trained")
+                self._train_with(self._train_waiting)
+        return stand_in
+
+    def _train_waiting(self) -> None:
+        """Train the newest files waiting for a model, and put each model to use when it is
+        still of the files served; until none is waiting (an edit during a training queues
+        its files behind it)."""
+        assert self._embedder is not None
+        while True:
+            with self._lock:
+                files, self._to_train = self._to_train, None
+                if files is None:
+                    self._training = None
+                    return
+                self._training = kb_fingerprint(files, self._embedder)
+            try:
+                # Its own classifiers: the serving matcher's cache is not shared across threads.
+                trained = train_and_store(self.root, files, self._embedder, FittedClassifiers())
+                self._put_to_use(files, trained)
+            except Exception:  # the previous model keeps answering; the next edit retries
+                log.exception("training the FAQ model failed; the previous model stays in use")
+
+    def _put_to_use(self, files: KnowledgeBase, trained: TrainedScorer | None) -> None:
+        assert self._embedder is not None
+        with self._lock:
+            current = self._snapshot
+            if current is None:
+                return
+            served = kb_fingerprint(current.files, self._embedder)
+            if served != kb_fingerprint(files, self._embedder):
+                return  # edited again meanwhile: its own training follows
+            self._snapshot = self._assemble(current.stamp, current.files, current, trained)
+        log.info("FAQ model retrained for %s and in use", self.root)
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -223,7 +289,16 @@ class FaqService:
         thresholds: Thresholds | None = None,
     ) -> _Snapshot:
         """The matcher over ``files`` plus the learned phrasings."""
-        trained = self._train(files, current)
+        return self._assemble(stamp, files, current, self._train(files, current), thresholds)
+
+    def _assemble(
+        self,
+        stamp: tuple[tuple[str, int, int], ...],
+        files: KnowledgeBase,
+        current: "_Snapshot | None",
+        trained: TrainedScorer | None,
+        thresholds: Thresholds | None = None,
+    ) -> _Snapshot:
         if trained is not None:
             thresholds = load_thresholds(self.root, "trained")
         elif thresholds is None:
@@ -244,6 +319,12 @@ class FaqService:
         # Only a trained model's confidence can fall as learned phrasings join (surer_of).
         if trained is not None and any(entry.learned for entry in kb.all_entries()):
             # It changes only with the files: reuse it as learned phrasings come and go.
-            previous = current.files_only() if current and current.files is files else None
+            previous = None
+            if (
+                current is not None
+                and current.files is files
+                and current.matcher.trained is trained
+            ):
+                previous = current.files_only()
             files_matcher = previous or matcher_of(files)
         return _Snapshot(stamp, files, kb, matcher_of(kb), files_matcher)

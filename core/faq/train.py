@@ -176,13 +176,11 @@ def save_model(
     return path
 
 
-def load_model(
-    root: Path,
-    kb: KnowledgeBase,
-    embedder: Embedder,
-    classifiers: FittedClassifiers | None = None,
+def read_model(
+    root: Path, embedder: Embedder, classifiers: FittedClassifiers | None = None
 ) -> TrainedScorer | None:
-    """The stored model when it was trained on this very knowledge base, else None.
+    """The stored model, whatever knowledge base it was trained on; None when there is no
+    file or it was made by another embedder or format.
 
     The stored vectors and ``classifiers`` are taken whatever else changed: a reload embeds
     only the texts that are new, and refits only the languages whose examples changed.
@@ -193,14 +191,15 @@ def load_model(
             meta = json.loads(str(stored["meta"]))
             texts, vectors = stored["texts"], stored["vectors"]
             fitted = {name: stored[name] for name in stored.files if name.startswith("classifier.")}
-        same_embedder = meta.get("embedder") == embedder.name
-        if same_embedder and classifiers is not None:
-            classifiers.restore(fitted)
-        if same_embedder and isinstance(embedder, CachedEmbedder) and len(texts) == len(vectors):
-            embedder.remember([str(t) for t in texts], vectors)
-        if not same_embedder or meta.get("fingerprint") != kb_fingerprint(kb, embedder):
+        if meta.get("embedder") != embedder.name:
             return None
-        trained = TrainedScorer(
+        if classifiers is not None:
+            classifiers.restore(fitted)
+        if isinstance(embedder, CachedEmbedder) and len(texts) == len(vectors):
+            embedder.remember([str(t) for t in texts], vectors)
+        if meta.get("format") != FORMAT:
+            return None
+        return TrainedScorer(
             model=ConfidenceModel.from_json(meta["model"]),
             thresholds=Thresholds(answer=float(meta["answer"]), suggest=float(meta["suggest"])),
             fingerprint=meta["fingerprint"],
@@ -212,7 +211,19 @@ def load_model(
     except (OSError, ValueError, KeyError, TypeError) as error:
         log.warning("ignoring %s: %s", path, error)
         return None
-    return trained
+
+
+def load_model(
+    root: Path,
+    kb: KnowledgeBase,
+    embedder: Embedder,
+    classifiers: FittedClassifiers | None = None,
+) -> TrainedScorer | None:
+    """The stored model when it was trained on this very knowledge base, else None."""
+    stored = read_model(root, embedder, classifiers)
+    if stored is None or stored.fingerprint != kb_fingerprint(kb, embedder):
+        return None
+    return stored
 
 
 def load_or_train(
@@ -225,6 +236,16 @@ def load_or_train(
     trained = load_model(root, kb, embedder, classifiers)
     if trained is not None:
         return trained
+    return train_and_store(root, kb, embedder, classifiers)
+
+
+def train_and_store(
+    root: Path,
+    kb: KnowledgeBase,
+    embedder: Embedder,
+    classifiers: FittedClassifiers | None = None,
+) -> TrainedScorer | None:
+    """``train``, and the model stored beside the knowledge base when the folder allows."""
     trained = train(kb, embedder, classifiers=classifiers)
     if trained is None:
         return None

@@ -1,0 +1,122 @@
+"""A running bot retrains off the serving path: an edit to the knowledge base is answered at
+once (the previous model judging it) and the new model takes over when it is ready."""
+
+import os
+import shutil
+from pathlib import Path
+
+from core.faq.embedder import CachedEmbedder
+from core.faq.kb import load_knowledge_base
+from core.faq.service import FaqService, Job
+from core.faq.train import kb_fingerprint, load_model
+from tests.faq.fakes import HashingEmbedder
+
+NEW_QUESTION = "Printer shows paper jam"
+
+
+def _copy(sample_root: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "faq"
+    shutil.copytree(sample_root, root)
+    return root
+
+
+def _add_question(root: Path, entry: str, question: str) -> None:
+    path = root / "en" / f"{entry}.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("questions:\n", f'questions:\n  - "{question}"\n', 1))
+    stat = path.stat()  # a later mtime than the first load saw, however fast the test runs
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+def _in_use(service: FaqService, root: Path, embedder: HashingEmbedder) -> bool:
+    """The model answering was trained on the knowledge base as its files now stand."""
+    trained = service.matcher.trained
+    return trained is not None and trained.fingerprint == kb_fingerprint(
+        load_knowledge_base(root), CachedEmbedder(embedder)
+    )
+
+
+def test_an_edit_is_answered_at_once_and_the_new_model_takes_over_when_trained(
+    sample_root: Path, tmp_path: Path
+) -> None:
+    root = _copy(sample_root, tmp_path)
+    embedder = HashingEmbedder()
+    jobs: list[Job] = []
+    service = FaqService(
+        root, "en", semantic="on", embedder=embedder, check_interval=0, train_with=jobs.append
+    )
+    service.search("vpn", "en")
+    first = service.matcher.trained
+    assert first is not None and not jobs  # never trained before: trained right there
+
+    _add_question(root, "printer-setup", NEW_QUESTION)
+    result = service.search(NEW_QUESTION, "en")
+
+    assert result.results[0].entry_id == "printer-setup"  # the new question is already known
+    assert service.matcher.trained is first  # judged by the previous model meanwhile
+    service.search("printer jam", "en")
+    assert len(jobs) == 1  # one training for one edit, however many questions arrive
+
+    jobs.pop()()
+
+    assert _in_use(service, root, embedder)
+    assert service.search(NEW_QUESTION, "en").results[0].entry_id == "printer-setup"
+    stored = load_model(root, load_knowledge_base(root), CachedEmbedder(HashingEmbedder()))
+    assert stored is not None and stored == service.matcher.trained
+    service.search("printer jam", "en")
+    assert not jobs  # nothing left to train
+
+
+def test_edits_waiting_for_a_training_are_trained_once_newest_first(
+    sample_root: Path, tmp_path: Path
+) -> None:
+    root = _copy(sample_root, tmp_path)
+    embedder = HashingEmbedder()
+    jobs: list[Job] = []
+    service = FaqService(
+        root, "en", semantic="on", embedder=embedder, check_interval=0, train_with=jobs.append
+    )
+    service.search("vpn", "en")
+
+    _add_question(root, "printer-setup", NEW_QUESTION)
+    service.search("printer jam", "en")
+    _add_question(root, "vpn-access", "VPN keeps dropping at home")
+    assert service.search("VPN keeps dropping at home", "en").results[0].entry_id == "vpn-access"
+    assert len(jobs) == 1
+
+    jobs.pop()()
+
+    assert _in_use(service, root, embedder)
+    assert not jobs
+
+
+def test_a_restart_after_an_edit_answers_with_the_stored_model_while_it_retrains(
+    sample_root: Path, tmp_path: Path
+) -> None:
+    root = _copy(sample_root, tmp_path)
+    FaqService(root, "en", semantic="on", embedder=HashingEmbedder()).search("vpn", "en")
+    stored = load_model(root, load_knowledge_base(root), CachedEmbedder(HashingEmbedder()))
+    assert stored is not None
+    _add_question(root, "printer-setup", NEW_QUESTION)  # edited while the bot was stopped
+
+    embedder = HashingEmbedder()
+    jobs: list[Job] = []
+    service = FaqService(root, "en", semantic="on", embedder=embedder, train_with=jobs.append)
+    result = service.search(NEW_QUESTION, "en")
+
+    assert result.results[0].entry_id == "printer-setup"
+    assert service.matcher.trained == stored and len(jobs) == 1
+    jobs.pop()()
+    assert _in_use(service, root, embedder)
+
+
+def test_one_shot_commands_still_wait_for_the_new_model(sample_root: Path, tmp_path: Path) -> None:
+    root = _copy(sample_root, tmp_path)
+    embedder = HashingEmbedder()
+    service = FaqService(root, "en", semantic="on", embedder=embedder, check_interval=0)
+    service.search("vpn", "en")
+
+    _add_question(root, "printer-setup", NEW_QUESTION)
+    service.search(NEW_QUESTION, "en")
+
+    assert _in_use(service, root, embedder)
