@@ -103,11 +103,13 @@ class FaqService:
         when it cannot load, False/"off" stays lexical. ``embedder`` replaces the bundled one;
         ``english_model`` chooses the bundled one's English model.
 
-        ``train_with``: where to retrain when the knowledge base's texts changed (minutes on
-        a large one). None: right there, the search that noticed the change waiting for it
-        (one-shot commands, whose answers must come from the new model). Given: the
-        previous model keeps answering over the changed entries until the new one is ready.
-        Only a knowledge base never trained before is trained right there either way.
+        ``train_with``: where to reload and retrain when the knowledge base's files changed
+        (seconds and minutes on a large one). None: right there, the search that noticed the
+        change waiting for it (one-shot commands, whose answers must come from the new
+        files and model). Given: questions keep the previous snapshot until the changed
+        files are indexed, and the previous model judges them until the new one is
+        trained. Only the first load (and a knowledge base never trained before) happens
+        right there either way.
         """
         self.root = root
         self.default_lang = default_lang
@@ -122,6 +124,7 @@ class FaqService:
         self._train_with = train_with
         self._to_train: KnowledgeBase | None = None  # the newest files waiting for a model
         self._training: str | None = None  # fingerprint of the files being trained, if any
+        self._refreshing = False  # a reload is waiting or running elsewhere (``train_with``)
 
     @property
     def scorer(self) -> str:
@@ -250,6 +253,12 @@ class FaqService:
     def _current(self) -> _Snapshot:
         snapshot = self._snapshot
         now = time.monotonic()
+        elsewhere = self._train_with
+        if snapshot is not None and elsewhere is not None:
+            if now - self._checked_at >= self.check_interval:
+                self._checked_at = now
+                self._refresh_elsewhere(snapshot, elsewhere)
+            return snapshot
         if snapshot is None or now - self._checked_at >= self.check_interval:
             with self._lock:
                 self._checked_at = now
@@ -257,6 +266,23 @@ class FaqService:
             snapshot = self._snapshot
         assert snapshot is not None
         return snapshot
+
+    def _refresh_elsewhere(self, snapshot: _Snapshot, elsewhere: RunElsewhere) -> None:
+        """With ``train_with``, a changed folder is reloaded there too: rebuilding the index
+        refits the entry classifiers (seconds), and questions keep the snapshot they have."""
+        if self._refreshing or fingerprint(self.root) == snapshot.stamp:
+            return
+        self._refreshing = True
+
+        def refresh() -> None:
+            try:
+                self.reload()
+            except Exception:  # the previous snapshot keeps serving; the next edit retries
+                log.exception("reloading the FAQ failed")
+            finally:
+                self._refreshing = False
+
+        elsewhere(refresh)
 
     def _reload_locked(self, *, force: bool) -> bool:
         stamp = fingerprint(self.root)

@@ -1,5 +1,6 @@
-"""A running bot retrains off the serving path: an edit to the knowledge base is answered at
-once (the previous model judging it) and the new model takes over when it is ready."""
+"""A running bot reloads and retrains off the serving path: after an edit questions are
+answered at once from the previous version, then from the new files judged by the previous
+model, then by the new model."""
 
 import os
 import shutil
@@ -28,6 +29,12 @@ def _add_question(root: Path, entry: str, question: str) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
 
 
+def _questions(service: FaqService, entry_id: str) -> tuple[str, ...]:
+    entry = service.entry(entry_id, "en")
+    assert entry is not None
+    return entry.questions
+
+
 def _in_use(service: FaqService, root: Path, embedder: HashingEmbedder) -> bool:
     """The model answering was trained on the knowledge base as its files now stand."""
     trained = service.matcher.trained
@@ -50,12 +57,18 @@ def test_an_edit_is_answered_at_once_and_the_new_model_takes_over_when_trained(
     assert first is not None and not jobs  # never trained before: trained right there
 
     _add_question(root, "printer-setup", NEW_QUESTION)
-    result = service.search(NEW_QUESTION, "en")
+    service.search(NEW_QUESTION, "en")  # answered at once, from the files as they were
+    assert NEW_QUESTION not in _questions(service, "printer-setup")
+    service.search("printer jam", "en")
+    assert len(jobs) == 1  # the reload, elsewhere; one for one edit
 
-    assert result.results[0].entry_id == "printer-setup"  # the new question is already known
+    jobs.pop()()
+
+    result = service.search(NEW_QUESTION, "en")
+    assert result.results[0].entry_id == "printer-setup"  # the new question is known
     assert service.matcher.trained is first  # judged by the previous model meanwhile
     service.search("printer jam", "en")
-    assert len(jobs) == 1  # one training for one edit, however many questions arrive
+    assert len(jobs) == 1  # the training; one, however many questions arrive
 
     jobs.pop()()
 
@@ -64,7 +77,7 @@ def test_an_edit_is_answered_at_once_and_the_new_model_takes_over_when_trained(
     stored = load_model(root, load_knowledge_base(root), CachedEmbedder(HashingEmbedder()))
     assert stored is not None and stored == service.matcher.trained
     service.search("printer jam", "en")
-    assert not jobs  # nothing left to train
+    assert not jobs  # nothing left to reload or train
 
 
 def test_edits_waiting_for_a_training_are_trained_once_newest_first(
@@ -80,9 +93,12 @@ def test_edits_waiting_for_a_training_are_trained_once_newest_first(
 
     _add_question(root, "printer-setup", NEW_QUESTION)
     service.search("printer jam", "en")
+    jobs.pop()()  # reloaded; its training waits
     _add_question(root, "vpn-access", "VPN keeps dropping at home")
+    service.search("vpn", "en")
+    jobs.pop()()  # reloaded again before the first training ran
     assert service.search("VPN keeps dropping at home", "en").results[0].entry_id == "vpn-access"
-    assert len(jobs) == 1
+    assert len(jobs) == 1  # the two edits share one training, of the newest files
 
     jobs.pop()()
 
