@@ -29,6 +29,20 @@ def _add_question(root: Path, entry: str, question: str) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
 
 
+def _running_bot(
+    sample_root: Path, tmp_path: Path
+) -> tuple[Path, HashingEmbedder, list[Job], FaqService]:
+    """A copy of the sample served as a running bot serves it, its jobs kept to run by hand."""
+    root = _copy(sample_root, tmp_path)
+    embedder = HashingEmbedder()
+    jobs: list[Job] = []
+    service = FaqService(
+        root, "en", semantic="on", embedder=embedder, check_interval=0, train_with=jobs.append
+    )
+    service.search("vpn", "en")
+    return root, embedder, jobs, service
+
+
 def _questions(service: FaqService, entry_id: str) -> tuple[str, ...]:
     entry = service.entry(entry_id, "en")
     assert entry is not None
@@ -46,13 +60,7 @@ def _in_use(service: FaqService, root: Path, embedder: HashingEmbedder) -> bool:
 def test_an_edit_is_answered_at_once_and_the_new_model_takes_over_when_trained(
     sample_root: Path, tmp_path: Path
 ) -> None:
-    root = _copy(sample_root, tmp_path)
-    embedder = HashingEmbedder()
-    jobs: list[Job] = []
-    service = FaqService(
-        root, "en", semantic="on", embedder=embedder, check_interval=0, train_with=jobs.append
-    )
-    service.search("vpn", "en")
+    root, embedder, jobs, service = _running_bot(sample_root, tmp_path)
     first = service.matcher.trained
     assert first is not None and not jobs  # never trained before: trained right there
 
@@ -83,13 +91,7 @@ def test_an_edit_is_answered_at_once_and_the_new_model_takes_over_when_trained(
 def test_edits_waiting_for_a_training_are_trained_once_newest_first(
     sample_root: Path, tmp_path: Path
 ) -> None:
-    root = _copy(sample_root, tmp_path)
-    embedder = HashingEmbedder()
-    jobs: list[Job] = []
-    service = FaqService(
-        root, "en", semantic="on", embedder=embedder, check_interval=0, train_with=jobs.append
-    )
-    service.search("vpn", "en")
+    root, embedder, jobs, service = _running_bot(sample_root, tmp_path)
 
     _add_question(root, "printer-setup", NEW_QUESTION)
     service.search("printer jam", "en")
