@@ -83,9 +83,10 @@ class FaqService:
     """Owns a KnowledgeBase + FaqMatcher for ``root`` and swaps them when files change.
 
     Changes are noticed by a stat() sweep at most every ``check_interval`` seconds, on
-    the calling thread, so there is no watcher thread to start or stop. A knowledge
-    base that fails to load at start raises; one that breaks later is logged and the
-    last good snapshot keeps serving.
+    the calling thread, so there is no watcher thread to start or stop; the rebuild runs
+    there too, or through ``train_with`` (see ``__init__``). A knowledge base that fails
+    to load at start raises; one that breaks later is logged and the last good snapshot
+    keeps serving.
     """
 
     def __init__(
