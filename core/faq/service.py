@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -17,12 +18,13 @@ from core.faq.layout import fingerprint
 from core.faq.learned import LearnedPhrasing, surer_of, with_learned
 from core.faq.matcher import FaqMatcher
 from core.faq.model import FaqEntry, SearchResult
-from core.faq.thresholds import Thresholds, ThresholdsError, load_thresholds
+from core.faq.thresholds import Thresholds, ThresholdsError, default_thresholds, load_thresholds
 from core.faq.train import kb_fingerprint, load_or_train, read_model, train_and_store
 
 log = logging.getLogger(__name__)
 
 SemanticMode = bool | Literal["auto", "on", "off"]
+NEVER = math.inf  # an answer threshold no score reaches: suggestions only
 Job = Callable[[], None]
 RunElsewhere = Callable[[Job], None]
 """Runs a job off the serving path; ``in_background`` is the running bot's."""
@@ -109,8 +111,8 @@ class FaqService:
         change waiting for it (one-shot commands, whose answers must come from the new
         files and model). Given: questions keep the previous snapshot until the changed
         files are indexed, and the previous model judges them until the new one is
-        trained. Only the first load (and a knowledge base never trained before) happens
-        right there either way.
+        trained; a knowledge base never trained before gets suggestions, never a direct
+        answer, until its first model is ready. Only the first load happens right there.
         """
         self.root = root
         self.default_lang = default_lang
@@ -126,6 +128,7 @@ class FaqService:
         self._to_train: KnowledgeBase | None = None  # the newest files waiting for a model
         self._training: str | None = None  # fingerprint of the files being trained, if any
         self._refreshing = False  # a reload is waiting or running elsewhere (``train_with``)
+        self._untrainable: str | None = None  # fingerprint of files too small to train on
 
     @property
     def scorer(self) -> str:
@@ -147,16 +150,34 @@ class FaqService:
         stored = read_model(self.root, self._embedder, self._classifiers)
         if stored is not None and stored.fingerprint == wanted:
             return stored
+        if wanted == self._untrainable:
+            return None
         stand_in = previous or stored
-        if stand_in is None:  # nothing to answer with meanwhile
-            return train_and_store(self.root, kb, self._embedder, self._classifiers)
         if wanted != self._training:
             self._to_train = kb
             if self._training is None:
                 self._training = wanted
-                log.info("FAQ texts changed: the previous model answers until a new one is trained")
+                if stand_in is None:
+                    log.warning(
+                        "no FAQ model for %s yet: suggesting entries, never answering directly, "
+                        "until it is trained (`helpdesk faq train` does it ahead of a start)",
+                        self.root,
+                    )
+                else:
+                    log.info(
+                        "FAQ texts changed: the previous model answers until a new one is trained"
+                    )
                 self._train_with(self._train_waiting)
         return stand_in
+
+    def _waiting_for_a_first_model(
+        self, files: KnowledgeBase, trained: TrainedScorer | None
+    ) -> bool:
+        return (
+            trained is None
+            and self._embedder is not None
+            and self._training == kb_fingerprint(files, self._embedder)
+        )
 
     def _train_waiting(self) -> None:
         """Train the newest files waiting for a model, and put each model to use when it is
@@ -173,6 +194,8 @@ class FaqService:
             try:
                 # Its own classifiers: the serving matcher's cache is not shared across threads.
                 trained = train_and_store(self.root, files, self._embedder, FittedClassifiers())
+                if trained is None:  # too small to hold anything out: the untrained scorer
+                    self._untrainable = kb_fingerprint(files, self._embedder)
                 self._put_to_use(files, trained)
             except Exception:  # the previous model keeps answering; the next edit retries
                 log.exception("training the FAQ model failed; the previous model stays in use")
@@ -316,7 +339,14 @@ class FaqService:
         thresholds: Thresholds | None = None,
     ) -> _Snapshot:
         """The matcher over ``files`` plus the learned phrasings."""
-        return self._assemble(stamp, files, current, self._train(files, current), thresholds)
+        trained = self._train(files, current)
+        if self._waiting_for_a_first_model(files, trained):
+            # Untrained scores say little about a knowledge base nobody tuned for: suggest.
+            thresholds = replace(thresholds or self._untrained_thresholds(), answer=NEVER)
+        return self._assemble(stamp, files, current, trained, thresholds)
+
+    def _untrained_thresholds(self) -> Thresholds:
+        return load_thresholds(self.root, self.scorer) or default_thresholds(self.scorer)
 
     def _assemble(
         self,

@@ -4,20 +4,25 @@ model, then by the new model."""
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from core.faq.embedder import CachedEmbedder
 from core.faq.kb import load_knowledge_base
+from core.faq.learned import LearnedPhrasing
 from core.faq.service import FaqService, Job
-from core.faq.train import kb_fingerprint, load_model
+from core.faq.train import kb_fingerprint, load_model, model_path
 from tests.faq.fakes import HashingEmbedder
 
 NEW_QUESTION = "Printer shows paper jam"
+WriteEntry = Callable[..., Path]  # the write_entry fixture, see conftest.py
 
 
 def _copy(sample_root: Path, tmp_path: Path) -> Path:
+    """The sample's entries without a model (other tests' services may have stored one)."""
     root = tmp_path / "faq"
     shutil.copytree(sample_root, root)
+    model_path(root).unlink(missing_ok=True)
     return root
 
 
@@ -40,6 +45,7 @@ def _running_bot(
         root, "en", semantic="on", embedder=embedder, check_interval=0, train_with=jobs.append
     )
     service.search("vpn", "en")
+    jobs.pop()()  # its first model (a new knowledge base suggests until it is trained)
     return root, embedder, jobs, service
 
 
@@ -62,7 +68,7 @@ def test_an_edit_is_answered_at_once_and_the_new_model_takes_over_when_trained(
 ) -> None:
     root, embedder, jobs, service = _running_bot(sample_root, tmp_path)
     first = service.matcher.trained
-    assert first is not None and not jobs  # never trained before: trained right there
+    assert first is not None and not jobs
 
     _add_question(root, "printer-setup", NEW_QUESTION)
     service.search(NEW_QUESTION, "en")  # answered at once, from the files as they were
@@ -138,3 +144,44 @@ def test_one_shot_commands_still_wait_for_the_new_model(sample_root: Path, tmp_p
     service.search(NEW_QUESTION, "en")
 
     assert _in_use(service, root, embedder)
+
+
+def test_a_knowledge_base_never_trained_suggests_until_its_first_model_is_ready(
+    sample_root: Path, tmp_path: Path
+) -> None:
+    root = _copy(sample_root, tmp_path)
+    jobs: list[Job] = []
+    service = FaqService(
+        root, "en", semantic="on", embedder=HashingEmbedder(), train_with=jobs.append
+    )
+
+    meanwhile = service.search("How do I connect to the VPN?", "en")
+
+    assert meanwhile.decision == "suggest"  # its own question: offered, never answered untrained
+    assert meanwhile.results[0].entry_id == "vpn-access"
+    assert len(jobs) == 1
+    jobs.pop()()
+    trained = service.search("How do I connect to the VPN?", "en")
+    assert service.matcher.scorer == "trained"
+    assert (trained.decision, trained.results[0].entry_id) == ("answer", "vpn-access")
+
+
+def test_a_knowledge_base_too_small_to_train_is_tried_once(
+    kb_root: Path, write_entry: WriteEntry
+) -> None:
+    write_entry("en", "vpn", "Connecting to the VPN", ["How do I connect to the VPN?"])
+    jobs: list[Job] = []
+    service = FaqService(
+        kb_root, "en", semantic="on", embedder=HashingEmbedder(), train_with=jobs.append
+    )
+    service.search("vpn connect", "en")
+    jobs.pop()()
+
+    result = service.search("How do I connect to the VPN?", "en")
+
+    assert service.matcher.scorer == "semantic"
+    waited = FaqService(kb_root, "en", semantic="on", embedder=HashingEmbedder())
+    assert result == waited.search("How do I connect to the VPN?", "en")  # no longer held back
+    service.learn(LearnedPhrasing("vpn", "en", "tunnel to the office"))  # a rebuild
+    assert not jobs  # not tried again
+    assert service.search("How do I connect to the VPN?", "en").decision == result.decision
