@@ -170,14 +170,10 @@ class FaqService:
                 self._train_with(self._train_waiting)
         return stand_in
 
-    def _waiting_for_a_first_model(
-        self, files: KnowledgeBase, trained: TrainedScorer | None
-    ) -> bool:
-        return (
-            trained is None
-            and self._embedder is not None
-            and self._training == kb_fingerprint(files, self._embedder)
-        )
+    def _waiting_for_a_first_model(self, trained: TrainedScorer | None) -> bool:
+        """No model to judge with, and one on its way (for these files or, edited meanwhile,
+        for earlier ones: these are trained next)."""
+        return trained is None and self._training is not None
 
     def _train_waiting(self) -> None:
         """Train the newest files waiting for a model, and put each model to use when it is
@@ -340,7 +336,7 @@ class FaqService:
     ) -> _Snapshot:
         """The matcher over ``files`` plus the learned phrasings."""
         trained = self._train(files, current)
-        if self._waiting_for_a_first_model(files, trained):
+        if self._waiting_for_a_first_model(trained):
             # Untrained scores say little about a knowledge base nobody tuned for: suggest.
             thresholds = replace(thresholds or self._untrained_thresholds(), answer=NEVER)
         return self._assemble(stamp, files, current, trained, thresholds)

@@ -151,8 +151,9 @@ def test_a_knowledge_base_never_trained_suggests_until_its_first_model_is_ready(
 ) -> None:
     root = _copy(sample_root, tmp_path)
     jobs: list[Job] = []
+    service_embedder = HashingEmbedder()
     service = FaqService(
-        root, "en", semantic="on", embedder=HashingEmbedder(), train_with=jobs.append
+        root, "en", semantic="on", embedder=service_embedder, train_with=jobs.append
     )
 
     meanwhile = service.search("How do I connect to the VPN?", "en")
@@ -160,7 +161,13 @@ def test_a_knowledge_base_never_trained_suggests_until_its_first_model_is_ready(
     assert meanwhile.decision == "suggest"  # its own question: offered, never answered untrained
     assert meanwhile.results[0].entry_id == "vpn-access"
     assert len(jobs) == 1
-    jobs.pop()()
+    service.check_interval = 0
+    _add_question(root, "printer-setup", NEW_QUESTION)  # edited before the first model is ready
+    service.search("printer jam", "en")
+    jobs.pop()()  # the reload
+    assert service.search("How do I connect to the VPN?", "en").decision == "suggest"
+    jobs.pop()()  # the training, of the files as they now stand
+    assert _in_use(service, root, service_embedder)
     trained = service.search("How do I connect to the VPN?", "en")
     assert service.matcher.scorer == "trained"
     assert (trained.decision, trained.results[0].entry_id) == ("answer", "vpn-access")
