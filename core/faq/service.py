@@ -206,7 +206,11 @@ class FaqService:
             if served != kb_fingerprint(files, self._embedder):
                 return  # edited again meanwhile: its own training follows
             self._snapshot = self._assemble(current.stamp, current.files, current, trained)
-        log.info("FAQ model retrained for %s and in use", self.root)
+        if trained is not None and current.matcher.trained is None:
+            # The end of what the "no FAQ model yet" warning announced, at the same level.
+            log.warning("FAQ model for %s trained: answering directly again", self.root)
+        else:
+            log.info("FAQ model retrained for %s and in use", self.root)
 
     @property
     def kb(self) -> KnowledgeBase:

@@ -2,10 +2,13 @@
 answered at once from the previous version, then from the new files judged by the previous
 model, then by the new model."""
 
+import logging
 import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from core.faq.embedder import CachedEmbedder
 from core.faq.kb import load_knowledge_base
@@ -147,7 +150,7 @@ def test_one_shot_commands_still_wait_for_the_new_model(sample_root: Path, tmp_p
 
 
 def test_a_knowledge_base_never_trained_suggests_until_its_first_model_is_ready(
-    sample_root: Path, tmp_path: Path
+    sample_root: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     root = _copy(sample_root, tmp_path)
     jobs: list[Job] = []
@@ -168,6 +171,11 @@ def test_a_knowledge_base_never_trained_suggests_until_its_first_model_is_ready(
     assert service.search("How do I connect to the VPN?", "en").decision == "suggest"
     jobs.pop()()  # the training, of the files as they now stand
     assert _in_use(service, root, service_embedder)
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [m.split(":")[0] for m in said] == [
+        f"no FAQ model for {root} yet",
+        f"FAQ model for {root} trained",
+    ]
     trained = service.search("How do I connect to the VPN?", "en")
     assert service.matcher.scorer == "trained"
     assert (trained.decision, trained.results[0].entry_id) == ("answer", "vpn-access")
