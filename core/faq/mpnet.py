@@ -27,7 +27,8 @@ from core.faq.minilm import (
     TransformerLayer,
     encode_by_length,
     layer_norm,
-    mean_pooled,
+    through_layers,
+    tokenized,
 )
 from core.faq.vectors import FloatArray
 
@@ -179,15 +180,11 @@ class MpNetEncoder:
         return encode_by_length(texts, WIDTH, BATCH, self._batch)
 
     def _batch(self, texts: list[str]) -> FloatArray:
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings])
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
+        ids, mask = tokenized(self._tokenizer, texts)
         tokens = ids.shape[1]
         real = ids != PAD_ID
         positions = np.cumsum(real, axis=1) * real + PAD_ID
         x = layer_norm(self._words[ids] + self._positions[positions], *self._norm, eps=NORM_EPS)
         relative = self._relative[position_buckets(tokens)].transpose(2, 0, 1)[None]
         bias = relative + ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
-        for layer in self._layers:
-            x = layer(x, bias)
-        return mean_pooled(x, mask)
+        return through_layers(self._layers, x, bias, mask)
