@@ -31,9 +31,10 @@ RunElsewhere = Callable[[Job], None]
 
 
 def in_background(job: Job) -> None:
-    """``job`` on a daemon thread: stopping the bot does not wait for a training to end (the
-    model file is replaced atomically, so an interrupted training leaves the old one)."""
-    threading.Thread(target=job, name="faq-training", daemon=True).start()
+    """``job`` (a reload or a training) on a daemon thread: stopping the bot does not wait for
+    a training to end (the model file is replaced atomically, so an interrupted training
+    leaves the old one)."""
+    threading.Thread(target=job, name="faq-background", daemon=True).start()
 
 
 def _choose_embedder(
@@ -186,24 +187,25 @@ class FaqService:
                 if files is None:
                     self._training = None
                     return
-                self._training = kb_fingerprint(files, self._embedder)
+                self._training = wanted = kb_fingerprint(files, self._embedder)
             try:
                 # Its own classifiers: the serving matcher's cache is not shared across threads.
                 trained = train_and_store(self.root, files, self._embedder, FittedClassifiers())
                 if trained is None:  # too small to hold anything out: the untrained scorer
-                    self._untrainable = kb_fingerprint(files, self._embedder)
-                self._put_to_use(files, trained)
+                    self._untrainable = wanted
+                self._put_to_use(wanted, trained)
             except Exception:  # the previous model keeps answering; the next edit retries
                 log.exception("training the FAQ model failed; the previous model stays in use")
 
-    def _put_to_use(self, files: KnowledgeBase, trained: TrainedScorer | None) -> None:
+    def _put_to_use(self, trained_on: str, trained: TrainedScorer | None) -> None:
+        """Install ``trained`` if the files served are still those it was trained on (their
+        ``kb_fingerprint`` is ``trained_on``)."""
         assert self._embedder is not None
         with self._lock:
             current = self._snapshot
             if current is None:
                 return
-            served = kb_fingerprint(current.files, self._embedder)
-            if served != kb_fingerprint(files, self._embedder):
+            if kb_fingerprint(current.files, self._embedder) != trained_on:
                 return  # edited again meanwhile: its own training follows
             self._snapshot = self._assemble(current.stamp, current.files, current, trained)
         if trained is not None and current.matcher.trained is None:
