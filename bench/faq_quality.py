@@ -338,7 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["OMP_NUM_THREADS"] = str(args.cores)  # the optional embedder's C engine
     semantic = args.semantic == "on" or (args.semantic == "auto" and semantic_available())
     if args.semantic == "on" and not semantic_available():
-        raise SystemExit("--semantic on needs the semantic extra: pip install '.[semantic]'")
+        raise SystemExit("--semantic on: the bundled embedders could not load (see the warning)")
     results: dict[str, dict[str, object]] = {}
     for key in args.datasets.split(","):
         dataset = LOADERS[key.strip().lower()](args.data)

