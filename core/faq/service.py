@@ -128,7 +128,8 @@ class FaqService:
         self._train_with = train_with
         self._to_train: KnowledgeBase | None = None  # the newest files waiting for a model
         self._training: str | None = None  # fingerprint of the files being trained, if any
-        self._refreshing = False  # a reload is waiting or running elsewhere (``train_with``)
+        # Held while a reload waits or runs elsewhere (``train_with``): one at a time.
+        self._refreshing = threading.Lock()
         self._untrainable: str | None = None  # fingerprint of files too small to train on
 
     @property
@@ -296,9 +297,8 @@ class FaqService:
     def _refresh_elsewhere(self, snapshot: _Snapshot, elsewhere: RunElsewhere) -> None:
         """With ``train_with``, a changed folder is reloaded there too: rebuilding the index
         refits the entry classifiers (seconds), and questions keep the snapshot they have."""
-        if self._refreshing or fingerprint(self.root) == snapshot.stamp:
+        if fingerprint(self.root) == snapshot.stamp or not self._refreshing.acquire(False):
             return
-        self._refreshing = True
 
         def refresh() -> None:
             try:
@@ -306,9 +306,13 @@ class FaqService:
             except Exception:  # the previous snapshot keeps serving; the next edit retries
                 log.exception("reloading the FAQ failed")
             finally:
-                self._refreshing = False
+                self._refreshing.release()
 
-        elsewhere(refresh)
+        try:
+            elsewhere(refresh)
+        except BaseException:
+            self._refreshing.release()
+            raise
 
     def _reload_locked(self, *, force: bool) -> bool:
         stamp = fingerprint(self.root)
